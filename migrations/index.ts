@@ -1,0 +1,11 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000000_foundation } from './Migration20261125000000_foundation';
+
+/**
+ * Every migration, in order. Listed explicitly (not globbed) so the same list
+ * runs from TypeScript sources under jest and from the compiled build.
+ * A landed migration is never edited: add a new file and append it here.
+ */
+export const migrationsList: MigrationObject[] = [
+  { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
+];

@@ -1,0 +1,63 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import { Account } from './modules/account/account.entity';
+import { Competition, Entrant, Team, Trade } from './modules/competition/competition.entity';
+import { Organization } from './modules/organization/organization.entity';
+import { Honor, Person } from './modules/person/person.entity';
+import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
+
+/** The request's DataLoader set: created with its forked EntityManager, dropped with it. */
+export function createLoaders(em: EntityManager) {
+  return {
+    organizationById: byIdLoader(em, Organization),
+    personById: byIdLoader(em, Person),
+    accountById: byIdLoader(em, Account),
+    competitionById: byIdLoader(em, Competition),
+    tradeById: byIdLoader(em, Trade),
+    teamById: byIdLoader(em, Team),
+    entrantById: byIdLoader(em, Entrant),
+    organizationChildren: childPageLoader(em, { entity: Organization, table: 'organization', parentColumn: 'parent_id' }),
+    organizationChildCount: childCountLoader(em, 'organization', 'parent_id'),
+    tradesByCompetition: childPageLoader(em, { entity: Trade, table: 'trade', parentColumn: 'competition_id' }),
+    tradeCountByCompetition: childCountLoader(em, 'trade', 'competition_id'),
+    entrantsByTrade: childPageLoader(em, {
+      entity: Entrant,
+      table: 'entrant',
+      parentColumn: 'trade_id',
+      filterColumn: 'status',
+    }),
+    entrantCountByTrade: childCountLoader(em, 'entrant', 'trade_id', 'status'),
+    honorsByPerson: new DataLoader<number, Honor[]>(async (personIds) => {
+      const honors = await em.find(
+        Honor,
+        { person: { $in: personIds as number[] } },
+        { orderBy: { year: 'desc', id: 'asc' } },
+      );
+      const byPerson = groupBy(honors, (h) => h.person.id);
+      return personIds.map((id) => byPerson.get(id) ?? []);
+    }),
+    teamMembers: new DataLoader<number, number[]>(async (teamIds) => {
+      const rows = await em
+        .getConnection()
+        .execute<{ team_id: number; person_id: number }[]>(
+          'select team_id, person_id from team_member where team_id = any(?) order by person_id',
+          [teamIds],
+        );
+      const byTeam = groupBy(rows, (r) => r.team_id);
+      return teamIds.map((id) => (byTeam.get(id) ?? []).map((r) => r.person_id));
+    }),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+
+function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
+  const m = new Map<K, T[]>();
+  for (const item of items) {
+    const k = key(item);
+    const list = m.get(k);
+    if (list) list.push(item);
+    else m.set(k, [item]);
+  }
+  return m;
+}

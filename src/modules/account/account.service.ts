@@ -1,0 +1,121 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { API_SCOPES, isAdmin } from '../../shared/access/viewer';
+import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
+import type { Context } from '../../shared/graphql/context';
+import { decodeId, requiredText } from '../../shared/validation';
+import { loadOrganization } from '../organization/organization.service';
+import { Account, ApiKey, Role } from './account.entity';
+import { issueToken, newApiKeySecret } from './auth.service';
+import { hashPassword, verifyPassword } from './password';
+import type { CreateAccountInput, CreateApiKeyInput, SetAccountActiveInput, SignInInput } from './account.types';
+
+// Compared against when the username is unknown, so both paths cost one scrypt.
+const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
+
+export async function signIn(ctx: Context, em: EntityManager, input: SignInInput) {
+  const account = await em.findOne(Account, { username: input.username.trim().toLowerCase() }, { populate: ['passwordHash'] });
+  const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_HASH);
+  if (!account || !ok || !account.active) {
+    throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.', 'input.password');
+  }
+  const { token, expiresAt } = await issueToken(ctx.tokens, account.id);
+  return { token, expiresAt, account };
+}
+
+export async function createAccount(ctx: Context, em: EntityManager, input: CreateAccountInput): Promise<Account> {
+  const p = new Problems();
+  const username = input.username.trim().toLowerCase();
+  if (!/^[a-z0-9._-]{3,64}$/.test(username)) {
+    p.add(ErrorCode.VALIDATION, 'Use 3–64 of a–z, 0–9, ".", "_", "-".', 'input.username');
+  }
+  if (input.password.length < 10 || input.password.length > 200) {
+    p.add(ErrorCode.OUT_OF_RANGE, 'Password must be 10–200 characters.', 'input.password');
+  }
+  const displayName = requiredText(p, 'input.displayName', input.displayName, 100);
+  const orgId = input.organizationId ? decodeId(p, 'input.organizationId', input.organizationId, 'Organization') : null;
+  if (input.role !== Role.PLATFORM_ADMIN && !input.organizationId) {
+    p.add(ErrorCode.REQUIRED, 'Bind the account to a union.', 'input.organizationId');
+  }
+  p.throwIfAny();
+  if (input.role === Role.PLATFORM_ADMIN && !isAdmin(ctx.viewer)) throw forbidden('Only platform admins create admins.');
+  let organization = null;
+  if (orgId) {
+    organization = await loadOrganization(em, orgId, 'input.organizationId');
+    ctx.access.assertManages(organization.path, 'that union');
+  }
+  if (await em.count(Account, { username })) {
+    throw new DomainError(ErrorCode.DUPLICATE, 'That username is taken.', 'input.username');
+  }
+  const account = em.create(Account, {
+    username,
+    passwordHash: await hashPassword(input.password),
+    displayName,
+    role: input.role,
+    organization: input.role === Role.PLATFORM_ADMIN ? null : organization,
+  });
+  await em.flush();
+  return account;
+}
+
+async function loadManagedAccount(ctx: Context, em: EntityManager, globalId: string): Promise<Account> {
+  const p = new Problems();
+  const id = decodeId(p, 'input.id', globalId, 'Account');
+  p.throwIfAny();
+  const account = await em.findOne(Account, { id }, { populate: ['organization'] });
+  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', 'input.id');
+  if (!isAdmin(ctx.viewer)) {
+    const org = account.organization?.getEntity();
+    if (!org || account.role === Role.PLATFORM_ADMIN) throw forbidden('You do not manage this account.');
+    ctx.access.assertManages(org.path, 'this account');
+  }
+  return account;
+}
+
+export async function setAccountActive(ctx: Context, em: EntityManager, input: SetAccountActiveInput): Promise<Account> {
+  const account = await loadManagedAccount(ctx, em, input.id);
+  if (account.id === ctx.access.accountId && !input.active) {
+    throw new DomainError(ErrorCode.VALIDATION, 'You cannot disable your own account.', 'input.active');
+  }
+  account.active = input.active;
+  await em.flush();
+  return account;
+}
+
+export async function createApiKey(ctx: Context, em: EntityManager, input: CreateApiKeyInput) {
+  const p = new Problems();
+  const name = requiredText(p, 'input.name', input.name, 100);
+  const orgId = decodeId(p, 'input.organizationId', input.organizationId, 'Organization');
+  const scopes = [...new Set(input.scopes)];
+  if (scopes.length === 0) p.add(ErrorCode.REQUIRED, 'Grant at least one scope.', 'input.scopes');
+  scopes.forEach((s, i) => {
+    if (!(API_SCOPES as readonly string[]).includes(s)) {
+      p.add(ErrorCode.VALIDATION, `Unknown scope "${s}". Known: ${API_SCOPES.join(', ')}.`, `input.scopes.${i}`);
+    }
+  });
+  p.throwIfAny();
+  const organization = await loadOrganization(em, orgId, 'input.organizationId');
+  ctx.access.assertManages(organization.path, 'that union');
+  const key = newApiKeySecret();
+  const apiKey = em.create(ApiKey, {
+    name,
+    prefix: key.prefix,
+    secretHash: key.hash,
+    scopes,
+    organization,
+    createdBy: ctx.access.accountId,
+  });
+  await em.flush();
+  return { apiKey, secret: key.full };
+}
+
+export async function revokeApiKey(ctx: Context, em: EntityManager, globalId: string): Promise<ApiKey> {
+  const p = new Problems();
+  const id = decodeId(p, 'id', globalId, 'ApiKey');
+  p.throwIfAny();
+  const apiKey = await em.findOne(ApiKey, { id }, { populate: ['organization'] });
+  if (!apiKey) throw new DomainError(ErrorCode.NOT_FOUND, 'No such API key.', 'id');
+  ctx.access.assertManages(apiKey.organization.getEntity().path, 'this key');
+  apiKey.revokedAt ??= new Date();
+  await em.flush();
+  return apiKey;
+}

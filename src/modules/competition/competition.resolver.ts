@@ -1,0 +1,301 @@
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Int,
+  Mutation,
+  Query,
+  Resolver,
+  Root,
+  Subscription,
+  ObjectType,
+  Field,
+} from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import { guardSubscribe } from '../../shared/access/policy';
+import type { Context } from '../../shared/graphql/context';
+import { asPayload, runMutation } from '../../shared/graphql/mutation';
+import { ConnectionArgs, fromGlobalId, pageRequest, toConnection, toGlobalId, toPage } from '../../shared/graphql/relay';
+import { decodeId } from '../../shared/validation';
+import { Problems } from '../../shared/errors';
+import { Organization } from '../organization/organization.entity';
+import { Person } from '../person/person.entity';
+import {
+  Competition,
+  COMPETITION_TRANSITIONS,
+  CompetitionStatus,
+  Entrant,
+  EntrantKind,
+  EntrantStatus,
+  Team,
+  Trade,
+} from './competition.entity';
+import {
+  CompetitionConnection,
+  CompetitionFilter,
+  CompetitionPayload,
+  CreateCompetitionInput,
+  CreateTeamInput,
+  CreateTradeInput,
+  EntrantConnection,
+  EntrantPayload,
+  ImportEntrantsInput,
+  ImportEntrantsPayload,
+  RegisterEntrantInput,
+  SetEntrantStatusInput,
+  TeamPayload,
+  TradeConnection,
+  TradePayload,
+  TransitionCompetitionInput,
+  UpdateCompetitionInput,
+  UpdateTradeInput,
+} from './competition.types';
+import * as service from './competition.service';
+import { importEntrants, parseEntrantFile } from './entrant-import';
+
+@ObjectType({ description: 'A competition changed lifecycle state.' })
+export class CompetitionStatusEvent {
+  @Field(() => ID, { description: 'The competition’s ID.' })
+  competitionId!: string;
+
+  @Field(() => CompetitionStatus, { description: 'State before.' })
+  from!: CompetitionStatus;
+
+  @Field(() => CompetitionStatus, { description: 'State after.' })
+  to!: CompetitionStatus;
+
+  @Field({ description: 'When it changed.' })
+  at!: Date;
+}
+
+@Resolver(() => Competition)
+export class CompetitionResolver {
+  @Query(() => Competition, { nullable: true, description: 'One competition, if you may see it.' })
+  async competition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Competition | null> {
+    const d = fromGlobalId(id);
+    if (!d || d.type !== 'Competition') return null;
+    const c = await ctx.loaders.competitionById.load(d.id);
+    return c && (await service.canSeeCompetition(ctx, c)) ? c : null;
+  }
+
+  @Query(() => CompetitionConnection, {
+    description: 'Competitions you may see: the public sees all but drafts; organizers also their own drafts.',
+  })
+  async competitions(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => CompetitionFilter, { nullable: true }) filter: CompetitionFilter | null,
+    @Ctx() ctx: Context,
+  ) {
+    return toConnection(await service.listCompetitions(ctx, filter, pageRequest(args)));
+  }
+
+  @FieldResolver(() => Organization, { description: 'The hosting union.' })
+  async host(@Root() c: Competition, @Ctx() ctx: Context): Promise<Organization | null> {
+    return ctx.loaders.organizationById.load(c.host.id);
+  }
+
+  @FieldResolver(() => [CompetitionStatus], { description: 'States the competition may move to next.' })
+  allowedTransitions(@Root() c: Competition): CompetitionStatus[] {
+    return COMPETITION_TRANSITIONS[c.status];
+  }
+
+  @FieldResolver(() => TradeConnection, { description: 'Trades and events, in creation order.' })
+  async trades(@Root() c: Competition, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+    const req = pageRequest(args);
+    const rows = await ctx.loaders.tradesByCompetition.load({ parentId: c.id, ...req });
+    return toConnection(toPage(rows, req, () => ctx.loaders.tradeCountByCompetition.load({ parentId: c.id })));
+  }
+
+  @Mutation(() => CompetitionPayload, { description: 'Creates a competition (DRAFT) hosted by a union you manage.' })
+  async createCompetition(@Arg('input') input: CreateCompetitionInput, @Ctx() ctx: Context) {
+    return asPayload(CompetitionPayload, await runMutation(ctx, (em) => service.createCompetition(ctx, em, input)));
+  }
+
+  @Mutation(() => CompetitionPayload, { description: 'Changes a competition’s name, description or dates.' })
+  async updateCompetition(@Arg('input') input: UpdateCompetitionInput, @Ctx() ctx: Context) {
+    return asPayload(CompetitionPayload, await runMutation(ctx, (em) => service.updateCompetition(ctx, em, input)));
+  }
+
+  @Mutation(() => CompetitionPayload, {
+    description: 'Moves a competition along its lifecycle; refuses transitions that are not allowed.',
+  })
+  async transitionCompetition(@Arg('input') input: TransitionCompetitionInput, @Ctx() ctx: Context) {
+    const r = await runMutation(ctx, (em) => service.transitionCompetition(ctx, em, input));
+    if (r.value) {
+      const c = r.value.competition;
+      ctx.pubsub.publish('COMPETITION_STATUS_CHANGED', c.id, {
+        competitionId: c.id,
+        from: r.value.from,
+        to: c.status,
+        at: new Date().toISOString(),
+      });
+    }
+    return asPayload(CompetitionPayload, { errors: r.errors, value: r.value?.competition ?? null });
+  }
+
+  @Subscription(() => CompetitionStatusEvent, {
+    description: 'Lifecycle changes of one competition you may see.',
+    subscribe: guardSubscribe('competitionStatusChanged', async (args, ctx) => {
+      const d = fromGlobalId(args.competitionId as string);
+      const c = d?.type === 'Competition' ? await ctx.loaders.competitionById.load(d.id) : null;
+      if (!c || !(await service.canSeeCompetition(ctx, c))) {
+        throw new GraphQLError('No such competition.', { extensions: { code: 'NOT_FOUND' } });
+      }
+      return ctx.pubsub.subscribe('COMPETITION_STATUS_CHANGED', c.id);
+    }),
+  })
+  competitionStatusChanged(
+    @Arg('competitionId', () => ID) _competitionId: string,
+    @Root() event: { competitionId: number; from: CompetitionStatus; to: CompetitionStatus; at: string },
+  ): CompetitionStatusEvent {
+    return {
+      competitionId: toGlobalId('Competition', event.competitionId),
+      from: event.from,
+      to: event.to,
+      at: new Date(event.at),
+    };
+  }
+}
+
+@Resolver(() => Trade)
+export class TradeResolver {
+  @Query(() => Trade, { nullable: true, description: 'One trade, if you may see its competition.' })
+  async trade(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Trade | null> {
+    const d = fromGlobalId(id);
+    if (!d || d.type !== 'Trade') return null;
+    const t = await ctx.loaders.tradeById.load(d.id);
+    const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
+    return c && (await service.canSeeCompetition(ctx, c)) ? t : null;
+  }
+
+  @FieldResolver(() => Competition, { description: 'The competition.' })
+  async competition(@Root() t: Trade, @Ctx() ctx: Context): Promise<Competition | null> {
+    return ctx.loaders.competitionById.load(t.competition.id);
+  }
+
+  @FieldResolver(() => EntrantConnection, {
+    description: 'Entrants, in registration order. Empty for the public until results are published.',
+  })
+  async entrants(
+    @Root() t: Trade,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('statuses', () => [EntrantStatus], { nullable: true, description: 'Only these states.' })
+    statuses: EntrantStatus[] | null,
+    @Ctx() ctx: Context,
+  ) {
+    const req = pageRequest(args);
+    const c = await ctx.loaders.competitionById.load(t.competition.id);
+    if (!c || !(await service.canSeeEntrants(ctx, c))) {
+      return toConnection(toPage<Entrant>([], req, async () => 0));
+    }
+    const filter = statuses?.length ? [...new Set(statuses)].sort() : null;
+    const rows = await ctx.loaders.entrantsByTrade.load({ parentId: t.id, ...req, filter });
+    return toConnection(toPage(rows, req, () => ctx.loaders.entrantCountByTrade.load({ parentId: t.id, filter })));
+  }
+
+  @FieldResolver(() => Int, { description: 'Entrants holding a place (registered, approved or checked in).' })
+  async activeEntrantCount(@Root() t: Trade, @Ctx() ctx: Context): Promise<number> {
+    return ctx.loaders.entrantCountByTrade.load({
+      parentId: t.id,
+      filter: [EntrantStatus.APPROVED, EntrantStatus.CHECKED_IN, EntrantStatus.REGISTERED],
+    });
+  }
+
+  @Mutation(() => TradePayload, { description: 'Adds a trade or event to a competition you manage.' })
+  async createTrade(@Arg('input') input: CreateTradeInput, @Ctx() ctx: Context) {
+    return asPayload(TradePayload, await runMutation(ctx, (em) => service.createTrade(ctx, em, input)));
+  }
+
+  @Mutation(() => TradePayload, { description: 'Changes a trade of a competition you manage.' })
+  async updateTrade(@Arg('input') input: UpdateTradeInput, @Ctx() ctx: Context) {
+    return asPayload(TradePayload, await runMutation(ctx, (em) => service.updateTrade(ctx, em, input)));
+  }
+
+  @Mutation(() => ImportEntrantsPayload, {
+    description: 'Registers many individual entrants from a CSV or XLSX file: all rows, or none.',
+  })
+  async importEntrants(@Arg('input') input: ImportEntrantsInput, @Ctx() ctx: Context): Promise<ImportEntrantsPayload> {
+    const p = new Problems();
+    const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
+    const r = await runMutation(ctx, async (em) => {
+      p.throwIfAny();
+      const bytes = input.format === 'CSV' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content, 'base64');
+      const rows = await parseEntrantFile(input.format, bytes);
+      return importEntrants(ctx, em, tradeId, rows);
+    });
+    return { imported: r.value?.imported ?? 0, peopleCreated: r.value?.peopleCreated ?? 0, errors: r.errors };
+  }
+}
+
+@Resolver(() => Entrant)
+export class EntrantResolver {
+  @FieldResolver(() => EntrantKind, { description: 'Who competes: a person, a team or an enterprise.' })
+  kind(@Root() e: Entrant): EntrantKind {
+    if (e.person) return EntrantKind.INDIVIDUAL;
+    if (e.team) return EntrantKind.TEAM;
+    return EntrantKind.ENTERPRISE;
+  }
+
+  @FieldResolver(() => Trade, { description: 'The trade entered.' })
+  async trade(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Trade | null> {
+    return ctx.loaders.tradeById.load(e.trade.id);
+  }
+
+  @FieldResolver(() => Person, { nullable: true, description: 'The person, for an individual entrant.' })
+  async person(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Person | null> {
+    return e.person ? ctx.loaders.personById.load(e.person.id) : null;
+  }
+
+  @FieldResolver(() => Team, { nullable: true, description: 'The team or crew, for a group entrant.' })
+  async team(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Team | null> {
+    return e.team ? ctx.loaders.teamById.load(e.team.id) : null;
+  }
+
+  @FieldResolver(() => Organization, { nullable: true, description: 'The enterprise, for an enterprise entrant.' })
+  async enterprise(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Organization | null> {
+    return e.enterprise ? ctx.loaders.organizationById.load(e.enterprise.id) : null;
+  }
+
+  @Mutation(() => EntrantPayload, {
+    description: 'Registers a person, team or enterprise into a trade; refuses when the trade is full.',
+  })
+  async registerEntrant(@Arg('input') input: RegisterEntrantInput, @Ctx() ctx: Context) {
+    return asPayload(EntrantPayload, await runMutation(ctx, (em) => service.registerEntrant(ctx, em, input)));
+  }
+
+  @Mutation(() => EntrantPayload, { description: 'Approves, checks in, withdraws or disqualifies an entrant.' })
+  async setEntrantStatus(@Arg('input') input: SetEntrantStatusInput, @Ctx() ctx: Context) {
+    return asPayload(EntrantPayload, await runMutation(ctx, (em) => service.setEntrantStatus(ctx, em, input)));
+  }
+}
+
+@Resolver(() => Team)
+export class TeamResolver {
+  @Query(() => Team, { nullable: true, description: 'One team of an enterprise you manage.' })
+  async team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team | null> {
+    const d = fromGlobalId(id);
+    if (!d || d.type !== 'Team') return null;
+    const team = await ctx.loaders.teamById.load(d.id);
+    const org = team && (await ctx.loaders.organizationById.load(team.organization.id));
+    return org && ctx.access.manages(org.path) ? team : null;
+  }
+
+  @FieldResolver(() => Organization, { description: 'Its enterprise.' })
+  async organization(@Root() t: Team, @Ctx() ctx: Context): Promise<Organization | null> {
+    return ctx.loaders.organizationById.load(t.organization.id);
+  }
+
+  @FieldResolver(() => [Person], { description: 'Its members.' })
+  async members(@Root() t: Team, @Ctx() ctx: Context): Promise<Person[]> {
+    const ids = await ctx.loaders.teamMembers.load(t.id);
+    const people = await ctx.loaders.personById.loadMany(ids);
+    return people.filter((p): p is Person => p instanceof Person);
+  }
+
+  @Mutation(() => TeamPayload, { description: 'Creates a team or work crew of an enterprise you manage.' })
+  async createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: Context) {
+    return asPayload(TeamPayload, await runMutation(ctx, (em) => service.createTeam(ctx, em, input)));
+  }
+}

@@ -1,0 +1,298 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { parse as parseCsv } from 'csv-parse/sync';
+import ExcelJS from 'exceljs';
+import { DomainError, ErrorCode, type UserError } from '../../shared/errors';
+import type { Context } from '../../shared/graphql/context';
+import { fromGlobalId } from '../../shared/graphql/relay';
+import { Gender } from '../person/person.entity';
+import { ACTIVE_ENTRANT_STATUSES } from './competition.entity';
+import { assertConfigurable, loadManagedTradeById } from './competition.service';
+import { ImportFormat } from './competition.types';
+
+export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
+export const MAX_IMPORT_ROWS = 50_000;
+
+/** A data row as read from the file; `line` counts the header as line 1. */
+export interface RawRow {
+  line: number;
+  values: Record<string, string>;
+}
+
+/** Accepted column headers, English or the Chinese ones union spreadsheets use. */
+const HEADER_ALIASES: Record<string, string> = {
+  name: 'name',
+  姓名: 'name',
+  employer: 'employer',
+  单位: 'employer',
+  工作单位: 'employer',
+  gender: 'gender',
+  性别: 'gender',
+  birthyear: 'birthYear',
+  出生年份: 'birthYear',
+  occupation: 'occupation',
+  工种: 'occupation',
+};
+
+function canonicalHeader(h: string): string | null {
+  const key = h.trim().replace(/\s+/g, '');
+  return HEADER_ALIASES[key] ?? HEADER_ALIASES[key.toLowerCase()] ?? null;
+}
+
+export class ImportFileError extends DomainError {}
+
+function fileError(message: string, field = 'input.content'): ImportFileError {
+  return new ImportFileError(ErrorCode.IMPORT_INVALID, message, field);
+}
+
+function toRows(header: string[], body: string[][], firstLine: number): RawRow[] {
+  const columns = header.map(canonicalHeader);
+  const unknown = header.filter((h, i) => h.trim() && !columns[i]);
+  if (unknown.length) throw fileError(`Unknown column(s): ${unknown.join(', ')}.`);
+  for (const required of ['name', 'employer']) {
+    if (!columns.includes(required)) throw fileError(`The header has no "${required}" column.`);
+  }
+  const rows: RawRow[] = [];
+  body.forEach((cells, i) => {
+    if (cells.every((c) => !c?.trim())) return;
+    const values: Record<string, string> = {};
+    columns.forEach((col, j) => {
+      if (col) values[col] = (cells[j] ?? '').trim();
+    });
+    rows.push({ line: firstLine + i, values });
+  });
+  if (rows.length === 0) throw fileError('The file has no data rows.');
+  if (rows.length > MAX_IMPORT_ROWS) throw fileError(`At most ${MAX_IMPORT_ROWS} rows per import.`);
+  return rows;
+}
+
+export async function parseEntrantFile(format: ImportFormat, content: Buffer): Promise<RawRow[]> {
+  if (content.length > MAX_IMPORT_BYTES) throw fileError('The file is larger than 5 MB.');
+  if (format === ImportFormat.CSV) {
+    let records: string[][];
+    try {
+      records = parseCsv(content, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+    } catch (err) {
+      throw fileError(`Not readable as CSV: ${(err as Error).message}`);
+    }
+    if (records.length === 0) throw fileError('The file is empty.');
+    return toRows(records[0]!, records.slice(1), 2);
+  }
+  const workbook = new ExcelJS.Workbook();
+  try {
+    await workbook.xlsx.load(content as unknown as ArrayBuffer);
+  } catch {
+    throw fileError('Not readable as an XLSX workbook.');
+  }
+  const sheet = workbook.worksheets[0];
+  if (!sheet || sheet.rowCount === 0) throw fileError('The workbook has no rows.');
+  const width = sheet.columnCount;
+  const cellsOf = (rowNo: number): string[] => {
+    const row = sheet.getRow(rowNo);
+    return Array.from({ length: width }, (_, j) => {
+      const v = row.getCell(j + 1).text;
+      return typeof v === 'string' ? v : String(v ?? '');
+    });
+  };
+  const body: string[][] = [];
+  for (let r = 2; r <= sheet.rowCount; r++) body.push(cellsOf(r));
+  return toRows(cellsOf(1), body, 2);
+}
+
+interface ValidRow {
+  line: number;
+  name: string;
+  employerId: number;
+  gender: Gender | null;
+  birthYear: number | null;
+  occupation: string | null;
+  personId: number | null;
+}
+
+const GENDERS: Record<string, Gender> = {
+  男: Gender.MALE,
+  女: Gender.FEMALE,
+  male: Gender.MALE,
+  female: Gender.FEMALE,
+  m: Gender.MALE,
+  f: Gender.FEMALE,
+};
+
+export interface ImportProgress {
+  (stage: 'validate' | 'write', done: number, total: number): void;
+}
+
+/**
+ * Registers every row into the trade, or nothing: all rows are checked first
+ * and each bad one is reported with its line and reason. People are matched by
+ * name and employer within the caller's union, and created when new.
+ */
+export async function importEntrants(
+  ctx: Context,
+  em: EntityManager,
+  tradeId: number,
+  rows: RawRow[],
+  onProgress: ImportProgress = () => {},
+): Promise<{ imported: number; peopleCreated: number }> {
+  const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
+  assertConfigurable(competition, 'input.tradeId');
+  const conn = em.getConnection();
+  const errors: UserError[] = [];
+  const bad = (line: number, column: string, code: ErrorCode, message: string) =>
+    errors.push({ field: `rows.${line}.${column}`, code, message: `Line ${line}: ${message}` });
+
+  // Employers by name or ID, restricted to what the caller manages.
+  const scope = ctx.access.managed;
+  const employerRefs = [...new Set(rows.map((r) => r.values.employer ?? '').filter(Boolean))];
+  const orgs = await conn.execute<{ id: number; name: string; path: string }[]>(
+    `select id, name, path::text as path from organization
+      where (name = any(?) or id = any(?))`,
+    [employerRefs, employerRefs.map((e) => fromGlobalId(e)?.id ?? 0)],
+  );
+  const inScope = (path: string) => scope === '*' || (scope !== null && (path === scope || path.startsWith(`${scope}.`)));
+  const byName = new Map<string, { id: number; path: string }[]>();
+  const byId = new Map<number, { id: number; path: string }>();
+  for (const o of orgs) {
+    byName.set(o.name, [...(byName.get(o.name) ?? []), o]);
+    byId.set(o.id, o);
+  }
+
+  const valid: ValidRow[] = [];
+  rows.forEach((r, i) => {
+    const v = r.values;
+    let ok = true;
+    const name = v.name ?? '';
+    if (!name) {
+      bad(r.line, 'name', ErrorCode.REQUIRED, 'name is empty.');
+      ok = false;
+    } else if ([...name].length > 100) {
+      bad(r.line, 'name', ErrorCode.TOO_LONG, 'name is longer than 100 characters.');
+      ok = false;
+    }
+    let employerId = 0;
+    const employer = v.employer ?? '';
+    if (!employer) {
+      bad(r.line, 'employer', ErrorCode.REQUIRED, 'employer is empty.');
+      ok = false;
+    } else {
+      const d = fromGlobalId(employer);
+      const candidates = d?.type === 'Organization' ? [byId.get(d.id)].filter((x) => !!x) : (byName.get(employer) ?? []);
+      const visible = candidates.filter((c) => inScope(c!.path));
+      if (candidates.length === 0) {
+        bad(r.line, 'employer', ErrorCode.NOT_FOUND, `no organization is called "${employer}".`);
+        ok = false;
+      } else if (visible.length === 0) {
+        bad(r.line, 'employer', ErrorCode.OUTSIDE_SCOPE, `"${employer}" lies outside your union.`);
+        ok = false;
+      } else if (visible.length > 1) {
+        bad(r.line, 'employer', ErrorCode.VALIDATION, `"${employer}" names several organizations; use its ID.`);
+        ok = false;
+      } else employerId = visible[0]!.id;
+    }
+    let gender: Gender | null = null;
+    if (v.gender) {
+      gender = GENDERS[v.gender.toLowerCase()] ?? null;
+      if (!gender) {
+        bad(r.line, 'gender', ErrorCode.VALIDATION, `gender "${v.gender}" is not 男/女/MALE/FEMALE.`);
+        ok = false;
+      }
+    }
+    let birthYear: number | null = null;
+    if (v.birthYear) {
+      birthYear = Number(v.birthYear);
+      if (!Number.isInteger(birthYear) || birthYear < 1900 || birthYear > 2100) {
+        bad(r.line, 'birthYear', ErrorCode.OUT_OF_RANGE, `birthYear "${v.birthYear}" is not a year from 1900 to 2100.`);
+        ok = false;
+      }
+    }
+    const occupation = v.occupation || null;
+    if (occupation && [...occupation].length > 100) {
+      bad(r.line, 'occupation', ErrorCode.TOO_LONG, 'occupation is longer than 100 characters.');
+      ok = false;
+    }
+    if (ok) valid.push({ line: r.line, name, employerId, gender, birthYear, occupation, personId: null });
+    if (i % 1000 === 0) onProgress('validate', i, rows.length);
+  });
+
+  // The same person twice in one file.
+  const seen = new Map<string, number>();
+  for (const r of valid) {
+    const key = `${r.employerId}|${r.name}`;
+    const first = seen.get(key);
+    if (first) bad(r.line, 'name', ErrorCode.DUPLICATE, `the same person as line ${first}.`);
+    else seen.set(key, r.line);
+  }
+
+  // Existing people and registrations, in one statement each.
+  if (valid.length) {
+    const people = await conn.execute<{ id: number; name: string; employer_id: number }[]>(
+      `select distinct on (p.name, p.employer_id) p.id, p.name, p.employer_id
+         from person p join unnest(?::text[], ?::int[]) as x(name, employer_id)
+           on p.name = x.name and p.employer_id = x.employer_id
+        order by p.name, p.employer_id, p.id`,
+      [valid.map((r) => r.name), valid.map((r) => r.employerId)],
+    );
+    const personByKey = new Map(people.map((p) => [`${p.employer_id}|${p.name}`, p.id]));
+    for (const r of valid) r.personId = personByKey.get(`${r.employerId}|${r.name}`) ?? null;
+    const existing = await conn.execute<{ person_id: number }[]>(
+      `select person_id from entrant where trade_id = ? and person_id = any(?)`,
+      [trade.id, valid.filter((r) => r.personId).map((r) => r.personId)],
+    );
+    const registered = new Set(existing.map((e) => e.person_id));
+    for (const r of valid) {
+      if (r.personId && registered.has(r.personId)) {
+        bad(r.line, 'name', ErrorCode.DUPLICATE, `${r.name} is already registered in this trade.`);
+      }
+    }
+  }
+
+  const [{ n: activeCount } = { n: '0' }] = await conn.execute<{ n: string }[]>(
+    `select count(*) as n from entrant where trade_id = ? and status = any(?)`,
+    [trade.id, ACTIVE_ENTRANT_STATUSES],
+  );
+  const room = trade.capacity - Number(activeCount);
+  if (rows.length > room) {
+    const firstOver = rows[Math.max(room, 0)]!;
+    bad(
+      firstOver.line,
+      'name',
+      ErrorCode.CAPACITY_EXCEEDED,
+      `the trade has ${Math.max(room, 0)} free places; the file brings ${rows.length} entrants.`,
+    );
+  }
+  onProgress('validate', rows.length, rows.length);
+  if (errors.length) {
+    errors.sort((a, b) => Number(a.field!.split('.')[1]) - Number(b.field!.split('.')[1]));
+    throw DomainError.many(errors);
+  }
+
+  // Write in chunks: one INSERT … SELECT unnest per chunk for people and for entrants.
+  const CHUNK = 1000;
+  let peopleCreated = 0;
+  for (let i = 0; i < valid.length; i += CHUNK) {
+    const chunk = valid.slice(i, i + CHUNK);
+    const fresh = chunk.filter((r) => !r.personId);
+    if (fresh.length) {
+      const created = await conn.execute<{ id: number }[]>(
+        `insert into person (name, employer_id, gender, birth_year, occupation)
+         select * from unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[])
+         returning id`,
+        [
+          fresh.map((r) => r.name),
+          fresh.map((r) => r.employerId),
+          fresh.map((r) => r.gender),
+          fresh.map((r) => r.birthYear),
+          fresh.map((r) => r.occupation),
+        ],
+      );
+      // RETURNING keeps the order of the SELECT for a plain INSERT … SELECT unnest.
+      created.forEach((c, j) => (fresh[j]!.personId = c.id));
+      peopleCreated += created.length;
+    }
+    await conn.execute(
+      `insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`,
+      [trade.id, chunk.map((r) => r.personId)],
+    );
+    onProgress('write', Math.min(i + CHUNK, valid.length), valid.length);
+  }
+  return { imported: valid.length, peopleCreated };
+}

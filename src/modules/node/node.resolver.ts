@@ -1,0 +1,80 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../shared/graphql/context';
+import { fromGlobalId, Node, toGlobalId } from '../../shared/graphql/relay';
+import { ApiKey } from '../account/account.entity';
+import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
+import { Honor } from '../person/person.entity';
+import { canSeePerson } from '../person/person.service';
+
+/**
+ * `node(id:)` for every type, each with the same visibility rule as its own
+ * query; an object the caller may not see is indistinguishable from a missing one.
+ */
+const FETCHERS: Record<string, (ctx: Context, id: number) => Promise<object | null>> = {
+  Organization: (ctx, id) => ctx.loaders.organizationById.load(id),
+  Person: async (ctx, id) => {
+    const p = await ctx.loaders.personById.load(id);
+    return p && (await canSeePerson(ctx, p)) ? p : null;
+  },
+  Honor: async (ctx, id) => {
+    const h = await ctx.em.findOne(Honor, { id });
+    const p = h && (await ctx.loaders.personById.load(h.person.id));
+    return p && (await canSeePerson(ctx, p)) ? h : null;
+  },
+  Competition: async (ctx, id) => {
+    const c = await ctx.loaders.competitionById.load(id);
+    return c && (await canSeeCompetition(ctx, c)) ? c : null;
+  },
+  Trade: async (ctx, id) => {
+    const t = await ctx.loaders.tradeById.load(id);
+    const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
+    return c && (await canSeeCompetition(ctx, c)) ? t : null;
+  },
+  Entrant: async (ctx, id) => {
+    const e = await ctx.loaders.entrantById.load(id);
+    const t = e && (await ctx.loaders.tradeById.load(e.trade.id));
+    const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
+    return c && (await canSeeEntrants(ctx, c)) ? e : null;
+  },
+  Team: async (ctx, id) => {
+    const t = await ctx.loaders.teamById.load(id);
+    const o = t && (await ctx.loaders.organizationById.load(t.organization.id));
+    return o && ctx.access.manages(o.path) ? t : null;
+  },
+  Account: async (ctx, id) => {
+    if (ctx.access.accountId === id) return ctx.loaders.accountById.load(id);
+    const a = await ctx.loaders.accountById.load(id);
+    const o = a?.organization ? await ctx.loaders.organizationById.load(a.organization.id) : null;
+    if (ctx.access.managed === '*') return a;
+    return a && o && ctx.access.manages(o.path) ? a : null;
+  },
+  ApiKey: async (ctx, id) => {
+    const k = await ctx.em.findOne(ApiKey, { id });
+    const o = k && (await ctx.loaders.organizationById.load(k.organization.id));
+    return o && ctx.access.manages(o.path) ? k : null;
+  },
+};
+
+@Resolver(() => Node)
+export class NodeResolver {
+  @Query(() => Node, { nullable: true, description: 'Any object by its global ID (Relay).' })
+  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
+    const d = fromGlobalId(id);
+    const fetch = d && FETCHERS[d.type];
+    return fetch ? fetch(ctx, d.id) : null;
+  }
+
+  @Query(() => [Node], { nullable: 'items', description: 'Several objects by global ID (at most 100), in order.' })
+  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(object | null)[]> {
+    if (ids.length > 100) {
+      throw new GraphQLError('At most 100 IDs at once.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'ids' } });
+    }
+    return Promise.all(ids.map((id) => this.node(id, ctx)));
+  }
+
+  @FieldResolver(() => ID, { description: 'Globally unique, opaque identifier.' })
+  id(@Root() node: { id: number; constructor: { name: string } }): string {
+    return toGlobalId(node.constructor.name, node.id);
+  }
+}

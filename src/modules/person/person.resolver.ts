@@ -1,0 +1,74 @@
+import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../shared/graphql/context';
+import { asPayload, runMutation } from '../../shared/graphql/mutation';
+import { ConnectionArgs, fromGlobalId, pageRequest, toConnection } from '../../shared/graphql/relay';
+import { Organization } from '../organization/organization.entity';
+import { Honor, Person } from './person.entity';
+import {
+  AddHonorInput,
+  CreatePersonInput,
+  HonorPayload,
+  PersonConnection,
+  PersonFilter,
+  PersonPayload,
+  UpdatePersonInput,
+} from './person.types';
+import * as service from './person.service';
+
+@Resolver(() => Person)
+export class PersonResolver {
+  @Query(() => Person, { nullable: true, description: 'One person employed under a union you manage.' })
+  async person(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Person | null> {
+    const d = fromGlobalId(id);
+    if (!d || d.type !== 'Person') return null;
+    const person = await ctx.loaders.personById.load(d.id);
+    return person && (await service.canSeePerson(ctx, person)) ? person : null;
+  }
+
+  @Query(() => PersonConnection, { description: 'People employed under the union you manage, filtered.' })
+  async people(
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | null,
+    @Ctx() ctx: Context,
+  ) {
+    return toConnection(await service.listPeople(ctx, filter, pageRequest(args)));
+  }
+
+  @FieldResolver(() => Organization, { description: 'Employer (an enterprise or union).' })
+  async employer(@Root() person: Person, @Ctx() ctx: Context): Promise<Organization | null> {
+    return ctx.loaders.organizationById.load(person.employer.id);
+  }
+
+  @FieldResolver(() => [Honor], { description: 'Honors held, newest first.' })
+  async honors(@Root() person: Person, @Ctx() ctx: Context): Promise<Honor[]> {
+    return ctx.loaders.honorsByPerson.load(person.id);
+  }
+
+  @Mutation(() => PersonPayload, { description: 'Records a person employed under a union you manage.' })
+  async createPerson(@Arg('input') input: CreatePersonInput, @Ctx() ctx: Context) {
+    return asPayload(PersonPayload, await runMutation(ctx, (em) => service.createPerson(ctx, em, input)));
+  }
+
+  @Mutation(() => PersonPayload, { description: 'Changes a person you manage.' })
+  async updatePerson(@Arg('input') input: UpdatePersonInput, @Ctx() ctx: Context) {
+    return asPayload(PersonPayload, await runMutation(ctx, (em) => service.updatePerson(ctx, em, input)));
+  }
+
+  @Mutation(() => HonorPayload, { description: 'Records an honor on a person you manage.' })
+  async addHonor(@Arg('input') input: AddHonorInput, @Ctx() ctx: Context) {
+    return asPayload(HonorPayload, await runMutation(ctx, (em) => service.addHonor(ctx, em, input)));
+  }
+
+  @Mutation(() => HonorPayload, { description: 'Removes an honor recorded in error.' })
+  async removeHonor(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return asPayload(HonorPayload, await runMutation(ctx, (em) => service.removeHonor(ctx, em, id)));
+  }
+}
+
+@Resolver(() => Honor)
+export class HonorResolver {
+  @FieldResolver(() => Person, { description: 'The holder.' })
+  async person(@Root() honor: Honor, @Ctx() ctx: Context): Promise<Person | null> {
+    return ctx.loaders.personById.load(honor.person.id);
+  }
+}

@@ -1,0 +1,138 @@
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { MiddlewareFn } from 'type-graphql';
+import { Role } from '../../modules/account/account.entity';
+import { forbidden, unauthenticated } from '../errors';
+import type { Context } from '../graphql/context';
+import { type ApiScope, managedPath, pathWithin, type Viewer } from './viewer';
+
+/**
+ * Who may call each root operation. This table is the single gate every query,
+ * mutation and subscription passes through, on HTTP and WebSocket alike; a root
+ * field missing from it is refused (fail closed). Object-level rules (which
+ * union's data) are applied by `Access` below, called from services.
+ */
+type Rule = {
+  /** Anyone, including anonymous callers and judges. */
+  public?: boolean;
+  /** Account roles allowed (PLATFORM_ADMIN is always allowed). */
+  roles?: Role[];
+  /** Scope an API key needs; keys are refused when absent. */
+  scope?: ApiScope;
+};
+
+const MANAGERS = [Role.ORGANIZER];
+
+export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string, Rule>> = {
+  Query: {
+    node: { public: true },
+    nodes: { public: true },
+    viewer: { public: true },
+    organization: { public: true, scope: 'organizations:read' },
+    organizations: { public: true, scope: 'organizations:read' },
+    person: { roles: MANAGERS, scope: 'people:read' },
+    people: { roles: MANAGERS, scope: 'people:read' },
+    competition: { public: true, scope: 'competitions:read' },
+    competitions: { public: true, scope: 'competitions:read' },
+    trade: { public: true, scope: 'competitions:read' },
+    team: { roles: MANAGERS, scope: 'competitions:read' },
+    unionStatistics: { roles: MANAGERS, scope: 'statistics:read' },
+  },
+  Mutation: {
+    signIn: { public: true },
+    createAccount: { roles: MANAGERS },
+    setAccountActive: { roles: MANAGERS },
+    createApiKey: { roles: MANAGERS },
+    revokeApiKey: { roles: MANAGERS },
+    createOrganization: { roles: MANAGERS, scope: 'organizations:write' },
+    updateOrganization: { roles: MANAGERS, scope: 'organizations:write' },
+    moveOrganization: { roles: MANAGERS, scope: 'organizations:write' },
+    createPerson: { roles: MANAGERS, scope: 'people:write' },
+    updatePerson: { roles: MANAGERS, scope: 'people:write' },
+    addHonor: { roles: MANAGERS, scope: 'people:write' },
+    removeHonor: { roles: MANAGERS, scope: 'people:write' },
+    createCompetition: { roles: MANAGERS, scope: 'competitions:write' },
+    updateCompetition: { roles: MANAGERS, scope: 'competitions:write' },
+    transitionCompetition: { roles: MANAGERS, scope: 'competitions:write' },
+    createTrade: { roles: MANAGERS, scope: 'competitions:write' },
+    updateTrade: { roles: MANAGERS, scope: 'competitions:write' },
+    createTeam: { roles: MANAGERS, scope: 'competitions:write' },
+    registerEntrant: { roles: MANAGERS, scope: 'competitions:write' },
+    setEntrantStatus: { roles: MANAGERS, scope: 'competitions:write' },
+    importEntrants: { roles: MANAGERS, scope: 'competitions:write' },
+  },
+  Subscription: {
+    competitionStatusChanged: { public: true, scope: 'competitions:read' },
+  },
+};
+
+export function checkRule(viewer: Viewer, rule: Rule | undefined, operation: string): void {
+  if (!rule) {
+    throw new GraphQLError(`No access rule is declared for ${operation}.`, {
+      extensions: { code: 'FORBIDDEN' },
+    });
+  }
+  if (viewer.kind === 'apiKey') {
+    if (rule.scope && viewer.scopes.includes(rule.scope)) return;
+    if (rule.public && !rule.scope) return;
+    throw forbidden(`This API key lacks the scope ${rule.scope ?? '(none grants it)'} for ${operation}.`);
+  }
+  if (rule.public) return;
+  if (viewer.kind === 'anonymous') throw unauthenticated();
+  if (viewer.role === Role.PLATFORM_ADMIN) return;
+  if (rule.roles?.includes(viewer.role)) return;
+  throw forbidden(`Role ${viewer.role} may not call ${operation}.`);
+}
+
+const ROOT_TYPES = new Set(['Query', 'Mutation', 'Subscription']);
+
+/** type-graphql global middleware: applies the table to every root field. */
+export const AccessGuard: MiddlewareFn<Context> = async ({ context, info }, next) => {
+  if (isRootField(info)) {
+    const type = info.parentType.name as keyof typeof POLICY;
+    checkRule(context.viewer, POLICY[type][info.fieldName], `${type}.${info.fieldName}`);
+  }
+  return next();
+};
+
+/**
+ * Subscriptions resolve their source in `subscribe`, before any middleware
+ * runs, so the same table is applied there explicitly.
+ */
+export function guardSubscribe<A>(
+  field: string,
+  subscribe: (args: A, ctx: Context) => Promise<AsyncIterable<unknown>>,
+): (resolverData: { args: A; context: unknown }) => Promise<AsyncIterable<unknown>> {
+  return async ({ args, context }) => {
+    const ctx = context as Context;
+    checkRule(ctx.viewer, POLICY.Subscription[field], `Subscription.${field}`);
+    return subscribe(args, ctx);
+  };
+}
+
+function isRootField(info: GraphQLResolveInfo): boolean {
+  return info.path.prev === undefined && ROOT_TYPES.has(info.parentType.name);
+}
+
+/** Object-level checks: does the viewer manage the union at `path`? */
+export class Access {
+  constructor(readonly viewer: Viewer) {}
+
+  /** '*' (everything), a path, or null (nothing). */
+  get managed(): string | '*' | null {
+    return managedPath(this.viewer);
+  }
+
+  manages(path: string): boolean {
+    const m = this.managed;
+    if (m === '*') return true;
+    return m !== null && pathWithin(path, m);
+  }
+
+  assertManages(path: string, what = 'this'): void {
+    if (!this.manages(path)) throw forbidden(`You do not manage ${what}: it lies outside your union.`);
+  }
+
+  get accountId(): number | null {
+    return this.viewer.kind === 'account' ? this.viewer.accountId : null;
+  }
+}

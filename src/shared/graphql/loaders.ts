@@ -1,0 +1,110 @@
+import type { EntityClass } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import DataLoader from 'dataloader';
+import type { PageRequest } from './relay';
+
+/** Batches lookups by primary key into one `where id = any(...)` per tick. */
+export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>) {
+  return new DataLoader<number, T | null>(async (ids) => {
+    const rows = await em.find(entity, { id: { $in: ids as number[] } } as never);
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return ids.map((id) => byId.get(id) ?? null);
+  });
+}
+
+export interface ChildPageKey extends PageRequest {
+  parentId: number;
+  /** Optional filter on one enum column (e.g. entrant status); sorted for a stable key. */
+  filter?: string[] | null;
+}
+
+export interface ChildPageSpec<T> {
+  entity: EntityClass<T>;
+  table: string;
+  parentColumn: string;
+  filterColumn?: string;
+}
+
+/**
+ * Pages of children for many parents in one statement per distinct page
+ * request: a window function cuts each parent's first N+1 rows, so a nested
+ * list costs one query per level whatever the page size.
+ */
+export function childPageLoader<T extends { id: number }>(em: EntityManager, spec: ChildPageSpec<T>) {
+  return new DataLoader<ChildPageKey, T[], string>(
+    async (keys) => {
+      const groups = new Map<string, ChildPageKey[]>();
+      for (const k of keys) {
+        const g = JSON.stringify([k.first, k.afterId, k.filter ?? null]);
+        groups.set(g, [...(groups.get(g) ?? []), k]);
+      }
+      const result = new Map<string, T[]>();
+      for (const group of groups.values()) {
+        const { first, afterId, filter } = group[0]!;
+        const parentIds = [...new Set(group.map((k) => k.parentId))];
+        const params: unknown[] = [parentIds, afterId, first + 1];
+        let filterSql = '';
+        if (filter && spec.filterColumn) {
+          params.push(filter);
+          filterSql = ` and c.${spec.filterColumn} = any(?)`;
+        }
+        const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+          `select * from (
+             select c.*, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
+             from ${spec.table} c
+             where c.${spec.parentColumn} = any(?) and (?::int is null or c.id > ?::int)${filterSql}
+           ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.id`,
+          // afterId appears twice in the statement
+          [params[0], params[1], params[1], params[2], ...params.slice(3)],
+        );
+        const byParent = new Map<number, T[]>();
+        for (const row of rows) {
+          const parentId = Number(row[spec.parentColumn]);
+          delete row.page_rn;
+          const entity = em.map(spec.entity, row as never);
+          byParent.set(parentId, [...(byParent.get(parentId) ?? []), entity]);
+        }
+        for (const k of group) result.set(cacheKey(k), byParent.get(k.parentId) ?? []);
+      }
+      return keys.map((k) => result.get(cacheKey(k)) ?? []);
+    },
+    { cacheKeyFn: cacheKey },
+  );
+}
+
+/** Counts children per parent in one grouped statement. */
+export function childCountLoader(em: EntityManager, table: string, parentColumn: string, filterColumn?: string) {
+  return new DataLoader<{ parentId: number; filter?: string[] | null }, number, string>(
+    async (keys) => {
+      const groups = new Map<string, number[]>();
+      for (const k of keys) {
+        const g = JSON.stringify(k.filter ?? null);
+        groups.set(g, [...(groups.get(g) ?? []), k.parentId]);
+      }
+      const counts = new Map<string, number>();
+      for (const [g, parentIds] of groups) {
+        const filter = JSON.parse(g) as string[] | null;
+        const params: unknown[] = [[...new Set(parentIds)]];
+        let filterSql = '';
+        if (filter && filterColumn) {
+          params.push(filter);
+          filterSql = ` and ${filterColumn} = any(?)`;
+        }
+        const rows = await em
+          .getConnection()
+          .execute<{ parent: number; n: string }[]>(
+            `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?)${filterSql} group by ${parentColumn}`,
+            params,
+          );
+        const byParent = new Map(rows.map((r) => [Number(r.parent), Number(r.n)]));
+        for (const id of parentIds) counts.set(`${id}|${g}`, byParent.get(id) ?? 0);
+      }
+      return keys.map((k) => counts.get(`${k.parentId}|${JSON.stringify(k.filter ?? null)}`) ?? 0);
+    },
+    { cacheKeyFn: (k) => `${k.parentId}|${JSON.stringify(k.filter ?? null)}` },
+  );
+}
+
+function cacheKey(k: ChildPageKey): string {
+  return JSON.stringify([k.parentId, k.first, k.afterId, k.filter ?? null]);
+}

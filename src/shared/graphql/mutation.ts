@@ -1,0 +1,80 @@
+import {
+  CheckConstraintViolationException,
+  ForeignKeyConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Field, ObjectType, type ClassType } from 'type-graphql';
+import { DomainError, ErrorCode, UserError } from '../errors';
+import type { Context } from './context';
+
+export interface PayloadShape<T> {
+  errors: UserError[];
+  value: T | null;
+}
+
+/**
+ * Runs a mutation in one transaction. An expected failure (DomainError) rolls
+ * everything back and comes out as payload `errors`; nothing is half-written.
+ * Anything else propagates as a top-level error.
+ */
+export async function runMutation<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<PayloadShape<T>> {
+  try {
+    const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
+    return { value, errors: [] };
+  } catch (err) {
+    const expected = asDomainError(err);
+    if (expected) {
+      ctx.em.clear();
+      return { value: null, errors: expected.errors };
+    }
+    throw err;
+  }
+}
+
+/**
+ * Builds `<Name>Payload { <field>: T, errors: [UserError!]! }`. The resolver
+ * returns a PayloadShape; `value` is exposed under the given field name.
+ */
+export function Payload<T extends object>(type: ClassType<T>, name: string, field: string) {
+  @ObjectType(`${name}Payload`, { description: `Result of a mutation on a ${type.name}.` })
+  class PayloadType {
+    @Field(() => [UserError], { description: 'Expected failures; empty on success.' })
+    errors!: UserError[];
+
+    value!: T | null;
+  }
+  Object.defineProperty(PayloadType.prototype, field, {
+    get(this: PayloadType) {
+      return this.value;
+    },
+  });
+  Field(() => type, { nullable: true, description: `The ${type.name} as it is after the mutation; null on failure.` })(
+    PayloadType.prototype,
+    field,
+  );
+  return PayloadType;
+}
+
+/** Resolvers return plain PayloadShape objects; this gives them the payload class's getter. */
+export function asPayload<P extends object, T>(cls: ClassType<P>, shape: PayloadShape<T>): P {
+  return Object.assign(Object.create(cls.prototype) as P, shape);
+}
+
+/**
+ * Constraint violations are the database's last word on a rule a service
+ * checked too (e.g. a concurrent duplicate); report them as expected failures.
+ */
+export function asDomainError(err: unknown): DomainError | null {
+  if (err instanceof DomainError) return err;
+  if (err instanceof UniqueConstraintViolationException) {
+    return new DomainError(ErrorCode.DUPLICATE, 'This already exists.');
+  }
+  if (err instanceof CheckConstraintViolationException) {
+    return new DomainError(ErrorCode.VALIDATION, 'A value breaks a rule of the record.');
+  }
+  if (err instanceof ForeignKeyConstraintViolationException) {
+    return new DomainError(ErrorCode.NOT_FOUND, 'A referenced record does not exist.');
+  }
+  return null;
+}

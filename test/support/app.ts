@@ -1,0 +1,109 @@
+import { randomBytes } from 'node:crypto';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type ExecutionResult } from 'graphql';
+import { loadConfig } from '../../src/config';
+import { Account, Role } from '../../src/modules/account/account.entity';
+import { hashPassword } from '../../src/modules/account/password';
+import { Organization, OrganizationLevel } from '../../src/modules/organization/organization.entity';
+import { createApp, type App } from '../../src/server';
+import { withDatabase } from '../../src/shared/db/database';
+import { initOrm, type MikroORM } from '../../src/shared/db/orm';
+import { toGlobalId } from '../../src/shared/graphql/relay';
+import { adminUrl, templateName, withAdminClient } from './db';
+
+export interface Auth {
+  token?: string;
+  apiKey?: string;
+  headers?: Record<string, string>;
+}
+
+export interface GqlResult<T> extends ExecutionResult<T> {
+  status: number;
+}
+
+export const PASSWORD = 'correct horse battery';
+let passwordHash: Promise<string> | null = null;
+
+export interface TestApp {
+  app: App;
+  orm: MikroORM;
+  url: string;
+  database: string;
+  gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, auth?: Auth): Promise<GqlResult<R>>;
+  raw(body: unknown, auth?: Auth): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
+  /** Inserts an account directly and signs it in over the API. */
+  account(role: Role, organization: Organization | null, username?: string): Promise<{ token: string; account: Account }>;
+  /** Inserts an organization directly (fixtures); the API path is tested on its own. */
+  org(name: string, level: OrganizationLevel, parent?: Organization | null): Promise<Organization>;
+  sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
+  close(): Promise<void>;
+}
+
+/** A server on its own database cloned from the migrated template, listening on a free port. */
+export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const database = `jingsai_t_${process.env.JINGSAI_TEST_RUN_PID}_${randomBytes(4).toString('hex')}`;
+  const template = templateName(Number(process.env.JINGSAI_TEST_RUN_PID));
+  await withAdminClient((c) => c.query(`create database "${database}" template "${template}"`));
+  const databaseUrl = withDatabase(adminUrl(), database);
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...env });
+  const orm = await initOrm({ databaseUrl, poolMax: 5 });
+  const app = await createApp({ config, orm });
+
+  const post = async (body: unknown, auth: Auth = {}) => {
+    const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };
+    if (auth.token) headers.authorization = `Bearer ${auth.token}`;
+    if (auth.apiKey) headers['x-api-key'] = auth.apiKey;
+    const res = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify(body) });
+    return { status: res.status, json: (await res.json()) as never };
+  };
+
+  const t: TestApp = {
+    app,
+    orm,
+    url: app.url,
+    database,
+    async gql(doc, variables, auth) {
+      const { status, json } = await post({ query: print(doc), variables }, auth);
+      return { ...(json as ExecutionResult<never>), status };
+    },
+    raw: post,
+    async account(role, organization, username) {
+      passwordHash ??= hashPassword(PASSWORD);
+      const em = orm.em.fork();
+      const name = username ?? `${role.toLowerCase()}_${randomBytes(3).toString('hex')}`;
+      const account = em.create(Account, {
+        username: name,
+        passwordHash: await passwordHash,
+        displayName: name,
+        role,
+        organization: organization ? em.getReference(Organization, organization.id) : null,
+      });
+      await em.flush();
+      const res = await post({
+        query: 'mutation($i: SignInInput!) { signIn(input: $i) { token errors { code } } }',
+        variables: { i: { username: name, password: PASSWORD } },
+      });
+      const token = (res.json.data as { signIn: { token: string } }).signIn.token;
+      return { token, account };
+    },
+    async org(name, level, parent = null) {
+      const em = orm.em.fork();
+      const o = em.create(Organization, {
+        name,
+        level,
+        parent: parent ? em.getReference(Organization, parent.id) : null,
+      });
+      await em.flush();
+      return o;
+    },
+    sql: async (text, params = []) => orm.em.getConnection().execute(text, params) as never,
+    async close() {
+      await app.close();
+      await orm.close(true);
+      await withAdminClient((c) => c.query(`drop database if exists "${database}" with (force)`)).catch(() => {});
+    },
+  };
+  return t;
+}
+
+export const gid = toGlobalId;
