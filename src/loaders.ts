@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from './shared/db/paging';
 import DataLoader from 'dataloader';
 import { Account } from './modules/account/account.entity';
 import { Competition, Entrant, Team, Trade } from './modules/competition/competition.entity';
@@ -37,11 +38,9 @@ export function createLoaders(em: EntityManager) {
       return personIds.map((id) => byPerson.get(id) ?? []);
     }),
     teamMembers: new DataLoader<number, number[]>(async (teamIds) => {
-      const rows = await em
-        .getConnection()
-        .execute<{ team_id: number; person_id: number }[]>(
-          'select team_id, person_id from team_member where team_id = any(?) order by person_id',
-          [teamIds],
+      const rows = await em.execute<{ team_id: number; person_id: number }[]>(
+          'select team_id, person_id from team_member where team_id = any(?::int[]) order by person_id',
+          [pgArray(teamIds as number[])],
         );
       const byTeam = groupBy(rows, (r) => r.team_id);
       return teamIds.map((id) => (byTeam.get(id) ?? []).map((r) => r.person_id));

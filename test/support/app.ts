@@ -21,6 +21,11 @@ export interface GqlResult<T> extends ExecutionResult<T> {
   status: number;
 }
 
+export interface RawResponse {
+  data?: unknown;
+  errors?: { message: string; extensions?: Record<string, unknown> }[];
+}
+
 export const PASSWORD = 'correct horse battery';
 let passwordHash: Promise<string> | null = null;
 
@@ -30,7 +35,7 @@ export interface TestApp {
   url: string;
   database: string;
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, auth?: Auth): Promise<GqlResult<R>>;
-  raw(body: unknown, auth?: Auth): Promise<{ status: number; json: { data?: unknown; errors?: { message: string; extensions?: Record<string, unknown> }[] } }>;
+  raw(body: unknown, auth?: Auth): Promise<{ status: number; json: RawResponse }>;
   /** Inserts an account directly and signs it in over the API. */
   account(role: Role, organization: Organization | null, username?: string): Promise<{ token: string; account: Account }>;
   /** Inserts an organization directly (fixtures); the API path is tested on its own. */
@@ -54,7 +59,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     if (auth.apiKey) headers['x-api-key'] = auth.apiKey;
     const res = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify(body) });
-    return { status: res.status, json: (await res.json()) as never };
+    return { status: res.status, json: (await res.json()) as RawResponse };
   };
 
   const t: TestApp = {
@@ -64,7 +69,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     database,
     async gql(doc, variables, auth) {
       const { status, json } = await post({ query: print(doc), variables }, auth);
-      return { ...(json as ExecutionResult<never>), status };
+      return { ...(json as ExecutionResult<never>), status } as GqlResult<never>;
     },
     raw: post,
     async account(role, organization, username) {

@@ -46,7 +46,7 @@ export interface Credentials {
  * are an error (not silently anonymous) so a client learns its token expired.
  */
 export async function authenticate(em: EntityManager, settings: TokenSettings, creds: Credentials): Promise<Viewer> {
-  const conn = em.getConnection();
+  const conn = em;
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
     if (!m) throw unauthenticated('Malformed API key.');

@@ -1,6 +1,6 @@
 import { LockMode, ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escapeLike, pageOf } from '../../shared/db/paging';
+import { escapeLike, pageOf, pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/relay';
@@ -65,11 +65,11 @@ export async function listCompetitions(
   const scope = ctx.access.managed;
   if (scope !== '*') {
     if (scope === null) {
-      where.push('status = any(?)');
-      params.push(PUBLIC_COMPETITION_STATUSES);
+      where.push('status = any(?::text[])');
+      params.push(pgArray(PUBLIC_COMPETITION_STATUSES));
     } else {
-      where.push('(status = any(?) or host_id in (select id from organization where path <@ ?::ltree))');
-      params.push(PUBLIC_COMPETITION_STATUSES, scope);
+      where.push('(status = any(?::text[]) or host_id in (select id from organization where path <@ ?::ltree))');
+      params.push(pgArray(PUBLIC_COMPETITION_STATUSES), scope);
     }
   }
   const f = filter ?? {};
@@ -87,8 +87,8 @@ export async function listCompetitions(
     params.push(f.kind);
   }
   if (f.statuses?.length) {
-    where.push('status = any(?)');
-    params.push(f.statuses);
+    where.push('status = any(?::text[])');
+    params.push(pgArray(f.statuses));
   }
   if (f.year != null) {
     where.push('year = ?');
@@ -367,21 +367,22 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   const { trade, competition } = await loadManagedTrade(ctx, em, input.tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
 
-  const entrant = em.create(Entrant, { trade });
+  // Checks first, create last: creating persists, and a count would auto-flush it.
+  const who: Pick<Entrant, 'person' | 'team' | 'enterprise'> = {};
   if (personId) {
     const person = await loadManagedPerson(ctx, em, personId, 'input.personId');
-    entrant.person = ref(person);
     if (await em.count(Entrant, { trade: trade.id, person: personId })) {
       throw new DomainError(ErrorCode.DUPLICATE, 'This person is already registered in the trade.', 'input.personId');
     }
+    who.person = ref(person);
   } else if (teamId) {
     const team = await em.findOne(Team, { id: teamId }, { populate: ['organization'] });
     if (!team) throw new DomainError(ErrorCode.NOT_FOUND, 'No such team.', 'input.teamId');
     ctx.access.assertManages(team.organization.getEntity().path, 'this team');
-    entrant.team = ref(team);
     if (await em.count(Entrant, { trade: trade.id, team: teamId })) {
       throw new DomainError(ErrorCode.DUPLICATE, 'This team is already registered in the trade.', 'input.teamId');
     }
+    who.team = ref(team);
   } else if (enterpriseId) {
     if (competition.kind !== CompetitionKind.LABOR) {
       throw new DomainError(
@@ -395,12 +396,13 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
       throw new DomainError(ErrorCode.KIND_MISMATCH, 'That organization is not an enterprise.', 'input.enterpriseId');
     }
     ctx.access.assertManages(org.path, 'that enterprise');
-    entrant.enterprise = ref(org);
     if (await em.count(Entrant, { trade: trade.id, enterprise: enterpriseId })) {
       throw new DomainError(ErrorCode.DUPLICATE, 'This enterprise is already registered.', 'input.enterpriseId');
     }
+    who.enterprise = ref(org);
   }
   await assertCapacity(em, trade, 1, 'input.tradeId');
+  const entrant = em.create(Entrant, { trade, ...who });
   await em.flush();
   return entrant;
 }

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../shared/db/paging';
 import { parse as parseCsv } from 'csv-parse/sync';
 import ExcelJS from 'exceljs';
 import { DomainError, ErrorCode, type UserError } from '../../shared/errors';
@@ -135,7 +136,7 @@ export async function importEntrants(
 ): Promise<{ imported: number; peopleCreated: number }> {
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
-  const conn = em.getConnection();
+  const conn = em;
   const errors: UserError[] = [];
   const bad = (line: number, column: string, code: ErrorCode, message: string) =>
     errors.push({ field: `rows.${line}.${column}`, code, message: `Line ${line}: ${message}` });
@@ -145,8 +146,8 @@ export async function importEntrants(
   const employerRefs = [...new Set(rows.map((r) => r.values.employer ?? '').filter(Boolean))];
   const orgs = await conn.execute<{ id: number; name: string; path: string }[]>(
     `select id, name, path::text as path from organization
-      where (name = any(?) or id = any(?))`,
-    [employerRefs, employerRefs.map((e) => fromGlobalId(e)?.id ?? 0)],
+      where (name = any(?::text[]) or id = any(?::int[]))`,
+    [pgArray(employerRefs), pgArray(employerRefs.map((e) => fromGlobalId(e)?.id ?? 0))],
   );
   const inScope = (path: string) => scope === '*' || (scope !== null && (path === scope || path.startsWith(`${scope}.`)));
   const byName = new Map<string, { id: number; path: string }[]>();
@@ -229,13 +230,13 @@ export async function importEntrants(
          from person p join unnest(?::text[], ?::int[]) as x(name, employer_id)
            on p.name = x.name and p.employer_id = x.employer_id
         order by p.name, p.employer_id, p.id`,
-      [valid.map((r) => r.name), valid.map((r) => r.employerId)],
+      [pgArray(valid.map((r) => r.name)), pgArray(valid.map((r) => r.employerId))],
     );
     const personByKey = new Map(people.map((p) => [`${p.employer_id}|${p.name}`, p.id]));
     for (const r of valid) r.personId = personByKey.get(`${r.employerId}|${r.name}`) ?? null;
     const existing = await conn.execute<{ person_id: number }[]>(
-      `select person_id from entrant where trade_id = ? and person_id = any(?)`,
-      [trade.id, valid.filter((r) => r.personId).map((r) => r.personId)],
+      `select person_id from entrant where trade_id = ? and person_id = any(?::int[])`,
+      [trade.id, pgArray(valid.filter((r) => r.personId).map((r) => r.personId))],
     );
     const registered = new Set(existing.map((e) => e.person_id));
     for (const r of valid) {
@@ -246,8 +247,8 @@ export async function importEntrants(
   }
 
   const [{ n: activeCount } = { n: '0' }] = await conn.execute<{ n: string }[]>(
-    `select count(*) as n from entrant where trade_id = ? and status = any(?)`,
-    [trade.id, ACTIVE_ENTRANT_STATUSES],
+    `select count(*) as n from entrant where trade_id = ? and status = any(?::text[])`,
+    [trade.id, pgArray(ACTIVE_ENTRANT_STATUSES)],
   );
   const room = trade.capacity - Number(activeCount);
   if (rows.length > room) {
@@ -277,11 +278,11 @@ export async function importEntrants(
          select * from unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[])
          returning id`,
         [
-          fresh.map((r) => r.name),
-          fresh.map((r) => r.employerId),
-          fresh.map((r) => r.gender),
-          fresh.map((r) => r.birthYear),
-          fresh.map((r) => r.occupation),
+          pgArray(fresh.map((r) => r.name)),
+          pgArray(fresh.map((r) => r.employerId)),
+          pgArray(fresh.map((r) => r.gender)),
+          pgArray(fresh.map((r) => r.birthYear)),
+          pgArray(fresh.map((r) => r.occupation)),
         ],
       );
       // RETURNING keeps the order of the SELECT for a plain INSERT … SELECT unnest.
@@ -290,7 +291,7 @@ export async function importEntrants(
     }
     await conn.execute(
       `insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`,
-      [trade.id, chunk.map((r) => r.personId)],
+      [trade.id, pgArray(chunk.map((r) => r.personId))],
     );
     onProgress('write', Math.min(i + CHUNK, valid.length), valid.length);
   }

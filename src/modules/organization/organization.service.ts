@@ -2,7 +2,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isAdmin } from '../../shared/access/viewer';
 import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
-import { pageOf, escapeLike } from '../../shared/db/paging';
+import { pageOf, escapeLike, pgArray } from '../../shared/db/paging';
 import { type Page, type PageRequest, fromGlobalId } from '../../shared/graphql/relay';
 import { decodeId, optionalText, requiredText } from '../../shared/validation';
 import { canNest, Organization } from './organization.entity';
@@ -96,13 +96,13 @@ export async function moveOrganization(
       'input.newParentId',
     );
   }
-  await em.getConnection().execute(
+  await em.execute(
     `update organization
         set path = ?::ltree || subpath(path, nlevel(?::ltree) - 1), updated_at = now()
       where path <@ ?::ltree`,
     [newParent.path, org.path, org.path],
   );
-  await em.getConnection().execute(`update organization set parent_id = ? where id = ?`, [newParent.id, org.id]);
+  await em.execute(`update organization set parent_id = ? where id = ?`, [newParent.id, org.id]);
   await em.refresh(org);
   return org;
 }
@@ -132,8 +132,8 @@ export async function listOrganizations(
   }
   if (f.roots) where.push('parent_id is null');
   if (f.levels?.length) {
-    where.push('level = any(?)');
-    params.push(f.levels);
+    where.push('level = any(?::text[])');
+    params.push(pgArray(f.levels));
   }
   if (f.search?.trim()) {
     where.push(`name ilike ?`);

@@ -1,6 +1,6 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escapeLike, pageOf } from '../../shared/db/paging';
+import { escapeLike, pageOf, pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/relay';
@@ -119,8 +119,8 @@ export async function listPeople(ctx: Context, filter: PersonFilter | null | und
     }
   }
   if (f.honorKinds?.length) {
-    where.push('exists (select 1 from honor h where h.person_id = person.id and h.kind = any(?))');
-    params.push(f.honorKinds);
+    where.push('exists (select 1 from honor h where h.person_id = person.id and h.kind = any(?::text[]))');
+    params.push(pgArray(f.honorKinds));
   }
   if (f.honorTitle?.trim()) {
     where.push('exists (select 1 from honor h where h.person_id = person.id and h.title ilike ?)');

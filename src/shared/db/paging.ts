@@ -15,17 +15,27 @@ export async function pageOf<T extends { id: number }>(
   page: PageRequest,
 ): Promise<Page<T>> {
   const base = where.length ? where.join(' and ') : 'true';
-  const rows = await em
-    .getConnection()
-    .execute<Record<string, unknown>[]>(
+  const rows = await em.execute<Record<string, unknown>[]>(
       `select * from ${table} where ${base} and (?::int is null or id > ?::int) order by id limit ?`,
       [...params, page.afterId, page.afterId, page.first + 1],
     );
   const entities = rows.map((r) => em.map(entity, r as never));
   return toPage(entities, page, async () => {
-    const [c] = await em
-      .getConnection()
-      .execute<{ n: string }[]>(`select count(*) as n from ${table} where ${base}`, params);
+    const [c] = await em.execute<{ n: string }[]>(`select count(*) as n from ${table} where ${base}`, params);
     return Number(c!.n);
   });
+}
+
+/**
+ * knex expands an array bound to `?` into a list of values, which PostgreSQL
+ * cannot use with `= any(…)` or `unnest(…)`. Bind arrays as one array literal
+ * instead, cast at the placeholder: `= any(?::int[])`.
+ */
+export function pgArray(values: readonly (string | number | null | undefined)[]): string {
+  const items = values.map((v) => {
+    if (v === null || v === undefined) return 'NULL';
+    if (typeof v === 'number') return String(v);
+    return `"${v.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+  });
+  return `{${items.join(',')}}`;
 }

@@ -1,4 +1,5 @@
 import type { EntityClass } from '@mikro-orm/core';
+import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
@@ -42,17 +43,17 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
       for (const group of groups.values()) {
         const { first, afterId, filter } = group[0]!;
         const parentIds = [...new Set(group.map((k) => k.parentId))];
-        const params: unknown[] = [parentIds, afterId, first + 1];
+        const params: unknown[] = [pgArray(parentIds), afterId, first + 1];
         let filterSql = '';
         if (filter && spec.filterColumn) {
-          params.push(filter);
-          filterSql = ` and c.${spec.filterColumn} = any(?)`;
+          params.push(pgArray(filter));
+          filterSql = ` and c.${spec.filterColumn} = any(?::text[])`;
         }
-        const rows = await em.getConnection().execute<Record<string, unknown>[]>(
+        const rows = await em.execute<Record<string, unknown>[]>(
           `select * from (
              select c.*, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
              from ${spec.table} c
-             where c.${spec.parentColumn} = any(?) and (?::int is null or c.id > ?::int)${filterSql}
+             where c.${spec.parentColumn} = any(?::int[]) and (?::int is null or c.id > ?::int)${filterSql}
            ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.id`,
           // afterId appears twice in the statement
           [params[0], params[1], params[1], params[2], ...params.slice(3)],
@@ -84,16 +85,14 @@ export function childCountLoader(em: EntityManager, table: string, parentColumn:
       const counts = new Map<string, number>();
       for (const [g, parentIds] of groups) {
         const filter = JSON.parse(g) as string[] | null;
-        const params: unknown[] = [[...new Set(parentIds)]];
+        const params: unknown[] = [pgArray([...new Set(parentIds)])];
         let filterSql = '';
         if (filter && filterColumn) {
-          params.push(filter);
-          filterSql = ` and ${filterColumn} = any(?)`;
+          params.push(pgArray(filter));
+          filterSql = ` and ${filterColumn} = any(?::text[])`;
         }
-        const rows = await em
-          .getConnection()
-          .execute<{ parent: number; n: string }[]>(
-            `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?)${filterSql} group by ${parentColumn}`,
+        const rows = await em.execute<{ parent: number; n: string }[]>(
+            `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?::int[])${filterSql} group by ${parentColumn}`,
             params,
           );
         const byParent = new Map(rows.map((r) => [Number(r.parent), Number(r.n)]));
