@@ -125,7 +125,9 @@ export class Migration20261125000000_foundation extends Migration {
         reason text,
         created_at timestamptz not null default now()
       );`);
-    this.addSql(`create index competition_status_change_idx on competition_status_change (competition_id, id);`);
+    this.addSql(
+      `create index competition_status_change_idx on competition_status_change (competition_id, id);`,
+    );
 
     this.addSql(`
       create table trade (
@@ -177,8 +179,12 @@ export class Migration20261125000000_foundation extends Migration {
         check (num_nonnulls(person_id, team_id, organization_id) = 1)
       );`);
     this.addSql(`create index entrant_trade_idx on entrant (trade_id, id);`);
-    this.addSql(`create unique index entrant_trade_person_key on entrant (trade_id, person_id) where person_id is not null;`);
-    this.addSql(`create unique index entrant_trade_team_key on entrant (trade_id, team_id) where team_id is not null;`);
+    this.addSql(
+      `create unique index entrant_trade_person_key on entrant (trade_id, person_id) where person_id is not null;`,
+    );
+    this.addSql(
+      `create unique index entrant_trade_team_key on entrant (trade_id, team_id) where team_id is not null;`,
+    );
     this.addSql(
       `create unique index entrant_trade_org_key on entrant (trade_id, organization_id) where organization_id is not null;`,
     );

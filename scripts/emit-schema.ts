@@ -9,7 +9,9 @@ import { createEventBus } from '../src/shared/graphql/pubsub';
 async function main() {
   const schema = await createSchema(createEventBus());
   const sdl = `# Generated from the code by \`npm run schema:emit\`; do not edit.\n\n${printSchema(lexicographicSortSchema(schema))}\n`;
-  const file = path.resolve(__dirname, '..', 'schema', 'schema.graphql').replace(`${path.sep}dist${path.sep}`, path.sep);
+  const file = path
+    .resolve(__dirname, '..', 'schema', 'schema.graphql')
+    .replace(`${path.sep}dist${path.sep}`, path.sep);
   if (process.argv.includes('--check')) {
     let committed = '';
     try {

@@ -15,7 +15,11 @@ const schema = z.object({
   EMBEDDED_PG_DIR: z.string().default(path.resolve(process.cwd(), '.data', 'postgres')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
-  JWT_TTL_SECONDS: z.coerce.number().int().positive().default(8 * 3600),
+  JWT_TTL_SECONDS: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(8 * 3600),
   SEED_DEMO: z
     .enum(['auto', 'never'])
     .default('auto')

@@ -17,9 +17,17 @@ export function createLoaders(em: EntityManager) {
     tradeById: byIdLoader(em, Trade),
     teamById: byIdLoader(em, Team),
     entrantById: byIdLoader(em, Entrant),
-    organizationChildren: childPageLoader(em, { entity: Organization, table: 'organization', parentColumn: 'parent_id' }),
+    organizationChildren: childPageLoader(em, {
+      entity: Organization,
+      table: 'organization',
+      parentColumn: 'parent_id',
+    }),
     organizationChildCount: childCountLoader(em, 'organization', 'parent_id'),
-    tradesByCompetition: childPageLoader(em, { entity: Trade, table: 'trade', parentColumn: 'competition_id' }),
+    tradesByCompetition: childPageLoader(em, {
+      entity: Trade,
+      table: 'trade',
+      parentColumn: 'competition_id',
+    }),
     tradeCountByCompetition: childCountLoader(em, 'trade', 'competition_id'),
     entrantsByTrade: childPageLoader(em, {
       entity: Entrant,
@@ -39,9 +47,9 @@ export function createLoaders(em: EntityManager) {
     }),
     teamMembers: new DataLoader<number, number[]>(async (teamIds) => {
       const rows = await em.execute<{ team_id: number; person_id: number }[]>(
-          'select team_id, person_id from team_member where team_id = any(?::int[]) order by person_id',
-          [pgArray(teamIds as number[])],
-        );
+        'select team_id, person_id from team_member where team_id = any(?::int[]) order by person_id',
+        [pgArray(teamIds as number[])],
+      );
       const byTeam = groupBy(rows, (r) => r.team_id);
       return teamIds.map((id) => (byTeam.get(id) ?? []).map((r) => r.person_id));
     }),

@@ -29,12 +29,24 @@ export const resolvers = [
   StatisticsResolver,
 ] as const;
 
+const ROOT_DESCRIPTIONS = {
+  Query: 'Reads. What each caller sees follows their role and union.',
+  Mutation: 'Writes. Expected failures come back in each payload’s `errors`; nothing is half-written.',
+  Subscription: 'Live updates over graphql-ws on the same `/graphql` path.',
+} as const;
+
 export async function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers,
     pubSub,
     globalMiddlewares: [AccessGuard],
     validate: false,
     emitSchemaFile: false,
   });
+  // type-graphql has no option for root type descriptions.
+  for (const [name, description] of Object.entries(ROOT_DESCRIPTIONS)) {
+    const type = schema.getType(name);
+    if (type) type.description = description;
+  }
+  return schema;
 }

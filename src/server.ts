@@ -58,7 +58,8 @@ export function formatError(production: boolean) {
         extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR },
       };
     }
-    if (code === undefined) return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
+    if (code === undefined)
+      return { ...formatted, extensions: { ...formatted.extensions, code: 'INTERNAL_SERVER_ERROR' } };
     return formatted;
   };
 }
@@ -148,7 +149,10 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
           const v = req.headers[name];
           return Array.isArray(v) ? v[0] : v;
         };
-        const viewer = await viewerFor({ authorization: header('authorization'), apiKey: header('x-api-key') });
+        const viewer = await viewerFor({
+          authorization: header('authorization'),
+          apiKey: header('x-api-key'),
+        });
         return createContext(services, viewer);
       },
     }),

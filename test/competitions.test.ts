@@ -40,16 +40,33 @@ afterAll(async () => t?.close());
 describe('competition lifecycle', () => {
   test('moves only along allowed transitions and records each change', async () => {
     const id = await createCompetition(t, w.tokens.xian, w.orgs.xian);
-    const skip = await t.gql(TransitionCompetitionDocument, { input: { id, to: 'RUNNING' } }, { token: w.tokens.xian });
+    const skip = await t.gql(
+      TransitionCompetitionDocument,
+      { input: { id, to: 'RUNNING' } },
+      { token: w.tokens.xian },
+    );
     expect(skip.data!.transitionCompetition.errors).toEqual([
       expect.objectContaining({ code: 'INVALID_TRANSITION', field: 'input.to' }),
     ]);
     expect(skip.data!.transitionCompetition.competition).toBeNull();
 
-    await moveTo(t, w.tokens.xian, id, 'REGISTRATION_OPEN', 'RUNNING', 'SCORING_CLOSED', 'PUBLISHED', 'ARCHIVED');
+    await moveTo(
+      t,
+      w.tokens.xian,
+      id,
+      'REGISTRATION_OPEN',
+      'RUNNING',
+      'SCORING_CLOSED',
+      'PUBLISHED',
+      'ARCHIVED',
+    );
     const c = await t.gql(CompetitionByIdDocument, { id }, { token: w.tokens.xian });
     expect(c.data!.competition).toMatchObject({ status: 'ARCHIVED', allowedTransitions: [] });
-    const back = await t.gql(TransitionCompetitionDocument, { input: { id, to: 'DRAFT' } }, { token: w.tokens.xian });
+    const back = await t.gql(
+      TransitionCompetitionDocument,
+      { input: { id, to: 'DRAFT' } },
+      { token: w.tokens.xian },
+    );
     expect(back.data!.transitionCompetition.errors[0]!.code).toBe('INVALID_TRANSITION');
     const history = await t.sql<{ from_status: string; to_status: string }>(
       'select from_status, to_status from competition_status_change where competition_id = ? order by id',
@@ -132,7 +149,8 @@ describe('trades', () => {
   test('an unknown enum value is refused by GraphQL itself with a stable code', async () => {
     const r = await t.raw(
       {
-        query: 'mutation { createCompetition(input: {name: "x", kind: SPORTS, year: 2024, hostId: "x"}) { errors { code } } }',
+        query:
+          'mutation { createCompetition(input: {name: "x", kind: SPORTS, year: 2024, hostId: "x"}) { errors { code } } }',
       },
       { token: w.tokens.xian },
     );
@@ -146,9 +164,20 @@ describe('trades', () => {
       const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, `选手${name}`);
       await t.gql(RegisterEntrantDocument, { input: { tradeId, personId } }, { token: w.tokens.xian });
     }
-    const r = await t.gql(UpdateTradeDocument, { input: { id: tradeId, capacity: 2 } }, { token: w.tokens.xian });
-    expect(r.data!.updateTrade.errors[0]).toMatchObject({ code: 'CAPACITY_EXCEEDED', field: 'input.capacity' });
-    const ok = await t.gql(UpdateTradeDocument, { input: { id: tradeId, capacity: 3 } }, { token: w.tokens.xian });
+    const r = await t.gql(
+      UpdateTradeDocument,
+      { input: { id: tradeId, capacity: 2 } },
+      { token: w.tokens.xian },
+    );
+    expect(r.data!.updateTrade.errors[0]).toMatchObject({
+      code: 'CAPACITY_EXCEEDED',
+      field: 'input.capacity',
+    });
+    const ok = await t.gql(
+      UpdateTradeDocument,
+      { input: { id: tradeId, capacity: 3 } },
+      { token: w.tokens.xian },
+    );
     expect(ok.data!.updateTrade.trade!.capacity).toBe(3);
   });
 });
@@ -165,7 +194,9 @@ describe('entrants', () => {
       Array.from({ length: 10 }, (_, i) => createPerson(t, w.tokens.xian, w.orgs.xianFirm, `并发选手${i}`)),
     );
     const results = await Promise.all(
-      people.map((personId) => t.gql(RegisterEntrantDocument, { input: { tradeId, personId } }, { token: w.tokens.xian })),
+      people.map((personId) =>
+        t.gql(RegisterEntrantDocument, { input: { tradeId, personId } }, { token: w.tokens.xian }),
+      ),
     );
     const ok = results.filter((r) => r.data!.registerEntrant.entrant);
     const full = results.filter((r) => r.data!.registerEntrant.errors[0]?.code === 'CAPACITY_EXCEEDED');
@@ -176,7 +207,11 @@ describe('entrants', () => {
 
     // Withdrawing frees a place; re-registering takes it back only if one is free.
     const first = ok[0]!.data!.registerEntrant.entrant!.id;
-    const withdrawn = await t.gql(SetEntrantStatusDocument, { input: { id: first, status: 'WITHDRAWN' } }, { token: w.tokens.xian });
+    const withdrawn = await t.gql(
+      SetEntrantStatusDocument,
+      { input: { id: first, status: 'WITHDRAWN' } },
+      { token: w.tokens.xian },
+    );
     expect(withdrawn.data!.setEntrantStatus.entrant!.status).toBe('WITHDRAWN');
     const late = full[0]!;
     const lateBody = JSON.parse(JSON.stringify(late)) as unknown;
@@ -187,18 +222,30 @@ describe('entrants', () => {
       { token: w.tokens.xian },
     );
     expect(again.data!.registerEntrant.entrant).not.toBeNull();
-    const back = await t.gql(SetEntrantStatusDocument, { input: { id: first, status: 'REGISTERED' } }, { token: w.tokens.xian });
+    const back = await t.gql(
+      SetEntrantStatusDocument,
+      { input: { id: first, status: 'REGISTERED' } },
+      { token: w.tokens.xian },
+    );
     expect(back.data!.setEntrantStatus.errors[0]!.code).toBe('CAPACITY_EXCEEDED');
   });
 
   test('refuses duplicates, bad transitions, enterprises in skills contests, and other unions’ people', async () => {
     const tradeId = await createTrade(t, w.tokens.xian, competitionId, { name: '钳工' });
     const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '李师傅');
-    const first = await t.gql(RegisterEntrantDocument, { input: { tradeId, personId } }, { token: w.tokens.xian });
+    const first = await t.gql(
+      RegisterEntrantDocument,
+      { input: { tradeId, personId } },
+      { token: w.tokens.xian },
+    );
     const entrantId = first.data!.registerEntrant.entrant!.id;
     const before = await tableCounts(t);
 
-    const dup = await t.gql(RegisterEntrantDocument, { input: { tradeId, personId } }, { token: w.tokens.xian });
+    const dup = await t.gql(
+      RegisterEntrantDocument,
+      { input: { tradeId, personId } },
+      { token: w.tokens.xian },
+    );
     expect(dup.data!.registerEntrant.errors[0]).toMatchObject({ code: 'DUPLICATE', field: 'input.personId' });
 
     const enterprise = await t.gql(
@@ -223,10 +270,18 @@ describe('entrants', () => {
     expect(bad.data!.setEntrantStatus.errors[0]!.code).toBe('INVALID_TRANSITION');
 
     const stranger = await createPerson(t, w.tokens.xianyang, w.orgs.xianyangFirm, '咸阳选手');
-    const foreign = await t.gql(RegisterEntrantDocument, { input: { tradeId, personId: stranger } }, { token: w.tokens.xian });
+    const foreign = await t.gql(
+      RegisterEntrantDocument,
+      { input: { tradeId, personId: stranger } },
+      { token: w.tokens.xian },
+    );
     expect(foreign.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
-    const intoNeighbour = await t.gql(RegisterEntrantDocument, { input: { tradeId, personId: stranger } }, { token: w.tokens.xianyang });
+    const intoNeighbour = await t.gql(
+      RegisterEntrantDocument,
+      { input: { tradeId, personId: stranger } },
+      { token: w.tokens.xianyang },
+    );
     expect(intoNeighbour.errors![0]!.extensions!.code).toBe('FORBIDDEN');
 
     const after = await tableCounts(t);
@@ -234,15 +289,33 @@ describe('entrants', () => {
   });
 
   test('teams and enterprises enter labor competitions', async () => {
-    const laborId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '重点项目劳动竞赛', kind: 'LABOR' });
-    const tradeId = await createTrade(t, w.tokens.xian, laborId, { name: '重点项目建设赛', theoryWeight: 0, practicalWeight: 100 });
-    const members = await Promise.all(['赵', '钱'].map((n) => createPerson(t, w.tokens.xian, w.orgs.xianFirm, `${n}班长`)));
+    const laborId = await createCompetition(t, w.tokens.xian, w.orgs.xian, {
+      name: '重点项目劳动竞赛',
+      kind: 'LABOR',
+    });
+    const tradeId = await createTrade(t, w.tokens.xian, laborId, {
+      name: '重点项目建设赛',
+      theoryWeight: 0,
+      practicalWeight: 100,
+    });
+    const members = await Promise.all(
+      ['赵', '钱'].map((n) => createPerson(t, w.tokens.xian, w.orgs.xianFirm, `${n}班长`)),
+    );
     const team = await t.gql(
       CreateTeamDocument,
-      { input: { name: '秦岭隧道掘进班组', kind: 'CREW', organizationId: orgId(w.orgs.xianFirm), memberIds: members } },
+      {
+        input: {
+          name: '秦岭隧道掘进班组',
+          kind: 'CREW',
+          organizationId: orgId(w.orgs.xianFirm),
+          memberIds: members,
+        },
+      },
       { token: w.tokens.xian },
     );
-    expect(team.data!.createTeam.team!.members.map((m) => m.name).sort()).toEqual(['赵班长', '钱班长'].sort());
+    expect(team.data!.createTeam.team!.members.map((m) => m.name).sort()).toEqual(
+      ['赵班长', '钱班长'].sort(),
+    );
     const byTeam = await t.gql(
       RegisterEntrantDocument,
       { input: { tradeId, teamId: team.data!.createTeam.team!.id } },
@@ -254,7 +327,10 @@ describe('entrants', () => {
       { input: { tradeId, enterpriseId: orgId(w.orgs.xianFirm) } },
       { token: w.tokens.xian },
     );
-    expect(byFirm.data!.registerEntrant.entrant).toMatchObject({ kind: 'ENTERPRISE', enterprise: { id: orgId(w.orgs.xianFirm) } });
+    expect(byFirm.data!.registerEntrant.entrant).toMatchObject({
+      kind: 'ENTERPRISE',
+      enterprise: { id: orgId(w.orgs.xianFirm) },
+    });
   });
 });
 
@@ -288,11 +364,15 @@ describe('nested list query', () => {
     const small = await count(2, 2, 2);
     const large = await count(6, 4, 6);
     expect(large.rows).toHaveLength(6);
-    expect(large.rows.flatMap((c) => c.trades.nodes.flatMap((tr) => tr.entrants.nodes))).toHaveLength(6 * 4 * 6);
+    expect(large.rows.flatMap((c) => c.trades.nodes.flatMap((tr) => tr.entrants.nodes))).toHaveLength(
+      6 * 4 * 6,
+    );
     expect(large.rows[0]!.trades.nodes[0]!.entrants.nodes[0]!.person!.employer!.name).toBe('嵌套测试企业');
     expect(large.statements).toBe(small.statements);
     expect(large.statements).toBeLessThanOrEqual(16);
-    console.log(`nested query (competitions → trades → entrants → person → employer): ${large.statements} SQL statements`);
+    console.log(
+      `nested query (competitions → trades → entrants → person → employer): ${large.statements} SQL statements`,
+    );
   });
 });
 
@@ -315,7 +395,11 @@ describe('bulk import through the API', () => {
       '张三,西安秦川焊接有限公司,男,1990',
       '孙七,西安秦川焊接有限公司,女,1850',
     ].join('\n');
-    const r = await t.gql(ImportEntrantsDocument, { input: { tradeId, format: 'CSV', content: csv } }, { token: w.tokens.xian });
+    const r = await t.gql(
+      ImportEntrantsDocument,
+      { input: { tradeId, format: 'CSV', content: csv } },
+      { token: w.tokens.xian },
+    );
     expect(r.data!.importEntrants.imported).toBe(0);
     expect(r.data!.importEntrants.errors.map((e) => [e.field, e.code])).toEqual([
       ['rows.3.name', 'REQUIRED'],
@@ -331,8 +415,17 @@ describe('bulk import through the API', () => {
   test('a good CSV registers everyone, matching existing people', async () => {
     await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '已有选手');
     const before = await tableCounts(t);
-    const csv = ['name,employer,gender', '已有选手,西安秦川焊接有限公司,', '新选手甲,西安秦川焊接有限公司,女', `新选手乙,${orgId(w.orgs.lianhu)},男`].join('\n');
-    const r = await t.gql(ImportEntrantsDocument, { input: { tradeId, format: 'CSV', content: csv } }, { token: w.tokens.xian });
+    const csv = [
+      'name,employer,gender',
+      '已有选手,西安秦川焊接有限公司,',
+      '新选手甲,西安秦川焊接有限公司,女',
+      `新选手乙,${orgId(w.orgs.lianhu)},男`,
+    ].join('\n');
+    const r = await t.gql(
+      ImportEntrantsDocument,
+      { input: { tradeId, format: 'CSV', content: csv } },
+      { token: w.tokens.xian },
+    );
     expect(r.data!.importEntrants).toEqual({ imported: 3, peopleCreated: 2, errors: [] });
     const after = await tableCounts(t);
     expect(after.entrant).toBe(before.entrant! + 3);
@@ -345,7 +438,11 @@ describe('bulk import through the API', () => {
     ws.addRow(['姓名', '单位']);
     for (let i = 0; i < 45; i++) ws.addRow([`表格选手${i}`, '西安秦川焊接有限公司']);
     const content = Buffer.from(await wb.xlsx.writeBuffer()).toString('base64');
-    const over = await t.gql(ImportEntrantsDocument, { input: { tradeId, format: 'XLSX', content } }, { token: w.tokens.xian });
+    const over = await t.gql(
+      ImportEntrantsDocument,
+      { input: { tradeId, format: 'XLSX', content } },
+      { token: w.tokens.xian },
+    );
     expect(over.data!.importEntrants.errors.map((e) => e.code)).toEqual(['CAPACITY_EXCEEDED']);
 
     const small = new ExcelJS.Workbook();
@@ -353,7 +450,11 @@ describe('bulk import through the API', () => {
     sheet.addRow(['姓名', '单位']);
     for (let i = 0; i < 28; i++) sheet.addRow([`表格选手${i}`, '西安秦川焊接有限公司']);
     const fits = Buffer.from(await small.xlsx.writeBuffer()).toString('base64');
-    const ok = await t.gql(ImportEntrantsDocument, { input: { tradeId, format: 'XLSX', content: fits } }, { token: w.tokens.xian });
+    const ok = await t.gql(
+      ImportEntrantsDocument,
+      { input: { tradeId, format: 'XLSX', content: fits } },
+      { token: w.tokens.xian },
+    );
     expect(ok.data!.importEntrants.errors).toEqual([]);
     expect(ok.data!.importEntrants.imported).toBe(28);
   });
@@ -364,7 +465,10 @@ describe('bulk import through the API', () => {
       { input: { tradeId, format: 'XLSX', content: Buffer.from('hello').toString('base64') } },
       { token: w.tokens.xian },
     );
-    expect(r.data!.importEntrants.errors[0]).toMatchObject({ code: 'IMPORT_INVALID', field: 'input.content' });
+    expect(r.data!.importEntrants.errors[0]).toMatchObject({
+      code: 'IMPORT_INVALID',
+      field: 'input.content',
+    });
   });
 });
 
@@ -372,7 +476,11 @@ describe('subscriptions over graphql-ws', () => {
   test('a screen receives lifecycle changes of a public competition, through the same access rules', async () => {
     const id = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '订阅测试赛' });
     await moveTo(t, w.tokens.xian, id, 'REGISTRATION_OPEN');
-    const client = createClient({ url: t.url.replace('http', 'ws'), webSocketImpl: WebSocket, retryAttempts: 0 });
+    const client = createClient({
+      url: t.url.replace('http', 'ws'),
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
     try {
       const received: unknown[] = [];
       const done = new Promise<void>((resolve, reject) => {
@@ -392,7 +500,9 @@ describe('subscriptions over graphql-ws', () => {
       await new Promise((r) => setTimeout(r, 200));
       await moveTo(t, w.tokens.xian, id, 'RUNNING');
       await done;
-      expect(received[0]).toMatchObject({ competitionStatusChanged: { competitionId: id, from: 'REGISTRATION_OPEN', to: 'RUNNING' } });
+      expect(received[0]).toMatchObject({
+        competitionStatusChanged: { competitionId: id, from: 'REGISTRATION_OPEN', to: 'RUNNING' },
+      });
 
       const draft = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '草稿' });
       const refused = await new Promise<unknown>((resolve) => {

@@ -2,7 +2,12 @@ import { ErrorCode, type Problems } from './errors';
 import { fromGlobalId } from './graphql/relay';
 
 /** Trims and checks a required text input; records a problem and returns '' when invalid. */
-export function requiredText(p: Problems, field: string, value: string | null | undefined, max: number): string {
+export function requiredText(
+  p: Problems,
+  field: string,
+  value: string | null | undefined,
+  max: number,
+): string {
   const v = (value ?? '').trim();
   if (v.length === 0) {
     p.add(ErrorCode.REQUIRED, 'Must not be empty.', field);

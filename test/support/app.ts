@@ -37,7 +37,11 @@ export interface TestApp {
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, auth?: Auth): Promise<GqlResult<R>>;
   raw(body: unknown, auth?: Auth): Promise<{ status: number; json: RawResponse }>;
   /** Inserts an account directly and signs it in over the API. */
-  account(role: Role, organization: Organization | null, username?: string): Promise<{ token: string; account: Account }>;
+  account(
+    role: Role,
+    organization: Organization | null,
+    username?: string,
+  ): Promise<{ token: string; account: Account }>;
   /** Inserts an organization directly (fixtures); the API path is tested on its own. */
   org(name: string, level: OrganizationLevel, parent?: Organization | null): Promise<Organization>;
   sql<T = Record<string, unknown>>(text: string, params?: unknown[]): Promise<T[]>;
@@ -105,7 +109,9 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await orm.close(true);
-      await withAdminClient((c) => c.query(`drop database if exists "${database}" with (force)`)).catch(() => {});
+      await withAdminClient((c) => c.query(`drop database if exists "${database}" with (force)`)).catch(
+        () => {},
+      );
     },
   };
   return t;

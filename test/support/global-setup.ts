@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import os from 'node:os';
 import path from 'node:path';
 import { withDatabase } from '../../src/shared/db/database';
 import { startEmbeddedPostgres } from '../../src/shared/db/embedded';
@@ -12,9 +13,12 @@ import { isAlive, templateName, withAdminClient } from './db';
 export default async function globalSetup(): Promise<void> {
   let serverUrl = process.env.DATABASE_URL;
   if (!serverUrl) {
+    const port = Number(process.env.JINGSAI_TEST_PG_PORT ?? 54330);
+    // Under the system temp folder: reachable by the `postgres` user even when
+    // the checkout lives in a folder only root may enter.
     const handle = await startEmbeddedPostgres({
-      dataDir: process.env.JINGSAI_TEST_PG_DIR ?? path.resolve(__dirname, '..', '..', '.data', 'test-postgres'),
-      port: Number(process.env.JINGSAI_TEST_PG_PORT ?? 54330),
+      dataDir: process.env.JINGSAI_TEST_PG_DIR ?? path.join(os.tmpdir(), `jingsai-test-postgres-${port}`),
+      port,
       log: (l) => console.log(`[test-db] ${l}`),
     });
     (globalThis as { __jingsaiEmbedded?: typeof handle }).__jingsaiEmbedded = handle;
@@ -39,8 +43,12 @@ export default async function globalSetup(): Promise<void> {
   });
   // In a child process: MikroORM's metadata must not be initialised in jest's
   // global-setup realm (its Maps then break in the test realm).
-  execFileSync(process.execPath, ['-r', '@swc-node/register', path.resolve(__dirname, '..', '..', 'scripts', 'migrate.ts')], {
-    env: { ...process.env, DATABASE_URL: withDatabase(serverUrl, template) },
-    stdio: ['ignore', 'ignore', 'inherit'],
-  });
+  execFileSync(
+    process.execPath,
+    ['-r', '@swc-node/register', path.resolve(__dirname, '..', '..', 'scripts', 'migrate.ts')],
+    {
+      env: { ...process.env, DATABASE_URL: withDatabase(serverUrl, template) },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
 }

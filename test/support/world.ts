@@ -54,7 +54,15 @@ export async function createCompetition(
 ): Promise<string> {
   const r = await t.gql(
     CreateCompetitionDocument,
-    { input: { name: '2024年职工职业技能大赛', kind: 'SKILLS', year: 2024, hostId: orgId(host), ...overrides } },
+    {
+      input: {
+        name: '2024年职工职业技能大赛',
+        kind: 'SKILLS',
+        year: 2024,
+        hostId: orgId(host),
+        ...overrides,
+      },
+    },
     { token },
   );
   const c = r.data?.createCompetition.competition;
@@ -88,7 +96,12 @@ export async function createTrade(
   return trade.id;
 }
 
-export async function createPerson(t: TestApp, token: string, employer: Organization, name: string): Promise<string> {
+export async function createPerson(
+  t: TestApp,
+  token: string,
+  employer: Organization,
+  name: string,
+): Promise<string> {
   const r = await t.gql(CreatePersonDocument, { input: { name, employerId: orgId(employer) } }, { token });
   const p = r.data?.createPerson.person;
   if (!p) throw new Error(`createPerson failed: ${JSON.stringify(r)}`);
@@ -98,7 +111,8 @@ export async function createPerson(t: TestApp, token: string, employer: Organiza
 export async function moveTo(t: TestApp, token: string, id: string, ...path: CompetitionStatus[]) {
   for (const to of path) {
     const r = await t.gql(TransitionCompetitionDocument, { input: { id, to } }, { token });
-    if (r.data?.transitionCompetition.errors.length) throw new Error(JSON.stringify(r.data.transitionCompetition.errors));
+    if (r.data?.transitionCompetition.errors.length)
+      throw new Error(JSON.stringify(r.data.transitionCompetition.errors));
   }
 }
 

@@ -38,30 +38,59 @@ export class AccountResolver {
     return account.organization ? ctx.loaders.organizationById.load(account.organization.id) : null;
   }
 
-  @Mutation(() => SignInPayload, { description: 'Signs in with username and password; returns a bearer token.' })
-  async signIn(@Arg('input') input: SignInInput, @Ctx() ctx: Context): Promise<SignInPayload> {
+  @Mutation(() => SignInPayload, {
+    description: 'Signs in with username and password; returns a bearer token.',
+  })
+  async signIn(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SignInInput,
+    @Ctx() ctx: Context,
+  ): Promise<SignInPayload> {
     const r = await runMutation(ctx, (em) => service.signIn(ctx, em, input));
-    return { token: r.value?.token ?? null, expiresAt: r.value?.expiresAt ?? null, account: r.value?.account ?? null, errors: r.errors };
+    return {
+      token: r.value?.token ?? null,
+      expiresAt: r.value?.expiresAt ?? null,
+      account: r.value?.account ?? null,
+      errors: r.errors,
+    };
   }
 
   @Mutation(() => AccountPayload, { description: 'Creates an account bound to a union you manage.' })
-  async createAccount(@Arg('input') input: CreateAccountInput, @Ctx() ctx: Context) {
+  async createAccount(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateAccountInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(AccountPayload, await runMutation(ctx, (em) => service.createAccount(ctx, em, input)));
   }
 
-  @Mutation(() => AccountPayload, { description: 'Enables or disables an account you manage; takes effect at once.' })
-  async setAccountActive(@Arg('input') input: SetAccountActiveInput, @Ctx() ctx: Context) {
-    return asPayload(AccountPayload, await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input)));
+  @Mutation(() => AccountPayload, {
+    description: 'Enables or disables an account you manage; takes effect at once.',
+  })
+  async setAccountActive(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SetAccountActiveInput,
+    @Ctx() ctx: Context,
+  ) {
+    return asPayload(
+      AccountPayload,
+      await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input)),
+    );
   }
 
-  @Mutation(() => CreateApiKeyPayload, { description: 'Creates an API key for a third-party app; the secret is shown once.' })
-  async createApiKey(@Arg('input') input: CreateApiKeyInput, @Ctx() ctx: Context): Promise<CreateApiKeyPayload> {
+  @Mutation(() => CreateApiKeyPayload, {
+    description: 'Creates an API key for a third-party app; the secret is shown once.',
+  })
+  async createApiKey(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateApiKeyInput,
+    @Ctx() ctx: Context,
+  ): Promise<CreateApiKeyPayload> {
     const r = await runMutation(ctx, (em) => service.createApiKey(ctx, em, input));
     return { apiKey: r.value?.apiKey ?? null, secret: r.value?.secret ?? null, errors: r.errors };
   }
 
   @Mutation(() => ApiKeyPayload, { description: 'Revokes an API key at once.' })
-  async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  async revokeApiKey(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(ApiKeyPayload, await runMutation(ctx, (em) => service.revokeApiKey(ctx, em, id)));
   }
 }

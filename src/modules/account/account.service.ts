@@ -7,13 +7,22 @@ import { loadOrganization } from '../organization/organization.service';
 import { Account, ApiKey, Role } from './account.entity';
 import { issueToken, newApiKeySecret } from './auth.service';
 import { hashPassword, verifyPassword } from './password';
-import type { CreateAccountInput, CreateApiKeyInput, SetAccountActiveInput, SignInInput } from './account.types';
+import type {
+  CreateAccountInput,
+  CreateApiKeyInput,
+  SetAccountActiveInput,
+  SignInInput,
+} from './account.types';
 
 // Compared against when the username is unknown, so both paths cost one scrypt.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
 export async function signIn(ctx: Context, em: EntityManager, input: SignInInput) {
-  const account = await em.findOne(Account, { username: input.username.trim().toLowerCase() }, { populate: ['passwordHash'] });
+  const account = await em.findOne(
+    Account,
+    { username: input.username.trim().toLowerCase() },
+    { populate: ['passwordHash'] },
+  );
   const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_HASH);
   if (!account || !ok || !account.active) {
     throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.', 'input.password');
@@ -22,7 +31,11 @@ export async function signIn(ctx: Context, em: EntityManager, input: SignInInput
   return { token, expiresAt, account };
 }
 
-export async function createAccount(ctx: Context, em: EntityManager, input: CreateAccountInput): Promise<Account> {
+export async function createAccount(
+  ctx: Context,
+  em: EntityManager,
+  input: CreateAccountInput,
+): Promise<Account> {
   const p = new Problems();
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,64}$/.test(username)) {
@@ -32,12 +45,15 @@ export async function createAccount(ctx: Context, em: EntityManager, input: Crea
     p.add(ErrorCode.OUT_OF_RANGE, 'Password must be 10–200 characters.', 'input.password');
   }
   const displayName = requiredText(p, 'input.displayName', input.displayName, 100);
-  const orgId = input.organizationId ? decodeId(p, 'input.organizationId', input.organizationId, 'Organization') : null;
+  const orgId = input.organizationId
+    ? decodeId(p, 'input.organizationId', input.organizationId, 'Organization')
+    : null;
   if (input.role !== Role.PLATFORM_ADMIN && !input.organizationId) {
     p.add(ErrorCode.REQUIRED, 'Bind the account to a union.', 'input.organizationId');
   }
   p.throwIfAny();
-  if (input.role === Role.PLATFORM_ADMIN && !isAdmin(ctx.viewer)) throw forbidden('Only platform admins create admins.');
+  if (input.role === Role.PLATFORM_ADMIN && !isAdmin(ctx.viewer))
+    throw forbidden('Only platform admins create admins.');
   let organization = null;
   if (orgId) {
     organization = await loadOrganization(em, orgId, 'input.organizationId');
@@ -71,7 +87,11 @@ async function loadManagedAccount(ctx: Context, em: EntityManager, globalId: str
   return account;
 }
 
-export async function setAccountActive(ctx: Context, em: EntityManager, input: SetAccountActiveInput): Promise<Account> {
+export async function setAccountActive(
+  ctx: Context,
+  em: EntityManager,
+  input: SetAccountActiveInput,
+): Promise<Account> {
   const account = await loadManagedAccount(ctx, em, input.id);
   if (account.id === ctx.access.accountId && !input.active) {
     throw new DomainError(ErrorCode.VALIDATION, 'You cannot disable your own account.', 'input.active');
@@ -89,7 +109,11 @@ export async function createApiKey(ctx: Context, em: EntityManager, input: Creat
   if (scopes.length === 0) p.add(ErrorCode.REQUIRED, 'Grant at least one scope.', 'input.scopes');
   scopes.forEach((s, i) => {
     if (!(API_SCOPES as readonly string[]).includes(s)) {
-      p.add(ErrorCode.VALIDATION, `Unknown scope "${s}". Known: ${API_SCOPES.join(', ')}.`, `input.scopes.${i}`);
+      p.add(
+        ErrorCode.VALIDATION,
+        `Unknown scope "${s}". Known: ${API_SCOPES.join(', ')}.`,
+        `input.scopes.${i}`,
+      );
     }
   });
   p.throwIfAny();

@@ -67,7 +67,10 @@ export class CreateAccountInput {
   @Field(() => Role, { description: 'Role; organizers cannot create platform admins.' })
   role!: Role;
 
-  @Field(() => ID, { nullable: true, description: 'Union the account is bound to (required except for admins).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Union the account is bound to (required except for admins).',
+  })
   organizationId?: string | null;
 }
 
@@ -97,7 +100,10 @@ export class CreateApiKeyPayload {
   @Field(() => ApiKey, { nullable: true, description: 'The key’s record.' })
   apiKey!: ApiKey | null;
 
-  @Field(() => String, { nullable: true, description: 'The full key to send as `X-Api-Key`; not retrievable later.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The full key to send as `X-Api-Key`; not retrievable later.',
+  })
   secret!: string | null;
 
   @Field(() => [UserError], { description: 'Expected failures; empty on success.' })

@@ -12,7 +12,10 @@ export interface TokenSettings {
 
 const ISSUER = 'jingsai';
 
-export async function issueToken(settings: TokenSettings, accountId: number): Promise<{ token: string; expiresAt: Date }> {
+export async function issueToken(
+  settings: TokenSettings,
+  accountId: number,
+): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + settings.ttlSeconds * 1000);
   const token = await new SignJWT({})
     .setProtectedHeader({ alg: 'HS256' })
@@ -45,12 +48,18 @@ export interface Credentials {
  * so deactivating it or changing its role takes effect at once. Bad credentials
  * are an error (not silently anonymous) so a client learns its token expired.
  */
-export async function authenticate(em: EntityManager, settings: TokenSettings, creds: Credentials): Promise<Viewer> {
+export async function authenticate(
+  em: EntityManager,
+  settings: TokenSettings,
+  creds: Credentials,
+): Promise<Viewer> {
   const conn = em;
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
     if (!m) throw unauthenticated('Malformed API key.');
-    const [row] = await conn.execute<{ id: number; secret_hash: string; scopes: string[]; organization_id: number; path: string }[]>(
+    const [row] = await conn.execute<
+      { id: number; secret_hash: string; scopes: string[]; organization_id: number; path: string }[]
+    >(
       `select k.id, k.secret_hash, k.scopes, k.organization_id, o.path::text as path
          from api_key k join organization o on o.id = k.organization_id
         where k.prefix = ? and k.revoked_at is null`,
@@ -82,7 +91,9 @@ export async function authenticate(em: EntityManager, settings: TokenSettings, c
   } catch {
     throw unauthenticated('Invalid or expired token.');
   }
-  const [acc] = await conn.execute<{ id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]>(
+  const [acc] = await conn.execute<
+    { id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]
+  >(
     `select a.id, a.role, a.active, a.organization_id, o.path::text as path
        from account a left join organization o on o.id = a.organization_id
       where a.id = ?`,

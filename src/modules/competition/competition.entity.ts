@@ -14,7 +14,9 @@ registerEnumType(CompetitionKind, {
   description: 'Family of competition.',
   valuesConfig: {
     SKILLS: { description: 'Skills competition (职业技能竞赛): individuals compete in trades.' },
-    LABOR: { description: 'Labor competition (劳动竞赛): teams, crews or enterprises compete on indicators.' },
+    LABOR: {
+      description: 'Labor competition (劳动竞赛): teams, crews or enterprises compete on indicators.',
+    },
   },
 });
 
@@ -158,7 +160,9 @@ export class Trade {
   @Property({ type: 'integer' })
   theoryWeight!: number;
 
-  @Field(() => Int, { description: 'Weight of the practical part in percent (实操); theory + practical = 100.' })
+  @Field(() => Int, {
+    description: 'Weight of the practical part in percent (实操); theory + practical = 100.',
+  })
   @Property({ type: 'integer' })
   practicalWeight!: number;
 
@@ -261,7 +265,11 @@ export const ENTRANT_TRANSITIONS: Record<EntrantStatus, EntrantStatus[]> = {
 };
 
 /** Statuses that hold a place against the trade's capacity. */
-export const ACTIVE_ENTRANT_STATUSES = [EntrantStatus.REGISTERED, EntrantStatus.APPROVED, EntrantStatus.CHECKED_IN];
+export const ACTIVE_ENTRANT_STATUSES = [
+  EntrantStatus.REGISTERED,
+  EntrantStatus.APPROVED,
+  EntrantStatus.CHECKED_IN,
+];
 
 export enum EntrantKind {
   INDIVIDUAL = 'INDIVIDUAL',

@@ -17,7 +17,14 @@ import { GraphQLError } from 'graphql';
 import { guardSubscribe } from '../../shared/access/policy';
 import type { Context } from '../../shared/graphql/context';
 import { asPayload, runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, fromGlobalId, pageRequest, toConnection, toGlobalId, toPage } from '../../shared/graphql/relay';
+import {
+  ConnectionArgs,
+  fromGlobalId,
+  pageRequest,
+  toConnection,
+  toGlobalId,
+  toPage,
+} from '../../shared/graphql/relay';
 import { decodeId } from '../../shared/validation';
 import { Problems } from '../../shared/errors';
 import { Organization } from '../organization/organization.entity';
@@ -73,7 +80,10 @@ export class CompetitionStatusEvent {
 @Resolver(() => Competition)
 export class CompetitionResolver {
   @Query(() => Competition, { nullable: true, description: 'One competition, if you may see it.' })
-  async competition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Competition | null> {
+  async competition(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Competition | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Competition') return null;
     const c = await ctx.loaders.competitionById.load(d.id);
@@ -81,11 +91,13 @@ export class CompetitionResolver {
   }
 
   @Query(() => CompetitionConnection, {
-    description: 'Competitions you may see: the public sees all but drafts; organizers also their own drafts.',
+    description:
+      'Competitions you may see: the public sees all but drafts; organizers also their own drafts.',
   })
   async competitions(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => CompetitionFilter, { nullable: true }) filter: CompetitionFilter | null,
+    @Arg('filter', () => CompetitionFilter, { nullable: true, description: 'Filters; all given must match.' })
+    filter: CompetitionFilter | null,
     @Ctx() ctx: Context,
   ) {
     return toConnection(await service.listCompetitions(ctx, filter, pageRequest(args)));
@@ -102,26 +114,49 @@ export class CompetitionResolver {
   }
 
   @FieldResolver(() => TradeConnection, { description: 'Trades and events, in creation order.' })
-  async trades(@Root() c: Competition, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+  async trades(
+    @Root() c: Competition,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ) {
     const req = pageRequest(args);
     const rows = await ctx.loaders.tradesByCompetition.load({ parentId: c.id, ...req });
-    return toConnection(toPage(rows, req, () => ctx.loaders.tradeCountByCompetition.load({ parentId: c.id })));
+    return toConnection(
+      toPage(rows, req, () => ctx.loaders.tradeCountByCompetition.load({ parentId: c.id })),
+    );
   }
 
-  @Mutation(() => CompetitionPayload, { description: 'Creates a competition (DRAFT) hosted by a union you manage.' })
-  async createCompetition(@Arg('input') input: CreateCompetitionInput, @Ctx() ctx: Context) {
-    return asPayload(CompetitionPayload, await runMutation(ctx, (em) => service.createCompetition(ctx, em, input)));
+  @Mutation(() => CompetitionPayload, {
+    description: 'Creates a competition (DRAFT) hosted by a union you manage.',
+  })
+  async createCompetition(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateCompetitionInput,
+    @Ctx() ctx: Context,
+  ) {
+    return asPayload(
+      CompetitionPayload,
+      await runMutation(ctx, (em) => service.createCompetition(ctx, em, input)),
+    );
   }
 
   @Mutation(() => CompetitionPayload, { description: 'Changes a competition’s name, description or dates.' })
-  async updateCompetition(@Arg('input') input: UpdateCompetitionInput, @Ctx() ctx: Context) {
-    return asPayload(CompetitionPayload, await runMutation(ctx, (em) => service.updateCompetition(ctx, em, input)));
+  async updateCompetition(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: UpdateCompetitionInput,
+    @Ctx() ctx: Context,
+  ) {
+    return asPayload(
+      CompetitionPayload,
+      await runMutation(ctx, (em) => service.updateCompetition(ctx, em, input)),
+    );
   }
 
   @Mutation(() => CompetitionPayload, {
     description: 'Moves a competition along its lifecycle; refuses transitions that are not allowed.',
   })
-  async transitionCompetition(@Arg('input') input: TransitionCompetitionInput, @Ctx() ctx: Context) {
+  async transitionCompetition(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: TransitionCompetitionInput,
+    @Ctx() ctx: Context,
+  ) {
     const r = await runMutation(ctx, (em) => service.transitionCompetition(ctx, em, input));
     if (r.value) {
       const c = r.value.competition;
@@ -147,7 +182,7 @@ export class CompetitionResolver {
     }),
   })
   competitionStatusChanged(
-    @Arg('competitionId', () => ID) _competitionId: string,
+    @Arg('competitionId', () => ID, { description: 'Global ID of the competition.' }) _competitionId: string,
     @Root() event: { competitionId: number; from: CompetitionStatus; to: CompetitionStatus; at: string },
   ): CompetitionStatusEvent {
     return {
@@ -162,7 +197,10 @@ export class CompetitionResolver {
 @Resolver(() => Trade)
 export class TradeResolver {
   @Query(() => Trade, { nullable: true, description: 'One trade, if you may see its competition.' })
-  async trade(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Trade | null> {
+  async trade(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Trade | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Trade') return null;
     const t = await ctx.loaders.tradeById.load(d.id);
@@ -192,7 +230,9 @@ export class TradeResolver {
     }
     const filter = statuses?.length ? [...new Set(statuses)].sort() : null;
     const rows = await ctx.loaders.entrantsByTrade.load({ parentId: t.id, ...req, filter });
-    return toConnection(toPage(rows, req, () => ctx.loaders.entrantCountByTrade.load({ parentId: t.id, filter })));
+    return toConnection(
+      toPage(rows, req, () => ctx.loaders.entrantCountByTrade.load({ parentId: t.id, filter })),
+    );
   }
 
   @FieldResolver(() => Int, { description: 'Entrants holding a place (registered, approved or checked in).' })
@@ -204,24 +244,34 @@ export class TradeResolver {
   }
 
   @Mutation(() => TradePayload, { description: 'Adds a trade or event to a competition you manage.' })
-  async createTrade(@Arg('input') input: CreateTradeInput, @Ctx() ctx: Context) {
+  async createTrade(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateTradeInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(TradePayload, await runMutation(ctx, (em) => service.createTrade(ctx, em, input)));
   }
 
   @Mutation(() => TradePayload, { description: 'Changes a trade of a competition you manage.' })
-  async updateTrade(@Arg('input') input: UpdateTradeInput, @Ctx() ctx: Context) {
+  async updateTrade(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: UpdateTradeInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(TradePayload, await runMutation(ctx, (em) => service.updateTrade(ctx, em, input)));
   }
 
   @Mutation(() => ImportEntrantsPayload, {
     description: 'Registers many individual entrants from a CSV or XLSX file: all rows, or none.',
   })
-  async importEntrants(@Arg('input') input: ImportEntrantsInput, @Ctx() ctx: Context): Promise<ImportEntrantsPayload> {
+  async importEntrants(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: ImportEntrantsInput,
+    @Ctx() ctx: Context,
+  ): Promise<ImportEntrantsPayload> {
     const p = new Problems();
     const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
     const r = await runMutation(ctx, async (em) => {
       p.throwIfAny();
-      const bytes = input.format === 'CSV' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content, 'base64');
+      const bytes =
+        input.format === 'CSV' ? Buffer.from(input.content, 'utf8') : Buffer.from(input.content, 'base64');
       const rows = await parseEntrantFile(input.format, bytes);
       return importEntrants(ctx, em, tradeId, rows);
     });
@@ -253,7 +303,10 @@ export class EntrantResolver {
     return e.team ? ctx.loaders.teamById.load(e.team.id) : null;
   }
 
-  @FieldResolver(() => Organization, { nullable: true, description: 'The enterprise, for an enterprise entrant.' })
+  @FieldResolver(() => Organization, {
+    nullable: true,
+    description: 'The enterprise, for an enterprise entrant.',
+  })
   async enterprise(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Organization | null> {
     return e.enterprise ? ctx.loaders.organizationById.load(e.enterprise.id) : null;
   }
@@ -261,20 +314,34 @@ export class EntrantResolver {
   @Mutation(() => EntrantPayload, {
     description: 'Registers a person, team or enterprise into a trade; refuses when the trade is full.',
   })
-  async registerEntrant(@Arg('input') input: RegisterEntrantInput, @Ctx() ctx: Context) {
+  async registerEntrant(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: RegisterEntrantInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(EntrantPayload, await runMutation(ctx, (em) => service.registerEntrant(ctx, em, input)));
   }
 
-  @Mutation(() => EntrantPayload, { description: 'Approves, checks in, withdraws or disqualifies an entrant.' })
-  async setEntrantStatus(@Arg('input') input: SetEntrantStatusInput, @Ctx() ctx: Context) {
-    return asPayload(EntrantPayload, await runMutation(ctx, (em) => service.setEntrantStatus(ctx, em, input)));
+  @Mutation(() => EntrantPayload, {
+    description: 'Approves, checks in, withdraws or disqualifies an entrant.',
+  })
+  async setEntrantStatus(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SetEntrantStatusInput,
+    @Ctx() ctx: Context,
+  ) {
+    return asPayload(
+      EntrantPayload,
+      await runMutation(ctx, (em) => service.setEntrantStatus(ctx, em, input)),
+    );
   }
 }
 
 @Resolver(() => Team)
 export class TeamResolver {
   @Query(() => Team, { nullable: true, description: 'One team of an enterprise you manage.' })
-  async team(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Team | null> {
+  async team(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Team | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Team') return null;
     const team = await ctx.loaders.teamById.load(d.id);
@@ -295,7 +362,10 @@ export class TeamResolver {
   }
 
   @Mutation(() => TeamPayload, { description: 'Creates a team or work crew of an enterprise you manage.' })
-  async createTeam(@Arg('input') input: CreateTeamInput, @Ctx() ctx: Context) {
+  async createTeam(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateTeamInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(TeamPayload, await runMutation(ctx, (em) => service.createTeam(ctx, em, input)));
   }
 }

@@ -68,7 +68,9 @@ export async function listCompetitions(
       where.push('status = any(?::text[])');
       params.push(pgArray(PUBLIC_COMPETITION_STATUSES));
     } else {
-      where.push('(status = any(?::text[]) or host_id in (select id from organization where path <@ ?::ltree))');
+      where.push(
+        '(status = any(?::text[]) or host_id in (select id from organization where path <@ ?::ltree))',
+      );
       params.push(pgArray(PUBLIC_COMPETITION_STATUSES), scope);
     }
   }
@@ -169,12 +171,21 @@ export async function createCompetition(ctx: Context, em: EntityManager, input: 
   const description = optionalText(p, 'input.description', input.description, 5000);
   const startsOn = isoDate(p, 'input.startsOn', input.startsOn);
   const endsOn = isoDate(p, 'input.endsOn', input.endsOn);
-  if (startsOn && endsOn && endsOn < startsOn) p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
+  if (startsOn && endsOn && endsOn < startsOn)
+    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
   const hostId = decodeId(p, 'input.hostId', input.hostId, 'Organization');
   p.throwIfAny();
   const host = await loadOrganization(em, hostId, 'input.hostId');
   ctx.access.assertManages(host.path, 'that union');
-  const c = em.create(Competition, { name, kind: input.kind, year: input.year, host, description, startsOn, endsOn });
+  const c = em.create(Competition, {
+    name,
+    kind: input.kind,
+    year: input.year,
+    host,
+    description,
+    startsOn,
+    endsOn,
+  });
   await em.flush();
   return c;
 }
@@ -184,10 +195,13 @@ export async function updateCompetition(ctx: Context, em: EntityManager, input: 
   const p = new Problems();
   const name = input.name != null ? requiredText(p, 'input.name', input.name, 200) : null;
   const description =
-    input.description !== undefined ? optionalText(p, 'input.description', input.description, 5000) : undefined;
+    input.description !== undefined
+      ? optionalText(p, 'input.description', input.description, 5000)
+      : undefined;
   const startsOn = input.startsOn !== undefined ? isoDate(p, 'input.startsOn', input.startsOn) : c.startsOn;
   const endsOn = input.endsOn !== undefined ? isoDate(p, 'input.endsOn', input.endsOn) : c.endsOn;
-  if (startsOn && endsOn && endsOn < startsOn) p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
+  if (startsOn && endsOn && endsOn < startsOn)
+    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
   p.throwIfAny();
   if (c.status === CompetitionStatus.ARCHIVED) {
     throw new DomainError(ErrorCode.COMPETITION_CLOSED, 'An archived competition cannot change.', 'input.id');
@@ -200,7 +214,11 @@ export async function updateCompetition(ctx: Context, em: EntityManager, input: 
   return c;
 }
 
-export async function transitionCompetition(ctx: Context, em: EntityManager, input: TransitionCompetitionInput) {
+export async function transitionCompetition(
+  ctx: Context,
+  em: EntityManager,
+  input: TransitionCompetitionInput,
+) {
   const p = new Problems();
   const reason = optionalText(p, 'input.reason', input.reason, 500);
   p.throwIfAny();
@@ -229,21 +247,35 @@ export async function transitionCompetition(ctx: Context, em: EntityManager, inp
 // ---------------------------------------------------------------- trades
 
 function checkSchedule(p: Problems, startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
-  if (startsAt && endsAt && endsAt <= startsAt) p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsAt');
+  if (startsAt && endsAt && endsAt <= startsAt)
+    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsAt');
 }
 
 function checkWeights(p: Problems, theory: number, practical: number) {
   intInRange(p, 'input.theoryWeight', theory, 0, 100);
   intInRange(p, 'input.practicalWeight', practical, 0, 100);
   if (theory + practical !== 100) {
-    p.add(ErrorCode.WEIGHTS_MUST_SUM_TO_100, 'Theory and practical weights must sum to 100.', 'input.practicalWeight');
+    p.add(
+      ErrorCode.WEIGHTS_MUST_SUM_TO_100,
+      'Theory and practical weights must sum to 100.',
+      'input.practicalWeight',
+    );
   }
 }
 
-async function assertTradeNameFree(em: EntityManager, competitionId: number, name: string, exceptId?: number) {
+async function assertTradeNameFree(
+  em: EntityManager,
+  competitionId: number,
+  name: string,
+  exceptId?: number,
+) {
   const clash = await em.findOne(Trade, { competition: competitionId, name });
   if (clash && clash.id !== exceptId) {
-    throw new DomainError(ErrorCode.DUPLICATE, 'The competition already has a trade of that name.', 'input.name');
+    throw new DomainError(
+      ErrorCode.DUPLICATE,
+      'The competition already has a trade of that name.',
+      'input.name',
+    );
   }
 }
 
@@ -362,7 +394,9 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   }
   const personId = input.personId ? decodeId(p, 'input.personId', input.personId, 'Person') : null;
   const teamId = input.teamId ? decodeId(p, 'input.teamId', input.teamId, 'Team') : null;
-  const enterpriseId = input.enterpriseId ? decodeId(p, 'input.enterpriseId', input.enterpriseId, 'Organization') : null;
+  const enterpriseId = input.enterpriseId
+    ? decodeId(p, 'input.enterpriseId', input.enterpriseId, 'Organization')
+    : null;
   p.throwIfAny();
   const { trade, competition } = await loadManagedTrade(ctx, em, input.tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
@@ -372,7 +406,11 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   if (personId) {
     const person = await loadManagedPerson(ctx, em, personId, 'input.personId');
     if (await em.count(Entrant, { trade: trade.id, person: personId })) {
-      throw new DomainError(ErrorCode.DUPLICATE, 'This person is already registered in the trade.', 'input.personId');
+      throw new DomainError(
+        ErrorCode.DUPLICATE,
+        'This person is already registered in the trade.',
+        'input.personId',
+      );
     }
     who.person = ref(person);
   } else if (teamId) {
@@ -380,7 +418,11 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     if (!team) throw new DomainError(ErrorCode.NOT_FOUND, 'No such team.', 'input.teamId');
     ctx.access.assertManages(team.organization.getEntity().path, 'this team');
     if (await em.count(Entrant, { trade: trade.id, team: teamId })) {
-      throw new DomainError(ErrorCode.DUPLICATE, 'This team is already registered in the trade.', 'input.teamId');
+      throw new DomainError(
+        ErrorCode.DUPLICATE,
+        'This team is already registered in the trade.',
+        'input.teamId',
+      );
     }
     who.team = ref(team);
   } else if (enterpriseId) {
@@ -393,11 +435,19 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     }
     const org: Organization = await loadOrganization(em, enterpriseId, 'input.enterpriseId');
     if (org.level !== OrganizationLevel.ENTERPRISE) {
-      throw new DomainError(ErrorCode.KIND_MISMATCH, 'That organization is not an enterprise.', 'input.enterpriseId');
+      throw new DomainError(
+        ErrorCode.KIND_MISMATCH,
+        'That organization is not an enterprise.',
+        'input.enterpriseId',
+      );
     }
     ctx.access.assertManages(org.path, 'that enterprise');
     if (await em.count(Entrant, { trade: trade.id, enterprise: enterpriseId })) {
-      throw new DomainError(ErrorCode.DUPLICATE, 'This enterprise is already registered.', 'input.enterpriseId');
+      throw new DomainError(
+        ErrorCode.DUPLICATE,
+        'This enterprise is already registered.',
+        'input.enterpriseId',
+      );
     }
     who.enterprise = ref(org);
   }

@@ -217,7 +217,8 @@ export class ImportEntrantsPayload {
   peopleCreated!: number;
 
   @Field(() => [UserError], {
-    description: 'One error per bad row and column; `field` reads `rows.<line>.<column>`, line 1 being the header.',
+    description:
+      'One error per bad row and column; `field` reads `rows.<line>.<column>`, line 1 being the header.',
   })
   errors!: UserError[];
 }

@@ -71,7 +71,11 @@ export async function parseEntrantFile(format: ImportFormat, content: Buffer): P
   if (format === ImportFormat.CSV) {
     let records: string[][];
     try {
-      records = parseCsv(content, { bom: true, relax_column_count: true, skip_empty_lines: false }) as string[][];
+      records = parseCsv(content, {
+        bom: true,
+        relax_column_count: true,
+        skip_empty_lines: false,
+      }) as string[][];
     } catch (err) {
       throw fileError(`Not readable as CSV: ${(err as Error).message}`);
     }
@@ -149,7 +153,8 @@ export async function importEntrants(
       where (name = any(?::text[]) or id = any(?::int[]))`,
     [pgArray(employerRefs), pgArray(employerRefs.map((e) => fromGlobalId(e)?.id ?? 0))],
   );
-  const inScope = (path: string) => scope === '*' || (scope !== null && (path === scope || path.startsWith(`${scope}.`)));
+  const inScope = (path: string) =>
+    scope === '*' || (scope !== null && (path === scope || path.startsWith(`${scope}.`)));
   const byName = new Map<string, { id: number; path: string }[]>();
   const byId = new Map<number, { id: number; path: string }>();
   for (const o of orgs) {
@@ -176,7 +181,8 @@ export async function importEntrants(
       ok = false;
     } else {
       const d = fromGlobalId(employer);
-      const candidates = d?.type === 'Organization' ? [byId.get(d.id)].filter((x) => !!x) : (byName.get(employer) ?? []);
+      const candidates =
+        d?.type === 'Organization' ? [byId.get(d.id)].filter((x) => !!x) : (byName.get(employer) ?? []);
       const visible = candidates.filter((c) => inScope(c!.path));
       if (candidates.length === 0) {
         bad(r.line, 'employer', ErrorCode.NOT_FOUND, `no organization is called "${employer}".`);
@@ -185,7 +191,12 @@ export async function importEntrants(
         bad(r.line, 'employer', ErrorCode.OUTSIDE_SCOPE, `"${employer}" lies outside your union.`);
         ok = false;
       } else if (visible.length > 1) {
-        bad(r.line, 'employer', ErrorCode.VALIDATION, `"${employer}" names several organizations; use its ID.`);
+        bad(
+          r.line,
+          'employer',
+          ErrorCode.VALIDATION,
+          `"${employer}" names several organizations; use its ID.`,
+        );
         ok = false;
       } else employerId = visible[0]!.id;
     }
@@ -201,7 +212,12 @@ export async function importEntrants(
     if (v.birthYear) {
       birthYear = Number(v.birthYear);
       if (!Number.isInteger(birthYear) || birthYear < 1900 || birthYear > 2100) {
-        bad(r.line, 'birthYear', ErrorCode.OUT_OF_RANGE, `birthYear "${v.birthYear}" is not a year from 1900 to 2100.`);
+        bad(
+          r.line,
+          'birthYear',
+          ErrorCode.OUT_OF_RANGE,
+          `birthYear "${v.birthYear}" is not a year from 1900 to 2100.`,
+        );
         ok = false;
       }
     }
@@ -289,10 +305,10 @@ export async function importEntrants(
       created.forEach((c, j) => (fresh[j]!.personId = c.id));
       peopleCreated += created.length;
     }
-    await conn.execute(
-      `insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`,
-      [trade.id, pgArray(chunk.map((r) => r.personId))],
-    );
+    await conn.execute(`insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`, [
+      trade.id,
+      pgArray(chunk.map((r) => r.personId)),
+    ]);
     onProgress('write', Math.min(i + CHUNK, valid.length), valid.length);
   }
   return { imported: valid.length, peopleCreated };

@@ -59,16 +59,27 @@ const FETCHERS: Record<string, (ctx: Context, id: number) => Promise<object | nu
 @Resolver(() => Node)
 export class NodeResolver {
   @Query(() => Node, { nullable: true, description: 'Any object by its global ID (Relay).' })
-  async node(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<object | null> {
+  async node(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<object | null> {
     const d = fromGlobalId(id);
     const fetch = d && FETCHERS[d.type];
     return fetch ? fetch(ctx, d.id) : null;
   }
 
-  @Query(() => [Node], { nullable: 'items', description: 'Several objects by global ID (at most 100), in order.' })
-  async nodes(@Arg('ids', () => [ID]) ids: string[], @Ctx() ctx: Context): Promise<(object | null)[]> {
+  @Query(() => [Node], {
+    nullable: 'items',
+    description: 'Several objects by global ID (at most 100), in order.',
+  })
+  async nodes(
+    @Arg('ids', () => [ID], { description: 'Global IDs, at most 100.' }) ids: string[],
+    @Ctx() ctx: Context,
+  ): Promise<(object | null)[]> {
     if (ids.length > 100) {
-      throw new GraphQLError('At most 100 IDs at once.', { extensions: { code: 'BAD_USER_INPUT', argumentName: 'ids' } });
+      throw new GraphQLError('At most 100 IDs at once.', {
+        extensions: { code: 'BAD_USER_INPUT', argumentName: 'ids' },
+      });
     }
     return Promise.all(ids.map((id) => this.node(id, ctx)));
   }

@@ -20,7 +20,9 @@ registerEnumType(OrganizationLevel, {
     CITY: { description: 'City federation (市总工会).' },
     DISTRICT: { description: 'County or district federation (县/区总工会).' },
     STREET: { description: 'Street or town union (街道/乡镇总工会).' },
-    ENTERPRISE: { description: 'Enterprise union (企业工会); enterprise groups nest enterprises under them.' },
+    ENTERPRISE: {
+      description: 'Enterprise union (企业工会); enterprise groups nest enterprises under them.',
+    },
   },
 });
 

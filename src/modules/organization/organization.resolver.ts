@@ -16,16 +16,25 @@ import * as service from './organization.service';
 @Resolver(() => Organization)
 export class OrganizationResolver {
   @Query(() => Organization, { nullable: true, description: 'One organization by ID. Unions are public.' })
-  async organization(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Organization | null> {
+  async organization(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Organization | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Organization') return null;
     return ctx.loaders.organizationById.load(d.id);
   }
 
-  @Query(() => OrganizationConnection, { description: 'Unions and enterprises, filtered, in creation order.' })
+  @Query(() => OrganizationConnection, {
+    description: 'Unions and enterprises, filtered, in creation order.',
+  })
   async organizations(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => OrganizationFilter, { nullable: true }) filter: OrganizationFilter | null,
+    @Arg('filter', () => OrganizationFilter, {
+      nullable: true,
+      description: 'Filters; all given must match.',
+    })
+    filter: OrganizationFilter | null,
     @Ctx() ctx: Context,
   ) {
     return toConnection(await service.listOrganizations(ctx, filter, pageRequest(args)));
@@ -36,7 +45,9 @@ export class OrganizationResolver {
     return org.parent ? ctx.loaders.organizationById.load(org.parent.id) : null;
   }
 
-  @FieldResolver(() => [Organization], { description: 'Every union above, from the root down to the parent.' })
+  @FieldResolver(() => [Organization], {
+    description: 'Every union above, from the root down to the parent.',
+  })
   async ancestors(@Root() org: Organization, @Ctx() ctx: Context): Promise<Organization[]> {
     const ids = org.path.split('.').map(Number).slice(0, -1);
     const found = await ctx.loaders.organizationById.loadMany(ids);
@@ -49,7 +60,11 @@ export class OrganizationResolver {
   }
 
   @FieldResolver(() => OrganizationConnection, { description: 'Organizations directly under this one.' })
-  async children(@Root() org: Organization, @Args(() => ConnectionArgs) args: ConnectionArgs, @Ctx() ctx: Context) {
+  async children(
+    @Root() org: Organization,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ) {
     const req = pageRequest(args);
     const nodes = await ctx.loaders.organizationChildren.load({ parentId: org.id, ...req });
     return toConnection({
@@ -61,7 +76,10 @@ export class OrganizationResolver {
   }
 
   @Mutation(() => OrganizationPayload, { description: 'Creates a union or enterprise under one you manage.' })
-  async createOrganization(@Arg('input') input: CreateOrganizationInput, @Ctx() ctx: Context) {
+  async createOrganization(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateOrganizationInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(
       OrganizationPayload,
       await runMutation(ctx, (em) => service.createOrganization(ctx, em, input)),
@@ -69,7 +87,10 @@ export class OrganizationResolver {
   }
 
   @Mutation(() => OrganizationPayload, { description: 'Renames an organization you manage.' })
-  async updateOrganization(@Arg('input') input: UpdateOrganizationInput, @Ctx() ctx: Context) {
+  async updateOrganization(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: UpdateOrganizationInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(
       OrganizationPayload,
       await runMutation(ctx, (em) => service.updateOrganization(ctx, em, input)),
@@ -79,7 +100,13 @@ export class OrganizationResolver {
   @Mutation(() => OrganizationPayload, {
     description: 'Moves an organization, with its whole subtree, under a new parent you manage.',
   })
-  async moveOrganization(@Arg('input') input: MoveOrganizationInput, @Ctx() ctx: Context) {
-    return asPayload(OrganizationPayload, await runMutation(ctx, (em) => service.moveOrganization(ctx, em, input)));
+  async moveOrganization(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: MoveOrganizationInput,
+    @Ctx() ctx: Context,
+  ) {
+    return asPayload(
+      OrganizationPayload,
+      await runMutation(ctx, (em) => service.moveOrganization(ctx, em, input)),
+    );
   }
 }

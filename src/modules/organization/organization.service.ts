@@ -57,7 +57,8 @@ export async function updateOrganization(
   const p = new Problems();
   const id = decodeId(p, 'input.id', input.id, 'Organization');
   const name = input.name != null ? requiredText(p, 'input.name', input.name, 200) : null;
-  const shortName = input.shortName !== undefined ? optionalText(p, 'input.shortName', input.shortName, 100) : undefined;
+  const shortName =
+    input.shortName !== undefined ? optionalText(p, 'input.shortName', input.shortName, 100) : undefined;
   p.throwIfAny();
   const org = await loadOrganization(em, id, 'input.id');
   ctx.access.assertManages(org.path, 'this organization');
@@ -141,4 +142,3 @@ export async function listOrganizations(
   }
   return pageOf(ctx.em, Organization, 'organization', where, params, page);
 }
-

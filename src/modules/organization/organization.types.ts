@@ -7,7 +7,10 @@ export const OrganizationConnection = Connection(Organization, 'Organization');
 
 @InputType({ description: 'Filters on the list of organizations; all given filters must match.' })
 export class OrganizationFilter {
-  @Field(() => ID, { nullable: true, description: 'Only organizations in the subtree under this one (itself excluded).' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Only organizations in the subtree under this one (itself excluded).',
+  })
   under?: string | null;
 
   @Field(() => ID, { nullable: true, description: 'Only direct children of this organization.' })
@@ -36,7 +39,10 @@ export class CreateOrganizationInput {
   @Field(() => OrganizationLevel, { description: 'Level; must be deeper than the parent’s.' })
   level!: OrganizationLevel;
 
-  @Field(() => ID, { nullable: true, description: 'Parent union; omitted only by platform admins for a root.' })
+  @Field(() => ID, {
+    nullable: true,
+    description: 'Parent union; omitted only by platform admins for a root.',
+  })
   parentId?: string | null;
 }
 

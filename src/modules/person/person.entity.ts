@@ -61,7 +61,10 @@ export class Person {
   @Property({ type: 'string', length: 100, nullable: true })
   occupation?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Code of the occupation in the national classification.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Code of the occupation in the national classification.',
+  })
   @Property({ type: 'string', length: 20, nullable: true })
   occupationCode?: string | null;
 

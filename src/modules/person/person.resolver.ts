@@ -18,7 +18,10 @@ import * as service from './person.service';
 @Resolver(() => Person)
 export class PersonResolver {
   @Query(() => Person, { nullable: true, description: 'One person employed under a union you manage.' })
-  async person(@Arg('id', () => ID) id: string, @Ctx() ctx: Context): Promise<Person | null> {
+  async person(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ): Promise<Person | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Person') return null;
     const person = await ctx.loaders.personById.load(d.id);
@@ -28,7 +31,8 @@ export class PersonResolver {
   @Query(() => PersonConnection, { description: 'People employed under the union you manage, filtered.' })
   async people(
     @Args(() => ConnectionArgs) args: ConnectionArgs,
-    @Arg('filter', () => PersonFilter, { nullable: true }) filter: PersonFilter | null,
+    @Arg('filter', () => PersonFilter, { nullable: true, description: 'Filters; all given must match.' })
+    filter: PersonFilter | null,
     @Ctx() ctx: Context,
   ) {
     return toConnection(await service.listPeople(ctx, filter, pageRequest(args)));
@@ -45,22 +49,34 @@ export class PersonResolver {
   }
 
   @Mutation(() => PersonPayload, { description: 'Records a person employed under a union you manage.' })
-  async createPerson(@Arg('input') input: CreatePersonInput, @Ctx() ctx: Context) {
+  async createPerson(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreatePersonInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(PersonPayload, await runMutation(ctx, (em) => service.createPerson(ctx, em, input)));
   }
 
   @Mutation(() => PersonPayload, { description: 'Changes a person you manage.' })
-  async updatePerson(@Arg('input') input: UpdatePersonInput, @Ctx() ctx: Context) {
+  async updatePerson(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: UpdatePersonInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(PersonPayload, await runMutation(ctx, (em) => service.updatePerson(ctx, em, input)));
   }
 
   @Mutation(() => HonorPayload, { description: 'Records an honor on a person you manage.' })
-  async addHonor(@Arg('input') input: AddHonorInput, @Ctx() ctx: Context) {
+  async addHonor(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: AddHonorInput,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(HonorPayload, await runMutation(ctx, (em) => service.addHonor(ctx, em, input)));
   }
 
   @Mutation(() => HonorPayload, { description: 'Removes an honor recorded in error.' })
-  async removeHonor(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  async removeHonor(
+    @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
+    @Ctx() ctx: Context,
+  ) {
     return asPayload(HonorPayload, await runMutation(ctx, (em) => service.removeHonor(ctx, em, id)));
   }
 }

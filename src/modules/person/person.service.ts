@@ -15,14 +15,23 @@ export async function canSeePerson(ctx: Context, person: Person): Promise<boolea
   return !!employer && ctx.access.manages(employer.path);
 }
 
-export async function loadManagedPerson(ctx: Context, em: EntityManager, id: number, field: string): Promise<Person> {
+export async function loadManagedPerson(
+  ctx: Context,
+  em: EntityManager,
+  id: number,
+  field: string,
+): Promise<Person> {
   const person = await em.findOne(Person, { id }, { populate: ['employer'] });
   if (!person) throw new DomainError(ErrorCode.NOT_FOUND, 'No such person.', field);
   ctx.access.assertManages(person.employer.getEntity().path, 'this person');
   return person;
 }
 
-export async function createPerson(ctx: Context, em: EntityManager, input: CreatePersonInput): Promise<Person> {
+export async function createPerson(
+  ctx: Context,
+  em: EntityManager,
+  input: CreatePersonInput,
+): Promise<Person> {
   const p = new Problems();
   const name = requiredText(p, 'input.name', input.name, 100);
   const occupation = optionalText(p, 'input.occupation', input.occupation, 100);
@@ -44,12 +53,19 @@ export async function createPerson(ctx: Context, em: EntityManager, input: Creat
   return person;
 }
 
-export async function updatePerson(ctx: Context, em: EntityManager, input: UpdatePersonInput): Promise<Person> {
+export async function updatePerson(
+  ctx: Context,
+  em: EntityManager,
+  input: UpdatePersonInput,
+): Promise<Person> {
   const p = new Problems();
   const id = decodeId(p, 'input.id', input.id, 'Person');
   const name = input.name != null ? requiredText(p, 'input.name', input.name, 100) : null;
-  const occupation = input.occupation !== undefined ? optionalText(p, 'input.occupation', input.occupation, 100) : undefined;
-  const employerId = input.employerId ? decodeId(p, 'input.employerId', input.employerId, 'Organization') : null;
+  const occupation =
+    input.occupation !== undefined ? optionalText(p, 'input.occupation', input.occupation, 100) : undefined;
+  const employerId = input.employerId
+    ? decodeId(p, 'input.employerId', input.employerId, 'Organization')
+    : null;
   p.throwIfAny();
   const person = await loadManagedPerson(ctx, em, id, 'input.id');
   if (employerId) {
@@ -95,7 +111,11 @@ export async function removeHonor(ctx: Context, em: EntityManager, globalId: str
   return honor;
 }
 
-export async function listPeople(ctx: Context, filter: PersonFilter | null | undefined, page: PageRequest): Promise<Page<Person>> {
+export async function listPeople(
+  ctx: Context,
+  filter: PersonFilter | null | undefined,
+  page: PageRequest,
+): Promise<Page<Person>> {
   const where: string[] = [];
   const params: unknown[] = [];
   const scope = ctx.access.managed;

@@ -17,7 +17,10 @@ export class PersonFilter {
   @Field(() => [HonorKind], { nullable: true, description: 'Holds at least one honor of these kinds.' })
   honorKinds?: HonorKind[] | null;
 
-  @Field(() => String, { nullable: true, description: 'Holds an honor whose title contains this text (e.g. 工匠).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Holds an honor whose title contains this text (e.g. 工匠).',
+  })
   honorTitle?: string | null;
 }
 

@@ -11,7 +11,11 @@ export class StatisticsResolver {
     nullable: true,
     description: 'Rollups over a union you manage and everything under it; null for an unknown union.',
   })
-  async unionStatistics(@Arg('unionId', () => ID) unionId: string, @Ctx() ctx: Context): Promise<UnionStatistics | null> {
+  async unionStatistics(
+    @Arg('unionId', () => ID, { description: 'Global ID of the union at the root of the rollup.' })
+    unionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<UnionStatistics | null> {
     const d = fromGlobalId(unionId);
     const union = d?.type === 'Organization' ? await ctx.loaders.organizationById.load(d.id) : null;
     if (!union) return null;

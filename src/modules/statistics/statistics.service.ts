@@ -12,7 +12,9 @@ export async function unionStatistics(ctx: Context, union: Organization): Promis
   const conn = ctx.em.getConnection();
   const subtree = `select id from organization where path <@ ?::ltree`;
   const [orgs, competitions, entrants, people] = await Promise.all([
-    conn.execute<{ n: string }[]>(`select count(*) as n from organization where path <@ ?::ltree`, [union.path]),
+    conn.execute<{ n: string }[]>(`select count(*) as n from organization where path <@ ?::ltree`, [
+      union.path,
+    ]),
     conn.execute<{ kind: CompetitionKind; status: CompetitionStatus; n: string; trades: string }[]>(
       `select c.kind, c.status, count(distinct c.id) as n, count(t.id) as trades
          from competition c left join trade t on t.competition_id = c.id
@@ -39,7 +41,11 @@ export async function unionStatistics(ctx: Context, union: Organization): Promis
   return {
     union,
     organizations: Number(orgs[0]?.n ?? 0),
-    competitionsByKindAndStatus: competitions.map((r) => ({ kind: r.kind, status: r.status, count: Number(r.n) })),
+    competitionsByKindAndStatus: competitions.map((r) => ({
+      kind: r.kind,
+      status: r.status,
+      count: Number(r.n),
+    })),
     trades: competitions.reduce((s, r) => s + Number(r.trades), 0),
     entrantsByStatus: entrants.map((r) => ({ status: r.status, count: Number(r.n) })),
     people: Number(total?.people ?? 0),

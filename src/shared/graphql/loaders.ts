@@ -74,7 +74,12 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
 }
 
 /** Counts children per parent in one grouped statement. */
-export function childCountLoader(em: EntityManager, table: string, parentColumn: string, filterColumn?: string) {
+export function childCountLoader(
+  em: EntityManager,
+  table: string,
+  parentColumn: string,
+  filterColumn?: string,
+) {
   return new DataLoader<{ parentId: number; filter?: string[] | null }, number, string>(
     async (keys) => {
       const groups = new Map<string, number[]>();
@@ -92,9 +97,9 @@ export function childCountLoader(em: EntityManager, table: string, parentColumn:
           filterSql = ` and ${filterColumn} = any(?::text[])`;
         }
         const rows = await em.execute<{ parent: number; n: string }[]>(
-            `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?::int[])${filterSql} group by ${parentColumn}`,
-            params,
-          );
+          `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?::int[])${filterSql} group by ${parentColumn}`,
+          params,
+        );
         const byParent = new Map(rows.map((r) => [Number(r.parent), Number(r.n)]));
         for (const id of parentIds) counts.set(`${id}|${g}`, byParent.get(id) ?? 0);
       }

@@ -18,7 +18,10 @@ export interface PayloadShape<T> {
  * everything back and comes out as payload `errors`; nothing is half-written.
  * Anything else propagates as a top-level error.
  */
-export async function runMutation<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<PayloadShape<T>> {
+export async function runMutation<T>(
+  ctx: Context,
+  work: (em: EntityManager) => Promise<T>,
+): Promise<PayloadShape<T>> {
   try {
     const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
     return { value, errors: [] };
@@ -49,10 +52,10 @@ export function Payload<T extends object>(type: ClassType<T>, name: string, fiel
       return this.value;
     },
   });
-  Field(() => type, { nullable: true, description: `The ${type.name} as it is after the mutation; null on failure.` })(
-    PayloadType.prototype,
-    field,
-  );
+  Field(() => type, {
+    nullable: true,
+    description: `The ${type.name} as it is after the mutation; null on failure.`,
+  })(PayloadType.prototype, field);
   return PayloadType;
 }
 
