@@ -6,7 +6,9 @@ import {
   SetAccountActiveDocument,
   ViewerDocument,
 } from './generated/graphql';
-import { gid, type Auth, startTestApp, type TestApp } from './support/app';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
+import { gid, type Auth, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
   createCompetition,
@@ -49,6 +51,8 @@ interface Case {
   /** Reads the operation's result into an outcome when no top-level error was raised. */
   read: (data: Record<string, unknown>) => Outcome;
   expect: Record<Caller, Outcome>;
+  /** Subscriptions run over graphql-ws; the event is a transition to RUNNING. */
+  transport?: 'ws';
 }
 
 const payload =
@@ -234,6 +238,239 @@ const cases: Case[] = [
     read: payload('createApiKey', 'apiKey'),
     expect: MANAGE_NO_KEYS,
   },
+  {
+    op: 'Query.nodes',
+    vars: async () => ({ ids: [orgId(w.orgs.xian), await createCompetition(t, w.tokens.xian, w.orgs.xian)] }),
+    query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+    read: (d) => ((d.nodes as unknown[])[1] ? 'ok' : 'hidden'),
+    expect: { ...ALL_OK, anonymous: 'hidden', judge: 'hidden', chiefJudge: 'hidden', neighbour: 'hidden' },
+  },
+  {
+    op: 'Query.viewer',
+    vars: async () => ({}),
+    query: '{ viewer { kind } }',
+    read: present('viewer'),
+    expect: ALL_OK,
+  },
+  {
+    op: 'Query.organization',
+    vars: async () => ({ id: orgId(w.orgs.xian) }),
+    query: 'query($id: ID!) { organization(id: $id) { id } }',
+    read: present('organization'),
+    expect: PUBLIC_READ,
+  },
+  {
+    op: 'Query.competition (a draft)',
+    vars: async () => ({ id: await createCompetition(t, w.tokens.xian, w.orgs.xian) }),
+    query: 'query($id: ID!) { competition(id: $id) { id } }',
+    read: present('competition'),
+    expect: {
+      ...PUBLIC_READ,
+      anonymous: 'hidden',
+      judge: 'hidden',
+      chiefJudge: 'hidden',
+      neighbour: 'hidden',
+    },
+  },
+  {
+    op: 'Query.trade (of a draft)',
+    vars: async () => ({
+      id: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+    }),
+    query: 'query($id: ID!) { trade(id: $id) { id } }',
+    read: present('trade'),
+    expect: {
+      ...PUBLIC_READ,
+      anonymous: 'hidden',
+      judge: 'hidden',
+      chiefJudge: 'hidden',
+      neighbour: 'hidden',
+    },
+  },
+  {
+    op: 'Query.people',
+    vars: async () => ({}),
+    query: '{ people(first: 1) { totalCount } }',
+    read: present('people'),
+    expect: { ...MANAGE, neighbour: 'ok', narrowKey: 'ok' },
+  },
+  {
+    op: 'Query.team',
+    vars: async () => ({ id: await newTeam() }),
+    query: 'query($id: ID!) { team(id: $id) { id } }',
+    read: present('team'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.signIn',
+    vars: async () => ({ i: { username: 'nobody', password: 'x' } }),
+    query: 'mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }',
+    read: (d) => ((d.signIn as { errors: unknown[] }).errors.length === 1 ? 'ok' : 'hidden'),
+    expect: ALL_OK,
+  },
+  {
+    op: 'Mutation.setAccountActive',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.lianhu);
+      return { i: { id: gid('Account', account.id), active: false } };
+    },
+    query:
+      'mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { account { id } errors { code } } }',
+    read: payload('setAccountActive', 'account'),
+    expect: MANAGE_NO_KEYS,
+  },
+  {
+    op: 'Mutation.revokeApiKey',
+    vars: async () => {
+      const r = await t.gql(
+        CreateApiKeyDocument,
+        { input: { name: unique('key'), scopes: ['competitions:read'], organizationId: orgId(w.orgs.xian) } },
+        { token: w.tokens.xian },
+      );
+      return { id: r.data!.createApiKey.apiKey!.id };
+    },
+    query: 'mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id } errors { code } } }',
+    read: payload('revokeApiKey', 'apiKey'),
+    expect: MANAGE_NO_KEYS,
+  },
+  {
+    op: 'Mutation.updateOrganization',
+    vars: async () => ({ i: { id: orgId(w.orgs.lianhu), shortName: unique('莲湖') } }),
+    query:
+      'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { id } errors { code } } }',
+    read: payload('updateOrganization', 'organization'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.moveOrganization',
+    vars: async () => {
+      const street = await t.org(unique('街道'), 'STREET' as never, w.orgs.lianhu);
+      return { i: { id: orgId(street), newParentId: orgId(w.orgs.xian) } };
+    },
+    query:
+      'mutation($i: MoveOrganizationInput!) { moveOrganization(input: $i) { organization { id } errors { code } } }',
+    read: payload('moveOrganization', 'organization'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.updatePerson',
+    vars: async () => ({
+      i: { id: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('改')), occupation: '电工' },
+    }),
+    query: 'mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } errors { code } } }',
+    read: payload('updatePerson', 'person'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.removeHonor',
+    vars: async () => {
+      const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('荣誉'));
+      const r = await t.raw(
+        {
+          query: 'mutation($i: AddHonorInput!) { addHonor(input: $i) { honor { id } } }',
+          variables: {
+            i: { personId, kind: 'OTHER', title: '先进个人', year: 2021, awardingBody: '西安市总工会' },
+          },
+        },
+        { token: w.tokens.xian },
+      );
+      return { id: (r.json.data as { addHonor: { honor: { id: string } } }).addHonor.honor.id };
+    },
+    query: 'mutation($id: ID!) { removeHonor(id: $id) { honor { id } errors { code } } }',
+    read: payload('removeHonor', 'honor'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.updateCompetition',
+    vars: async () => ({
+      i: { id: await createCompetition(t, w.tokens.xian, w.orgs.xian), description: '说明' },
+    }),
+    query:
+      'mutation($i: UpdateCompetitionInput!) { updateCompetition(input: $i) { competition { id } errors { code } } }',
+    read: payload('updateCompetition', 'competition'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.updateTrade',
+    vars: async () => ({
+      i: {
+        id: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+        venue: '西安国际会展中心',
+      },
+    }),
+    query: 'mutation($i: UpdateTradeInput!) { updateTrade(input: $i) { trade { id } errors { code } } }',
+    read: payload('updateTrade', 'trade'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.createTeam',
+    vars: async () => ({
+      i: { name: unique('班组'), kind: 'CREW', organizationId: orgId(w.orgs.xianFirm), memberIds: [] },
+    }),
+    query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } errors { code } } }',
+    read: payload('createTeam', 'team'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.setEntrantStatus',
+    vars: async () => {
+      const tradeId = await createTrade(
+        t,
+        w.tokens.xian,
+        await createCompetition(t, w.tokens.xian, w.orgs.xian),
+      );
+      const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('审核'));
+      const r = await t.raw(
+        {
+          query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
+          variables: { i: { tradeId, personId } },
+        },
+        { token: w.tokens.xian },
+      );
+      return {
+        i: {
+          id: (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id,
+          status: 'APPROVED',
+        },
+      };
+    },
+    query:
+      'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { entrant { id } errors { code } } }',
+    read: payload('setEntrantStatus', 'entrant'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.importEntrants',
+    vars: async () => ({
+      i: {
+        tradeId: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+        format: 'CSV',
+        content: `name,employer\n${unique('导入')},西安秦川焊接有限公司\n`,
+      },
+    }),
+    query: 'mutation($i: ImportEntrantsInput!) { importEntrants(input: $i) { imported errors { code } } }',
+    read: (d) => ((d.importEntrants as { imported: number }).imported === 1 ? 'ok' : 'hidden'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Subscription.competitionStatusChanged (a public competition, over WebSocket)',
+    vars: async () => {
+      const id = await createCompetition(t, w.tokens.xian, w.orgs.xian);
+      await t.raw(
+        {
+          query:
+            'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
+          variables: { i: { id, to: 'REGISTRATION_OPEN' } },
+        },
+        { token: w.tokens.xian },
+      );
+      return { id };
+    },
+    query: 'subscription($id: ID!) { competitionStatusChanged(competitionId: $id) { to } }',
+    read: present('competitionStatusChanged'),
+    expect: PUBLIC_READ,
+    transport: 'ws',
+  },
 ];
 
 beforeAll(async () => {
@@ -274,7 +511,10 @@ describe.each(cases)('$op', (c) => {
   test.each(CALLERS.map((caller) => [caller]))('as %s', async (caller) => {
     const variables = await c.vars();
     const before = await tableCounts(t);
-    const r = await t.raw({ query: c.query, variables }, auth[caller]);
+    const r =
+      c.transport === 'ws'
+        ? await viaWebSocket(c.query, variables, auth[caller])
+        : await t.raw({ query: c.query, variables }, auth[caller]);
     let outcome: Outcome;
     if (r.json.errors?.length) {
       const code = r.json.errors[0]!.extensions?.code;
@@ -287,6 +527,65 @@ describe.each(cases)('$op', (c) => {
     if (outcome !== 'ok' && c.op.startsWith('Mutation')) expect(await tableCounts(t)).toEqual(before);
   });
 });
+
+test('the table covers every root operation', () => {
+  const covered = new Set(cases.map((c) => c.op.split(' ')[0]));
+  const all = Object.entries(POLICY).flatMap(([root, ops]) => Object.keys(ops).map((op) => `${root}.${op}`));
+  expect(all.filter((op) => !covered.has(op))).toEqual([]);
+});
+
+/** Subscribes as the caller; a transition to RUNNING is the event. Returns what the socket delivered first. */
+async function viaWebSocket(query: string, variables: Record<string, unknown>, a: Auth) {
+  const client = createClient({
+    url: t.url.replace('http', 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: {
+      ...(a.token ? { authorization: `Bearer ${a.token}` } : {}),
+      ...(a.apiKey ? { apiKey: a.apiKey } : {}),
+    },
+  });
+  try {
+    const first = new Promise<RawResponse>((resolve) => {
+      client.subscribe(
+        { query, variables },
+        {
+          next: (msg) => resolve(msg as RawResponse),
+          error: (e) =>
+            resolve({
+              errors: Array.isArray(e) ? e : [{ message: String(e), extensions: { code: 'SOCKET' } }],
+            }),
+          complete: () => resolve({ errors: [{ message: 'completed', extensions: { code: 'COMPLETED' } }] }),
+        },
+      );
+    });
+    await new Promise((r) => setTimeout(r, 150));
+    await t.raw(
+      {
+        query:
+          'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
+        variables: { i: { id: variables.id, to: 'RUNNING' } },
+      },
+      { token: w.tokens.xian },
+    );
+    return { status: 200, json: await first };
+  } finally {
+    await client.dispose();
+  }
+}
+
+async function newTeam(): Promise<string> {
+  const r = await t.raw(
+    {
+      query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } } }',
+      variables: {
+        i: { name: unique('队'), kind: 'TEAM', organizationId: orgId(w.orgs.xianFirm), memberIds: [] },
+      },
+    },
+    { token: w.tokens.xian },
+  );
+  return (r.json.data as { createTeam: { team: { id: string } } }).createTeam.team.id;
+}
 
 test('every root operation of the schema has an access rule, and every rule an operation', async () => {
   const r = await t.raw({ query: getIntrospectionQuery() });

@@ -1,0 +1,277 @@
+import { POLICY } from '../src/shared/access/policy';
+import { gid, startTestApp, type TestApp } from './support/app';
+import {
+  buildWorld,
+  createCompetition,
+  createPerson,
+  createTrade,
+  orgId,
+  tableCounts,
+  type World,
+} from './support/world';
+
+/**
+ * Bad input to every mutation: each case must come back as payload errors with
+ * the stated codes (or a top-level access error), and write nothing at all.
+ */
+let t: TestApp;
+let w: World;
+let competitionId: string;
+let tradeId: string;
+let personId: string;
+let entrantId: string;
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await buildWorld(t);
+  competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian);
+  tradeId = await createTrade(t, w.tokens.xian, competitionId, { capacity: 1 });
+  personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '满员选手');
+  const r = await t.raw(
+    {
+      query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
+      variables: { i: { tradeId, personId } },
+    },
+    { token: w.tokens.xian },
+  );
+  entrantId = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+});
+afterAll(async () => t?.close());
+
+interface Case {
+  mutation: string;
+  why: string;
+  query: string;
+  variables: () => Record<string, unknown>;
+  /** Payload error codes expected, or a top-level code prefixed with `top:`. */
+  codes: string[];
+}
+
+const long = (n: number) => '长'.repeat(n);
+const badId = 'not-a-global-id';
+
+const cases: Case[] = [
+  {
+    mutation: 'signIn',
+    why: 'wrong password',
+    query: 'mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }',
+    variables: () => ({ i: { username: 'admin', password: 'nope' } }),
+    codes: ['INVALID_CREDENTIALS'],
+  },
+  {
+    mutation: 'createAccount',
+    why: 'bad username, short password, empty name',
+    query: 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        username: 'A B',
+        password: 'short',
+        displayName: ' ',
+        role: 'JUDGE',
+        organizationId: orgId(w.orgs.xian),
+      },
+    }),
+    codes: ['VALIDATION', 'OUT_OF_RANGE', 'REQUIRED'],
+  },
+  {
+    mutation: 'createAccount',
+    why: 'an organizer creating a platform admin',
+    query: 'mutation($i: CreateAccountInput!) { createAccount(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { username: 'sneaky', password: 'long enough pass', displayName: 'x', role: 'PLATFORM_ADMIN' },
+    }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'setAccountActive',
+    why: 'an ID of another type',
+    query: 'mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: orgId(w.orgs.xian), active: false } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'createApiKey',
+    why: 'unknown scope and empty name',
+    query: 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { errors { code } } }',
+    variables: () => ({ i: { name: '', scopes: ['everything'], organizationId: orgId(w.orgs.xian) } }),
+    codes: ['REQUIRED', 'VALIDATION'],
+  },
+  {
+    mutation: 'revokeApiKey',
+    why: 'unknown key',
+    query: 'mutation($id: ID!) { revokeApiKey(id: $id) { errors { code } } }',
+    variables: () => ({ id: gid('ApiKey', 99999) }),
+    codes: ['NOT_FOUND'],
+  },
+  {
+    mutation: 'createOrganization',
+    why: 'a province under a city',
+    query: 'mutation($i: CreateOrganizationInput!) { createOrganization(input: $i) { errors { code } } }',
+    variables: () => ({ i: { name: '某省', level: 'PROVINCE', parentId: orgId(w.orgs.xian) } }),
+    codes: ['INVALID_HIERARCHY'],
+  },
+  {
+    mutation: 'updateOrganization',
+    why: 'too-long name',
+    query: 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: orgId(w.orgs.lianhu), name: long(201) } }),
+    codes: ['TOO_LONG'],
+  },
+  {
+    mutation: 'moveOrganization',
+    why: 'under its own descendant',
+    query: 'mutation($i: MoveOrganizationInput!) { moveOrganization(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: orgId(w.orgs.lianhu), newParentId: orgId(w.orgs.xianFirm) } }),
+    codes: ['INVALID_HIERARCHY'],
+  },
+  {
+    mutation: 'moveOrganization',
+    why: 'into the neighbouring city',
+    query: 'mutation($i: MoveOrganizationInput!) { moveOrganization(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: orgId(w.orgs.lianhu), newParentId: orgId(w.orgs.xianyang) } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'createPerson',
+    why: 'empty name',
+    query: 'mutation($i: CreatePersonInput!) { createPerson(input: $i) { errors { code } } }',
+    variables: () => ({ i: { name: '', employerId: orgId(w.orgs.xianyangFirm) } }),
+    codes: ['REQUIRED'],
+  },
+  {
+    mutation: 'createPerson',
+    why: 'employer of another union',
+    query: 'mutation($i: CreatePersonInput!) { createPerson(input: $i) { errors { code } } }',
+    variables: () => ({ i: { name: '外人', employerId: orgId(w.orgs.xianyangFirm) } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'updatePerson',
+    why: 'malformed ID',
+    query: 'mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: badId, name: '新名' } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'addHonor',
+    why: 'year out of range, empty title',
+    query: 'mutation($i: AddHonorInput!) { addHonor(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { personId, kind: 'CRAFTSMAN', title: ' ', year: 3000, awardingBody: '陕西省总工会' },
+    }),
+    codes: ['REQUIRED', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'removeHonor',
+    why: 'unknown honor',
+    query: 'mutation($id: ID!) { removeHonor(id: $id) { errors { code } } }',
+    variables: () => ({ id: gid('Honor', 99999) }),
+    codes: ['NOT_FOUND'],
+  },
+  {
+    mutation: 'createCompetition',
+    why: 'year, dates and name',
+    query: 'mutation($i: CreateCompetitionInput!) { createCompetition(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { name: long(201), kind: 'SKILLS', year: 1999, hostId: orgId(w.orgs.xian), startsOn: '2024-02-30' },
+    }),
+    codes: ['TOO_LONG', 'OUT_OF_RANGE', 'VALIDATION'],
+  },
+  {
+    mutation: 'createCompetition',
+    why: 'hosted by the neighbouring city',
+    query: 'mutation($i: CreateCompetitionInput!) { createCompetition(input: $i) { errors { code } } }',
+    variables: () => ({ i: { name: '越权', kind: 'SKILLS', year: 2024, hostId: orgId(w.orgs.xianyang) } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'updateCompetition',
+    why: 'ends before it starts',
+    query: 'mutation($i: UpdateCompetitionInput!) { updateCompetition(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: competitionId, startsOn: '2024-05-02', endsOn: '2024-05-01' } }),
+    codes: ['VALIDATION'],
+  },
+  {
+    mutation: 'transitionCompetition',
+    why: 'skipping states',
+    query:
+      'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: competitionId, to: 'PUBLISHED' } }),
+    codes: ['INVALID_TRANSITION'],
+  },
+  {
+    mutation: 'createTrade',
+    why: 'weights not summing to 100',
+    query: 'mutation($i: CreateTradeInput!) { createTrade(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { competitionId, name: '钳工', theoryWeight: 50, practicalWeight: 60, capacity: 10 },
+    }),
+    codes: ['WEIGHTS_MUST_SUM_TO_100'],
+  },
+  {
+    mutation: 'updateTrade',
+    why: 'one weight alone, capacity 0',
+    query: 'mutation($i: UpdateTradeInput!) { updateTrade(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: tradeId, theoryWeight: 40, capacity: 0 } }),
+    codes: ['WEIGHTS_MUST_SUM_TO_100', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'createTeam',
+    why: 'member of another type',
+    query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        name: '班组',
+        kind: 'CREW',
+        organizationId: orgId(w.orgs.xianFirm),
+        memberIds: [orgId(w.orgs.xian)],
+      },
+    }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'registerEntrant',
+    why: 'an entrant beyond capacity',
+    query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, personId: fullPerson } }),
+    codes: ['CAPACITY_EXCEEDED'],
+  },
+  {
+    mutation: 'setEntrantStatus',
+    why: 'registered → checked in skips approval',
+    query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: entrantId, status: 'CHECKED_IN' } }),
+    codes: ['INVALID_TRANSITION'],
+  },
+  {
+    mutation: 'importEntrants',
+    why: 'a file without the employer column',
+    query: 'mutation($i: ImportEntrantsInput!) { importEntrants(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, format: 'CSV', content: 'name\n张三\n' } }),
+    codes: ['IMPORT_INVALID'],
+  },
+];
+
+let fullPerson: string;
+beforeAll(async () => {
+  fullPerson = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '迟到选手');
+});
+
+test('every mutation has a bad-input case', () => {
+  const covered = new Set(cases.map((c) => c.mutation));
+  expect(Object.keys(POLICY.Mutation).filter((m) => !covered.has(m))).toEqual([]);
+});
+
+test.each(cases.map((c) => [`${c.mutation}: ${c.why}`, c] as const))('%s', async (_name, c) => {
+  const before = await tableCounts(t);
+  const r = await t.raw({ query: c.query, variables: c.variables() }, { token: w.tokens.xian });
+  const top = c.codes.find((x) => x.startsWith('top:'));
+  if (top) {
+    expect(r.json.errors?.[0]?.extensions?.code).toBe(top.slice(4));
+  } else {
+    expect(r.json.errors).toBeUndefined();
+    const result = (r.json.data as Record<string, { errors: { code: string }[] }>)[c.mutation]!;
+    expect(result.errors.map((e) => e.code).sort()).toEqual([...c.codes].sort());
+  }
+  expect(await tableCounts(t)).toEqual(before);
+});
