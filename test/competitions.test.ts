@@ -7,6 +7,7 @@ import {
   CompetitionByIdDocument,
   CompetitionsDocument,
   CompetitionStatusChangedDocument,
+  CreateCompetitionDocument,
   CreateTeamDocument,
   CreateTradeDocument,
   ImportEntrantsDocument,
@@ -104,6 +105,29 @@ describe('competition lifecycle', () => {
     await moveTo(t, w.tokens.xian, id, 'RUNNING', 'SCORING_CLOSED', 'PUBLISHED');
     const published = await t.gql(TradeEntrantsDocument, { id: tradeId });
     expect(published.data!.trade!.entrants.nodes[0]!.person!.name).toBe('王建国');
+  });
+});
+
+test('dates round-trip as written', async () => {
+  const r = await t.gql(
+    CreateCompetitionDocument,
+    {
+      input: {
+        name: '日期测试赛',
+        kind: 'SKILLS',
+        year: 2024,
+        hostId: orgId(w.orgs.xian),
+        startsOn: '2024-05-01',
+        endsOn: '2024-10-31',
+        description: '理论30%，实操70%',
+      },
+    },
+    { token: w.tokens.xian },
+  );
+  expect(r.data!.createCompetition.competition).toMatchObject({
+    startsOn: '2024-05-01',
+    endsOn: '2024-10-31',
+    status: 'DRAFT',
   });
 });
 

@@ -11,6 +11,7 @@ import {
   UnionStatisticsDocument,
   UpdatePersonDocument,
 } from './generated/graphql';
+import { sqlStatements } from '../src/shared/db/orm';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { buildWorld, createCompetition, createPerson, orgId, tableCounts, type World } from './support/world';
 
@@ -227,7 +228,10 @@ function CreatePersonInputCase(_: unknown) {
 describe('statistics', () => {
   test('subtree rollups match direct counts', async () => {
     await createCompetition(t, w.tokens.xian, w.orgs.lianhu, { name: '莲湖区技能赛' });
+    const statementsBefore = sqlStatements.count;
     const r = await t.gql(UnionStatisticsDocument, { unionId: orgId(w.orgs.xian) }, { token: w.tokens.xian });
+    // One statement per rollup, plus the union itself; authentication reads the account.
+    expect(sqlStatements.count - statementsBefore).toBeLessThanOrEqual(6);
     const s = r.data!.unionStatistics!;
     const [direct] = await t.sql<{
       orgs: string;

