@@ -12,7 +12,7 @@ const dataDir = path.join(os.tmpdir(), `jingsai-startup-test-${process.pid}`);
 const port = 54400 + (process.pid % 500);
 
 function start(): { child: ChildProcess; output: () => string; url: Promise<string> } {
-  const env = {
+  const env: NodeJS.ProcessEnv = {
     ...process.env,
     PORT: '0',
     EMBEDDED_PG_DIR: dataDir,
