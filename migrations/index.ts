@@ -1,5 +1,6 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation';
+import { Migration20261125010000_first_party_keys } from './Migration20261125010000_first_party_keys';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -8,4 +9,5 @@ import { Migration20261125000000_foundation } from './Migration20261125000000_fo
  */
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
+  { name: 'Migration20261125010000_first_party_keys', class: Migration20261125010000_first_party_keys },
 ];

@@ -28,13 +28,52 @@ const schema = z.object({
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
   DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
-  LOG_QUERIES: z
-    .enum(['true', 'false'])
-    .default('false')
-    .transform((v) => v === 'true'),
+  LOG_QUERIES: bool('false'),
+
+  // --- API protection (see src/shared/security) ---
+  /** Introspection; off in production unless turned on explicitly. */
+  INTROSPECTION: z.enum(['true', 'false']).optional(),
+  /** Browser origins allowed for CORS and WebSocket upgrades, comma-separated; the server's own origin always is. */
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) =>
+      s
+        .split(',')
+        .map((o) => o.trim())
+        .filter(Boolean),
+    ),
+  /** Manifest of trusted documents (id → text) for first-party clients; generated into schema/. */
+  TRUSTED_DOCUMENTS_PATH: z.string().optional(),
+  MAX_QUERY_CHARACTERS: z.coerce.number().int().positive().default(15_000),
+  MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(1_000),
+  MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(12),
+  MAX_QUERY_ALIASES: z.coerce.number().int().nonnegative().default(15),
+  MAX_QUERY_DIRECTIVES: z.coerce.number().int().nonnegative().default(50),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(5_000),
+  REQUEST_TIMEOUT_MS: z.coerce.number().int().positive().default(10_000),
+  WS_INIT_TIMEOUT_MS: z.coerce.number().int().positive().default(3_000),
+  WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(20),
+  WS_MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
+  WS_MAX_SOCKETS_PER_IP: z.coerce.number().int().positive().default(200),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
+  RATE_LIMIT_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(1_200),
+  RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
+  SIGN_IN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
+  SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(900),
 });
 
-export type Config = Omit<z.infer<typeof schema>, 'JWT_SECRET'> & { JWT_SECRET: string };
+function bool(defaultValue: 'true' | 'false') {
+  return z
+    .enum(['true', 'false'])
+    .default(defaultValue)
+    .transform((v) => v === 'true');
+}
+
+export type Config = Omit<z.infer<typeof schema>, 'JWT_SECRET' | 'INTROSPECTION'> & {
+  JWT_SECRET: string;
+  INTROSPECTION: boolean;
+};
 
 export class ConfigError extends Error {}
 
@@ -51,5 +90,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // Outside production a missing secret gets a per-process random one: tokens
   // then die with the process, which is the safe failure for a dev machine.
   const JWT_SECRET = cfg.JWT_SECRET ?? randomBytes(32).toString('hex');
-  return { ...cfg, JWT_SECRET, ...overrides };
+  const INTROSPECTION = cfg.INTROSPECTION ? cfg.INTROSPECTION === 'true' : cfg.NODE_ENV !== 'production';
+  return { ...cfg, JWT_SECRET, INTROSPECTION, ...overrides };
 }

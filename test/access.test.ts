@@ -6,7 +6,11 @@ import {
   SetAccountActiveDocument,
   ViewerDocument,
 } from './generated/graphql';
+import { rmSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { createClient } from 'graphql-ws';
+import { documentId } from '../src/shared/security/trusted-documents';
 import WebSocket from 'ws';
 import { gid, type Auth, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
@@ -473,8 +477,16 @@ const cases: Case[] = [
   },
 ];
 
+/** Tablets (judges) send only trusted documents: register this table's operations for them. */
+const FIRST_PARTY: Caller[] = ['judge', 'chiefJudge'];
+const manifestFile = path.join(os.tmpdir(), `jingsai-access-manifest-${process.pid}.json`);
+
 beforeAll(async () => {
-  t = await startTestApp();
+  writeFileSync(
+    manifestFile,
+    JSON.stringify(Object.fromEntries(cases.map((c) => [documentId(c.query), c.query]))),
+  );
+  t = await startTestApp({ TRUSTED_DOCUMENTS_PATH: manifestFile });
   w = await buildWorld(t);
   const key = async (scopes: string[]) => {
     const r = await t.gql(
@@ -505,16 +517,23 @@ beforeAll(async () => {
     narrowKey: { apiKey: await key(['people:read']) },
   };
 });
-afterAll(async () => t?.close());
+afterAll(async () => {
+  await t?.close();
+  rmSync(manifestFile, { force: true });
+});
 
 describe.each(cases)('$op', (c) => {
   test.each(CALLERS.map((caller) => [caller]))('as %s', async (caller) => {
     const variables = await c.vars();
     const before = await tableCounts(t);
+    const byId = FIRST_PARTY.includes(caller);
     const r =
       c.transport === 'ws'
-        ? await viaWebSocket(c.query, variables, auth[caller])
-        : await t.raw({ query: c.query, variables }, auth[caller]);
+        ? await viaWebSocket(c.query, variables, auth[caller], byId)
+        : await t.raw(
+            byId ? { documentId: documentId(c.query), variables } : { query: c.query, variables },
+            auth[caller],
+          );
     let outcome: Outcome;
     if (r.json.errors?.length) {
       const code = r.json.errors[0]!.extensions?.code;
@@ -535,7 +554,7 @@ test('the table covers every root operation', () => {
 });
 
 /** Subscribes as the caller; a transition to RUNNING is the event. Returns what the socket delivered first. */
-async function viaWebSocket(query: string, variables: Record<string, unknown>, a: Auth) {
+async function viaWebSocket(query: string, variables: Record<string, unknown>, a: Auth, byId: boolean) {
   const client = createClient({
     url: t.url.replace('http', 'ws'),
     webSocketImpl: WebSocket,
@@ -548,7 +567,7 @@ async function viaWebSocket(query: string, variables: Record<string, unknown>, a
   try {
     const first = new Promise<RawResponse>((resolve) => {
       client.subscribe(
-        { query, variables },
+        byId ? { query: '', variables, extensions: { documentId: documentId(query) } } : { query, variables },
         {
           next: (msg) => resolve(msg as RawResponse),
           error: (e) =>

@@ -71,6 +71,8 @@ export type CreateAccountInput = {
 
 /** A new API key for a third-party application. */
 export type CreateApiKeyInput = {
+  /** For a first-party client (venue screen): it may then send only trusted documents. */
+  firstParty?: boolean | null | undefined;
   /** What the key is for. */
   name: string;
   /** Union whose subtree the key may act on. */
@@ -194,6 +196,7 @@ export type ErrorCode =
   | 'OUT_OF_RANGE'
   | 'REQUIRED'
   | 'TOO_LONG'
+  | 'TOO_MANY_ATTEMPTS'
   | 'VALIDATION'
   | 'WEIGHTS_MUST_SUM_TO_100';
 

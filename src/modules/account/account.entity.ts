@@ -65,7 +65,7 @@ export class Account {
 @ObjectType({ implements: Node, description: 'An API key of a third-party application, bound to a union.' })
 @Entity({ tableName: 'api_key' })
 export class ApiKey {
-  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'createdBy';
+  [OptionalProps]?: 'createdAt' | 'revokedAt' | 'createdBy' | 'firstParty';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -87,6 +87,10 @@ export class ApiKey {
 
   @ManyToOne(() => Organization, { ref: true, fieldName: 'organization_id' })
   organization!: Ref<Organization>;
+
+  @Field({ description: 'A first-party client (venue screen): may send only trusted documents, by id.' })
+  @Property({ type: 'boolean', default: false })
+  firstParty!: boolean;
 
   @ManyToOne(() => Account, { ref: true, nullable: true, fieldName: 'created_by_id' })
   createdBy?: Ref<Account> | null;

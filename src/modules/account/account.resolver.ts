@@ -69,10 +69,9 @@ export class AccountResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: SetAccountActiveInput,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(
-      AccountPayload,
-      await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input)),
-    );
+    const r = await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input));
+    if (r.value && !r.value.active) ctx.pubsub.publish('VIEWER_REVOKED', { accountId: r.value.id });
+    return asPayload(AccountPayload, r);
   }
 
   @Mutation(() => CreateApiKeyPayload, {
@@ -91,7 +90,9 @@ export class AccountResolver {
     @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(ApiKeyPayload, await runMutation(ctx, (em) => service.revokeApiKey(ctx, em, id)));
+    const r = await runMutation(ctx, (em) => service.revokeApiKey(ctx, em, id));
+    if (r.value) ctx.pubsub.publish('VIEWER_REVOKED', { apiKeyId: r.value.id });
+    return asPayload(ApiKeyPayload, r);
   }
 }
 

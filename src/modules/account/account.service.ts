@@ -126,6 +126,7 @@ export async function createApiKey(ctx: Context, em: EntityManager, input: Creat
     secretHash: key.hash,
     scopes,
     organization,
+    firstParty: input.firstParty ?? false,
     createdBy: ctx.access.accountId,
   });
   await em.flush();

@@ -93,6 +93,12 @@ export class CreateApiKeyInput {
 
   @Field(() => ID, { description: 'Union whose subtree the key may act on.' })
   organizationId!: string;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'For a first-party client (venue screen): it may then send only trusted documents.',
+  })
+  firstParty?: boolean | null;
 }
 
 @ObjectType({ description: 'Result of creating an API key. The secret is shown only here, once.' })

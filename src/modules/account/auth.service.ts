@@ -58,9 +58,16 @@ export async function authenticate(
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
     if (!m) throw unauthenticated('Malformed API key.');
     const [row] = await conn.execute<
-      { id: number; secret_hash: string; scopes: string[]; organization_id: number; path: string }[]
+      {
+        id: number;
+        secret_hash: string;
+        scopes: string[];
+        organization_id: number;
+        path: string;
+        first_party: boolean;
+      }[]
     >(
-      `select k.id, k.secret_hash, k.scopes, k.organization_id, o.path::text as path
+      `select k.id, k.secret_hash, k.scopes, k.organization_id, o.path::text as path, k.first_party
          from api_key k join organization o on o.id = k.organization_id
         where k.prefix = ? and k.revoked_at is null`,
       [m[1]],
@@ -75,6 +82,7 @@ export async function authenticate(
       scopes: row.scopes.filter((s) => (API_SCOPES as readonly string[]).includes(s)),
       organizationId: row.organization_id,
       organizationPath: row.path,
+      firstParty: row.first_party,
     };
   }
   const auth = creds.authorization?.trim();

@@ -15,6 +15,8 @@ export type Viewer =
       kind: 'apiKey';
       apiKeyId: number;
       scopes: string[];
+      /** Keys of first-party clients (venue screens) send only trusted documents. */
+      firstParty: boolean;
       organizationId: number;
       organizationPath: string;
     };

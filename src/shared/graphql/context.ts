@@ -3,6 +3,7 @@ import { createLoaders, type Loaders } from '../../loaders';
 import { Access } from '../access/policy';
 import type { Viewer } from '../access/viewer';
 import type { TokenSettings } from '../../modules/account/auth.service';
+import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
 import type { PubSub } from './pubsub';
 
 /**
@@ -17,16 +18,33 @@ export interface Context {
   access: Access;
   pubsub: PubSub;
   tokens: TokenSettings;
+  rateLimits: RateLimits;
+  /** The caller's address, for per-IP limits (sign-in lock-out). */
+  ip: string;
 }
 
 export interface Services {
   orm: MikroORM;
   pubsub: PubSub;
   tokens: TokenSettings;
+  /** Omitted by local tools (CLI): they get a process-local limiter. */
+  rateLimits?: RateLimits;
 }
 
-export function createContext(services: Services, viewer: Viewer): Context {
+let localLimits: RateLimits | null = null;
+
+export function createContext(services: Services, viewer: Viewer, ip = 'local'): Context {
   const { orm, pubsub, tokens } = services;
+  const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
   const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
-  return { em, loaders: createLoaders(em), viewer, access: new Access(viewer), pubsub, tokens };
+  return {
+    em,
+    loaders: createLoaders(em),
+    viewer,
+    access: new Access(viewer),
+    pubsub,
+    tokens,
+    rateLimits,
+    ip,
+  };
 }

@@ -1,0 +1,250 @@
+import {
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  GraphQLError,
+  type GraphQLSchema,
+  Kind,
+  Lexer,
+  type OperationDefinitionNode,
+  parse,
+  type SelectionSetNode,
+  Source,
+  TokenKind,
+  validate,
+  specifiedRules,
+  NoSchemaIntrospectionCustomRule,
+} from 'graphql';
+import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
+import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/relay';
+
+/**
+ * Limits every operation must fit before anything runs: checked the same way
+ * for HTTP and WebSocket, before any resolver runs or any SQL is sent.
+ */
+export interface OperationLimits {
+  maxCharacters: number;
+  maxTokens: number;
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** When false, `__schema`/`__type` are refused as part of validation. */
+  introspection: boolean;
+}
+
+export const DEFAULT_LIMITS: OperationLimits = {
+  maxCharacters: 15_000,
+  maxTokens: 1_000,
+  // Relay connections spend two levels per hop (connection → nodes/edges → node),
+  // so the armor default of 6 would refuse competitions → trades → entrants → person.
+  maxDepth: 12,
+  maxAliases: 15,
+  maxDirectives: 50,
+  maxCost: 5_000,
+  introspection: true,
+};
+
+/** Stable codes of refused operations (`extensions.code`). */
+export const LimitCode = {
+  SIZE: 'QUERY_TOO_LARGE',
+  TOKENS: 'TOO_MANY_TOKENS',
+  DEPTH: 'QUERY_TOO_DEEP',
+  ALIASES: 'TOO_MANY_ALIASES',
+  DIRECTIVES: 'TOO_MANY_DIRECTIVES',
+  COST: 'QUERY_TOO_COSTLY',
+  PARSE: 'GRAPHQL_PARSE_FAILED',
+  VALIDATION: 'GRAPHQL_VALIDATION_FAILED',
+} as const;
+
+function refused(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+  return new GraphQLError(message, { extensions: { code, ...extra } });
+}
+
+/** Counts lexical tokens without building an AST, stopping one past the limit. */
+function tooManyTokens(source: string, max: number): boolean {
+  const lexer = new Lexer(new Source(source));
+  let count = 0;
+  try {
+    while (lexer.advance().kind !== TokenKind.EOF) {
+      if (++count > max) return true;
+    }
+  } catch {
+    return false; // syntax errors are reported by the parser
+  }
+  return false;
+}
+
+interface Counts {
+  depth: number;
+  aliases: number;
+  directives: number;
+}
+
+/** Depth (introspection fields aside), aliases and directives, through fragments. */
+function measure(doc: DocumentNode, operation: OperationDefinitionNode): Counts {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of doc.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const counts: Counts = { depth: 0, aliases: 0, directives: operation.directives?.length ?? 0 };
+  const visit = (set: SelectionSetNode, depth: number, seen: Set<string>) => {
+    for (const sel of set.selections) {
+      counts.directives += sel.directives?.length ?? 0;
+      if (sel.kind === Kind.FIELD) {
+        if (sel.alias) counts.aliases += 1;
+        if (sel.name.value.startsWith('__')) continue;
+        counts.depth = Math.max(counts.depth, depth + 1);
+        if (sel.selectionSet) visit(sel.selectionSet, depth + 1, seen);
+      } else if (sel.kind === Kind.INLINE_FRAGMENT) {
+        visit(sel.selectionSet, depth, seen);
+      } else {
+        const frag = fragments.get(sel.name.value);
+        if (!frag || seen.has(frag.name.value)) continue;
+        counts.directives += frag.directives?.length ?? 0;
+        visit(frag.selectionSet, depth, new Set([...seen, frag.name.value]));
+      }
+    }
+  };
+  visit(operation.selectionSet, 0, new Set());
+  return counts;
+}
+
+/** A list or connection field multiplies its selection by `first` (or the default page size). */
+const pageEstimator: ComplexityEstimator = ({ args, childComplexity, field }) => {
+  const hasFirst = field.args.some((a) => a.name === 'first');
+  if (!hasFirst) return undefined;
+  const first =
+    typeof args.first === 'number' ? Math.min(Math.max(args.first, 0), MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE;
+  return 1 + first * childComplexity;
+};
+
+export interface CheckedOperation {
+  document: DocumentNode | null;
+  errors: GraphQLError[];
+}
+
+/** Parse and validate results depend only on the text; the cost depends on variables too. */
+const parsed = new Map<string, { document: DocumentNode | null; errors: GraphQLError[] }>();
+const PARSE_CACHE_SIZE = 500;
+
+/**
+ * Checks one request's document against the limits and the schema.
+ * Returns the parsed document when it may run, or the errors refusing it.
+ */
+export function checkOperation(
+  schema: GraphQLSchema,
+  source: string,
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+  limits: OperationLimits = DEFAULT_LIMITS,
+): CheckedOperation {
+  if (typeof source !== 'string' || source.length === 0) {
+    return { document: null, errors: [refused(LimitCode.PARSE, 'The request has no query document.')] };
+  }
+  if (source.length > limits.maxCharacters) {
+    return {
+      document: null,
+      errors: [
+        refused(LimitCode.SIZE, `The document exceeds ${limits.maxCharacters} characters.`, {
+          limit: limits.maxCharacters,
+        }),
+      ],
+    };
+  }
+  const key = `${limits.introspection ? 1 : 0}${limits.maxDepth}:${limits.maxAliases}:${limits.maxDirectives}:${limits.maxTokens}\n${source}`;
+  let entry = parsed.get(key);
+  if (!entry) {
+    entry = parseAndValidate(schema, source, limits);
+    if (parsed.size >= PARSE_CACHE_SIZE) parsed.delete(parsed.keys().next().value!);
+    parsed.set(key, entry);
+  }
+  if (!entry.document || entry.errors.length) return entry;
+  try {
+    const cost = getComplexity({
+      schema,
+      query: entry.document,
+      variables: variables ?? {},
+      ...(operationName ? { operationName } : {}),
+      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+    });
+    if (cost > limits.maxCost) {
+      return {
+        document: null,
+        errors: [
+          refused(
+            LimitCode.COST,
+            `The operation's estimated cost ${cost} exceeds ${limits.maxCost}; ask for smaller pages.`,
+            {
+              cost,
+              limit: limits.maxCost,
+            },
+          ),
+        ],
+      };
+    }
+  } catch (err) {
+    // Unknown operation name or bad variables: execution reports it precisely.
+    void err;
+  }
+  return entry;
+}
+
+function parseAndValidate(schema: GraphQLSchema, source: string, limits: OperationLimits): CheckedOperation {
+  if (tooManyTokens(source, limits.maxTokens)) {
+    return {
+      document: null,
+      errors: [
+        refused(LimitCode.TOKENS, `The document exceeds ${limits.maxTokens} tokens.`, {
+          limit: limits.maxTokens,
+        }),
+      ],
+    };
+  }
+  let document: DocumentNode;
+  try {
+    document = parse(source, { maxTokens: limits.maxTokens, noLocation: false });
+  } catch (err) {
+    return { document: null, errors: [refused(LimitCode.PARSE, (err as Error).message)] };
+  }
+  for (const def of document.definitions) {
+    if (def.kind !== Kind.OPERATION_DEFINITION) continue;
+    const c = measure(document, def);
+    if (c.depth > limits.maxDepth) {
+      return {
+        document: null,
+        errors: [
+          refused(LimitCode.DEPTH, `The operation is ${c.depth} levels deep; at most ${limits.maxDepth}.`, {
+            limit: limits.maxDepth,
+          }),
+        ],
+      };
+    }
+    if (c.aliases > limits.maxAliases) {
+      return {
+        document: null,
+        errors: [
+          refused(
+            LimitCode.ALIASES,
+            `The operation uses ${c.aliases} aliases; at most ${limits.maxAliases}.`,
+            { limit: limits.maxAliases },
+          ),
+        ],
+      };
+    }
+    if (c.directives > limits.maxDirectives) {
+      return {
+        document: null,
+        errors: [
+          refused(
+            LimitCode.DIRECTIVES,
+            `The operation uses ${c.directives} directives; at most ${limits.maxDirectives}.`,
+            { limit: limits.maxDirectives },
+          ),
+        ],
+      };
+    }
+  }
+  const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
+  const errors = validate(schema, document, rules, { maxErrors: 10 }).map((e) =>
+    refused(LimitCode.VALIDATION, e.message),
+  );
+  return { document: errors.length ? null : document, errors };
+}
