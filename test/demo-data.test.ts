@@ -1,0 +1,105 @@
+import { sqlStatements } from '../src/shared/db/orm';
+import { seedDemo } from '../seeds/demo';
+import {
+  CompetitionByIdDocument,
+  CompetitionsDocument,
+  PeopleDocument,
+  UnionStatisticsDocument,
+} from './generated/graphql';
+import { gid, startTestApp, type TestApp } from './support/app';
+
+let t: TestApp;
+let token: string;
+beforeAll(async () => {
+  t = await startTestApp();
+  await seedDemo(t.orm.em.fork() as never, { adminPassword: 'demo-password-1' });
+  const r = await t.raw({
+    query: 'mutation { signIn(input: {username: "shijiazhuang", password: "demo-password-1"}) { token } }',
+  });
+  token = (r.json.data as { signIn: { token: string } }).signIn.token;
+});
+afterAll(async () => t?.close());
+
+test('the demo data carries the real figures', async () => {
+  const list = await t.gql(CompetitionsDocument, {
+    first: 100,
+    filter: { search: '石家庄市职工职业技能大赛' },
+  });
+  const contest = list.data!.competitions.nodes[0]!;
+  expect(contest.host!.name).toBe('石家庄市总工会');
+  const detail = await t.gql(CompetitionByIdDocument, { id: contest.id });
+  expect(detail.data!.competition!.trades.totalCount).toBeGreaterThanOrEqual(50);
+
+  const labor = await t.gql(CompetitionsDocument, {
+    first: 10,
+    filter: { kind: 'LABOR', search: '重点工程' },
+  });
+  expect(labor.data!.competitions.nodes[0]!.name).toBe('2024年陕西省重点工程项目劳动竞赛');
+  const [aspects] = await t.sql<{ description: string }>(
+    `select description from competition where name like '%重点工程%'`,
+  );
+  for (const aspect of ['工程创优', '质量争优', '安全生产', '技能提升', '技术创新', '班组建设']) {
+    expect(aspects!.description).toContain(aspect);
+  }
+  const [bdh] = await t.sql<{ n: string }>(
+    `select count(*) n from organization where path <@ (select path from organization where name = '北大荒农垦集团有限公司') and level = 'ENTERPRISE'`,
+  );
+  expect(Number(bdh!.n)).toBeGreaterThan(5);
+
+  const models = await t.gql(
+    PeopleDocument,
+    { first: 100, filter: { honorKinds: ['MODEL_WORKER'] } },
+    { token },
+  );
+  expect(models.data!.people.totalCount).toBeGreaterThan(0);
+  for (const p of models.data!.people.nodes) expect(p.honors.map((h) => h.kind)).toContain('MODEL_WORKER');
+});
+
+test('every union’s rollups match direct counts, each in one statement per rollup', async () => {
+  const admin = await t.raw({
+    query: 'mutation { signIn(input: {username: "admin", password: "demo-password-1"}) { token } }',
+  });
+  const adminToken = (admin.json.data as { signIn: { token: string } }).signIn.token;
+  const unions = await t.sql<{ id: number }>(
+    `select id from organization where level <> 'ENTERPRISE' order by id`,
+  );
+  for (const { id } of unions) {
+    const before = sqlStatements.count;
+    const r = await t.gql(
+      UnionStatisticsDocument,
+      { unionId: gid('Organization', id) },
+      { token: adminToken },
+    );
+    expect(sqlStatements.count - before).toBeLessThanOrEqual(6);
+    const s = r.data!.unionStatistics!;
+    const [direct] = await t.sql<{
+      orgs: string;
+      comps: string;
+      people: string;
+      entrants: string;
+      trades: string;
+    }>(
+      `with sub as (select id from organization where path <@ (select path from organization where id = ?))
+       select (select count(*) from sub) orgs,
+              (select count(*) from competition where host_id in (select id from sub)) comps,
+              (select count(*) from trade t join competition c on c.id = t.competition_id where c.host_id in (select id from sub)) trades,
+              (select count(*) from person where employer_id in (select id from sub)) people,
+              (select count(*) from entrant e join trade t on t.id = e.trade_id join competition c on c.id = t.competition_id
+                where c.host_id in (select id from sub)) entrants`,
+      [id],
+    );
+    expect({
+      orgs: s.organizations,
+      comps: s.competitionsByKindAndStatus.reduce((a, c) => a + c.count, 0),
+      trades: s.trades,
+      people: s.people,
+      entrants: s.entrantsByStatus.reduce((a, c) => a + c.count, 0),
+    }).toEqual({
+      orgs: Number(direct!.orgs),
+      comps: Number(direct!.comps),
+      trades: Number(direct!.trades),
+      people: Number(direct!.people),
+      entrants: Number(direct!.entrants),
+    });
+  }
+});
