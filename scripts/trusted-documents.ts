@@ -53,5 +53,7 @@ if (process.argv.includes('--check')) {
   console.log('schema/trusted-documents.json is up to date.');
 } else {
   writeFileSync(MANIFEST_PATH, json);
-  console.log(`Wrote ${path.relative(process.cwd(), MANIFEST_PATH)} (${Object.keys(JSON.parse(json)).length} documents)`);
+  console.log(
+    `Wrote ${path.relative(process.cwd(), MANIFEST_PATH)} (${Object.keys(JSON.parse(json)).length} documents)`,
+  );
 }
