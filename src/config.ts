@@ -12,6 +12,8 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
+  /** Prefix of this deployment's Redis keys (rate-limit counters), so deployments can share a Redis. */
+  REDIS_KEY_PREFIX: z.string().min(1).default('jingsai'),
   EMBEDDED_PG_DIR: z.string().default(path.resolve(process.cwd(), '.data', 'postgres')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   JWT_SECRET: z.string().min(32, 'JWT_SECRET must be at least 32 characters').optional(),
@@ -27,7 +29,7 @@ const schema = z.object({
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
-  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(15000),
+  DB_STATEMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(5000),
   LOG_QUERIES: bool('false'),
 
   // --- API protection (see src/shared/security) ---
@@ -86,6 +88,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const cfg = parsed.data;
   if (cfg.NODE_ENV === 'production' && !cfg.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  // A statement must be cancelled before the request's deadline answers, so a
+  // timed-out request never commits behind the client's back.
+  if (cfg.DB_STATEMENT_TIMEOUT_MS >= cfg.REQUEST_TIMEOUT_MS) {
+    throw new ConfigError('Invalid configuration:\n  DB_STATEMENT_TIMEOUT_MS: must be below REQUEST_TIMEOUT_MS');
   }
   // Outside production a missing secret gets a per-process random one: tokens
   // then die with the process, which is the safe failure for a dev machine.

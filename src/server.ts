@@ -134,6 +134,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       signInLockoutSeconds: config.SIGN_IN_LOCKOUT_SECONDS,
     },
     redis,
+    config.REDIS_KEY_PREFIX,
   );
   const limits: OperationLimits = {
     maxCharacters: config.MAX_QUERY_CHARACTERS,

@@ -55,7 +55,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   await withAdminClient((c) => c.query(`create database "${database}" template "${template}"`));
   const databaseUrl = withDatabase(adminUrl(), database);
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...env });
-  const orm = await initOrm({ databaseUrl, poolMax: 5 });
+  const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const app = await createApp({ config, orm });
 
   const post = async (body: unknown, auth: Auth = {}) => {

@@ -17,16 +17,27 @@ import type {
 // Compared against when the username is unknown, so both paths cost one scrypt.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
 
+/**
+ * Every attempt counts, including each aliased `signIn` inside one document:
+ * the resolver runs once per alias and each failure is recorded.
+ */
 export async function signIn(ctx: Context, em: EntityManager, input: SignInInput) {
-  const account = await em.findOne(
-    Account,
-    { username: input.username.trim().toLowerCase() },
-    { populate: ['passwordHash'] },
-  );
+  const username = input.username.trim().toLowerCase();
+  const gate = await ctx.rateLimits.signInAllowed(username, ctx.ip);
+  if (!gate.allowed) {
+    throw new DomainError(
+      ErrorCode.TOO_MANY_ATTEMPTS,
+      `Too many failed sign-ins; try again in ${gate.retryAfterSeconds} s.`,
+      'input.username',
+    );
+  }
+  const account = await em.findOne(Account, { username }, { populate: ['passwordHash'] });
   const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_HASH);
   if (!account || !ok || !account.active) {
+    await ctx.rateLimits.signInFailed(username, ctx.ip);
     throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.', 'input.password');
   }
+  await ctx.rateLimits.signInSucceeded(username);
   const { token, expiresAt } = await issueToken(ctx.tokens, account.id);
   return { token, expiresAt, account };
 }
