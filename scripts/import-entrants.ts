@@ -6,7 +6,6 @@ import { parseArgs } from 'node:util';
 import { TableNotFoundException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Presets, SingleBar } from 'cli-progress';
-import { Client } from 'pg';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { Role } from '../src/modules/account/account.entity';
 import {
@@ -17,7 +16,7 @@ import {
 } from '../src/modules/competition/entrant-import';
 import { ImportFormat } from '../src/modules/competition/competition.types';
 import type { Viewer } from '../src/shared/access/viewer';
-import { APP_DATABASE, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
+import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
 import { initOrm, type MikroORM } from '../src/shared/db/orm';
 import type { UserError } from '../src/shared/errors';
 import { createContext } from '../src/shared/graphql/context';
@@ -193,39 +192,6 @@ function formatError(e: UserError): string {
 
 // ---------------------------------------------------------------- database
 
-/**
- * The embedded server of a running `npm start` is reused, not started again:
- * starting it takes the data folder over and would stop the running app's server.
- */
-async function runningEmbeddedUrl(config: Config): Promise<string | null> {
-  const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/${APP_DATABASE}`;
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  // A refused connection also emits 'error' on some paths; never let it escape.
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return url;
-  } catch {
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function openDatabase(config: Config, log: (l: string) => void): Promise<ResolvedDatabase> {
-  if (!config.DATABASE_URL) {
-    const url = await runningEmbeddedUrl(config);
-    if (url) {
-      log(`Using the embedded PostgreSQL already running on 127.0.0.1:${config.EMBEDDED_PG_PORT}`);
-      return { url, embedded: null };
-    }
-  }
-  return resolveDatabase(config, log);
-}
-
-// ---------------------------------------------------------------- main
-
 async function main(argv: string[]): Promise<number> {
   const out = (l: string) => process.stdout.write(`${l}\n`);
   const err = (l: string) => process.stderr.write(`${l}\n`);
@@ -310,7 +276,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    db = await openDatabase(config, err);
+    db = await resolveDatabase(config, err, { shareRunning: true });
     orm = await initOrm({
       databaseUrl: db.url,
       poolMax: 2,

@@ -6,7 +6,7 @@ import { initOrm, migrate } from '../src/shared/db/orm';
 /** Applies pending migrations to DATABASE_URL (or the embedded database), then exits. */
 async function main() {
   const config = loadConfig();
-  const db = await resolveDatabase(config, (l) => console.log(l));
+  const db = await resolveDatabase(config, (l) => console.log(l), { shareRunning: true });
   try {
     const orm = await initOrm({ databaseUrl: db.url });
     try {

@@ -2,10 +2,9 @@ import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Client } from 'pg';
 import { ConfigError, loadConfig, type Config } from '../src/config';
 import { Organization } from '../src/modules/organization/organization.entity';
-import { APP_DATABASE, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
+import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
 import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
 import { DEMO_USERNAMES, seedDemo } from '../seeds/demo';
 
@@ -48,37 +47,6 @@ function parseOptions(argv: string[]): { force: boolean } | 'help' {
   } catch (err) {
     throw new UsageError((err as Error).message);
   }
-}
-
-/**
- * The embedded server of a running `npm start` is reused, not started again:
- * starting it takes the data folder over and would stop the running app's server.
- */
-async function runningEmbeddedUrl(config: Config): Promise<string | null> {
-  const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/${APP_DATABASE}`;
-  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
-  client.on('error', () => {});
-  try {
-    await client.connect();
-    await client.query('select 1');
-    return url;
-  } catch {
-    return null;
-  } finally {
-    await client.end().catch(() => {});
-  }
-}
-
-async function openDatabase(config: Config, log: (l: string) => void): Promise<ResolvedDatabase> {
-  if (!config.DATABASE_URL) {
-    const url = await runningEmbeddedUrl(config);
-    if (url) {
-      log(`Using the embedded PostgreSQL already running on 127.0.0.1:${config.EMBEDDED_PG_PORT}`);
-      return { url, embedded: null };
-    }
-  }
-  // Starts the embedded server and creates the `jingsai` database on it when missing.
-  return resolveDatabase(config, log);
 }
 
 async function main(argv: string[]): Promise<number> {
@@ -137,7 +105,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    db = await openDatabase(config, out);
+    db = await resolveDatabase(config, out, { shareRunning: true });
     orm = await initOrm({
       databaseUrl: db.url,
       poolMax: 2,

@@ -92,7 +92,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // A statement must be cancelled before the request's deadline answers, so a
   // timed-out request never commits behind the client's back.
   if (cfg.DB_STATEMENT_TIMEOUT_MS >= cfg.REQUEST_TIMEOUT_MS) {
-    throw new ConfigError('Invalid configuration:\n  DB_STATEMENT_TIMEOUT_MS: must be below REQUEST_TIMEOUT_MS');
+    throw new ConfigError(
+      'Invalid configuration:\n  DB_STATEMENT_TIMEOUT_MS: must be below REQUEST_TIMEOUT_MS',
+    );
   }
   // Outside production a missing secret gets a per-process random one: tokens
   // then die with the process, which is the safe failure for a dev machine.

@@ -27,9 +27,42 @@ export interface ResolvedDatabase {
   embedded: EmbeddedPostgresHandle | null;
 }
 
-/** `DATABASE_URL` when set; otherwise the embedded server, with the app's own database on it. */
-export async function resolveDatabase(config: Config, log: (l: string) => void): Promise<ResolvedDatabase> {
+/**
+ * Whether the embedded server of a running `npm start` already answers: tools
+ * (seed, import, migrate) then use it instead of taking its data folder over.
+ */
+async function runningEmbeddedUrl(config: Config): Promise<string | null> {
+  const url = `postgres://postgres:postgres@127.0.0.1:${config.EMBEDDED_PG_PORT}/${APP_DATABASE}`;
+  const client = new Client({ connectionString: url, connectionTimeoutMillis: 1000 });
+  client.on('error', () => {}); // a refused connection may also emit 'error'
+  try {
+    await client.connect();
+    await client.query('select 1');
+    return url;
+  } catch {
+    return null;
+  } finally {
+    await client.end().catch(() => {});
+  }
+}
+
+/**
+ * `DATABASE_URL` when set; otherwise the embedded server, with the app's own
+ * database on it. With `shareRunning`, an embedded server another process runs is used as is.
+ */
+export async function resolveDatabase(
+  config: Config,
+  log: (l: string) => void,
+  { shareRunning = false }: { shareRunning?: boolean } = {},
+): Promise<ResolvedDatabase> {
   if (config.DATABASE_URL) return { url: config.DATABASE_URL, embedded: null };
+  if (shareRunning) {
+    const url = await runningEmbeddedUrl(config);
+    if (url) {
+      log(`Using the embedded PostgreSQL already running on 127.0.0.1:${config.EMBEDDED_PG_PORT}`);
+      return { url, embedded: null };
+    }
+  }
   const embedded = await startEmbeddedPostgres({
     dataDir: config.EMBEDDED_PG_DIR,
     port: config.EMBEDDED_PG_PORT,
