@@ -116,7 +116,6 @@ interface OperationRequest {
 interface SocketState {
   viewer: Viewer;
   ip: string;
-  subscriptions: Set<string>;
 }
 
 export async function createApp({ config, orm, log = () => {} }: AppOptions): Promise<App> {
@@ -264,12 +263,16 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
             return false;
           }
         }
-        sockets.set(ctx.extra.socket, { viewer, ip: clientIp(ctx.extra.request), subscriptions: new Set() });
+        // The socket may have closed while we authenticated; tracking it now would leak its place.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        sockets.set(ctx.extra.socket, { viewer, ip: clientIp(ctx.extra.request) });
         return true;
       },
-      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
+      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
         const state = sockets.get(ctx.extra.socket)!;
-        if (state.subscriptions.size >= config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+        // graphql-ws records the id before this runs and drops it when `complete` arrives,
+        // so a burst of subscribes cannot slip past the cap.
+        if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [
             topLevel(
               TopLevelCode.TOO_MANY_SUBSCRIPTIONS,
@@ -287,7 +290,6 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
         }
         const { document, errors } = admit(payload as OperationRequest, state.viewer);
         if (errors.length || !document) return errors;
-        state.subscriptions.add(id);
         // Returning ready arguments: graphql-ws then executes exactly what was checked.
         return {
           schema,
@@ -296,9 +298,6 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
           operationName: payload.operationName ?? null,
           contextValue: createContext(services, state.viewer, state.ip),
         };
-      },
-      onComplete: (ctx, id) => {
-        sockets.get(ctx.extra.socket)?.subscriptions.delete(id);
       },
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
