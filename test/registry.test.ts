@@ -200,7 +200,7 @@ describe('people and honors', () => {
     const person = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '张师傅');
     const before = await tableCounts(t);
     const create = await t.gql(
-      CreatePersonInputCase({ name: ' ', birthYear: 1800 }),
+      CreatePersonDocument,
       { input: { name: ' ', birthYear: 1800, employerId: orgId(w.orgs.xianFirm) } },
       { token: w.tokens.xian },
     );
@@ -220,10 +220,6 @@ describe('people and honors', () => {
     expect(await tableCounts(t)).toEqual(before);
   });
 });
-
-function CreatePersonInputCase(_: unknown) {
-  return CreatePersonDocument;
-}
 
 describe('statistics', () => {
   test('subtree rollups match direct counts', async () => {
