@@ -1,6 +1,7 @@
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation';
 import { Migration20261125010000_first_party_keys } from './Migration20261125010000_first_party_keys';
+import { Migration20261125020000_marking_schemes } from './Migration20261125020000_marking_schemes';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -10,4 +11,5 @@ import { Migration20261125010000_first_party_keys } from './Migration20261125010
 export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
   { name: 'Migration20261125010000_first_party_keys', class: Migration20261125010000_first_party_keys },
+  { name: 'Migration20261125020000_marking_schemes', class: Migration20261125020000_marking_schemes },
 ];

@@ -5,6 +5,7 @@ import { Account } from './modules/account/account.entity';
 import { Competition, Entrant, Team, Trade } from './modules/competition/competition.entity';
 import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
+import type { MarkingScheme } from './modules/scoring/scheme';
 import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
 
 /** The request's DataLoader set: created with its forked EntityManager, dropped with it. */
@@ -44,6 +45,14 @@ export function createLoaders(em: EntityManager) {
       );
       const byPerson = groupBy(honors, (h) => h.person.id);
       return personIds.map((id) => byPerson.get(id) ?? []);
+    }),
+    markingSchemeByTrade: new DataLoader<number, MarkingScheme | null>(async (tradeIds) => {
+      const rows = await em.execute<{ id: number; marking_scheme: MarkingScheme | null }[]>(
+        'select id, marking_scheme from trade where id = any(?::int[])',
+        [pgArray(tradeIds as number[])],
+      );
+      const byId = new Map(rows.map((r) => [r.id, r.marking_scheme]));
+      return tradeIds.map((id) => byId.get(id) ?? null);
     }),
     teamMembers: new DataLoader<number, number[]>(async (teamIds) => {
       const rows = await em.execute<{ team_id: number; person_id: number }[]>(

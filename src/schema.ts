@@ -11,6 +11,7 @@ import {
 import { NodeResolver } from './modules/node/node.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { HonorResolver, PersonResolver } from './modules/person/person.resolver';
+import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -27,6 +28,7 @@ export const resolvers = [
   EntrantResolver,
   TeamResolver,
   StatisticsResolver,
+  MarkingSchemeResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -171,6 +171,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   function admit(
     request: OperationRequest,
     viewer: Viewer,
+    transport: 'http' | 'ws',
   ): { query: string; document: DocumentNode | null; errors: GraphQLError[] } {
     const ext = (request.extensions ?? {}) as { documentId?: unknown };
     const id = request.documentId ?? ext.documentId;
@@ -201,7 +202,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       request.variables && typeof request.variables === 'object' ? request.variables : {}
     ) as Record<string, unknown>;
     const operationName = typeof request.operationName === 'string' ? request.operationName : null;
-    const { document, errors } = checkOperation(schema, query, variables, operationName, limits);
+    const { document, errors } = checkOperation(schema, query, variables, operationName, limits, transport);
     return { query, document, errors };
   }
 
@@ -288,7 +289,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
             }),
           ];
         }
-        const { document, errors } = admit(payload as OperationRequest, state.viewer);
+        const { document, errors } = admit(payload as OperationRequest, state.viewer, 'ws');
         if (errors.length || !document) return errors;
         // Returning ready arguments: graphql-ws then executes exactly what was checked.
         return {
@@ -378,6 +379,18 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     next();
   };
 
+  // body-parser's own error page is HTML with a stack; answer in GraphQL's shape instead.
+  const badBody = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    const status = (err as { status?: number }).status ?? 400;
+    refuse(res, status, [
+      topLevel(
+        status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.',
+      ),
+    ]);
+  };
+
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
     const header = (name: string) => {
       const v = req.headers[name];
@@ -431,7 +444,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     } else {
       request = (req.body ?? {}) as OperationRequest;
     }
-    const { query, errors } = admit(request, res.locals.viewer as Viewer);
+    const { query, errors } = admit(request, res.locals.viewer as Viewer, 'http');
     if (errors.length) return refuse(res, 400, errors);
     // A document sent by id runs as the trusted text.
     if (req.method !== 'GET' && req.body && typeof req.body === 'object') req.body.query = query;
@@ -449,6 +462,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     ),
     deadline,
     express.json({ limit: '8mb' }),
+    badBody,
     authenticateRequest,
     rateLimit,
     gate,

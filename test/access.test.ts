@@ -457,6 +457,44 @@ const cases: Case[] = [
     expect: MANAGE,
   },
   {
+    op: 'Mutation.setMarkingScheme',
+    vars: async () => ({
+      i: {
+        tradeId: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+        format: 'JSON',
+        content: JSON.stringify({
+          modules: [
+            {
+              code: 'P',
+              name: '实操',
+              weight: 100,
+              criteria: [
+                {
+                  code: 'P1',
+                  name: '质量',
+                  aspects: [
+                    {
+                      code: 'P1.1',
+                      description: '焊缝',
+                      kind: 'MEASUREMENT',
+                      maxMark: 10,
+                      aggregation: { method: 'MEAN' },
+                      tolerance: null,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    }),
+    query:
+      'mutation($i: SetMarkingSchemeInput!) { setMarkingScheme(input: $i) { trade { id } errors { code } } }',
+    read: payload('setMarkingScheme', 'trade'),
+    expect: MANAGE,
+  },
+  {
     op: 'Subscription.competitionStatusChanged (a public competition, over WebSocket)',
     vars: async () => {
       const id = await createCompetition(t, w.tokens.xian, w.orgs.xian);
@@ -683,7 +721,7 @@ test('disabling an account or revoking a key takes effect on the next request', 
 test('sign-in refuses a wrong password with a payload error', async () => {
   const r = await t.raw({
     query: 'mutation($i: SignInInput!) { signIn(input: $i) { token errors { code field } } }',
-    variables: { i: { username: 'nobody', password: 'wrong password' } },
+    variables: { i: { username: 'someone-else', password: 'wrong password' } },
   });
   expect(r.json.data).toEqual({
     signIn: { token: null, errors: [{ code: 'INVALID_CREDENTIALS', field: 'input.password' }] },

@@ -250,6 +250,43 @@ const cases: Case[] = [
     variables: () => ({ i: { tradeId, format: 'CSV', content: 'name\n张三\n' } }),
     codes: ['IMPORT_INVALID'],
   },
+  {
+    mutation: 'setMarkingScheme',
+    why: 'module weights not summing to 100',
+    query: 'mutation($i: SetMarkingSchemeInput!) { setMarkingScheme(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        tradeId,
+        format: 'JSON',
+        content: JSON.stringify({
+          modules: [
+            {
+              code: 'P',
+              name: '实操',
+              weight: 90,
+              criteria: [
+                {
+                  code: 'P1',
+                  name: '质量',
+                  aspects: [
+                    {
+                      code: 'P1.1',
+                      description: '焊缝',
+                      kind: 'MEASUREMENT',
+                      maxMark: 10,
+                      aggregation: { method: 'MEAN' },
+                      tolerance: null,
+                    },
+                  ],
+                },
+              ],
+            },
+          ],
+        }),
+      },
+    }),
+    codes: ['WEIGHTS_MUST_SUM_TO_100'],
+  },
 ];
 
 let fullPerson: string;

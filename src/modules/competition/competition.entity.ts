@@ -4,6 +4,7 @@ import { Node } from '../../shared/graphql/relay';
 import { Account } from '../account/account.entity';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
+import type { MarkingScheme } from '../scoring/scheme';
 
 export enum CompetitionKind {
   SKILLS = 'SKILLS',
@@ -140,7 +141,8 @@ export class CompetitionStatusChange {
 @ObjectType({ implements: Node, description: 'A trade or event (工种/赛项) of a competition.' })
 @Entity({ tableName: 'trade' })
 export class Trade {
-  [OptionalProps]?: 'createdAt' | 'updatedAt' | 'venue' | 'startsAt' | 'endsAt' | 'occupationCode';
+  [OptionalProps]?:
+    'createdAt' | 'updatedAt' | 'venue' | 'startsAt' | 'endsAt' | 'occupationCode' | 'markingScheme';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -181,6 +183,10 @@ export class Trade {
   @Field(() => Date, { nullable: true, description: 'Scheduled end.' })
   @Property({ type: 'datetime', nullable: true })
   endsAt?: Date | null;
+
+  /** Validated by `validateScheme` before it is stored; exposed through the scoring module. */
+  @Property({ type: 'json', nullable: true, lazy: true })
+  markingScheme?: MarkingScheme | null;
 
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })

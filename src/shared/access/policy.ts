@@ -59,6 +59,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     registerEntrant: { roles: MANAGERS, scope: 'competitions:write' },
     setEntrantStatus: { roles: MANAGERS, scope: 'competitions:write' },
     importEntrants: { roles: MANAGERS, scope: 'competitions:write' },
+    setMarkingScheme: { roles: MANAGERS, scope: 'competitions:write' },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },

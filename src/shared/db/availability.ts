@@ -10,8 +10,9 @@ const NETWORK_CODES = new Set([
   'ENOTFOUND',
   'EHOSTUNREACH',
 ]);
-// SQLSTATE classes 08 (connection exception) and 57P (operator intervention: shutdown, crash recovery).
-const SQLSTATE = /^(08|57P0[1-3])/;
+// Connection exceptions (not 08P01, a protocol violation such as a NUL byte in text)
+// and operator intervention (shutdown, crash recovery).
+const SQLSTATE = /^(0800[0-4]|08006|08007|57P0[1-3])$/;
 const MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',

@@ -43,20 +43,21 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
       for (const group of groups.values()) {
         const { first, afterId, filter } = group[0]!;
         const parentIds = [...new Set(group.map((k) => k.parentId))];
-        const params: unknown[] = [pgArray(parentIds), afterId, first + 1];
+        // Bindings in the order their placeholders appear.
+        const params: unknown[] = [pgArray(parentIds), afterId, afterId];
         let filterSql = '';
         if (filter && spec.filterColumn) {
           params.push(pgArray(filter));
           filterSql = ` and c.${spec.filterColumn} = any(?::text[])`;
         }
+        params.push(first + 1);
         const rows = await em.execute<Record<string, unknown>[]>(
           `select * from (
              select c.*, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
              from ${spec.table} c
              where c.${spec.parentColumn} = any(?::int[]) and (?::int is null or c.id > ?::int)${filterSql}
            ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.id`,
-          // afterId appears twice in the statement
-          [params[0], params[1], params[1], params[2], ...params.slice(3)],
+          params,
         );
         const byParent = new Map<number, T[]>();
         for (const row of rows) {

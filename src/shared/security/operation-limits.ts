@@ -13,7 +13,10 @@ import {
   validate,
   specifiedRules,
   NoSchemaIntrospectionCustomRule,
+  getOperationAST,
+  visit,
 } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/relay';
 
@@ -53,6 +56,9 @@ export const LimitCode = {
   DIRECTIVES: 'TOO_MANY_DIRECTIVES',
   COST: 'QUERY_TOO_COSTLY',
   PARSE: 'GRAPHQL_PARSE_FAILED',
+  OPERATION: 'OPERATION_RESOLUTION_FAILURE',
+  SUBSCRIPTION_OVER_HTTP: 'SUBSCRIPTION_OVER_HTTP',
+  BAD_INPUT: 'BAD_USER_INPUT',
   VALIDATION: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
 
@@ -135,6 +141,7 @@ export function checkOperation(
   variables: Record<string, unknown> | null | undefined,
   operationName: string | null | undefined,
   limits: OperationLimits = DEFAULT_LIMITS,
+  transport: 'http' | 'ws' = 'http',
 ): CheckedOperation {
   if (typeof source !== 'string' || source.length === 0) {
     return { document: null, errors: [refused(LimitCode.PARSE, 'The request has no query document.')] };
@@ -157,6 +164,40 @@ export function checkOperation(
     parsed.set(key, entry);
   }
   if (!entry.document || entry.errors.length) return entry;
+  const operation = getOperationAST(entry.document, operationName ?? undefined);
+  if (!operation) {
+    return {
+      document: null,
+      errors: [
+        refused(
+          LimitCode.OPERATION,
+          operationName
+            ? `No operation is named "${operationName}".`
+            : 'Name the operation to run: the document has several.',
+        ),
+      ],
+    };
+  }
+  if (transport === 'http' && operation.operation === 'subscription') {
+    return {
+      document: null,
+      errors: [
+        refused(
+          LimitCode.SUBSCRIPTION_OVER_HTTP,
+          'Subscriptions run over WebSocket (graphql-ws) at the same path.',
+        ),
+      ],
+    };
+  }
+  if (containsNul(variables)) {
+    return { document: null, errors: [refused(LimitCode.BAD_INPUT, 'Text may not contain NUL characters.')] };
+  }
+  const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, {
+    maxErrors: 10,
+  });
+  if (coerced.errors) {
+    return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, e.message)) };
+  }
   try {
     const cost = getComplexity({
       schema,
@@ -185,6 +226,13 @@ export function checkOperation(
     void err;
   }
   return entry;
+}
+
+/** PostgreSQL cannot store NUL in text; refusing it here keeps it from surfacing as a driver error. */
+function containsNul(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000');
+  if (depth > 20 || value === null || typeof value !== 'object') return false;
+  return Object.values(value as Record<string, unknown>).some((v) => containsNul(v, depth + 1));
 }
 
 function parseAndValidate(schema: GraphQLSchema, source: string, limits: OperationLimits): CheckedOperation {
@@ -242,6 +290,14 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
       };
     }
   }
+  let nulLiteral = false;
+  visit(document, {
+    StringValue(node) {
+      if (node.value.includes('\u0000')) nulLiteral = true;
+    },
+  });
+  if (nulLiteral)
+    return { document: null, errors: [refused(LimitCode.BAD_INPUT, 'Text may not contain NUL characters.')] };
   const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const errors = validate(schema, document, rules, { maxErrors: 10 }).map((e) =>
     refused(LimitCode.VALIDATION, e.message),
