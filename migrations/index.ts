@@ -2,6 +2,7 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261125000000_foundation } from './Migration20261125000000_foundation';
 import { Migration20261125010000_first_party_keys } from './Migration20261125010000_first_party_keys';
 import { Migration20261125020000_marking_schemes } from './Migration20261125020000_marking_schemes';
+import { Migration20261125030000_marks_and_audit } from './Migration20261125030000_marks_and_audit';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -12,4 +13,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125000000_foundation', class: Migration20261125000000_foundation },
   { name: 'Migration20261125010000_first_party_keys', class: Migration20261125010000_first_party_keys },
   { name: 'Migration20261125020000_marking_schemes', class: Migration20261125020000_marking_schemes },
+  { name: 'Migration20261125030000_marks_and_audit', class: Migration20261125030000_marks_and_audit },
 ];

@@ -11,6 +11,7 @@ import {
 import { NodeResolver } from './modules/node/node.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { HonorResolver, PersonResolver } from './modules/person/person.resolver';
+import { MarksResolver } from './modules/scoring/marks.resolver';
 import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
@@ -29,6 +30,7 @@ export const resolvers = [
   TeamResolver,
   StatisticsResolver,
   MarkingSchemeResolver,
+  MarksResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -91,6 +91,16 @@ const MANAGE: Record<Caller, Outcome> = {
   narrowKey: 'denied',
 };
 const MANAGE_NO_KEYS: Record<Caller, Outcome> = { ...MANAGE, apiKey: 'denied' };
+const NONE: Record<Caller, Outcome> = {
+  anonymous: 'denied',
+  judge: 'denied',
+  chiefJudge: 'denied',
+  organizer: 'denied',
+  neighbour: 'denied',
+  admin: 'denied',
+  apiKey: 'denied',
+  narrowKey: 'denied',
+};
 const PUBLIC_READ: Record<Caller, Outcome> = { ...ALL_OK, narrowKey: 'denied' };
 
 let n = 0;
@@ -457,6 +467,78 @@ const cases: Case[] = [
     expect: MANAGE,
   },
   {
+    op: 'Mutation.submitMarks',
+    vars: async () => ({ i: { deviceId: 'tablet', marks: [] } }),
+    query:
+      'mutation($i: SubmitMarksInput!) { submitMarks(input: $i) { outcomes { status } errors { code } } }',
+    read: payload('submitMarks', 'outcomes'),
+    expect: { ...NONE, judge: 'ok', chiefJudge: 'ok', admin: 'ok' },
+  },
+  {
+    op: 'Mutation.assignJudge',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.xian);
+      const trade = await createTrade(
+        t,
+        w.tokens.xian,
+        await createCompetition(t, w.tokens.xian, w.orgs.xian),
+      );
+      return { i: { tradeId: trade, accountId: gid('Account', account.id), role: 'JUDGE' } };
+    },
+    query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { seat { role } errors { code } } }',
+    read: payload('assignJudge', 'seat'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.declareConflict',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.xian);
+      return {
+        i: { accountId: gid('Account', account.id), entrantId: await newEntrant(), reason: '亲属关系' },
+      };
+    },
+    query: 'mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { declared errors { code } } }',
+    read: (d) => ((d.declareConflict as { declared: boolean }).declared ? 'ok' : 'hidden'),
+    expect: MANAGE_NO_KEYS,
+  },
+  {
+    op: 'Mutation.lockMarks (no chief-judge seat on the trade)',
+    vars: async () => ({
+      i: {
+        targetId: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+      },
+    }),
+    query: 'mutation($i: MarksLockInput!) { lockMarks(input: $i) { locked errors { code } } }',
+    read: (d) => ((d.lockMarks as { locked: boolean }).locked ? 'ok' : 'hidden'),
+    expect: { ...NONE, admin: 'ok' },
+  },
+  {
+    op: 'Mutation.unlockMarks (no chief-judge seat on the trade)',
+    vars: async () => ({
+      i: {
+        targetId: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
+        reason: '复核',
+      },
+    }),
+    query: 'mutation($i: MarksLockInput!) { unlockMarks(input: $i) { locked errors { code } } }',
+    read: (d) => ((d.unlockMarks as { locked: boolean | null }).locked === false ? 'ok' : 'hidden'),
+    expect: { ...NONE, admin: 'ok' },
+  },
+  {
+    op: 'Query.verifyAuditChain',
+    vars: async () => ({ id: await createCompetition(t, w.tokens.xian, w.orgs.xian) }),
+    query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok } }',
+    read: present('verifyAuditChain'),
+    expect: { ...NONE, organizer: 'ok', admin: 'ok' },
+  },
+  {
+    op: 'Query.entrantMarksAsOf',
+    vars: async () => ({ id: await newEntrant() }),
+    query: 'query($id: ID!) { entrantMarksAsOf(entrantId: $id, asOf: "2030-01-01T00:00:00Z") { value } }',
+    read: (d) => (Array.isArray(d.entrantMarksAsOf) ? 'ok' : 'hidden'),
+    expect: { ...NONE, organizer: 'ok', admin: 'ok' },
+  },
+  {
     op: 'Mutation.setMarkingScheme',
     vars: async () => ({
       i: {
@@ -629,6 +711,19 @@ async function viaWebSocket(query: string, variables: Record<string, unknown>, a
   } finally {
     await client.dispose();
   }
+}
+
+async function newEntrant(): Promise<string> {
+  const trade = await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian));
+  const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('选手'));
+  const r = await t.raw(
+    {
+      query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
+      variables: { i: { tradeId: trade, personId } },
+    },
+    { token: w.tokens.xian },
+  );
+  return (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
 }
 
 async function newTeam(): Promise<string> {

@@ -287,6 +287,41 @@ const cases: Case[] = [
     }),
     codes: ['WEIGHTS_MUST_SUM_TO_100'],
   },
+  {
+    mutation: 'assignJudge',
+    why: 'an organizer account is no judge',
+    query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, accountId: gid('Account', 1), role: 'JUDGE' } }),
+    codes: ['KIND_MISMATCH'],
+  },
+  {
+    mutation: 'declareConflict',
+    why: 'no reason',
+    query: 'mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { errors { code } } }',
+    variables: () => ({ i: { accountId: gid('Account', 1), entrantId, reason: ' ' } }),
+    codes: ['REQUIRED'],
+  },
+  {
+    mutation: 'submitMarks',
+    why: 'an organizer is not a judge',
+    query: 'mutation($i: SubmitMarksInput!) { submitMarks(input: $i) { errors { code } } }',
+    variables: () => ({ i: { deviceId: 'tablet', marks: [] } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'lockMarks',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: MarksLockInput!) { lockMarks(input: $i) { errors { code } } }',
+    variables: () => ({ i: { targetId: entrantId } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'unlockMarks',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: MarksLockInput!) { unlockMarks(input: $i) { errors { code } } }',
+    variables: () => ({ i: { targetId: entrantId, reason: '解锁' } }),
+    codes: ['top:FORBIDDEN'],
+  },
 ];
 
 let fullPerson: string;

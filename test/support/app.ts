@@ -54,7 +54,13 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
   const template = templateName(Number(process.env.JINGSAI_TEST_RUN_PID));
   await withAdminClient((c) => c.query(`create database "${database}" template "${template}"`));
   const databaseUrl = withDatabase(adminUrl(), database);
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...env });
+  // Suites send thousands of requests from one IP; the rate-limit tests set their own small limits.
+  const generous = {
+    RATE_LIMIT_IP_PER_MINUTE: '1000000',
+    RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000',
+    RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+  };
+  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...generous, ...env });
   const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
   const app = await createApp({ config, orm });
 

@@ -36,6 +36,8 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     trade: { public: true, scope: 'competitions:read' },
     team: { roles: MANAGERS, scope: 'competitions:read' },
     unionStatistics: { roles: MANAGERS, scope: 'statistics:read' },
+    verifyAuditChain: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
+    entrantMarksAsOf: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
   },
   Mutation: {
     signIn: { public: true },
@@ -60,6 +62,11 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     setEntrantStatus: { roles: MANAGERS, scope: 'competitions:write' },
     importEntrants: { roles: MANAGERS, scope: 'competitions:write' },
     setMarkingScheme: { roles: MANAGERS, scope: 'competitions:write' },
+    assignJudge: { roles: MANAGERS, scope: 'competitions:write' },
+    declareConflict: { roles: [Role.ORGANIZER, Role.JUDGE, Role.CHIEF_JUDGE] },
+    submitMarks: { roles: [Role.JUDGE, Role.CHIEF_JUDGE] },
+    lockMarks: { roles: [Role.CHIEF_JUDGE] },
+    unlockMarks: { roles: [Role.CHIEF_JUDGE] },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },

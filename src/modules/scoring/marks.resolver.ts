@@ -1,0 +1,118 @@
+import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { GraphQLError } from 'graphql';
+import type { Context } from '../../shared/graphql/context';
+import { runMutation } from '../../shared/graphql/mutation';
+import { fromGlobalId } from '../../shared/graphql/relay';
+import { DomainError, ErrorCode } from '../../shared/errors';
+import { verifyChain } from '../audit/audit.service';
+import * as marks from './marks.service';
+import {
+  AssignJudgeInput,
+  AuditVerdict,
+  DeclareConflictInput,
+  DeclareConflictPayload,
+  MarkAsOf,
+  MarksLockInput,
+  MarksLockPayload,
+  PanelPayload,
+  SubmitMarksInput,
+  SubmitMarksPayload,
+} from './marks.types';
+
+const badId = (what: string) =>
+  new GraphQLError(`Not a valid ${what} ID.`, { extensions: { code: 'BAD_USER_INPUT' } });
+
+@Resolver()
+export class MarksResolver {
+  @Mutation(() => SubmitMarksPayload, {
+    description:
+      'Marks from a judge’s tablet. Each mark carries an idempotency key: a replay answers with the original outcome and writes nothing.',
+  })
+  async submitMarks(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SubmitMarksInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubmitMarksPayload> {
+    try {
+      return { outcomes: await marks.submitMarks(ctx, input), errors: [] };
+    } catch (err) {
+      if (err instanceof DomainError) return { outcomes: [], errors: err.errors };
+      throw err;
+    }
+  }
+
+  @Mutation(() => PanelPayload, { description: 'Seats a judge or the chief judge on a trade’s panel.' })
+  async assignJudge(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: AssignJudgeInput,
+    @Ctx() ctx: Context,
+  ): Promise<PanelPayload> {
+    const r = await runMutation(ctx, (em) => marks.assignJudge(ctx, em, input));
+    return { seat: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => DeclareConflictPayload, {
+    description: 'Records a judge’s declared conflict with an entrant; the judge may then not mark them.',
+  })
+  async declareConflict(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: DeclareConflictInput,
+    @Ctx() ctx: Context,
+  ): Promise<DeclareConflictPayload> {
+    const r = await runMutation(ctx, (em) => marks.declareConflict(ctx, em, input));
+    return { declared: r.value === true, errors: r.errors };
+  }
+
+  @Mutation(() => MarksLockPayload, {
+    description: 'The chief judge locks an entrant’s or a whole trade’s marks.',
+  })
+  async lockMarks(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: MarksLockInput,
+    @Ctx() ctx: Context,
+  ): Promise<MarksLockPayload> {
+    const r = await runMutation(ctx, (em) =>
+      marks.setMarksLock(ctx, em, input.targetId, true, input.reason ?? null),
+    );
+    return { locked: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => MarksLockPayload, { description: 'The chief judge unlocks marks, giving a reason.' })
+  async unlockMarks(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: MarksLockInput,
+    @Ctx() ctx: Context,
+  ): Promise<MarksLockPayload> {
+    const r = await runMutation(ctx, (em) =>
+      marks.setMarksLock(ctx, em, input.targetId, false, input.reason ?? null),
+    );
+    return { locked: r.value, errors: r.errors };
+  }
+
+  @Query(() => AuditVerdict, {
+    description: 'Recomputes a competition’s audit chain and points at the first broken event.',
+  })
+  async verifyAuditChain(
+    @Arg('competitionId', () => ID, { description: 'Global ID of the competition.' }) competitionId: string,
+    @Ctx() ctx: Context,
+  ): Promise<AuditVerdict> {
+    const d = fromGlobalId(competitionId);
+    if (!d || d.type !== 'Competition') throw badId('competition');
+    await marks.assertMayAudit(ctx, d.id);
+    return verifyChain(ctx.em, d.id);
+  }
+
+  @Query(() => [MarkAsOf], {
+    description: 'An entrant’s marks as they stood at a past moment, rebuilt from the audit log.',
+  })
+  async entrantMarksAsOf(
+    @Arg('entrantId', () => ID, { description: 'Global ID of the entrant.' }) entrantId: string,
+    @Arg('asOf', () => Date, { description: 'The moment.' }) asOf: Date,
+    @Ctx() ctx: Context,
+  ): Promise<MarkAsOf[]> {
+    const d = fromGlobalId(entrantId);
+    if (!d || d.type !== 'Entrant') throw badId('entrant');
+    const [row] = await ctx.em.execute<{ competition_id: number }[]>(
+      'select t.competition_id from entrant e join trade t on t.id = e.trade_id where e.id = ?',
+      [d.id],
+    );
+    if (!row) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'entrantId');
+    await marks.assertMayAudit(ctx, row.competition_id);
+    return marks.marksAsOf(ctx.em, d.id, asOf);
+  }
+}

@@ -1,0 +1,362 @@
+import { randomUUID } from 'node:crypto';
+import { Role } from '../src/modules/account/account.entity';
+import { OrganizationLevel } from '../src/modules/organization/organization.entity';
+import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
+import { SetMarkingSchemeDocument } from './generated/graphql';
+import { gid, type RawResponse, startTestApp, type TestApp } from './support/app';
+import {
+  buildWorld,
+  createCompetition,
+  createPerson,
+  createTrade,
+  moveTo,
+  type World,
+} from './support/world';
+
+/**
+ * Marks from tablets: idempotent replays, optimistic corrections, the rules
+ * checked when a mark arrives, locks, and the hash-chained audit log.
+ * Tablets (judge accounts) send only trusted documents, by id.
+ */
+const manifest = loadManifest();
+const doc = (name: string) => documentId(Object.values(manifest).find((d) => d.includes(` ${name}(`))!);
+const SUBMIT = doc('TabletSubmitMarks');
+const LOCK = doc('TabletLockMarks');
+const UNLOCK = doc('TabletUnlockMarks');
+const VERIFY = doc('TabletVerifyAuditChain');
+const AS_OF = doc('TabletMarksAsOf');
+
+const SCHEME = {
+  modules: [
+    {
+      code: 'P',
+      name: '实际操作',
+      weight: 100,
+      criteria: [
+        {
+          code: 'P1',
+          name: '焊缝',
+          aspects: [
+            {
+              code: 'A',
+              description: '外观',
+              kind: 'MEASUREMENT',
+              maxMark: 10,
+              aggregation: { method: 'MEAN' },
+              tolerance: 2,
+            },
+            {
+              code: 'B',
+              description: '尺寸',
+              kind: 'MEASUREMENT',
+              maxMark: 10,
+              aggregation: { method: 'MEAN' },
+              tolerance: null,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+let t: TestApp;
+let w: World;
+let competitionId: string;
+let tradeId: string;
+let entrants: string[];
+let conflicted: string;
+let judge: string;
+let judgeB: string;
+let chief: string;
+
+interface Outcome {
+  idempotencyKey: string;
+  status: 'ACCEPTED' | 'REFUSED';
+  code: string | null;
+  mark: { value: number; version: number } | null;
+  toleranceBreached: boolean;
+}
+
+async function submit(
+  token: string,
+  marks: Record<string, unknown>[],
+  deviceId = 'tablet-01',
+): Promise<Outcome[]> {
+  const r = await t.raw({ documentId: SUBMIT, variables: { input: { deviceId, marks } } }, { token });
+  if (r.json.errors) throw new Error(JSON.stringify(r.json.errors));
+  return (r.json.data as { submitMarks: { outcomes: Outcome[] } }).submitMarks.outcomes;
+}
+
+const counts = async () => {
+  const [r] = await t.sql<{ marks: string; events: string }>(
+    'select (select count(*) from mark) marks, (select count(*) from audit_event) events',
+  );
+  return { marks: Number(r!.marks), events: Number(r!.events) };
+};
+
+beforeAll(async () => {
+  t = await startTestApp({ RATE_LIMIT_IP_PER_MINUTE: '1000000', RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000' });
+  w = await buildWorld(t);
+  competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '焊工大赛' });
+  tradeId = await createTrade(t, w.tokens.xian, competitionId, { name: '焊工', capacity: 100 });
+  await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
+    { token: w.tokens.xian },
+  );
+  // The judge works for 莲湖 enterprise A; entrants come from enterprise B, one from A (conflict).
+  const firmB = await t.org('西安电力检修公司', OrganizationLevel.ENTERPRISE, w.orgs.lianhu);
+  const judgePerson = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '裁判王');
+  const people = await Promise.all(
+    Array.from({ length: 4 }, (_, i) => createPerson(t, w.tokens.xian, firmB, `选手${i}`)),
+  );
+  const colleague = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '同事');
+  const register = async (personId: string) => {
+    const r = await t.raw(
+      {
+        query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
+        variables: { i: { tradeId, personId } },
+      },
+      { token: w.tokens.xian },
+    );
+    const id = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+    for (const status of ['APPROVED', 'CHECKED_IN']) {
+      await t.raw(
+        {
+          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
+          variables: { i: { id, status } },
+        },
+        { token: w.tokens.xian },
+      );
+    }
+    return id;
+  };
+  entrants = [];
+  for (const p of people) entrants.push(await register(p));
+  conflicted = await register(colleague);
+
+  const judgeAcc = await t.account(Role.JUDGE, w.orgs.xian, 'judge.wang');
+  await t.sql('update account set person_id = ? where id = ?', [
+    Number(Buffer.from(judgePerson, 'base64url').toString().split(':')[1]),
+    judgeAcc.account.id,
+  ]);
+  const judgeBAcc = await t.account(Role.JUDGE, w.orgs.xian, 'judge.li');
+  const chiefAcc = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, 'chief.zhao');
+  [judge, judgeB, chief] = [judgeAcc.token, judgeBAcc.token, chiefAcc.token];
+  const seat = async (accountId: number, role: string, aspectCodes?: string[]) =>
+    t.raw(
+      {
+        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { seat { role } errors { code } } }',
+        variables: { i: { tradeId, accountId: gid('Account', accountId), role, aspectCodes } },
+      },
+      { token: w.tokens.xian },
+    );
+  await seat(judgeAcc.account.id, 'JUDGE');
+  await seat(judgeBAcc.account.id, 'JUDGE', ['B']);
+  await seat(chiefAcc.account.id, 'CHIEF_JUDGE');
+  await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN', 'RUNNING');
+});
+afterAll(async () => t?.close());
+
+test('10,000 submissions of one mark with one key from 50 clients: one mark, one audit event, identical answers', async () => {
+  const before = await counts();
+  const key = randomUUID();
+  const mark = { idempotencyKey: key, entrantId: entrants[0], aspectCode: 'A', value: 8.5 };
+  const bodies: string[] = [];
+  let sent = 0;
+  await Promise.all(
+    Array.from({ length: 50 }, async () => {
+      while (sent < 10_000) {
+        sent += 1;
+        bodies.push(JSON.stringify(await submit(judge, [mark])));
+      }
+    }),
+  );
+  expect(bodies).toHaveLength(10_000);
+  expect(new Set(bodies).size).toBe(1);
+  expect(JSON.parse(bodies[0]!)[0]).toMatchObject({ status: 'ACCEPTED', mark: { value: 8.5, version: 1 } });
+  expect(await counts()).toEqual({ marks: before.marks + 1, events: before.events + 1 });
+
+  const reused = await submit(judge, [{ ...mark, value: 9 }]);
+  expect(reused[0]).toMatchObject({ status: 'REFUSED', code: 'IDEMPOTENCY_KEY_REUSED' });
+}, 180_000);
+
+test('two tablets correcting the same version: one wins, one gets STALE_VERSION; over 1,000 pairs no update is lost', async () => {
+  const [created] = await submit(judge, [
+    { idempotencyKey: randomUUID(), entrantId: entrants[1], aspectCode: 'A', value: 5 },
+  ]);
+  expect(created!.status).toBe('ACCEPTED');
+  let version = 1;
+  let lastValue = 5;
+  for (let pair = 0; pair < 1_000; pair++) {
+    const a = {
+      idempotencyKey: randomUUID(),
+      entrantId: entrants[1],
+      aspectCode: 'A',
+      value: (pair % 10) + 0.5,
+      correctsVersion: version,
+      reason: '复核',
+    };
+    const b = { ...a, idempotencyKey: randomUUID(), value: (pair % 10) + 0.25 };
+    const [[ra], [rb]] = await Promise.all([submit(judge, [a], 'tablet-a'), submit(judge, [b], 'tablet-b')]);
+    const winners = [ra!, rb!].filter((o) => o.status === 'ACCEPTED');
+    expect(winners).toHaveLength(1);
+    expect([ra!, rb!].find((o) => o.status === 'REFUSED')!.code).toBe('STALE_VERSION');
+    version += 1;
+    lastValue = winners[0]!.mark!.value;
+  }
+  const [row] = await t.sql<{ value: string; version: number }>(
+    `select value, version from mark where entrant_id = ? and aspect_code = 'A'`,
+    [Number(Buffer.from(entrants[1]!, 'base64url').toString().split(':')[1])],
+  );
+  expect({ value: Number(row!.value), version: row!.version }).toEqual({ value: lastValue, version: 1_001 });
+  const [events] = await t.sql<{ n: string }>(
+    `select count(*) n from audit_event where kind = 'MARK_CORRECTED' and (subject->>'entrantId')::int = ?`,
+    [Number(Buffer.from(entrants[1]!, 'base64url').toString().split(':')[1])],
+  );
+  expect(Number(events!.n)).toBe(1_000);
+}, 180_000);
+
+test('conflicted, locked, out-of-range and unassigned marks are refused with distinct codes, nothing written', async () => {
+  // Lock entrant 3 (chief judge), so its marks are refused.
+  const lock = await t.raw(
+    { documentId: LOCK, variables: { input: { targetId: entrants[3] } } },
+    { token: chief },
+  );
+  expect((lock.json.data as { lockMarks: { locked: boolean } }).lockMarks.locked).toBe(true);
+  const before = await counts();
+  const key = () => randomUUID();
+  const outcomes = await submit(judge, [
+    { idempotencyKey: key(), entrantId: conflicted, aspectCode: 'A', value: 5 },
+    { idempotencyKey: key(), entrantId: entrants[3], aspectCode: 'A', value: 5 },
+    { idempotencyKey: key(), entrantId: entrants[2], aspectCode: 'A', value: 10.5 },
+    { idempotencyKey: key(), entrantId: entrants[2], aspectCode: 'Z', value: 5 },
+  ]);
+  const onlyB = await submit(judgeB, [
+    { idempotencyKey: key(), entrantId: entrants[2], aspectCode: 'A', value: 5 },
+  ]);
+  expect([...outcomes, ...onlyB].map((o) => o.code)).toEqual([
+    'CONFLICT_OF_INTEREST',
+    'MARKS_LOCKED',
+    'MARK_OUT_OF_RANGE',
+    'UNKNOWN_ASPECT',
+    'ASPECT_NOT_ASSIGNED',
+  ]);
+  // Refusals are recorded neither as marks nor as audit events (the lock above is one event).
+  expect(await counts()).toEqual(before);
+
+  const noReason = await t.raw(
+    { documentId: UNLOCK, variables: { input: { targetId: entrants[3] } } },
+    { token: chief },
+  );
+  expect(
+    (noReason.json.data as { unlockMarks: { errors: { code: string }[] } }).unlockMarks.errors[0]!.code,
+  ).toBe('REQUIRED');
+  const notChief = await t.raw(
+    { documentId: UNLOCK, variables: { input: { targetId: entrants[3], reason: 'x' } } },
+    { token: judge },
+  );
+  expect(notChief.json.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  await t.raw(
+    { documentId: UNLOCK, variables: { input: { targetId: entrants[3], reason: '裁判长复核后解锁' } } },
+    { token: chief },
+  );
+  const after = await submit(judge, [
+    { idempotencyKey: key(), entrantId: entrants[3], aspectCode: 'A', value: 5 },
+  ]);
+  expect(after[0]!.status).toBe('ACCEPTED');
+});
+
+test('a mark that spreads the panel beyond the tolerance is flagged', async () => {
+  await submit(judge, [{ idempotencyKey: randomUUID(), entrantId: entrants[2], aspectCode: 'B', value: 9 }]);
+  const [far] = await submit(judgeB, [
+    { idempotencyKey: randomUUID(), entrantId: entrants[2], aspectCode: 'B', value: 1 },
+  ]);
+  expect(far).toMatchObject({ status: 'ACCEPTED', toleranceBreached: false }); // B has no tolerance
+  const [a1] = await submit(judge, [
+    { idempotencyKey: randomUUID(), entrantId: entrants[2], aspectCode: 'A', value: 9 },
+  ]);
+  expect(a1!.toleranceBreached).toBe(false);
+  // A tolerates a spread of 2: the chief judge's 5 against 9 breaks it.
+  const [a2] = await submit(chief, [
+    { idempotencyKey: randomUUID(), entrantId: entrants[2], aspectCode: 'A', value: 5 },
+  ]);
+  expect(a2).toMatchObject({ status: 'ACCEPTED', toleranceBreached: true });
+});
+
+test('marks as of a past moment are rebuilt from the audit log', async () => {
+  const entrant = entrants[0]!;
+  const before = new Date();
+  await new Promise((r) => setTimeout(r, 20));
+  const [fix] = await submit(judge, [
+    {
+      idempotencyKey: randomUUID(),
+      entrantId: entrant,
+      aspectCode: 'A',
+      value: 9,
+      correctsVersion: 1,
+      reason: '计分错误',
+    },
+  ]);
+  expect(fix!.mark).toMatchObject({ value: 9, version: 2 });
+  const then = await t.raw(
+    { documentId: AS_OF, variables: { entrantId: entrant, asOf: before.toISOString() } },
+    { token: chief },
+  );
+  const now = await t.raw(
+    { documentId: AS_OF, variables: { entrantId: entrant, asOf: new Date().toISOString() } },
+    { token: chief },
+  );
+  const read = (r: { json: RawResponse }) =>
+    (r.json.data as { entrantMarksAsOf: { value: number; version: number }[] }).entrantMarksAsOf;
+  expect(read(then)).toEqual([expect.objectContaining({ aspectCode: 'A', value: 8.5, version: 1 })]);
+  expect(read(now)).toEqual([expect.objectContaining({ aspectCode: 'A', value: 9, version: 2 })]);
+});
+
+test('the audit log refuses edits, and tampering with one row in SQL is detected at that row', async () => {
+  const cid = Number(Buffer.from(competitionId, 'base64url').toString().split(':')[1]);
+  const verify = async () =>
+    (await t.raw({ documentId: VERIFY, variables: { competitionId } }, { token: chief })).json.data as {
+      verifyAuditChain: { ok: boolean; checked: number; firstBrokenSeq: number | null };
+    };
+  const good = (await verify()).verifyAuditChain;
+  expect(good.ok).toBe(true);
+  expect(good.checked).toBeGreaterThan(1_000);
+
+  await expect(
+    t.sql(`update audit_event set after = '{"value": 10}' where competition_id = ? and seq = 5`, [cid]),
+  ).rejects.toThrow(/append-only/);
+  await expect(t.sql('delete from audit_event where competition_id = ? and seq = 5', [cid])).rejects.toThrow(
+    /append-only/,
+  );
+
+  // A superuser can switch the guard off; the chain still gives the edit away.
+  await t.sql('alter table audit_event disable trigger audit_event_no_update');
+  await t.sql(
+    `update audit_event set after = jsonb_set(after, '{value}', '10') where competition_id = ? and seq = 7`,
+    [cid],
+  );
+  await t.sql('alter table audit_event enable trigger audit_event_no_update');
+  const broken = (await verify()).verifyAuditChain;
+  expect(broken).toMatchObject({ ok: false, firstBrokenSeq: 7, checked: 6 });
+});
+
+test('only judges’ accounts submit marks, and organizers read the audit trail of their own competitions only', async () => {
+  const organizer = await t.raw(
+    {
+      query: Object.values(manifest).find((d) => d.includes(' TabletSubmitMarks('))!,
+      variables: { input: { deviceId: 'x', marks: [] } },
+    },
+    { token: w.tokens.xian },
+  );
+  expect(organizer.json.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+  const neighbour = await t.raw(
+    {
+      query: Object.values(manifest).find((d) => d.includes(' TabletVerifyAuditChain('))!,
+      variables: { competitionId },
+    },
+    { token: w.tokens.xianyang },
+  );
+  expect(neighbour.json.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+});
