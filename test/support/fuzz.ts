@@ -1995,6 +1995,7 @@ export async function runCampaign(o: CampaignOptions): Promise<FuzzStats> {
             : {
                 query: '',
                 variables: op.variables,
+                operationName: op.operationName ?? null,
                 extensions: {
                   documentId: mode === 'byId' ? documentId(op.query) : `sha256:${'0'.repeat(64)}`,
                 },
