@@ -180,3 +180,13 @@ test('a body that is not JSON gets a JSON error, not an HTML page with a stack t
   expect(typeof body.errors?.[0]?.extensions?.code).toBe('string');
   expect(JSON.stringify(body)).not.toContain('node_modules');
 });
+
+test('a lone surrogate in a string input is bad input, not an internal error from jsonb', async () => {
+  // Was: 200 INTERNAL_SERVER_ERROR "invalid input syntax for type json … Unicode low surrogate must
+  // follow a high surrogate" from the audit insert of lockMarks with reason "\udbff".
+  const r = await t.raw({
+    query: 'query($s: String) { organizations(filter: { search: $s }) { totalCount } }',
+    variables: { s: 'x\udbff' },
+  });
+  expect(r.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+});

@@ -2066,8 +2066,12 @@ export async function runCampaign(o: CampaignOptions): Promise<FuzzStats> {
     }
     if (verdict.codes.length === 0 && verdict.problems.length === 0) counts.clean += 1;
     if (mode !== 'unknownId' && !(mode === 'text' && caller.firstParty)) {
-      // NUL is valid GraphQL but refused by policy (PostgreSQL cannot store it): BAD_USER_INPUT is right.
-      const carriesNul = `${op.query}${JSON.stringify(op.variables ?? {})}`.includes('\\u0000');
+      // NUL and lone surrogates are valid GraphQL but refused by policy (PostgreSQL cannot store
+      // them): BAD_USER_INPUT is right. JSON escapes them; a printed document carries them raw.
+      const carriesNul =
+        /\\u(0000|d[89a-f][0-9a-f]{2})/i.test(JSON.stringify(op.variables ?? {})) ||
+        /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(op.query) ||
+        op.query.includes('\\u0000');
       const nulRefusal = carriesNul && verdict.codes.every((c) => c === 'BAD_USER_INPUT');
       if (op.valid && verdict.refused && !nulRefusal && stats.generatorMisses.length < keep) {
         stats.generatorMisses.push(failure([`valid operation refused: ${verdict.codes.join(', ')}`]));

@@ -189,8 +189,8 @@ export function checkOperation(
       ],
     };
   }
-  if (containsNul(variables)) {
-    return { document: null, errors: [refused(LimitCode.BAD_INPUT, 'Text may not contain NUL characters.')] };
+  if (unstorableText(variables)) {
+    return { document: null, errors: [refused(LimitCode.BAD_INPUT, UNSTORABLE)] };
   }
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], variables ?? {}, {
     maxErrors: 10,
@@ -228,12 +228,20 @@ export function checkOperation(
   return entry;
 }
 
-/** PostgreSQL cannot store NUL in text; refusing it here keeps it from surfacing as a driver error. */
-function containsNul(value: unknown, depth = 0): boolean {
-  if (typeof value === 'string') return value.includes('\u0000');
+// A high surrogate not followed by a low one, or a low one not preceded by a high one.
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/**
+ * PostgreSQL stores neither NUL nor lone surrogates (text or jsonb); refusing
+ * them here keeps them from surfacing as driver errors deep in a mutation.
+ */
+function unstorableText(value: unknown, depth = 0): boolean {
+  if (typeof value === 'string') return value.includes('\u0000') || LONE_SURROGATE.test(value);
   if (depth > 20 || value === null || typeof value !== 'object') return false;
-  return Object.values(value as Record<string, unknown>).some((v) => containsNul(v, depth + 1));
+  return Object.values(value as Record<string, unknown>).some((v) => unstorableText(v, depth + 1));
 }
+
+const UNSTORABLE = 'Text must be valid Unicode without NUL characters.';
 
 function parseAndValidate(schema: GraphQLSchema, source: string, limits: OperationLimits): CheckedOperation {
   if (tooManyTokens(source, limits.maxTokens)) {
@@ -293,11 +301,10 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
   let nulLiteral = false;
   visit(document, {
     StringValue(node) {
-      if (node.value.includes('\u0000')) nulLiteral = true;
+      if (unstorableText(node.value)) nulLiteral = true;
     },
   });
-  if (nulLiteral)
-    return { document: null, errors: [refused(LimitCode.BAD_INPUT, 'Text may not contain NUL characters.')] };
+  if (nulLiteral) return { document: null, errors: [refused(LimitCode.BAD_INPUT, UNSTORABLE)] };
   const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const errors = validate(schema, document, rules, { maxErrors: 10 }).map((e) =>
     refused(LimitCode.VALIDATION, e.message),
