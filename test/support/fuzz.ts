@@ -2070,7 +2070,8 @@ export async function runCampaign(o: CampaignOptions): Promise<FuzzStats> {
       // them): BAD_USER_INPUT is right. JSON escapes them; a printed document carries them raw.
       const carriesNul =
         /\\u(0000|d[89a-f][0-9a-f]{2})/i.test(JSON.stringify(op.variables ?? {})) ||
-        /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(op.query) ||
+        op.query.includes('\u0000') ||
+        /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(op.query) ||
         op.query.includes('\\u0000');
       const nulRefusal = carriesNul && verdict.codes.every((c) => c === 'BAD_USER_INPUT');
       if (op.valid && verdict.refused && !nulRefusal && stats.generatorMisses.length < keep) {
