@@ -1,4 +1,8 @@
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import { withDatabase } from '../src/shared/db/database';
+import { adminUrl } from './support/db';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
@@ -340,6 +344,19 @@ test('the audit log refuses edits, and tampering with one row in SQL is detected
   await t.sql('alter table audit_event enable trigger audit_event_no_update');
   const broken = (await verify()).verifyAuditChain;
   expect(broken).toMatchObject({ ok: false, firstBrokenSeq: 7, checked: 6 });
+
+  // The same verdict from the command line.
+  const cli = spawnSync(
+    process.execPath,
+    ['-r', '@swc-node/register', 'scripts/verify-audit.ts', competitionId],
+    {
+      cwd: path.resolve(__dirname, '..'),
+      env: { ...process.env, DATABASE_URL: withDatabase(adminUrl(), t.database) },
+      encoding: 'utf8',
+    },
+  );
+  expect(cli.status).toBe(1);
+  expect(cli.stdout).toContain('is broken at event 7');
 });
 
 test('only judges’ accounts submit marks, and organizers read the audit trail of their own competitions only', async () => {
