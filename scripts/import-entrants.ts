@@ -1,12 +1,11 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TableNotFoundException } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Presets, SingleBar } from 'cli-progress';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { Role } from '../src/modules/account/account.entity';
 import {
   importEntrants,
@@ -221,11 +220,7 @@ async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    // This command signs no tokens: do not insist on JWT_SECRET in production.
-    config = loadConfig({
-      ...process.env,
-      JWT_SECRET: process.env.JWT_SECRET || randomBytes(32).toString('hex'),
-    });
+    config = loadToolConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);

@@ -1,11 +1,11 @@
 import 'reflect-metadata';
-import { loadConfig } from '../src/config';
+import { loadToolConfig } from '../src/config';
 import { resolveDatabase } from '../src/shared/db/database';
 import { initOrm, migrate } from '../src/shared/db/orm';
 
 /** Applies pending migrations to DATABASE_URL (or the embedded database), then exits. */
 async function main() {
-  const config = loadConfig();
+  const config = loadToolConfig();
   const db = await resolveDatabase(config, (l) => console.log(l), { shareRunning: true });
   try {
     const orm = await initOrm({ databaseUrl: db.url });

@@ -1,8 +1,7 @@
 import 'reflect-metadata';
-import { randomBytes } from 'node:crypto';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConfigError, loadConfig, type Config } from '../src/config';
+import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { Organization } from '../src/modules/organization/organization.entity';
 import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
 import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
@@ -69,11 +68,7 @@ async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    // This command signs no tokens: do not insist on JWT_SECRET in production.
-    config = loadConfig({
-      ...process.env,
-      JWT_SECRET: process.env.JWT_SECRET || randomBytes(32).toString('hex'),
-    });
+    config = loadToolConfig();
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);

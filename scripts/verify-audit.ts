@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { loadConfig } from '../src/config';
+import { loadToolConfig } from '../src/config';
 import { verifyChain } from '../src/modules/audit/audit.service';
 import { resolveDatabase } from '../src/shared/db/database';
 import { initOrm } from '../src/shared/db/orm';
@@ -17,7 +17,7 @@ async function main(argv: string[]): Promise<number> {
     console.error('usage: npm run audit:verify -- <competition ID>');
     return 2;
   }
-  const config = loadConfig();
+  const config = loadToolConfig();
   const db = await resolveDatabase(config, (l) => console.error(l), { shareRunning: true });
   try {
     const orm = await initOrm({ databaseUrl: db.url });

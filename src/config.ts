@@ -102,3 +102,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const INTROSPECTION = cfg.INTROSPECTION ? cfg.INTROSPECTION === 'true' : cfg.NODE_ENV !== 'production';
   return { ...cfg, JWT_SECRET, INTROSPECTION, ...overrides };
 }
+
+/**
+ * Configuration for local commands (migrate, seed, import, audit): they sign
+ * no tokens, so a missing JWT_SECRET is no error even in production.
+ */
+export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  return loadConfig({ ...env, JWT_SECRET: env.JWT_SECRET || randomBytes(32).toString('hex') });
+}
