@@ -22,7 +22,7 @@ import { authenticate, type Credentials, type TokenSettings } from './modules/ac
 import { createSchema } from './schema';
 import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
-import { TopLevelCode } from './shared/errors';
+import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
 import { checkOperation, type OperationLimits } from './shared/security/operation-limits';
@@ -86,6 +86,12 @@ export function formatError(production: boolean) {
         ...where,
         extensions: { code: TopLevelCode.STATEMENT_TIMEOUT, retryable: true },
       };
+    }
+    // An expected failure raised outside a mutation payload (e.g. in a query) keeps its own code.
+    const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
+    if (original instanceof DomainError) {
+      const first = original.errors[0]!;
+      return { message: first.message, ...where, extensions: { code: first.code, field: first.field } };
     }
     const code = formatted.extensions?.code;
     if (production && (code === undefined || code === TopLevelCode.INTERNAL_SERVER_ERROR)) {

@@ -190,3 +190,15 @@ test('a lone surrogate in a string input is bad input, not an internal error fro
   });
   expect(r.json.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
 });
+
+test('an expected failure raised by a query keeps its code instead of INTERNAL_SERVER_ERROR', async () => {
+  // Was (20,000-operation run, admin): entrantMarksAsOf on an entrant that no longer exists answered
+  // INTERNAL_SERVER_ERROR "No such entrant." with a stack trace.
+  const r = await t.raw(
+    {
+      query: '{ entrantMarksAsOf(entrantId: "RW50cmFudDo5OTk5OTk", asOf: "2030-01-01T00:00:00Z") { value } }',
+    },
+    { token: w.tokens.admin },
+  );
+  expect(r.json.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});
