@@ -225,7 +225,8 @@ async function submitOne(
     throw new Refused(MarkRefusal.ENTRANT_NOT_CHECKED_IN, 'Only checked-in entrants are marked.');
   }
   const range = aspect.kind === 'JUDGEMENT' && aspect.scale ? aspect.scale : { min: 0, max: aspect.maxMark };
-  const twoDecimals = Math.round(m.value * 100) === m.value * 100;
+  // Within float error of a whole number of hundredths: 0.29 × 100 is 28.999999999999996.
+  const twoDecimals = Math.abs(m.value * 100 - Math.round(m.value * 100)) < 1e-6;
   const integerPoint = aspect.kind !== 'JUDGEMENT' || Number.isInteger(m.value);
   if (
     !Number.isFinite(m.value) ||
