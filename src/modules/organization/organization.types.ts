@@ -1,5 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { ConnectionArgs, Connection } from '../../shared/graphql/relay';
+import { Connection } from '../../shared/graphql/relay';
 import { Payload } from '../../shared/graphql/mutation';
 import { Organization, OrganizationLevel } from './organization.entity';
 
@@ -25,8 +25,6 @@ export class OrganizationFilter {
   @Field(() => String, { nullable: true, description: 'Name contains this text.' })
   search?: string | null;
 }
-
-export class OrganizationListArgs extends ConnectionArgs {}
 
 @InputType({ description: 'A new union or enterprise.' })
 export class CreateOrganizationInput {
