@@ -21,6 +21,8 @@ import {
   orgId,
   tableCounts,
   type World,
+  dbId,
+  registerEntrant,
 } from './support/world';
 
 /**
@@ -427,27 +429,7 @@ const cases: Case[] = [
   },
   {
     op: 'Mutation.setEntrantStatus',
-    vars: async () => {
-      const tradeId = await createTrade(
-        t,
-        w.tokens.xian,
-        await createCompetition(t, w.tokens.xian, w.orgs.xian),
-      );
-      const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('审核'));
-      const r = await t.raw(
-        {
-          query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-          variables: { i: { tradeId, personId } },
-        },
-        { token: w.tokens.xian },
-      );
-      return {
-        i: {
-          id: (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id,
-          status: 'APPROVED',
-        },
-      };
-    },
+    vars: async () => ({ i: { id: await newEntrant(), status: 'APPROVED' } }),
     query:
       'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { entrant { id } errors { code } } }',
     read: payload('setEntrantStatus', 'entrant'),
@@ -716,14 +698,7 @@ async function viaWebSocket(query: string, variables: Record<string, unknown>, a
 async function newEntrant(): Promise<string> {
   const trade = await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian));
   const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('选手'));
-  const r = await t.raw(
-    {
-      query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-      variables: { i: { tradeId: trade, personId } },
-    },
-    { token: w.tokens.xian },
-  );
-  return (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+  return registerEntrant(t, w.tokens.xian, trade, personId);
 }
 
 async function newTeam(): Promise<string> {
@@ -780,7 +755,7 @@ test('an organizer of one city cannot touch the neighbouring city, and nothing c
   }
   expect(await tableCounts(t)).toEqual(before);
   const name = await t.sql<{ name: string }>('select name from competition where id = ?', [
-    Number(Buffer.from(competitionId, 'base64url').toString().split(':')[1]),
+    dbId(competitionId),
   ]);
   expect(name[0]!.name).toBe('2024年职工职业技能大赛');
 });

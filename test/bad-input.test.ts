@@ -8,6 +8,7 @@ import {
   orgId,
   tableCounts,
   type World,
+  registerEntrant,
 } from './support/world';
 
 /**
@@ -27,14 +28,7 @@ beforeAll(async () => {
   competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian);
   tradeId = await createTrade(t, w.tokens.xian, competitionId, { capacity: 1 });
   personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '满员选手');
-  const r = await t.raw(
-    {
-      query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-      variables: { i: { tradeId, personId } },
-    },
-    { token: w.tokens.xian },
-  );
-  entrantId = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+  entrantId = await registerEntrant(t, w.tokens.xian, tradeId, personId);
 });
 afterAll(async () => t?.close());
 

@@ -28,6 +28,7 @@ import {
   orgId,
   tableCounts,
   type World,
+  dbId,
 } from './support/world';
 
 let t: TestApp;
@@ -71,7 +72,7 @@ describe('competition lifecycle', () => {
     expect(back.data!.transitionCompetition.errors[0]!.code).toBe('INVALID_TRANSITION');
     const history = await t.sql<{ from_status: string; to_status: string }>(
       'select from_status, to_status from competition_status_change where competition_id = ? order by id',
-      [Number(Buffer.from(id, 'base64url').toString().split(':')[1])],
+      [dbId(id)],
     );
     expect(history.map((h) => `${h.from_status}>${h.to_status}`)).toEqual([
       'DRAFT>REGISTRATION_OPEN',
@@ -369,7 +370,7 @@ describe('nested list query', () => {
         await t.sql(
           `with p as (insert into person (name, employer_id) select '选手' || g || '-' || ?, ? from generate_series(1, 6) g returning id)
            insert into entrant (trade_id, person_id) select ?, id from p`,
-          [`${c}-${k}`, firm.id, Number(Buffer.from(tradeId, 'base64url').toString().split(':')[1])],
+          [`${c}-${k}`, firm.id, dbId(tradeId)],
         );
       }
     }

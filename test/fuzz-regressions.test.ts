@@ -1,7 +1,15 @@
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { type RawResponse, startTestApp, type TestApp } from './support/app';
-import { buildWorld, createCompetition, createPerson, createTrade, orgId, type World } from './support/world';
+import {
+  buildWorld,
+  createCompetition,
+  createPerson,
+  createTrade,
+  orgId,
+  type World,
+  registerEntrant,
+} from './support/world';
 
 /**
  * Minimal reproductions of what test/fuzz.test.ts and scripts/fuzz.ts found, each
@@ -29,14 +37,7 @@ beforeAll(async () => {
     },
     { token: w.tokens.xian },
   );
-  const r = await t.raw(
-    {
-      query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-      variables: { i: { tradeId, personId } },
-    },
-    { token: w.tokens.xian },
-  );
-  entrantId = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+  entrantId = await registerEntrant(t, w.tokens.xian, tradeId, personId);
 });
 afterAll(async () => t?.close());
 

@@ -1,6 +1,14 @@
 import { MarkingSchemeFileDocument, SetMarkingSchemeDocument } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
-import { buildWorld, createCompetition, createTrade, moveTo, tableCounts, type World } from './support/world';
+import {
+  buildWorld,
+  createCompetition,
+  createTrade,
+  moveTo,
+  tableCounts,
+  type World,
+  dbId,
+} from './support/world';
 
 /** A 焊工 scheme: theory 30 %, practical 70 % with a trimmed-mean judgement panel and a safety deduction. */
 const WELDING = {
@@ -145,7 +153,7 @@ test('a bad scheme reports every problem with its path and writes nothing', asyn
   expect(await tableCounts(t)).toEqual(before);
   const stored = await t.sql<{ n: string }>(
     'select count(*) n from trade where marking_scheme is not null and id = ?',
-    [Number(Buffer.from(tradeId, 'base64url').toString().split(':')[1])],
+    [dbId(tradeId)],
   );
   expect(stored[0]!.n).toBe('0');
 

@@ -15,6 +15,8 @@ import {
   createTrade,
   moveTo,
   type World,
+  registerEntrant,
+  dbId,
 } from './support/world';
 
 /**
@@ -116,35 +118,14 @@ beforeAll(async () => {
     Array.from({ length: 4 }, (_, i) => createPerson(t, w.tokens.xian, firmB, `选手${i}`)),
   );
   const colleague = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '同事');
-  const register = async (personId: string) => {
-    const r = await t.raw(
-      {
-        query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-        variables: { i: { tradeId, personId } },
-      },
-      { token: w.tokens.xian },
-    );
-    const id = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
-    for (const status of ['APPROVED', 'CHECKED_IN']) {
-      await t.raw(
-        {
-          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-          variables: { i: { id, status } },
-        },
-        { token: w.tokens.xian },
-      );
-    }
-    return id;
-  };
+  const register = (personId: string) =>
+    registerEntrant(t, w.tokens.xian, tradeId, personId, { checkIn: true });
   entrants = [];
   for (const p of people) entrants.push(await register(p));
   conflicted = await register(colleague);
 
   const judgeAcc = await t.account(Role.JUDGE, w.orgs.xian, 'judge.wang');
-  await t.sql('update account set person_id = ? where id = ?', [
-    Number(Buffer.from(judgePerson, 'base64url').toString().split(':')[1]),
-    judgeAcc.account.id,
-  ]);
+  await t.sql('update account set person_id = ? where id = ?', [dbId(judgePerson), judgeAcc.account.id]);
   const judgeBAcc = await t.account(Role.JUDGE, w.orgs.xian, 'judge.li');
   const chiefAcc = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, 'chief.zhao');
   [judge, judgeB, chief] = [judgeAcc.token, judgeBAcc.token, chiefAcc.token];
@@ -212,12 +193,12 @@ test('two tablets correcting the same version: one wins, one gets STALE_VERSION;
   }
   const [row] = await t.sql<{ value: string; version: number }>(
     `select value, version from mark where entrant_id = ? and aspect_code = 'A'`,
-    [Number(Buffer.from(entrants[1]!, 'base64url').toString().split(':')[1])],
+    [dbId(entrants[1]!)],
   );
   expect({ value: Number(row!.value), version: row!.version }).toEqual({ value: lastValue, version: 1_001 });
   const [events] = await t.sql<{ n: string }>(
     `select count(*) n from audit_event where kind = 'MARK_CORRECTED' and (subject->>'entrantId')::int = ?`,
-    [Number(Buffer.from(entrants[1]!, 'base64url').toString().split(':')[1])],
+    [dbId(entrants[1]!)],
   );
   expect(Number(events!.n)).toBe(1_000);
 }, 180_000);
@@ -319,7 +300,7 @@ test('marks as of a past moment are rebuilt from the audit log', async () => {
 });
 
 test('the audit log refuses edits, and tampering with one row in SQL is detected at that row', async () => {
-  const cid = Number(Buffer.from(competitionId, 'base64url').toString().split(':')[1]);
+  const cid = dbId(competitionId);
   const verify = async () =>
     (await t.raw({ documentId: VERIFY, variables: { competitionId } }, { token: chief })).json.data as {
       verifyAuditChain: { ok: boolean; checked: number; firstBrokenSeq: number | null };

@@ -13,6 +13,8 @@ import {
   createTrade,
   moveTo,
   type World,
+  registerEntrant,
+  dbId,
 } from './support/world';
 
 /** Five judges, the highest and lowest dropped (五名裁判，去掉最高分和最低分); theory 30 %, practical 70 %. */
@@ -82,8 +84,6 @@ let competitionId: string;
 let entrants: string[];
 let judges: { token: string; id: number }[];
 
-const numeric = (globalId: string) => Number(Buffer.from(globalId, 'base64url').toString().split(':')[1]);
-
 beforeAll(async () => {
   t = await startTestApp();
   w = await buildWorld(t);
@@ -97,24 +97,7 @@ beforeAll(async () => {
   entrants = [];
   for (let i = 0; i < 6; i++) {
     const personId = await createPerson(t, w.tokens.xian, w.orgs.lianhu, `成绩选手${i}`);
-    const r = await t.raw(
-      {
-        query: 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }',
-        variables: { i: { tradeId, personId } },
-      },
-      { token: w.tokens.xian },
-    );
-    const id = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
-    for (const status of ['APPROVED', 'CHECKED_IN']) {
-      await t.raw(
-        {
-          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-          variables: { i: { id, status } },
-        },
-        { token: w.tokens.xian },
-      );
-    }
-    entrants.push(id);
+    entrants.push(await registerEntrant(t, w.tokens.xian, tradeId, personId, { checkIn: true }));
   }
   judges = [];
   for (let j = 0; j < 5; j++) {
@@ -214,7 +197,7 @@ test('stored results equal a recomputation from the raw marks, for random marks 
           const entrant = entrants[m.entrant]!;
           const [existing] = await t.sql<{ version: number }>(
             'select version from mark where entrant_id = ? and aspect_code = ? and judge_id = ?',
-            [numeric(entrant), m.aspect, judges[m.judge]!.id],
+            [dbId(entrant), m.aspect, judges[m.judge]!.id],
           );
           const r = await t.raw(
             {
@@ -244,11 +227,11 @@ test('stored results equal a recomputation from the raw marks, for random marks 
         const api = (await results())!;
         const raw = await t.sql<{ entrant_id: number; aspect_code: string; judge_id: number; value: string }>(
           'select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?',
-          [numeric(tradeId)],
+          [dbId(tradeId)],
         );
         const expected = entrants.map((id) => {
           const aspects = new Map<string, { judgeId: string; value: number }[]>();
-          for (const r of raw.filter((x) => x.entrant_id === numeric(id))) {
+          for (const r of raw.filter((x) => x.entrant_id === dbId(id))) {
             aspects.set(r.aspect_code, [
               ...(aspects.get(r.aspect_code) ?? []),
               { judgeId: String(r.judge_id), value: Number(r.value) },

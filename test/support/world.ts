@@ -7,6 +7,7 @@ import {
   TransitionCompetitionDocument,
   type CompetitionStatus,
 } from '../generated/graphql';
+import { fromGlobalId } from '../../src/shared/graphql/relay';
 import { gid, type TestApp } from './app';
 
 /**
@@ -127,4 +128,42 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
      select 'status_change', count(*) from competition_status_change`,
   );
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
+}
+
+/** The database id inside a global ID, for assertions in SQL. */
+export function dbId(globalId: string): number {
+  const d = fromGlobalId(globalId);
+  if (!d) throw new Error(`not a global ID: ${globalId}`);
+  return d.id;
+}
+
+/** Registers a person into a trade; with `checkIn`, approves and checks the entrant in too. */
+export async function registerEntrant(
+  t: TestApp,
+  token: string,
+  tradeId: string,
+  personId: string,
+  { checkIn = false }: { checkIn?: boolean } = {},
+): Promise<string> {
+  const r = await t.raw(
+    {
+      query:
+        'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } errors { code } } }',
+      variables: { i: { tradeId, personId } },
+    },
+    { token },
+  );
+  const id = (r.json.data as { registerEntrant: { entrant: { id: string } | null } } | undefined)
+    ?.registerEntrant.entrant?.id;
+  if (!id) throw new Error(`registerEntrant failed: ${JSON.stringify(r.json)}`);
+  for (const status of checkIn ? ['APPROVED', 'CHECKED_IN'] : []) {
+    await t.raw(
+      {
+        query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
+        variables: { i: { id, status } },
+      },
+      { token },
+    );
+  }
+  return id;
 }
