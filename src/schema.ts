@@ -13,6 +13,9 @@ import { OrganizationResolver } from './modules/organization/organization.resolv
 import { HonorResolver, PersonResolver } from './modules/person/person.resolver';
 import { MarksResolver } from './modules/scoring/marks.resolver';
 import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
+import { LotsResolver } from './modules/scoring/lots.resolver';
+import { ResultsResolver } from './modules/scoring/results.resolver';
+import { ReviewResolver } from './modules/scoring/review.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -31,6 +34,9 @@ export const resolvers = [
   StatisticsResolver,
   MarkingSchemeResolver,
   MarksResolver,
+  LotsResolver,
+  ResultsResolver,
+  ReviewResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -316,6 +316,105 @@ const cases: Case[] = [
     variables: () => ({ i: { targetId: entrantId, reason: '解锁' } }),
     codes: ['top:FORBIDDEN'],
   },
+  {
+    mutation: 'drawLots',
+    why: 'a malformed trade ID',
+    query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId: badId } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'drawLots',
+    why: 'the competition is still a draft',
+    query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId } }),
+    codes: ['WRONG_STAGE'],
+  },
+  {
+    mutation: 'setResultsRules',
+    why: 'a module tie-break without code, a time with one, tiers out of order, an empty title',
+    query: 'mutation($i: SetResultsRulesInput!) { setResultsRules(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        tradeId,
+        tieBreak: [{ kind: 'MODULE' }, { kind: 'COMPLETION_TIME', code: 'T' }],
+        awards: {
+          by: 'COUNT',
+          tiers: [
+            { tier: 'SECOND', count: 1 },
+            { tier: 'FIRST', count: 1 },
+          ],
+        },
+        titles: [{ title: ' ' }],
+      },
+    }),
+    codes: ['REQUIRED', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'REQUIRED'],
+  },
+  {
+    mutation: 'recordCompletionTime',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: RecordCompletionTimeInput!) { recordCompletionTime(input: $i) { errors { code } } }',
+    variables: () => ({ i: { entrantId, seconds: 61.5 } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'drawRecheck',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: DrawRecheckInput!) { drawRecheck(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, topN: 3, percent: 15 } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'recordRecheck',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: RecordRecheckInput!) { recordRecheck(input: $i) { errors { code } } }',
+    variables: () => ({ i: { entrantId, errorsFound: 0 } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
+    mutation: 'publishResults',
+    why: 'a notice period already over, an appeal deadline after it',
+    query: 'mutation($i: PublishResultsInput!) { publishResults(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { competitionId, noticeEndsAt: '2020-01-01T00:00:00Z', appealDeadline: '2030-01-01T00:00:00Z' },
+    }),
+    codes: ['OUT_OF_RANGE', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'publishResults',
+    why: 'the competition is a draft',
+    query: 'mutation($i: PublishResultsInput!) { publishResults(input: $i) { errors { code } } }',
+    variables: () => ({ i: { competitionId, noticeEndsAt: '2099-01-01T00:00:00Z' } }),
+    codes: ['INVALID_TRANSITION'],
+  },
+  {
+    mutation: 'finalizeResults',
+    why: 'the results are not published',
+    query: 'mutation($i: FinalizeResultsInput!) { finalizeResults(input: $i) { errors { code } } }',
+    variables: () => ({ i: { competitionId } }),
+    codes: ['INVALID_TRANSITION'],
+  },
+  {
+    mutation: 'fileAppeal',
+    why: 'a malformed entrant ID and no grounds',
+    query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { errors { code } } }',
+    variables: () => ({ i: { entrantId: badId, reason: ' ' } }),
+    codes: ['INVALID_ID', 'REQUIRED'],
+  },
+  {
+    mutation: 'fileAppeal',
+    why: 'the results are not published: the window is closed',
+    query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { errors { code } } }',
+    variables: () => ({ i: { entrantId, reason: '评分有误' } }),
+    codes: ['APPEAL_WINDOW_CLOSED'],
+  },
+  {
+    mutation: 'resolveAppeal',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: ResolveAppealInput!) { resolveAppeal(input: $i) { errors { code } } }',
+    variables: () => ({ i: { appealId: gid('Appeal', 1), decision: 'DISMISSED', response: '维持' } }),
+    codes: ['top:FORBIDDEN'],
+  },
 ];
 
 let fullPerson: string;

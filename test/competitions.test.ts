@@ -52,16 +52,18 @@ describe('competition lifecycle', () => {
     ]);
     expect(skip.data!.transitionCompetition.competition).toBeNull();
 
-    await moveTo(
-      t,
-      w.tokens.xian,
-      id,
-      'REGISTRATION_OPEN',
-      'RUNNING',
-      'SCORING_CLOSED',
-      'PUBLISHED',
-      'ARCHIVED',
+    await moveTo(t, w.tokens.xian, id, 'REGISTRATION_OPEN', 'RUNNING', 'SCORING_CLOSED', 'PUBLISHED');
+    // Publication and finality have their own mutations, with their own checks.
+    const generic = await t.gql(
+      TransitionCompetitionDocument,
+      { input: { id, to: 'FINAL' } },
+      { token: w.tokens.xian },
     );
+    expect(generic.data!.transitionCompetition.errors[0]!.code).toBe('INVALID_TRANSITION');
+    await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
+      dbId(id),
+    ]);
+    await moveTo(t, w.tokens.xian, id, 'FINAL', 'ARCHIVED');
     const c = await t.gql(CompetitionByIdDocument, { id }, { token: w.tokens.xian });
     expect(c.data!.competition).toMatchObject({ status: 'ARCHIVED', allowedTransitions: [] });
     const back = await t.gql(
@@ -79,7 +81,8 @@ describe('competition lifecycle', () => {
       'REGISTRATION_OPEN>RUNNING',
       'RUNNING>SCORING_CLOSED',
       'SCORING_CLOSED>PUBLISHED',
-      'PUBLISHED>ARCHIVED',
+      'PUBLISHED>FINAL',
+      'FINAL>ARCHIVED',
     ]);
   });
 

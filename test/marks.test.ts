@@ -14,6 +14,7 @@ import {
   createPerson,
   createTrade,
   moveTo,
+  drawLots,
   type World,
   registerEntrant,
   dbId,
@@ -141,6 +142,7 @@ beforeAll(async () => {
   await seat(judgeBAcc.account.id, 'JUDGE', ['B']);
   await seat(chiefAcc.account.id, 'CHIEF_JUDGE');
   await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN', 'RUNNING');
+  await drawLots(t, w.tokens.xian, tradeId);
 });
 afterAll(async () => t?.close());
 

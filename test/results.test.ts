@@ -12,6 +12,8 @@ import {
   createPerson,
   createTrade,
   moveTo,
+  drawLots,
+  signOffAndRecheck,
   type World,
   registerEntrant,
   dbId,
@@ -80,6 +82,7 @@ const RESULTS = `query($id: ID!) { trade(id: $id) { results { rank total formula
 let t: TestApp;
 let w: World;
 let tradeId: string;
+let chiefToken: string;
 let competitionId: string;
 let entrants: string[];
 let judges: { token: string; id: number }[];
@@ -111,7 +114,17 @@ beforeAll(async () => {
     );
     judges.push({ token, id: account.id });
   }
+  const chief = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
+  await t.raw(
+    {
+      query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+      variables: { i: { tradeId, accountId: gid('Account', chief.account.id), role: 'CHIEF_JUDGE' } },
+    },
+    { token: w.tokens.xian },
+  );
+  chiefToken = chief.token;
   await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN', 'RUNNING');
+  await drawLots(t, w.tokens.xian, tradeId);
 });
 afterAll(async () => t?.close());
 
@@ -266,7 +279,9 @@ test('results are for the jury while the contest runs, for everyone once publish
   expect(await results(judges[0]!.token).catch(() => 'refused')).toBe('refused'); // tablets send trusted documents only
   const anonymous = await t.raw({ query: RESULTS, variables: { id: tradeId } });
   expect((anonymous.json.data as { trade: { results: unknown } }).trade.results).toBeNull();
-  await moveTo(t, w.tokens.xian, competitionId, 'SCORING_CLOSED', 'PUBLISHED');
+  await moveTo(t, w.tokens.xian, competitionId, 'SCORING_CLOSED');
+  await signOffAndRecheck(t, chiefToken, tradeId);
+  await moveTo(t, w.tokens.xian, competitionId, 'PUBLISHED');
   const published = await t.raw({ query: RESULTS, variables: { id: tradeId } });
   const rows = (published.json.data as { trade: { results: { rank: number }[] } }).trade.results;
   expect(rows).toHaveLength(6);

@@ -30,6 +30,15 @@ export type AggregationMethod =
   /** Mean after dropping the highest and lowest `trim` marks, given `minJudges` judges. */
   | 'TRIMMED_MEAN';
 
+/** State of an appeal (申诉). */
+export type AppealStatus =
+  /** Dismissed, with the chief judge’s response. */
+  | 'DISMISSED'
+  /** Waiting for the chief judge. */
+  | 'PENDING'
+  /** Upheld: the entrant’s marks were reopened for correction through the audited path. */
+  | 'UPHELD';
+
 /** How an aspect is marked. */
 export type AspectKind =
   /** A penalty (e.g. safety) subtracted from the module. */
@@ -38,6 +47,46 @@ export type AspectKind =
   | 'JUDGEMENT'
   /** Measured: a value or pass/fail recorded by a judge. */
   | 'MEASUREMENT';
+
+/** How award tiers are given. */
+export type AwardBasis =
+  /** A number of places per tier (cumulative down the ranking). */
+  | 'COUNT'
+  /** A percentage of the ranked entrants per tier (at least one place). */
+  | 'PERCENT'
+  /** A minimum total per tier. */
+  | 'THRESHOLD';
+
+/** How award tiers are given; tiers listed best first. */
+export type AwardRuleInput = {
+  /** Count, percentage or threshold. */
+  by: AwardBasis;
+  /** The tiers, best first, each at most once. */
+  tiers: Array<AwardTierInput>;
+};
+
+/** Prize tiers, best first. */
+export type AwardTier =
+  /** 一等奖. */
+  | 'FIRST'
+  /** 优胜奖. */
+  | 'HONORABLE'
+  /** 二等奖. */
+  | 'SECOND'
+  /** 三等奖. */
+  | 'THIRD';
+
+/** One award tier’s place in the rule; give the field the basis needs. */
+export type AwardTierInput = {
+  /** COUNT: places in this tier. */
+  count?: number | null | undefined;
+  /** THRESHOLD: lowest total that earns this tier. */
+  minTotal?: number | null | undefined;
+  /** PERCENT: share of the ranked entrants, up to 2 decimals. */
+  percent?: number | null | undefined;
+  /** The tier. */
+  tier: AwardTier;
+};
 
 /** Filters on competitions; all given filters must match. */
 export type CompetitionFilter = {
@@ -66,7 +115,9 @@ export type CompetitionStatus =
   | 'ARCHIVED'
   /** Being configured; visible to organizers only. */
   | 'DRAFT'
-  /** Results published (公示). */
+  /** Notice period over, appeals resolved: results are final. */
+  | 'FINAL'
+  /** Results published: identities revealed, the notice period (公示) runs and appeals (申诉) may be filed. */
   | 'PUBLISHED'
   /** Entrants may register. */
   | 'REGISTRATION_OPEN'
@@ -181,6 +232,12 @@ export type CreateTradeInput = {
   venue?: string | null | undefined;
 };
 
+/** Draws lots for a trade’s checked-in entrants without a number. */
+export type DrawLotsInput = {
+  /** The trade. */
+  tradeId: string;
+};
+
 /** Who competes: a person, a team/crew, or a whole enterprise. */
 export type EntrantKind =
   | 'ENTERPRISE'
@@ -202,23 +259,53 @@ export type EntrantStatus =
 
 /** Stable machine-readable code of an expected failure. */
 export type ErrorCode =
+  | 'APPEALS_PENDING'
+  | 'APPEAL_ALREADY_RESOLVED'
+  | 'APPEAL_PENDING'
+  | 'APPEAL_WINDOW_CLOSED'
   | 'CAPACITY_EXCEEDED'
   | 'COMPETITION_CLOSED'
   | 'DUPLICATE'
+  | 'FULL_RECHECK_REQUIRED'
   | 'IMPORT_INVALID'
   | 'INVALID_CREDENTIALS'
   | 'INVALID_HIERARCHY'
   | 'INVALID_ID'
   | 'INVALID_TRANSITION'
   | 'KIND_MISMATCH'
+  | 'LOTS_NOT_DRAWN'
+  | 'MARKS_LOCKED'
+  | 'MARKS_REOPENED'
+  | 'NOTHING_TO_DRAW'
+  | 'NOTICE_PERIOD_OPEN'
   | 'NOT_FOUND'
+  | 'NOT_IN_RECHECK'
   | 'OUTSIDE_SCOPE'
   | 'OUT_OF_RANGE'
+  | 'RECHECK_ALREADY_DRAWN'
+  | 'RECHECK_INCOMPLETE'
   | 'REQUIRED'
+  | 'RESULTS_FROZEN'
   | 'TOO_LONG'
   | 'TOO_MANY_ATTEMPTS'
+  | 'TRADE_NOT_SIGNED_OFF'
   | 'VALIDATION'
-  | 'WEIGHTS_MUST_SUM_TO_100';
+  | 'WEIGHTS_MUST_SUM_TO_100'
+  | 'WRONG_STAGE';
+
+/** Files an appeal for an entrant while the appeal window is open. */
+export type FileAppealInput = {
+  /** The entrant. */
+  entrantId: string;
+  /** The grounds, 1–2000 characters. */
+  reason: string;
+};
+
+/** Makes a competition’s results final after the notice period. */
+export type FinalizeResultsInput = {
+  /** The competition, in PUBLISHED. */
+  competitionId: string;
+};
 
 /** Gender as recorded by the union. */
 export type Gender =
@@ -308,6 +395,16 @@ export type PersonFilter = {
   search?: string | null | undefined;
 };
 
+/** Publishes a competition’s results and opens the notice period (公示). */
+export type PublishResultsInput = {
+  /** Last moment for appeals; at most noticeEndsAt (the default). */
+  appealDeadline?: string | null | undefined;
+  /** The competition, in SCORING_CLOSED. */
+  competitionId: string;
+  /** End of the notice period; in the future. */
+  noticeEndsAt: string;
+};
+
 /** Registers one entrant: give exactly one of person, team or enterprise. */
 export type RegisterEntrantInput = {
   /** An enterprise (labor competitions only). */
@@ -319,6 +416,11 @@ export type RegisterEntrantInput = {
   /** The trade. */
   tradeId: string;
 };
+
+/** Format of a results export. */
+export type ResultsFileFormat =
+  | 'CSV'
+  | 'XLSX';
 
 /** Role of a signed-in account. Anonymous callers are the public. */
 export type Role =
@@ -362,6 +464,18 @@ export type SetMarkingSchemeInput = {
   tradeId: string;
 };
 
+/** Ranking and award rules of a trade. */
+export type SetResultsRulesInput = {
+  /** Award tiers; none when omitted. */
+  awards?: AwardRuleInput | null | undefined;
+  /** Tie-breaks in order; empty for none (ties share a rank). */
+  tieBreak: Array<TieBreakInput>;
+  /** Titles flagged on winners. */
+  titles?: Array<TitleRuleInput> | null | undefined;
+  /** The trade. */
+  tradeId: string;
+};
+
 /** Username and password. */
 export type SignInInput = {
   /** Password. */
@@ -376,6 +490,33 @@ export type TeamKind =
   | 'CREW'
   /** A team (团队). */
   | 'TEAM';
+
+/** One tie-break, applied after the total and the tie-breaks before it. */
+export type TieBreakInput = {
+  /** Module or aspect code; none for COMPLETION_TIME. */
+  code?: string | null | undefined;
+  /** What is compared. */
+  kind: TieBreakKind;
+};
+
+/** What decides between equal totals. */
+export type TieBreakKind =
+  /** An aspect’s score, higher first. */
+  | 'ASPECT'
+  /** The recorded completion time, shorter first; entrants without one last. */
+  | 'COMPLETION_TIME'
+  /** A module’s weighted score, higher first. */
+  | 'MODULE';
+
+/** A title (e.g. 技术能手) flagged on winners. */
+export type TitleRuleInput = {
+  /** Awarded to entrants ranked at or above this. */
+  maxRank?: number | null | undefined;
+  /** Awarded to entrants with one of these tiers. */
+  tiers?: Array<AwardTier> | null | undefined;
+  /** The title, 1–50 characters. */
+  title: string;
+};
 
 /** Moves a competition to another lifecycle state. */
 export type TransitionCompetitionInput = {
@@ -602,6 +743,63 @@ export type CompetitionStatusChangedSubscriptionVariables = Exact<{
 
 export type CompetitionStatusChangedSubscription = { competitionStatusChanged: { competitionId: string, from: CompetitionStatus, to: CompetitionStatus, at: string } };
 
+export type DrawLotsMutationVariables = Exact<{
+  input: DrawLotsInput;
+}>;
+
+
+export type DrawLotsMutation = { drawLots: { draw: { seq: number, commitment: string, entrantCount: number, digits: number, seed: string | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type LotDrawsQueryVariables = Exact<{
+  tradeId: string;
+}>;
+
+
+export type LotDrawsQuery = { trade: { id: string, lotDraws: Array<{ seq: number, commitment: string, entrantCount: number, digits: number, seed: string | null, revealedAt: string | null }> } | null };
+
+export type SetResultsRulesMutationVariables = Exact<{
+  input: SetResultsRulesInput;
+}>;
+
+
+export type SetResultsRulesMutation = { setResultsRules: { rules: { isDefault: boolean, tieBreak: Array<{ kind: TieBreakKind, code: string | null }>, awards: { by: AwardBasis, tiers: Array<{ tier: AwardTier, label: string, count: number | null, percent: number | null, minTotal: number | null }> } | null, titles: Array<{ title: string, tiers: Array<AwardTier> | null, maxRank: number | null }> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type TradeResultsQueryVariables = Exact<{
+  tradeId: string;
+}>;
+
+
+export type TradeResultsQuery = { trade: { id: string, resultsRules: { isDefault: boolean, tieBreak: Array<{ kind: TieBreakKind, code: string | null }> } | null, awardSummary: Array<{ tier: AwardTier, label: string, quota: number | null, cutoffRank: number | null, awarded: number }> | null, results: Array<{ anonymousNumber: string | null, rank: number, total: number, awardTier: AwardTier | null, awardLabel: string | null, titles: Array<string>, completionSeconds: number | null, missingAspects: Array<string>, tieBreak: Array<{ kind: TieBreakKind, code: string | null, value: number | null }>, entrant: { id: string, person: { name: string } | null }, modules: Array<{ code: string, weighted: number }> }> | null } | null };
+
+export type TradeResultsFileQueryVariables = Exact<{
+  tradeId: string;
+  format: ResultsFileFormat;
+}>;
+
+
+export type TradeResultsFileQuery = { trade: { id: string, resultsFile: { filename: string, contentType: string, encoding: string, content: string } | null } | null };
+
+export type PublishResultsMutationVariables = Exact<{
+  input: PublishResultsInput;
+}>;
+
+
+export type PublishResultsMutation = { publishResults: { competition: { id: string, status: CompetitionStatus, resultsPublishedAt: string | null, noticeEndsAt: string | null, appealDeadline: string | null, resultsFinalAt: string | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type FinalizeResultsMutationVariables = Exact<{
+  input: FinalizeResultsInput;
+}>;
+
+
+export type FinalizeResultsMutation = { finalizeResults: { competition: { id: string, status: CompetitionStatus, resultsFinalAt: string | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type FileAppealMutationVariables = Exact<{
+  input: FileAppealInput;
+}>;
+
+
+export type FileAppealMutation = { fileAppeal: { appeal: { id: string, status: AppealStatus, reason: string, entrant: { id: string } } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
 export type OrganizationTreeQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -730,6 +928,14 @@ export const SetEntrantStatusDocument = {"kind":"Document","definitions":[{"kind
 export const ImportEntrantsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ImportEntrants"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ImportEntrantsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"importEntrants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"imported"}},{"kind":"Field","name":{"kind":"Name","value":"peopleCreated"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ImportEntrantsMutation, ImportEntrantsMutationVariables>;
 export const UnionStatisticsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"UnionStatistics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"unionStatistics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"union"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"organizations"}},{"kind":"Field","name":{"kind":"Name","value":"competitionsByKindAndStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trades"}},{"kind":"Field","name":{"kind":"Name","value":"entrantsByStatus"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"people"}},{"kind":"Field","name":{"kind":"Name","value":"peopleWithHonorsByKind"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"people"}},{"kind":"Field","name":{"kind":"Name","value":"honors"}}]}}]}}]}}]} as unknown as DocumentNode<UnionStatisticsQuery, UnionStatisticsQueryVariables>;
 export const CompetitionStatusChangedDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"CompetitionStatusChanged"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"competitionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitionStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"competitionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"competitionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitionId"}},{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}},{"kind":"Field","name":{"kind":"Name","value":"at"}}]}}]}}]} as unknown as DocumentNode<CompetitionStatusChangedSubscription, CompetitionStatusChangedSubscriptionVariables>;
+export const DrawLotsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"DrawLots"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DrawLotsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"drawLots"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"draw"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"entrantCount"}},{"kind":"Field","name":{"kind":"Name","value":"digits"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<DrawLotsMutation, DrawLotsMutationVariables>;
+export const LotDrawsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"LotDraws"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"lotDraws"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seq"}},{"kind":"Field","name":{"kind":"Name","value":"commitment"}},{"kind":"Field","name":{"kind":"Name","value":"entrantCount"}},{"kind":"Field","name":{"kind":"Name","value":"digits"}},{"kind":"Field","name":{"kind":"Name","value":"seed"}},{"kind":"Field","name":{"kind":"Name","value":"revealedAt"}}]}}]}}]}}]} as unknown as DocumentNode<LotDrawsQuery, LotDrawsQueryVariables>;
+export const SetResultsRulesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetResultsRules"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetResultsRulesInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setResultsRules"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"isDefault"}},{"kind":"Field","name":{"kind":"Name","value":"tieBreak"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}},{"kind":"Field","name":{"kind":"Name","value":"awards"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"by"}},{"kind":"Field","name":{"kind":"Name","value":"tiers"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tier"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"percent"}},{"kind":"Field","name":{"kind":"Name","value":"minTotal"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"titles"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"tiers"}},{"kind":"Field","name":{"kind":"Name","value":"maxRank"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SetResultsRulesMutation, SetResultsRulesMutationVariables>;
+export const TradeResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TradeResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"resultsRules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"isDefault"}},{"kind":"Field","name":{"kind":"Name","value":"tieBreak"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"awardSummary"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"tier"}},{"kind":"Field","name":{"kind":"Name","value":"label"}},{"kind":"Field","name":{"kind":"Name","value":"quota"}},{"kind":"Field","name":{"kind":"Name","value":"cutoffRank"}},{"kind":"Field","name":{"kind":"Name","value":"awarded"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"anonymousNumber"}},{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"awardTier"}},{"kind":"Field","name":{"kind":"Name","value":"awardLabel"}},{"kind":"Field","name":{"kind":"Name","value":"titles"}},{"kind":"Field","name":{"kind":"Name","value":"completionSeconds"}},{"kind":"Field","name":{"kind":"Name","value":"tieBreak"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}},{"kind":"Field","name":{"kind":"Name","value":"missingAspects"}},{"kind":"Field","name":{"kind":"Name","value":"entrant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"modules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"weighted"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TradeResultsQuery, TradeResultsQueryVariables>;
+export const TradeResultsFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TradeResultsFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ResultsFileFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"resultsFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"filename"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"encoding"}},{"kind":"Field","name":{"kind":"Name","value":"content"}}]}}]}}]}}]} as unknown as DocumentNode<TradeResultsFileQuery, TradeResultsFileQueryVariables>;
+export const PublishResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PublishResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"PublishResultsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"publishResults"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"resultsPublishedAt"}},{"kind":"Field","name":{"kind":"Name","value":"noticeEndsAt"}},{"kind":"Field","name":{"kind":"Name","value":"appealDeadline"}},{"kind":"Field","name":{"kind":"Name","value":"resultsFinalAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<PublishResultsMutation, PublishResultsMutationVariables>;
+export const FinalizeResultsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FinalizeResults"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"FinalizeResultsInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"finalizeResults"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"resultsFinalAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<FinalizeResultsMutation, FinalizeResultsMutationVariables>;
+export const FileAppealDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"FileAppeal"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"FileAppealInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"fileAppeal"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"appeal"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"entrant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<FileAppealMutation, FileAppealMutationVariables>;
 export const OrganizationTreeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationTree"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"OrganizationFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<OrganizationTreeQuery, OrganizationTreeQueryVariables>;
 export const CreateOrganizationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateOrganization"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateOrganizationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createOrganization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"shortName"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateOrganizationMutation, CreateOrganizationMutationVariables>;
 export const UpdateOrganizationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"UpdateOrganization"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"UpdateOrganizationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"updateOrganization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"shortName"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<UpdateOrganizationMutation, UpdateOrganizationMutationVariables>;

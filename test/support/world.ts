@@ -4,10 +4,14 @@ import {
   CreateCompetitionDocument,
   CreatePersonDocument,
   CreateTradeDocument,
+  DrawLotsDocument,
+  FinalizeResultsDocument,
+  PublishResultsDocument,
   TransitionCompetitionDocument,
   type CompetitionStatus,
 } from '../generated/graphql';
 import { fromGlobalId } from '../../src/shared/graphql/relay';
+import { documentId, loadManifest } from '../../src/shared/security/trusted-documents';
 import { gid, type TestApp } from './app';
 
 /**
@@ -109,8 +113,24 @@ export async function createPerson(
   return p.id;
 }
 
+/** Moves a competition along; PUBLISHED and FINAL go through publishResults (a week's notice) and finalizeResults. */
 export async function moveTo(t: TestApp, token: string, id: string, ...path: CompetitionStatus[]) {
   for (const to of path) {
+    if (to === 'PUBLISHED') {
+      const noticeEndsAt = new Date(Date.now() + 7 * 86_400_000).toISOString();
+      const r = await t.gql(
+        PublishResultsDocument,
+        { input: { competitionId: id, noticeEndsAt } },
+        { token },
+      );
+      if (!r.data || r.data.publishResults.errors.length) throw new Error(JSON.stringify(r));
+      continue;
+    }
+    if (to === 'FINAL') {
+      const r = await t.gql(FinalizeResultsDocument, { input: { competitionId: id } }, { token });
+      if (!r.data || r.data.finalizeResults.errors.length) throw new Error(JSON.stringify(r));
+      continue;
+    }
     const r = await t.gql(TransitionCompetitionDocument, { input: { id, to } }, { token });
     if (r.data?.transitionCompetition.errors.length)
       throw new Error(JSON.stringify(r.data.transitionCompetition.errors));
@@ -125,7 +145,12 @@ export async function tableCounts(t: TestApp): Promise<Record<string, number>> {
      select 'account', count(*) from account union all select 'api_key', count(*) from api_key union all
      select 'competition', count(*) from competition union all select 'trade', count(*) from trade union all
      select 'team', count(*) from team union all select 'entrant', count(*) from entrant union all
-     select 'status_change', count(*) from competition_status_change`,
+     select 'status_change', count(*) from competition_status_change union all
+     select 'mark', count(*) from mark union all select 'audit_event', count(*) from audit_event union all
+     select 'lot_draw', count(*) from lot_draw union all select 'recheck_item', count(*) from recheck_item union all
+     select 'appeal', count(*) from appeal union all
+     select 'lots_assigned', count(*) from entrant where lot_number is not null union all
+     select 'rules_set', count(*) from trade where results_rules is not null`,
   );
   return Object.fromEntries(rows.map((r) => [r.t, Number(r.n)]));
 }
@@ -165,5 +190,72 @@ export async function registerEntrant(
       { token },
     );
   }
+  if (checkIn) await drawLots(t, token, tradeId, { allowWrongStage: true });
   return id;
+}
+
+/**
+ * Draws lots for the trade's checked-in entrants without a number (judges mark numbers only).
+ * `allowWrongStage` lets fixtures check entrants in before the competition is open.
+ */
+export async function drawLots(
+  t: TestApp,
+  token: string,
+  tradeId: string,
+  { allowWrongStage = false }: { allowWrongStage?: boolean } = {},
+) {
+  const r = await t.gql(DrawLotsDocument, { input: { tradeId } }, { token });
+  const errors = r.data?.drawLots.errors ?? [];
+  if (!r.data || (errors.length && !(allowWrongStage && errors[0]!.code === 'WRONG_STAGE'))) {
+    throw new Error(`drawLots failed: ${JSON.stringify(r)}`);
+  }
+  return r.data.drawLots.draw;
+}
+
+let manifest: Record<string, string> | null = null;
+
+/** The documentId of a first-party operation (tablets and screens send only those). */
+export function trustedDoc(operationName: string): string {
+  manifest ??= loadManifest();
+  const text = Object.values(manifest).find((d) =>
+    new RegExp(`^(query|mutation|subscription) ${operationName}\\b`, 'm').test(d),
+  );
+  if (!text) throw new Error(`no trusted document ${operationName}`);
+  return documentId(text);
+}
+
+/** Sends a first-party operation by id; throws on top-level errors. */
+export async function tablet<T = Record<string, unknown>>(
+  t: TestApp,
+  token: string,
+  operationName: string,
+  variables: Record<string, unknown>,
+): Promise<T> {
+  const r = await t.raw({ documentId: trustedDoc(operationName), variables }, { token });
+  if (r.json.errors) throw new Error(`${operationName}: ${JSON.stringify(r.json.errors)}`);
+  return r.json.data as T;
+}
+
+/**
+ * The chief judge's steps before publication: lock the trade's marks, then re-check every
+ * sheet (top 100 and 100 % of the rest) and find no error.
+ */
+export async function signOffAndRecheck(t: TestApp, chiefToken: string, tradeId: string): Promise<void> {
+  const lock = await tablet<{ lockMarks: { errors: unknown[] } }>(t, chiefToken, 'TabletLockMarks', {
+    input: { targetId: tradeId },
+  });
+  if (lock.lockMarks.errors.length) throw new Error(JSON.stringify(lock));
+  const drawn = await tablet<{
+    drawRecheck: {
+      recheck: { rounds: { items: { entrant: { id: string } }[] }[] } | null;
+      errors: unknown[];
+    };
+  }>(t, chiefToken, 'TabletDrawRecheck', { input: { tradeId, topN: 100, percent: 100 } });
+  if (!drawn.drawRecheck.recheck) throw new Error(JSON.stringify(drawn));
+  for (const item of drawn.drawRecheck.recheck.rounds[0]!.items) {
+    const r = await tablet<{ recordRecheck: { errors: unknown[] } }>(t, chiefToken, 'TabletRecordRecheck', {
+      input: { entrantId: item.entrant.id, errorsFound: 0 },
+    });
+    if (r.recordRecheck.errors.length) throw new Error(JSON.stringify(r));
+  }
 }

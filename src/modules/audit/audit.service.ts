@@ -13,7 +13,17 @@ export type AuditKind =
   | 'ENTRANT_LOCKED'
   | 'ENTRANT_UNLOCKED'
   | 'TRADE_LOCKED'
-  | 'TRADE_UNLOCKED';
+  | 'TRADE_UNLOCKED'
+  | 'LOTS_DRAWN'
+  | 'IDENTITIES_REVEALED'
+  | 'RESULTS_RULES_SET'
+  | 'COMPLETION_TIME_RECORDED'
+  | 'RECHECK_DRAWN'
+  | 'RECHECK_RECORDED'
+  | 'RESULTS_PUBLISHED'
+  | 'APPEAL_FILED'
+  | 'APPEAL_RESOLVED'
+  | 'RESULTS_FINAL';
 
 export interface AuditInput {
   competitionId: number;

@@ -27,6 +27,7 @@ export enum CompetitionStatus {
   RUNNING = 'RUNNING',
   SCORING_CLOSED = 'SCORING_CLOSED',
   PUBLISHED = 'PUBLISHED',
+  FINAL = 'FINAL',
   ARCHIVED = 'ARCHIVED',
 }
 registerEnumType(CompetitionStatus, {
@@ -37,7 +38,11 @@ registerEnumType(CompetitionStatus, {
     REGISTRATION_OPEN: { description: 'Entrants may register.' },
     RUNNING: { description: 'The contest is under way.' },
     SCORING_CLOSED: { description: 'Scoring finished; results being checked.' },
-    PUBLISHED: { description: 'Results published (公示).' },
+    PUBLISHED: {
+      description:
+        'Results published: identities revealed, the notice period (公示) runs and appeals (申诉) may be filed.',
+    },
+    FINAL: { description: 'Notice period over, appeals resolved: results are final.' },
     ARCHIVED: { description: 'Closed for good.' },
   },
 });
@@ -48,7 +53,8 @@ export const COMPETITION_TRANSITIONS: Record<CompetitionStatus, CompetitionStatu
   REGISTRATION_OPEN: [CompetitionStatus.RUNNING],
   RUNNING: [CompetitionStatus.SCORING_CLOSED],
   SCORING_CLOSED: [CompetitionStatus.PUBLISHED],
-  PUBLISHED: [CompetitionStatus.ARCHIVED],
+  PUBLISHED: [CompetitionStatus.FINAL],
+  FINAL: [CompetitionStatus.ARCHIVED],
   ARCHIVED: [],
 };
 
@@ -58,16 +64,31 @@ export const PUBLIC_COMPETITION_STATUSES = [
   CompetitionStatus.RUNNING,
   CompetitionStatus.SCORING_CLOSED,
   CompetitionStatus.PUBLISHED,
+  CompetitionStatus.FINAL,
   CompetitionStatus.ARCHIVED,
 ];
 
 /** States in which entrant identities are public (results published). */
-export const RESULTS_PUBLIC_STATUSES = [CompetitionStatus.PUBLISHED, CompetitionStatus.ARCHIVED];
+export const RESULTS_PUBLIC_STATUSES = [
+  CompetitionStatus.PUBLISHED,
+  CompetitionStatus.FINAL,
+  CompetitionStatus.ARCHIVED,
+];
 
 @ObjectType({ implements: Node, description: 'A labor or skills competition (竞赛) hosted by a union.' })
 @Entity({ tableName: 'competition' })
 export class Competition {
-  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'description' | 'startsOn' | 'endsOn';
+  [OptionalProps]?:
+    | 'status'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'description'
+    | 'startsOn'
+    | 'endsOn'
+    | 'resultsPublishedAt'
+    | 'noticeEndsAt'
+    | 'appealDeadline'
+    | 'resultsFinalAt';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -102,6 +123,28 @@ export class Competition {
   @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD).' })
   @Property({ type: 'date', nullable: true })
   endsOn?: string | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'When the results were published (identities revealed).',
+  })
+  @Property({ type: 'datetime', nullable: true })
+  resultsPublishedAt?: Date | null;
+
+  @Field(() => Date, {
+    nullable: true,
+    description: 'End of the notice period (公示期); then results may be made final.',
+  })
+  @Property({ type: 'datetime', nullable: true })
+  noticeEndsAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Last moment an appeal (申诉) may be filed.' })
+  @Property({ type: 'datetime', nullable: true })
+  appealDeadline?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'When the results became final.' })
+  @Property({ type: 'datetime', nullable: true })
+  resultsFinalAt?: Date | null;
 
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })
@@ -290,7 +333,8 @@ registerEnumType(EntrantKind, {
 @ObjectType({ implements: Node, description: 'An entrant (选手/参赛者) registered in a trade.' })
 @Entity({ tableName: 'entrant' })
 export class Entrant {
-  [OptionalProps]?: 'status' | 'createdAt' | 'updatedAt' | 'person' | 'team' | 'enterprise';
+  [OptionalProps]?:
+    'status' | 'createdAt' | 'updatedAt' | 'person' | 'team' | 'enterprise' | 'anonymousNumber';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -310,6 +354,14 @@ export class Entrant {
   @Field(() => EntrantStatus, { description: 'Registration state.' })
   @Enum({ items: () => EntrantStatus, default: EntrantStatus.REGISTERED })
   status: EntrantStatus = EntrantStatus.REGISTERED;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Anonymous number from the lot drawing (抽签); the only identity judges see. Null until drawn.',
+  })
+  @Property({ type: 'string', fieldName: 'lot_code', nullable: true })
+  anonymousNumber?: string | null;
 
   @Field({ description: 'When the entrant registered.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })

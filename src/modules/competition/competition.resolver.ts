@@ -293,22 +293,37 @@ export class EntrantResolver {
     return ctx.loaders.tradeById.load(e.trade.id);
   }
 
-  @FieldResolver(() => Person, { nullable: true, description: 'The person, for an individual entrant.' })
+  @FieldResolver(() => Person, {
+    nullable: true,
+    description: 'The person, for an individual entrant; null for judges and, until publication, the public.',
+  })
   async person(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Person | null> {
-    return e.person ? ctx.loaders.personById.load(e.person.id) : null;
+    return e.person && (await this.identityVisible(e, ctx)) ? ctx.loaders.personById.load(e.person.id) : null;
   }
 
-  @FieldResolver(() => Team, { nullable: true, description: 'The team or crew, for a group entrant.' })
+  @FieldResolver(() => Team, {
+    nullable: true,
+    description: 'The team or crew, for a group entrant; hidden like `person`.',
+  })
   async team(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Team | null> {
-    return e.team ? ctx.loaders.teamById.load(e.team.id) : null;
+    return e.team && (await this.identityVisible(e, ctx)) ? ctx.loaders.teamById.load(e.team.id) : null;
   }
 
   @FieldResolver(() => Organization, {
     nullable: true,
-    description: 'The enterprise, for an enterprise entrant.',
+    description: 'The enterprise, for an enterprise entrant; hidden like `person`.',
   })
   async enterprise(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Organization | null> {
-    return e.enterprise ? ctx.loaders.organizationById.load(e.enterprise.id) : null;
+    return e.enterprise && (await this.identityVisible(e, ctx))
+      ? ctx.loaders.organizationById.load(e.enterprise.id)
+      : null;
+  }
+
+  /** Judges mark anonymous numbers: identities are for the host's organizers until publication. */
+  private async identityVisible(e: Entrant, ctx: Context): Promise<boolean> {
+    const t = await ctx.loaders.tradeById.load(e.trade.id);
+    const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
+    return !!c && (await service.canSeeEntrants(ctx, c));
   }
 
   @Mutation(() => EntrantPayload, {

@@ -105,7 +105,7 @@ export async function listCompetitions(
 
 // ---------------------------------------------------------------- loading for writes
 
-async function loadManagedCompetition(
+export async function loadManagedCompetition(
   ctx: Context,
   em: EntityManager,
   globalId: string,
@@ -232,16 +232,38 @@ export async function transitionCompetition(
       'input.to',
     );
   }
-  c.status = input.to;
+  if (RESULTS_STEPS.includes(input.to)) {
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      `Use ${input.to === CompetitionStatus.PUBLISHED ? 'publishResults' : 'finalizeResults'}: it checks sign-off, re-checks, appeals and the notice period.`,
+      'input.to',
+    );
+  }
+  await recordTransition(ctx, em, c, input.to, reason);
+  return { competition: c, from };
+}
+
+/** Publication and finality have their own mutations with their own checks (scoring module). */
+const RESULTS_STEPS = [CompetitionStatus.PUBLISHED, CompetitionStatus.FINAL];
+
+/** Moves the competition and records who did it; callers have checked the transition is allowed. */
+export async function recordTransition(
+  ctx: Context,
+  em: EntityManager,
+  c: Competition,
+  to: CompetitionStatus,
+  reason: string | null,
+): Promise<void> {
+  const from = c.status;
+  c.status = to;
   em.create(CompetitionStatusChange, {
     competition: c,
     fromStatus: from,
-    toStatus: input.to,
+    toStatus: to,
     actor: ctx.access.accountId,
     reason,
   });
   await em.flush();
-  return { competition: c, from };
 }
 
 // ---------------------------------------------------------------- trades

@@ -1,8 +1,10 @@
-import { Arg, Ctx, ID, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
 import { GraphQLError } from 'graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { fromGlobalId } from '../../shared/graphql/relay';
+import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
+import { guardSubscribe } from '../../shared/access/policy';
+import { isJury } from './results.service';
 import { DomainError, ErrorCode } from '../../shared/errors';
 import { verifyChain } from '../audit/audit.service';
 import * as marks from './marks.service';
@@ -17,6 +19,7 @@ import {
   PanelPayload,
   SubmitMarksInput,
   SubmitMarksPayload,
+  ToleranceAlert,
 } from './marks.types';
 
 const badId = (what: string) =>
@@ -82,6 +85,37 @@ export class MarksResolver {
       marks.setMarksLock(ctx, em, input.targetId, false, input.reason ?? null),
     );
     return { locked: r.value, errors: r.errors };
+  }
+
+  @Subscription(() => ToleranceAlert, {
+    description:
+      'Tolerance breaches on one trade as they happen: for its chief judge and the host’s organizers.',
+    subscribe: guardSubscribe('toleranceBreached', async (args, ctx) => {
+      const d = fromGlobalId(args.tradeId as string);
+      const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
+      if (!trade || !(await isJury(ctx, trade))) {
+        throw new GraphQLError('No such trade on which you judge or organize.', {
+          extensions: { code: 'NOT_FOUND' },
+        });
+      }
+      return ctx.pubsub.subscribe('TOLERANCE_BREACHED', trade.id);
+    }),
+  })
+  toleranceBreached(
+    @Arg('tradeId', () => ID, { description: 'Global ID of the trade.' }) _tradeId: string,
+    @Root() n: marks.ToleranceNotice,
+  ): ToleranceAlert {
+    return {
+      tradeId: toGlobalId('Trade', n.tradeId),
+      entrantId: toGlobalId('Entrant', n.entrantId),
+      anonymousNumber: n.anonymousNumber,
+      aspectCode: n.aspectCode,
+      spread: n.spread,
+      tolerance: n.tolerance,
+      message: n.message,
+      marks: n.marks.map((m) => ({ judgeId: toGlobalId('Account', m.judgeId), value: m.value })),
+      at: new Date(n.at),
+    };
   }
 
   @Query(() => AuditVerdict, {

@@ -103,6 +103,29 @@ export async function declareConflict(
 
 // ---------------------------------------------------------------- marks
 
+/** After marking ends, until results are final, the audited path still takes corrections of unlocked marks (复核, 申诉). */
+const CORRECTION_STAGES = [CompetitionStatus.SCORING_CLOSED, CompetitionStatus.PUBLISHED];
+
+/** Told to the trade's chief judge (and the host's organizers) the moment a mark breaks a tolerance. */
+export interface ToleranceNotice {
+  tradeId: number;
+  entrantId: number;
+  anonymousNumber: string | null;
+  aspectCode: string;
+  spread: number;
+  tolerance: number;
+  message: string;
+  marks: { judgeId: number; value: number }[];
+  at: string;
+}
+
+/**
+ * Lock state of an entrant's marks: their own lock, or the trade's sign-off unless the chief
+ * judge reopened this entrant after it (an upheld appeal, an error found by the re-check).
+ */
+export const ENTRANT_LOCKED_SQL = `(e.marks_locked_at is not null or (t.marks_locked_at is not null and
+  (e.marks_unlocked_at is null or e.marks_unlocked_at < t.marks_locked_at)))`;
+
 interface MarkContext {
   entrantId: number;
   tradeId: number;
@@ -112,6 +135,7 @@ interface MarkContext {
   locked: boolean;
   scheme: MarkingScheme | null;
   entrantPath: string | null;
+  lotCode: string | null;
 }
 
 function findAspect(scheme: MarkingScheme, code: string): Aspect | null {
@@ -144,6 +168,7 @@ async function submitOne(
   judgeId: number,
   deviceId: string,
   m: MarkInput,
+  notices: ToleranceNotice[],
 ): Promise<MarkOutcome> {
   if (typeof m.idempotencyKey !== 'string' || m.idempotencyKey.length < 8 || m.idempotencyKey.length > 200) {
     throw new Refused(MarkRefusal.INVALID_KEY, 'The idempotency key must be 8–200 characters.');
@@ -171,10 +196,11 @@ async function submitOne(
       locked: boolean;
       scheme: MarkingScheme | null;
       entrant_path: string | null;
+      lot_code: string | null;
     }[]
   >(
     `select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
-            (e.marks_locked_at is not null or t.marks_locked_at is not null) as locked,
+            ${ENTRANT_LOCKED_SQL} as locked, e.lot_code,
             t.marking_scheme as scheme,
             coalesce(po.path, tmo.path, eo.path)::text as entrant_path
        from entrant e
@@ -199,6 +225,7 @@ async function submitOne(
     locked: mc.locked,
     scheme: mc.scheme,
     entrantPath: mc.entrant_path,
+    lotCode: mc.lot_code,
   };
 
   const [seat] = await em.execute<{ aspect_codes: string[] | null; employer_path: string | null }[]>(
@@ -211,8 +238,14 @@ async function submitOne(
     [c.tradeId, judgeId],
   );
   if (!seat) throw new Refused(MarkRefusal.NOT_ON_PANEL, 'You are not on this trade’s panel.');
-  if (c.competitionStatus !== CompetitionStatus.RUNNING) {
-    throw new Refused(MarkRefusal.COMPETITION_NOT_RUNNING, `The competition is ${c.competitionStatus}.`);
+  const correctable = m.correctsVersion != null && CORRECTION_STAGES.includes(c.competitionStatus);
+  if (c.competitionStatus !== CompetitionStatus.RUNNING && !correctable) {
+    throw new Refused(
+      MarkRefusal.COMPETITION_NOT_RUNNING,
+      CORRECTION_STAGES.includes(c.competitionStatus)
+        ? `The competition is ${c.competitionStatus}: only corrections of reopened marks are taken.`
+        : `The competition is ${c.competitionStatus}.`,
+    );
   }
   if (!c.scheme) throw new Refused(MarkRefusal.NO_MARKING_SCHEME, 'The trade has no marking scheme.');
   const aspect = findAspect(c.scheme, m.aspectCode);
@@ -223,6 +256,12 @@ async function submitOne(
   }
   if (c.entrantStatus !== EntrantStatus.CHECKED_IN) {
     throw new Refused(MarkRefusal.ENTRANT_NOT_CHECKED_IN, 'Only checked-in entrants are marked.');
+  }
+  if (!c.lotCode) {
+    throw new Refused(
+      MarkRefusal.NOT_DRAWN,
+      'The entrant has no anonymous number yet: lots must be drawn first.',
+    );
   }
   const range = aspect.kind === 'JUDGEMENT' && aspect.scale ? aspect.scale : { min: 0, max: aspect.maxMark };
   // Within float error of a whole number of hundredths: 0.29 × 100 is 28.999999999999996.
@@ -313,6 +352,19 @@ async function submitOne(
     aspect,
     panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
   );
+  if (breach.breached) {
+    notices.push({
+      tradeId: c.tradeId,
+      entrantId: c.entrantId,
+      anonymousNumber: c.lotCode,
+      aspectCode: aspect.code,
+      spread: breach.spread,
+      tolerance: aspect.tolerance!,
+      message: breach.message,
+      marks: panel.map((r) => ({ judgeId: r.judge_id, value: Number(r.value) })),
+      at: new Date().toISOString(),
+    });
+  }
   const outcome: MarkOutcome = {
     idempotencyKey: m.idempotencyKey,
     status: MarkStatus.ACCEPTED,
@@ -364,10 +416,19 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
   }
   p.throwIfAny();
   const outcomes: MarkOutcome[] = [];
+  const publish = (notices: ToleranceNotice[]) => {
+    for (const n of notices) ctx.pubsub.publish('TOLERANCE_BREACHED', n.tradeId, n);
+  };
   for (const m of input.marks) {
+    // Told only after the commit, and only by the submission that wrote the mark (not by replays).
+    const notices: ToleranceNotice[] = [];
     try {
-      outcomes.push(await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m)));
+      outcomes.push(
+        await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m, notices)),
+      );
+      publish(notices);
     } catch (err) {
+      notices.length = 0;
       if (err instanceof Refused) {
         outcomes.push({
           idempotencyKey: m.idempotencyKey,
@@ -380,8 +441,9 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
       } else if (asDomainError(err)) {
         // A concurrent duplicate lost a race at the unique index: the replay path answers it.
         outcomes.push(
-          await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m)),
+          await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m, notices)),
         );
+        publish(notices);
       } else throw err;
     }
   }
@@ -418,8 +480,28 @@ export async function setMarksLock(
   }
   if (!lock && !reason?.trim())
     throw new DomainError(ErrorCode.REQUIRED, 'Unlocking needs a reason.', 'input.reason');
-  const table = d.type === 'Trade' ? 'trade' : 'entrant';
-  await em.execute(`update ${table} set marks_locked_at = ${lock ? 'now()' : 'null'} where id = ?`, [d.id]);
+  const [stage] = await em.execute<{ status: CompetitionStatus }[]>(
+    'select status from competition where id = ?',
+    [t.competition_id],
+  );
+  if (!lock && [CompetitionStatus.FINAL, CompetitionStatus.ARCHIVED].includes(stage!.status)) {
+    throw new DomainError(
+      ErrorCode.RESULTS_FROZEN,
+      `The competition is ${stage!.status}: marks can no longer be reopened.`,
+      'input.targetId',
+    );
+  }
+  if (d.type === 'Trade') {
+    await em.execute(`update trade set marks_locked_at = ${lock ? 'now()' : 'null'} where id = ?`, [d.id]);
+  } else {
+    // Unlocking an entrant also reopens them under the trade's sign-off, until the trade is locked again.
+    await em.execute(
+      lock
+        ? 'update entrant set marks_locked_at = now() where id = ?'
+        : 'update entrant set marks_locked_at = null, marks_unlocked_at = clock_timestamp() where id = ?',
+      [d.id],
+    );
+  }
   await appendAudit(em, {
     competitionId: t.competition_id,
     kind: `${d.type === 'Trade' ? 'TRADE' : 'ENTRANT'}_${lock ? 'LOCKED' : 'UNLOCKED'}` as never,

@@ -27,6 +27,7 @@ export enum MarkRefusal {
   MARKS_LOCKED = 'MARKS_LOCKED',
   COMPETITION_NOT_RUNNING = 'COMPETITION_NOT_RUNNING',
   ENTRANT_NOT_CHECKED_IN = 'ENTRANT_NOT_CHECKED_IN',
+  NOT_DRAWN = 'NOT_DRAWN',
   MARK_EXISTS = 'MARK_EXISTS',
   STALE_VERSION = 'STALE_VERSION',
   NOTHING_TO_CORRECT = 'NOTHING_TO_CORRECT',
@@ -227,4 +228,46 @@ export class MarkAsOf {
 
   @Field(() => Int, { description: 'Its version then.' })
   version!: number;
+}
+
+@ObjectType({ description: 'A judge’s mark on one aspect, as part of a tolerance alert.' })
+export class PanelMark {
+  @Field(() => ID, { description: 'The judge’s account.' })
+  judgeId!: string;
+
+  @Field(() => Float, { description: 'The mark.' })
+  value!: number;
+}
+
+@ObjectType({
+  description:
+    'Pushed to the chief judge the moment a mark makes a panel disagree more than the aspect allows.',
+})
+export class ToleranceAlert {
+  @Field(() => ID, { description: 'The trade.' })
+  tradeId!: string;
+
+  @Field(() => ID, { description: 'The entrant marked.' })
+  entrantId!: string;
+
+  @Field(() => String, { nullable: true, description: 'The entrant’s anonymous number.' })
+  anonymousNumber!: string | null;
+
+  @Field({ description: 'The aspect to re-mark.' })
+  aspectCode!: string;
+
+  @Field(() => Float, { description: 'Highest minus lowest counted mark.' })
+  spread!: number;
+
+  @Field(() => Float, { description: 'The aspect’s tolerance.' })
+  tolerance!: number;
+
+  @Field({ description: 'Explanation, e.g. which judges are furthest apart.' })
+  message!: string;
+
+  @Field(() => [PanelMark], { description: 'The panel’s marks on the aspect now.' })
+  marks!: PanelMark[];
+
+  @Field({ description: 'When the breaching mark was accepted.' })
+  at!: Date;
 }

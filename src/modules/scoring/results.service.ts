@@ -1,46 +1,88 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { isAdmin } from '../../shared/access/viewer';
+import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
+import { decodeId } from '../../shared/validation';
+import { appendAudit } from '../audit/audit.service';
 import {
-  RESULTS_PUBLIC_STATUSES,
-  type Entrant,
+  CompetitionStatus,
+  Entrant,
   EntrantStatus,
+  RESULTS_PUBLIC_STATUSES,
   type Trade,
 } from '../competition/competition.entity';
 import type { Mark } from './aggregation';
-import { entrantResult, rank } from './ranking';
+import { isChiefJudge, loadTradeForJury } from './jury';
+import { ENTRANT_LOCKED_SQL } from './marks.service';
+import { AWARD_TIER_LABELS, awardTiers, entrantResult, rank, type TierSummary } from './ranking';
+import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRules } from './results-rules';
 import type { MarkingScheme } from './scheme';
-import type { EntrantResultType } from './results.types';
+import type {
+  AwardTierEnum,
+  EntrantResultType,
+  RecordCompletionTimeInput,
+  ResultsRulesType,
+  SetResultsRulesInput,
+} from './results.types';
 
 /** The jury (host organizers, the trade's chief judge, admins) always; the public once results are published. */
 export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean> {
   const c = await ctx.loaders.competitionById.load(trade.competition.id);
   if (!c) return false;
-  if (RESULTS_PUBLIC_STATUSES.includes(c.status) || isAdmin(ctx.viewer)) return true;
-  const host = await ctx.loaders.organizationById.load(c.host.id);
+  if (RESULTS_PUBLIC_STATUSES.includes(c.status)) return true;
+  return isJury(ctx, trade);
+}
+
+/** Host organizers, the trade's chief judge, admins: those who follow the contest from the inside. */
+export async function isJury(ctx: Context, trade: Trade): Promise<boolean> {
+  if (isAdmin(ctx.viewer)) return true;
+  const c = await ctx.loaders.competitionById.load(trade.competition.id);
+  const host = c && (await ctx.loaders.organizationById.load(c.host.id));
   if (host && ctx.access.manages(host.path)) return true;
-  const [chief] = await ctx.em.execute<{ n: string }[]>(
-    `select count(*) as n from judge_assignment where trade_id = ? and account_id = ? and role = 'CHIEF_JUDGE'`,
-    [trade.id, ctx.access.accountId ?? 0],
+  return isChiefJudge(ctx.em, trade.id, ctx.access.accountId);
+}
+
+export interface TradeResults {
+  entries: EntrantResultType[];
+  tiers: TierSummary[];
+  rules: ResultsRules;
+}
+
+export async function loadRules(em: EntityManager, tradeId: number): Promise<ResultsRules | null> {
+  const [row] = await em.execute<{ results_rules: ResultsRules | null }[]>(
+    'select results_rules from trade where id = ?',
+    [tradeId],
   );
-  return chief!.n !== '0';
+  return row?.results_rules ?? null;
 }
 
 /**
- * Every checked-in entrant's result from the current marks: one statement for
- * the marks (no entity hydration), the engine for scores, ranks and explanations.
- * Ties on the total are broken by module scores, heaviest module first.
+ * Every checked-in entrant's result from the current marks: one statement for the marks (no
+ * entity hydration), the engine for scores, ranks (with the trade's tie-breaks), award tiers,
+ * titles and explanations.
  */
-export async function tradeResults(
+export async function computeTradeResults(
   em: EntityManager,
-  trade: Trade,
+  tradeId: number,
   scheme: MarkingScheme,
-  entrants: Entrant[],
-) {
-  const rows = await em.execute<
-    { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
-  >('select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?', [trade.id]);
+): Promise<TradeResults> {
+  const [rows, entrants, times, stored] = await Promise.all([
+    em.execute<{ entrant_id: number; aspect_code: string; judge_id: number; value: string }[]>(
+      'select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?',
+      [tradeId],
+    ),
+    em.find(Entrant, { trade: tradeId, status: EntrantStatus.CHECKED_IN }),
+    em.execute<{ id: number; completion_seconds: string | null }[]>(
+      `select id, completion_seconds from entrant where trade_id = ? and status = 'CHECKED_IN'`,
+      [tradeId],
+    ),
+    loadRules(em, tradeId),
+  ]);
+  const rules = stored ?? defaultRules(scheme);
+  const timeOf = new Map(
+    times.map((r) => [r.id, r.completion_seconds === null ? null : Number(r.completion_seconds)]),
+  );
   const byEntrant = new Map<number, Map<string, Mark[]>>();
   for (const r of rows) {
     const aspects = byEntrant.get(r.entrant_id) ?? new Map<string, Mark[]>();
@@ -50,47 +92,211 @@ export async function tradeResults(
     ]);
     byEntrant.set(r.entrant_id, aspects);
   }
-  const order = scheme.modules.map((m, i) => ({ i, weight: m.weight })).sort((a, b) => b.weight - a.weight);
-  const computed = entrants
-    .filter((e) => e.status === EntrantStatus.CHECKED_IN)
-    .map((e) => ({ entrant: e, result: entrantResult(scheme, byEntrant.get(e.id) ?? new Map()) }));
-  const ranks = new Map(
-    rank(
-      computed.map((c) => ({
-        id: String(c.entrant.id),
-        total: c.result.total,
-        tieBreak: order.map((o) => c.result.modules[o.i]!.weighted),
-      })),
-    ).map((r) => [r.id, r.rank]),
+  const computed = entrants.map((e) => {
+    const result = entrantResult(scheme, byEntrant.get(e.id) ?? new Map());
+    const seconds = timeOf.get(e.id) ?? null;
+    return { entrant: e, result, seconds, tieBreak: tieBreakValues(rules, scheme, result, seconds) };
+  });
+  const ranked = rank(
+    computed.map((c) => ({ id: String(c.entrant.id), total: c.result.total, tieBreak: c.tieBreak })),
   );
-  const results: EntrantResultType[] = computed.map(({ entrant, result }) => ({
-    entrant,
-    rank: ranks.get(String(entrant.id))!,
-    total: result.total,
-    formula: result.explanation.formula,
-    missingAspects: result.explanation.missingAspects,
-    modules: result.modules.map((m, i) => {
-      const ex = result.explanation.modules[i]!;
-      return {
-        ...m,
-        formula: ex.formula,
-        aspects: ex.aspects.map((a) => {
-          const dropped = new Map(a.explanation.dropped.map((d) => [d.judgeId, d.reason]));
-          return {
-            code: a.code,
-            score: a.score,
-            method: a.explanation.method as never,
-            formula: a.explanation.formula,
-            note: a.explanation.note,
-            marks: a.explanation.inputs.map((mk) => ({
-              judgeId: toGlobalId('Account', Number(mk.judgeId)),
-              value: mk.value,
-              dropped: dropped.get(mk.judgeId) ?? null,
-            })),
-          };
-        }),
-      };
-    }),
-  }));
-  return results.sort((a, b) => a.rank - b.rank || a.entrant.id - b.entrant.id);
+  const awards = rules.awards ? awardTiers(ranked, rules.awards) : null;
+  const placed = new Map(
+    (awards?.entries ?? ranked.map((r) => ({ ...r, tier: null }))).map((r) => [Number(r.id), r]),
+  );
+  const entries: EntrantResultType[] = computed.map(({ entrant, result, seconds, tieBreak }) => {
+    const place = placed.get(entrant.id)!;
+    return {
+      entrant,
+      anonymousNumber: entrant.anonymousNumber ?? null,
+      rank: place.rank,
+      total: result.total,
+      awardTier: place.tier as AwardTierEnum | null,
+      awardLabel: place.tier ? AWARD_TIER_LABELS[place.tier] : null,
+      titles: titlesFor(rules, place),
+      completionSeconds: seconds,
+      tieBreak: rules.tieBreak.map((t, i) => ({
+        kind: t.kind as never,
+        code: t.code,
+        value: t.kind === 'COMPLETION_TIME' ? seconds : tieBreak[i]! <= -1e12 ? null : tieBreak[i]!,
+      })),
+      formula: result.explanation.formula,
+      missingAspects: result.explanation.missingAspects,
+      modules: result.modules.map((m, i) => {
+        const ex = result.explanation.modules[i]!;
+        return {
+          ...m,
+          formula: ex.formula,
+          aspects: ex.aspects.map((a) => {
+            const dropped = new Map(a.explanation.dropped.map((d) => [d.judgeId, d.reason]));
+            return {
+              code: a.code,
+              score: a.score,
+              method: a.explanation.method as never,
+              formula: a.explanation.formula,
+              note: a.explanation.note,
+              marks: a.explanation.inputs.map((mk) => ({
+                judgeId: toGlobalId('Account', Number(mk.judgeId)),
+                value: mk.value,
+                dropped: dropped.get(mk.judgeId) ?? null,
+              })),
+            };
+          }),
+        };
+      }),
+    };
+  });
+  entries.sort((a, b) => a.rank - b.rank || a.entrant.id - b.entrant.id);
+  return { entries, tiers: awards?.tiers ?? [], rules };
+}
+
+const perRequest = new WeakMap<Context, Map<number, Promise<TradeResults>>>();
+
+/** One computation per trade per request, however many fields (results, awards, export) ask. */
+export function tradeResults(ctx: Context, trade: Trade, scheme: MarkingScheme): Promise<TradeResults> {
+  let cache = perRequest.get(ctx);
+  if (!cache) perRequest.set(ctx, (cache = new Map()));
+  let p = cache.get(trade.id);
+  if (!p) cache.set(trade.id, (p = computeTradeResults(ctx.em, trade.id, scheme)));
+  return p;
+}
+
+export function rulesView(rules: ResultsRules, isDefault: boolean): ResultsRulesType {
+  return {
+    isDefault,
+    tieBreak: rules.tieBreak.map((t) => ({ kind: t.kind as never, code: t.code })),
+    titles: rules.titles.map((t) => ({
+      title: t.title,
+      tiers: (t.tiers as AwardTierEnum[] | null) ?? null,
+      maxRank: t.maxRank,
+    })),
+    awards: rules.awards
+      ? {
+          by: rules.awards.by as never,
+          tiers: rules.awards.tiers.map((t) => ({
+            tier: t.tier as AwardTierEnum,
+            label: AWARD_TIER_LABELS[t.tier],
+            count: 'count' in t ? t.count : null,
+            percent: 'percent' in t ? t.percent : null,
+            minTotal: 'minTotal' in t ? t.minTotal : null,
+          })),
+        }
+      : null,
+  };
+}
+
+/** Rules may change until publication; afterwards they are part of the published results. */
+export async function setResultsRules(
+  ctx: Context,
+  em: EntityManager,
+  input: SetResultsRulesInput,
+): Promise<ResultsRulesType> {
+  const p = new Problems();
+  const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
+  p.throwIfAny();
+  const { competition } = await loadTradeForJury(ctx, em, tradeId, 'input.tradeId', { manager: true }, true);
+  if (RESULTS_PUBLIC_STATUSES.includes(competition.status)) {
+    throw new DomainError(
+      ErrorCode.RESULTS_FROZEN,
+      'Results are published: their rules no longer change.',
+      'input.tradeId',
+    );
+  }
+  const [row] = await em.execute<{ marking_scheme: MarkingScheme | null }[]>(
+    'select marking_scheme from trade where id = ?',
+    [tradeId],
+  );
+  const a = input.awards;
+  const rules: ResultsRules = {
+    tieBreak: input.tieBreak.map((t) => ({ kind: t.kind, code: t.code?.trim() || null })),
+    awards: a
+      ? ({
+          by: a.by,
+          tiers: a.tiers.map((t) =>
+            a.by === 'COUNT'
+              ? { tier: t.tier, count: t.count }
+              : a.by === 'PERCENT'
+                ? { tier: t.tier, percent: t.percent }
+                : { tier: t.tier, minTotal: t.minTotal },
+          ),
+        } as ResultsRules['awards'])
+      : null,
+    titles: (input.titles ?? []).map((t) => ({
+      title: t.title.trim(),
+      tiers: t.tiers?.length ? [...t.tiers] : null,
+      maxRank: t.maxRank ?? null,
+    })),
+  };
+  validateRules(p, rules, row?.marking_scheme ?? null);
+  p.throwIfAny();
+  const [before] = await em.execute<{ results_rules: ResultsRules | null }[]>(
+    'select results_rules from trade where id = ?',
+    [tradeId],
+  );
+  await em.execute('update trade set results_rules = ?::jsonb where id = ?', [
+    JSON.stringify(rules),
+    tradeId,
+  ]);
+  await appendAudit(em, {
+    competitionId: competition.id,
+    kind: 'RESULTS_RULES_SET',
+    actorId: ctx.access.accountId,
+    subject: { tradeId },
+    before: before?.results_rules ? { rules: before.results_rules } : null,
+    after: { rules },
+  });
+  return rulesView(rules, false);
+}
+
+/** The chief judge records how long an entrant took (time tie-break); audited like a mark. */
+export async function recordCompletionTime(
+  ctx: Context,
+  em: EntityManager,
+  input: RecordCompletionTimeInput,
+): Promise<number> {
+  const p = new Problems();
+  const entrantId = decodeId(p, 'input.entrantId', input.entrantId, 'Entrant');
+  const hundredths = Math.round(input.seconds * 100);
+  if (
+    !Number.isFinite(input.seconds) ||
+    input.seconds < 0 ||
+    input.seconds > 1e7 ||
+    Math.abs(input.seconds * 100 - hundredths) > 1e-6
+  )
+    p.add(ErrorCode.OUT_OF_RANGE, 'Seconds must be ≥ 0 with at most 2 decimals.', 'input.seconds');
+  p.throwIfAny();
+  const [e] = await em.execute<
+    { trade_id: number; status: EntrantStatus; locked: boolean; completion_seconds: string | null }[]
+  >(
+    `select e.trade_id, e.status, ${ENTRANT_LOCKED_SQL} as locked, e.completion_seconds
+       from entrant e join trade t on t.id = e.trade_id where e.id = ? for update of e`,
+    [entrantId],
+  );
+  if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
+  const { competition, chief } = await loadTradeForJury(ctx, em, e.trade_id, 'input.entrantId', {
+    chief: true,
+  });
+  if (!chief) throw forbidden('Only the trade’s chief judge records times.');
+  const open = [CompetitionStatus.RUNNING, CompetitionStatus.SCORING_CLOSED, CompetitionStatus.PUBLISHED];
+  if (!open.includes(competition.status))
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      `The competition is ${competition.status}.`,
+      'input.entrantId',
+    );
+  if (e.status !== EntrantStatus.CHECKED_IN)
+    throw new DomainError(ErrorCode.VALIDATION, 'Only checked-in entrants have times.', 'input.entrantId');
+  if (e.locked)
+    throw new DomainError(ErrorCode.MARKS_LOCKED, 'This entrant’s results are locked.', 'input.entrantId');
+  const seconds = hundredths / 100;
+  await em.execute('update entrant set completion_seconds = ? where id = ?', [seconds, entrantId]);
+  await appendAudit(em, {
+    competitionId: competition.id,
+    kind: 'COMPLETION_TIME_RECORDED',
+    actorId: ctx.access.accountId,
+    subject: { entrantId, tradeId: e.trade_id },
+    before: e.completion_seconds === null ? null : { seconds: Number(e.completion_seconds) },
+    after: { seconds },
+  });
+  return seconds;
 }

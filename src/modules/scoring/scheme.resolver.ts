@@ -1,9 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { Entrant, Trade } from '../competition/competition.entity';
-import { maySeeResults, tradeResults } from './results.service';
-import { EntrantResultType } from './results.types';
+import { Trade } from '../competition/competition.entity';
 import { schemeToCsv, schemeToJson } from './scheme';
 import { schemeView, setMarkingScheme } from './scheme.service';
 import {
@@ -36,19 +34,6 @@ export class MarkingSchemeResolver {
     const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
     if (!scheme) return null;
     return format === SchemeFormat.JSON ? schemeToJson(scheme) : schemeToCsv(scheme);
-  }
-
-  @FieldResolver(() => [EntrantResultType], {
-    nullable: true,
-    description:
-      'Results of the checked-in entrants from the current marks, ranked and explained. The jury sees them live; ' +
-      'the public once results are published. Null when not visible or no scheme is set.',
-  })
-  async results(@Root() trade: Trade, @Ctx() ctx: Context): Promise<EntrantResultType[] | null> {
-    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
-    if (!scheme || !(await maySeeResults(ctx, trade))) return null;
-    const entrants = await ctx.em.find(Entrant, { trade: trade.id });
-    return tradeResults(ctx.em, trade, scheme, entrants);
   }
 
   @Mutation(() => SetMarkingSchemePayload, {

@@ -67,9 +67,19 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     submitMarks: { roles: [Role.JUDGE, Role.CHIEF_JUDGE] },
     lockMarks: { roles: [Role.CHIEF_JUDGE] },
     unlockMarks: { roles: [Role.CHIEF_JUDGE] },
+    drawLots: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
+    setResultsRules: { roles: MANAGERS, scope: 'competitions:write' },
+    recordCompletionTime: { roles: [Role.CHIEF_JUDGE] },
+    drawRecheck: { roles: [Role.CHIEF_JUDGE] },
+    recordRecheck: { roles: [Role.CHIEF_JUDGE] },
+    publishResults: { roles: MANAGERS, scope: 'competitions:write' },
+    finalizeResults: { roles: MANAGERS, scope: 'competitions:write' },
+    fileAppeal: { roles: MANAGERS },
+    resolveAppeal: { roles: [Role.CHIEF_JUDGE] },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },
+    toleranceBreached: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
   },
 };
 

@@ -1,0 +1,57 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { isAdmin } from '../../shared/access/viewer';
+import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
+import type { Context } from '../../shared/graphql/context';
+import { Competition, Trade } from '../competition/competition.entity';
+
+/** Whether the account holds the chief judge's (裁判长) seat on the trade's panel. */
+export async function isChiefJudge(em: EntityManager, tradeId: number, accountId: number | null) {
+  if (accountId === null) return false;
+  const [row] = await em.execute<{ n: string }[]>(
+    `select count(*) as n from judge_assignment where trade_id = ? and account_id = ? and role = 'CHIEF_JUDGE'`,
+    [tradeId, accountId],
+  );
+  return row!.n !== '0';
+}
+
+export interface JuryTrade {
+  trade: Trade;
+  competition: Competition;
+  /** The viewer is the trade's chief judge (an admin counts as one). */
+  chief: boolean;
+  /** The viewer manages the host union. */
+  manager: boolean;
+}
+
+/**
+ * Loads a trade for a jury action: allowed to the trade's chief judge and/or the organizers of
+ * the host union (and admins), as `who` says. With `lock`, the trade row is locked so jury steps
+ * on one trade (draws, re-checks, sign-off) queue instead of interleaving.
+ */
+export async function loadTradeForJury(
+  ctx: Context,
+  em: EntityManager,
+  tradeId: number,
+  field: string,
+  who: { chief?: boolean; manager?: boolean },
+  lock = false,
+): Promise<JuryTrade> {
+  if (lock) await em.execute('select id from trade where id = ? for update', [tradeId]);
+  const trade = await em.findOne(Trade, { id: tradeId });
+  if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, 'No such trade.', field);
+  const competition = await em.findOneOrFail(
+    Competition,
+    { id: trade.competition.id },
+    { populate: ['host'] },
+  );
+  const admin = isAdmin(ctx.viewer);
+  const manager = admin || ctx.access.manages(competition.host.getEntity().path);
+  const chief = admin || (await isChiefJudge(em, tradeId, ctx.access.accountId));
+  if (!((who.chief && chief) || (who.manager && manager))) {
+    const whom = [who.chief && 'the trade’s chief judge', who.manager && 'the host’s organizers']
+      .filter(Boolean)
+      .join(' or ');
+    throw forbidden(`Only ${whom} may do this.`);
+  }
+  return { trade, competition, chief, manager };
+}

@@ -1,0 +1,146 @@
+import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../shared/graphql/context';
+import { runMutation } from '../../shared/graphql/mutation';
+import { toGlobalId } from '../../shared/graphql/relay';
+import { pgArray } from '../../shared/db/paging';
+import { Trade } from '../competition/competition.entity';
+import { judgeAnalysis } from './analysis';
+import { AWARD_TIER_LABELS } from './ranking';
+import { defaultRules } from './results-rules';
+import { resultsFile } from './results-export';
+import * as results from './results.service';
+import {
+  AwardTierSummaryType,
+  EntrantResultType,
+  JudgeAnalysis,
+  RecordCompletionTimeInput,
+  RecordCompletionTimePayload,
+  ResultsFile,
+  ResultsFileFormat,
+  ResultsRulesType,
+  SetResultsRulesInput,
+  SetResultsRulesPayload,
+} from './results.types';
+
+@Resolver(() => Trade)
+export class ResultsResolver {
+  @FieldResolver(() => [EntrantResultType], {
+    nullable: true,
+    description:
+      'Results of the checked-in entrants from the current marks, ranked (with the trade’s tie-breaks), awarded ' +
+      'and explained. The jury sees them live; the public once results are published. Null when not visible or ' +
+      'no scheme is set.',
+  })
+  async results(@Root() trade: Trade, @Ctx() ctx: Context): Promise<EntrantResultType[] | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.maySeeResults(ctx, trade))) return null;
+    return (await results.tradeResults(ctx, trade, scheme)).entries;
+  }
+
+  @FieldResolver(() => [AwardTierSummaryType], {
+    nullable: true,
+    description:
+      'How many entrants each award tier went to; visible with the results. Empty without an award rule.',
+  })
+  async awardSummary(@Root() trade: Trade, @Ctx() ctx: Context): Promise<AwardTierSummaryType[] | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.maySeeResults(ctx, trade))) return null;
+    const r = await results.tradeResults(ctx, trade, scheme);
+    return r.tiers.map((t) => ({ ...t, tier: t.tier as never, label: AWARD_TIER_LABELS[t.tier] }));
+  }
+
+  @FieldResolver(() => ResultsRulesType, {
+    nullable: true,
+    description: 'How results are ranked and awarded (public with the trade); null until a scheme is set.',
+  })
+  async resultsRules(@Root() trade: Trade, @Ctx() ctx: Context): Promise<ResultsRulesType | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme) return null;
+    const stored = await results.loadRules(ctx.em, trade.id);
+    return results.rulesView(stored ?? defaultRules(scheme), !stored);
+  }
+
+  @FieldResolver(() => ResultsFile, {
+    nullable: true,
+    description: 'The results table as a CSV or XLSX file, for those who may see the results.',
+  })
+  async resultsFile(
+    @Root() trade: Trade,
+    @Arg('format', () => ResultsFileFormat, { description: 'File format.' }) format: ResultsFileFormat,
+    @Ctx() ctx: Context,
+  ): Promise<ResultsFile | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.maySeeResults(ctx, trade))) return null;
+    const competition = (await ctx.loaders.competitionById.load(trade.competition.id))!;
+    return resultsFile(
+      ctx,
+      competition,
+      trade,
+      scheme,
+      await results.tradeResults(ctx, trade, scheme),
+      format,
+    );
+  }
+
+  @FieldResolver(() => [JudgeAnalysis], {
+    nullable: true,
+    description:
+      'Per judge: marks given, deviation from the other judges, how often dropped as highest or lowest. ' +
+      'For the trade’s chief judge and the host’s organizers; null for anyone else.',
+  })
+  async judgeAnalysis(@Root() trade: Trade, @Ctx() ctx: Context): Promise<JudgeAnalysis[] | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.isJury(ctx, trade))) return null;
+    const rows = await ctx.em.execute<
+      { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
+    >(
+      `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m
+         join entrant e on e.id = m.entrant_id and e.status = 'CHECKED_IN' where m.trade_id = ?`,
+      [trade.id],
+    );
+    const stats = judgeAnalysis(
+      scheme,
+      rows.map((r) => ({
+        entrantId: r.entrant_id,
+        aspectCode: r.aspect_code,
+        judgeId: r.judge_id,
+        value: Number(r.value),
+      })),
+    );
+    const names = new Map(
+      (
+        await ctx.em.execute<{ id: number; display_name: string }[]>(
+          'select id, display_name from account where id = any(?::int[])',
+          [pgArray(stats.map((s) => s.judgeId))],
+        )
+      ).map((r) => [r.id, r.display_name]),
+    );
+    return stats.map((s) => ({
+      ...s,
+      judgeId: toGlobalId('Account', s.judgeId),
+      displayName: names.get(s.judgeId) ?? '',
+    }));
+  }
+
+  @Mutation(() => SetResultsRulesPayload, {
+    description: 'Sets a trade’s tie-breaks, award tiers and titles; until results are published.',
+  })
+  async setResultsRules(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SetResultsRulesInput,
+    @Ctx() ctx: Context,
+  ): Promise<SetResultsRulesPayload> {
+    const r = await runMutation(ctx, (em) => results.setResultsRules(ctx, em, input));
+    return { rules: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => RecordCompletionTimePayload, {
+    description: 'The chief judge records an entrant’s completion time (for the time tie-break); audited.',
+  })
+  async recordCompletionTime(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: RecordCompletionTimeInput,
+    @Ctx() ctx: Context,
+  ): Promise<RecordCompletionTimePayload> {
+    const r = await runMutation(ctx, (em) => results.recordCompletionTime(ctx, em, input));
+    return { seconds: r.value, errors: r.errors };
+  }
+}
