@@ -5,7 +5,7 @@ import { runMutation } from '../../shared/graphql/mutation';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { guardSubscribe } from '../../shared/access/policy';
 import { isJury } from './results.service';
-import { DomainError, ErrorCode } from '../../shared/errors';
+import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
 import { verifyChain } from '../audit/audit.service';
 import * as marks from './marks.service';
 import {
@@ -93,11 +93,9 @@ export class MarksResolver {
     subscribe: guardSubscribe('toleranceBreached', async (args, ctx) => {
       const d = fromGlobalId(args.tradeId as string);
       const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
-      if (!trade || !(await isJury(ctx, trade))) {
-        throw new GraphQLError('No such trade on which you judge or organize.', {
-          extensions: { code: 'NOT_FOUND' },
-        });
-      }
+      if (!trade) throw new GraphQLError('No such trade.', { extensions: { code: 'NOT_FOUND' } });
+      if (!(await isJury(ctx, trade)))
+        throw forbidden('Only the trade’s chief judge and the host’s organizers.');
       return ctx.pubsub.subscribe('TOLERANCE_BREACHED', trade.id);
     }),
   })
