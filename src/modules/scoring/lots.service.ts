@@ -141,11 +141,11 @@ export async function revealLots(
 export function lotDrawView(d: LotDrawRow) {
   return {
     seq: d.seq,
-    drawnAt: d.drawn_at,
+    drawnAt: new Date(d.drawn_at),
     commitment: d.commitment,
     entrantCount: d.entrant_count,
     digits: d.digits,
     seed: d.revealed_at ? d.seed : null,
-    revealedAt: d.revealed_at,
+    revealedAt: d.revealed_at === null ? null : new Date(d.revealed_at),
   };
 }

@@ -75,7 +75,7 @@ export async function recheckView(em: EntityManager, tradeId: number): Promise<R
       topN: r.top_n,
       percent: Number(r.percent),
       seed: r.seed,
-      drawnAt: r.drawn_at,
+      drawnAt: new Date(r.drawn_at),
       checked: checked.length,
       withErrors,
       errorRate: checked.length ? withErrors / checked.length : null,
@@ -85,7 +85,7 @@ export async function recheckView(em: EntityManager, tradeId: number): Promise<R
         reason: i.reason,
         errorsFound: i.errors_found,
         note: i.note,
-        checkedAt: i.checked_at,
+        checkedAt: i.checked_at === null ? null : new Date(i.checked_at),
       })),
     };
   });
@@ -444,10 +444,10 @@ export async function appealView(em: EntityManager, rows: AppealRow[]): Promise<
     id: toGlobalId('Appeal', r.id),
     entrant: entrants.get(r.entrant_id)!,
     reason: r.reason,
-    filedAt: r.filed_at,
+    filedAt: new Date(r.filed_at),
     status: r.status,
     response: r.response,
-    resolvedAt: r.resolved_at,
+    resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
   }));
 }
 
@@ -493,7 +493,7 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
   if (
     e.status !== CompetitionStatus.PUBLISHED ||
     !e.appeal_deadline ||
-    e.appeal_deadline.getTime() < Date.now()
+    new Date(e.appeal_deadline).getTime() < Date.now()
   )
     throw new DomainError(
       ErrorCode.APPEAL_WINDOW_CLOSED,
