@@ -768,6 +768,7 @@ const STATUS_PATH = [
   CompetitionStatus.RUNNING,
   CompetitionStatus.SCORING_CLOSED,
   CompetitionStatus.PUBLISHED,
+  CompetitionStatus.FINAL,
   CompetitionStatus.ARCHIVED,
 ];
 
@@ -1007,6 +1008,15 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
         endsOn: data.endsOn,
       });
       const steps = STATUS_PATH.slice(0, STATUS_PATH.indexOf(data.status) + 1);
+      if (steps.includes(CompetitionStatus.PUBLISHED)) {
+        // Published the day after the last day, with the usual five-day notice period (公示).
+        const published = new Date(`${data.endsOn}T10:00:00+08:00`);
+        published.setDate(published.getDate() + 1);
+        c.resultsPublishedAt = published;
+        c.noticeEndsAt = c.appealDeadline = new Date(published.getTime() + 5 * 86_400_000);
+        if (steps.includes(CompetitionStatus.FINAL))
+          c.resultsFinalAt = new Date(c.noticeEndsAt.getTime() + 3_600_000);
+      }
       for (let i = 1; i < steps.length; i += 1) {
         const [from, to] = [steps[i - 1]!, steps[i]!];
         if (!COMPETITION_TRANSITIONS[from].includes(to)) throw new Error(`${from} → ${to} is not allowed`);
