@@ -126,6 +126,19 @@ export interface ToleranceNotice {
 export const ENTRANT_LOCKED_SQL = `(e.marks_locked_at is not null or (t.marks_locked_at is not null and
   (e.marks_unlocked_at is null or e.marks_unlocked_at < t.marks_locked_at)))`;
 
+/**
+ * The union an entrant belongs to (`e` is the entrant): a person's employer, a team's
+ * organization, or the enterprise itself. Conflicts of interest and appeals go by it.
+ */
+export const ENTRANT_UNIT = {
+  joins: `left join person eu_p on eu_p.id = e.person_id
+       left join organization eu_po on eu_po.id = eu_p.employer_id
+       left join team eu_t on eu_t.id = e.team_id
+       left join organization eu_to on eu_to.id = eu_t.organization_id
+       left join organization eu_eo on eu_eo.id = e.organization_id`,
+  path: 'coalesce(eu_po.path, eu_to.path, eu_eo.path)::text',
+};
+
 interface MarkContext {
   entrantId: number;
   tradeId: number;
@@ -202,15 +215,11 @@ async function submitOne(
     `select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
             ${ENTRANT_LOCKED_SQL} as locked, e.lot_code,
             t.marking_scheme as scheme,
-            coalesce(po.path, tmo.path, eo.path)::text as entrant_path
+            ${ENTRANT_UNIT.path} as entrant_path
        from entrant e
        join trade t on t.id = e.trade_id
        join competition c on c.id = t.competition_id
-       left join person p on p.id = e.person_id
-       left join organization po on po.id = p.employer_id
-       left join team tm on tm.id = e.team_id
-       left join organization tmo on tmo.id = tm.organization_id
-       left join organization eo on eo.id = e.organization_id
+       ${ENTRANT_UNIT.joins}
       where e.id = ?
       for update of e`,
     [entrantId.id],

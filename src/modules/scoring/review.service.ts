@@ -10,7 +10,7 @@ import { type Competition, CompetitionStatus, Entrant } from '../competition/com
 import { loadManagedCompetition, recordTransition } from '../competition/competition.service';
 import { isChiefJudge, loadTradeForJury } from './jury';
 import { revealLots } from './lots.service';
-import { ENTRANT_LOCKED_SQL } from './marks.service';
+import { ENTRANT_LOCKED_SQL, ENTRANT_UNIT } from './marks.service';
 import { recheckSample } from './ranking';
 import { computeTradeResults } from './results.service';
 import type { MarkingScheme } from './scheme';
@@ -478,12 +478,10 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
     }[]
   >(
     `select e.trade_id, c.id as competition_id, c.status, c.appeal_deadline,
-            coalesce(po.path, tmo.path, eo.path)::text as unit_path, h.path::text as host_path
+            ${ENTRANT_UNIT.path} as unit_path, h.path::text as host_path
        from entrant e join trade t on t.id = e.trade_id join competition c on c.id = t.competition_id
        join organization h on h.id = c.host_id
-       left join person pe on pe.id = e.person_id left join organization po on po.id = pe.employer_id
-       left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
-       left join organization eo on eo.id = e.organization_id
+       ${ENTRANT_UNIT.joins}
       where e.id = ? for update of e`,
     [entrantId],
   );
