@@ -141,6 +141,7 @@ async function chiefView() {
         droppedRate: number | null;
       }[];
       recheck: { complete: boolean; fullRecheckRequired: boolean } | null;
+      openToleranceBreaches: Record<string, unknown>[];
       appeals: { id: string; status: string }[];
     };
   }>(t, chief, 'TabletChiefView', { tradeId });
@@ -290,11 +291,17 @@ describe('marking', () => {
         spread: 5,
         tolerance: 2,
       });
+      // A chief judge who missed the push finds it in the trade's open breaches.
+      const open = await chiefView();
+      expect(open.trade.openToleranceBreaches).toEqual([
+        expect.objectContaining({ entrantId: entrant.E, aspectCode: 'P1', spread: 5, tolerance: 2 }),
+      ]);
       // The judge re-marks: a correction of version 1 with a reason; no new alert.
       const [fixed] = await submit(judges[1]!, [
         mark(entrant.E, 'P1', 5, { correctsVersion: 1, reason: '复评' }),
       ]);
       expect(fixed).toMatchObject({ status: 'ACCEPTED', mark: { version: 2 } });
+      expect((await chiefView()).trade.openToleranceBreaches).toEqual([]);
     } finally {
       await client.dispose();
     }

@@ -103,17 +103,7 @@ export class MarksResolver {
     @Arg('tradeId', () => ID, { description: 'Global ID of the trade.' }) _tradeId: string,
     @Root() n: marks.ToleranceNotice,
   ): ToleranceAlert {
-    return {
-      tradeId: toGlobalId('Trade', n.tradeId),
-      entrantId: toGlobalId('Entrant', n.entrantId),
-      anonymousNumber: n.anonymousNumber,
-      aspectCode: n.aspectCode,
-      spread: n.spread,
-      tolerance: n.tolerance,
-      message: n.message,
-      marks: n.marks.map((m) => ({ judgeId: toGlobalId('Account', m.judgeId), value: m.value })),
-      at: new Date(n.at),
-    };
+    return toleranceAlert(n);
   }
 
   @Query(() => AuditVerdict, {
@@ -147,4 +137,18 @@ export class MarksResolver {
     await marks.assertMayAudit(ctx, row.competition_id);
     return marks.marksAsOf(ctx.em, d.id, asOf);
   }
+}
+
+export function toleranceAlert(n: marks.ToleranceNotice): ToleranceAlert {
+  return {
+    tradeId: toGlobalId('Trade', n.tradeId),
+    entrantId: toGlobalId('Entrant', n.entrantId),
+    anonymousNumber: n.anonymousNumber,
+    aspectCode: n.aspectCode,
+    spread: n.spread,
+    tolerance: n.tolerance,
+    message: n.message,
+    marks: n.marks.map((m) => ({ judgeId: toGlobalId('Account', m.judgeId), value: m.value })),
+    at: new Date(n.at),
+  };
 }

@@ -5,6 +5,8 @@ import { toGlobalId } from '../../shared/graphql/relay';
 import { pgArray } from '../../shared/db/paging';
 import { Trade } from '../competition/competition.entity';
 import { judgeAnalysis } from './analysis';
+import { toleranceAlert } from './marks.resolver';
+import { ToleranceAlert } from './marks.types';
 import { AWARD_TIER_LABELS } from './ranking';
 import { defaultRules } from './results-rules';
 import { resultsFile } from './results-export';
@@ -120,6 +122,18 @@ export class ResultsResolver {
       judgeId: toGlobalId('Account', s.judgeId),
       displayName: names.get(s.judgeId) ?? '',
     }));
+  }
+
+  @FieldResolver(() => [ToleranceAlert], {
+    nullable: true,
+    description:
+      'Aspects whose panel disagrees beyond the tolerance right now, computed from the current marks: what ' +
+      '`toleranceBreached` pushed, for a chief judge who reconnects. For the jury; null for others.',
+  })
+  async openToleranceBreaches(@Root() trade: Trade, @Ctx() ctx: Context): Promise<ToleranceAlert[] | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.isJury(ctx, trade))) return null;
+    return (await results.openToleranceBreaches(ctx.em, trade.id, scheme)).map(toleranceAlert);
   }
 
   @Mutation(() => SetResultsRulesPayload, {

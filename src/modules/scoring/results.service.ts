@@ -12,9 +12,9 @@ import {
   RESULTS_PUBLIC_STATUSES,
   type Trade,
 } from '../competition/competition.entity';
-import type { Mark } from './aggregation';
+import { type Mark, toleranceBreach } from './aggregation';
 import { isChiefJudge, loadTradeForJury } from './jury';
-import { ENTRANT_LOCKED_SQL } from './marks.service';
+import { ENTRANT_LOCKED_SQL, type ToleranceNotice } from './marks.service';
 import { AWARD_TIER_LABELS, awardTiers, entrantResult, rank, type TierSummary } from './ranking';
 import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRules } from './results-rules';
 import type { MarkingScheme } from './scheme';
@@ -299,4 +299,60 @@ export async function recordCompletionTime(
     after: { seconds },
   });
   return seconds;
+}
+
+/** Every (entrant, aspect) whose current marks break the aspect's tolerance; `at` is the latest mark's time. */
+export async function openToleranceBreaches(
+  em: EntityManager,
+  tradeId: number,
+  scheme: MarkingScheme,
+): Promise<ToleranceNotice[]> {
+  const aspects = new Map(
+    scheme.modules.flatMap((m) =>
+      m.criteria.flatMap((c) => c.aspects.filter((a) => a.tolerance !== null).map((a) => [a.code, a])),
+    ),
+  );
+  if (aspects.size === 0) return [];
+  const rows = await em.execute<
+    {
+      entrant_id: number;
+      lot_code: string | null;
+      aspect_code: string;
+      judge_id: number;
+      value: string;
+      updated_at: string;
+    }[]
+  >(
+    `select m.entrant_id, e.lot_code, m.aspect_code, m.judge_id, m.value, m.updated_at
+       from mark m join entrant e on e.id = m.entrant_id and e.status = 'CHECKED_IN'
+      where m.trade_id = ? order by m.entrant_id, m.aspect_code, m.judge_id`,
+    [tradeId],
+  );
+  const panels = new Map<string, typeof rows>();
+  for (const r of rows) {
+    if (!aspects.has(r.aspect_code)) continue;
+    const key = `${r.entrant_id}|${r.aspect_code}`;
+    panels.set(key, [...(panels.get(key) ?? []), r]);
+  }
+  const out: ToleranceNotice[] = [];
+  for (const panel of panels.values()) {
+    const aspect = aspects.get(panel[0]!.aspect_code)!;
+    const check = toleranceBreach(
+      aspect,
+      panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
+    );
+    if (!check.breached) continue;
+    out.push({
+      tradeId,
+      entrantId: panel[0]!.entrant_id,
+      anonymousNumber: panel[0]!.lot_code,
+      aspectCode: aspect.code,
+      spread: check.spread,
+      tolerance: aspect.tolerance!,
+      message: check.message,
+      marks: panel.map((r) => ({ judgeId: r.judge_id, value: Number(r.value) })),
+      at: new Date(Math.max(...panel.map((r) => new Date(r.updated_at).getTime()))).toISOString(),
+    });
+  }
+  return out;
 }
