@@ -4,6 +4,7 @@ import { Migration20261125010000_first_party_keys } from './Migration20261125010
 import { Migration20261125020000_marking_schemes } from './Migration20261125020000_marking_schemes';
 import { Migration20261125030000_marks_and_audit } from './Migration20261125030000_marks_and_audit';
 import { Migration20261125040000_judging_workflow } from './Migration20261125040000_judging_workflow';
+import { Migration20261125050000_leaderboards } from './Migration20261125050000_leaderboards';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -16,4 +17,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125020000_marking_schemes', class: Migration20261125020000_marking_schemes },
   { name: 'Migration20261125030000_marks_and_audit', class: Migration20261125030000_marks_and_audit },
   { name: 'Migration20261125040000_judging_workflow', class: Migration20261125040000_judging_workflow },
+  { name: 'Migration20261125050000_leaderboards', class: Migration20261125050000_leaderboards },
 ];

@@ -20,6 +20,7 @@ import { initOrm, type MikroORM } from '../src/shared/db/orm';
 import type { UserError } from '../src/shared/errors';
 import { createContext } from '../src/shared/graphql/context';
 import { asDomainError } from '../src/shared/graphql/mutation';
+import { BoardHub } from '../src/modules/leaderboard/board.service';
 import { createEventBus } from '../src/shared/graphql/pubsub';
 import { fromGlobalId } from '../src/shared/graphql/relay';
 
@@ -288,11 +289,13 @@ async function main(argv: string[]): Promise<number> {
       organizationId: null,
       organizationPath: null,
     };
+    const pubsub = createEventBus();
     const ctx = createContext(
       {
         orm,
-        pubsub: createEventBus(),
+        pubsub,
         tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
+        boards: new BoardHub(orm, pubsub),
       },
       viewer,
     );

@@ -16,6 +16,7 @@ import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
+import { BoardResolver } from './modules/leaderboard/board.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -37,6 +38,7 @@ export const resolvers = [
   LotsResolver,
   ResultsResolver,
   ReviewResolver,
+  BoardResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

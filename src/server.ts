@@ -25,6 +25,7 @@ import { isDatabaseUnavailable } from './shared/db/availability';
 import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
+import { BoardHub } from './modules/leaderboard/board.service';
 import { checkOperation, type OperationLimits } from './shared/security/operation-limits';
 import { clientIp, originAllowed } from './shared/security/origins';
 import { RateLimits } from './shared/security/rate-limits';
@@ -154,7 +155,8 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const pubsub = createEventBus();
   const schema = await createSchema(pubsub);
   const tokens: TokenSettings = { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS };
-  const services: Services = { orm, pubsub, tokens, rateLimits };
+  const boards = new BoardHub(orm, pubsub);
+  const services: Services = { orm, pubsub, tokens, rateLimits, boards };
   const format = formatError(production);
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
@@ -496,6 +498,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       if (closed) return;
       closed = true;
       await apollo.stop();
+      boards.close();
       await revocations.return?.();
       redis?.disconnect();
     },

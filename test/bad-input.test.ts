@@ -415,6 +415,27 @@ const cases: Case[] = [
     variables: () => ({ i: { appealId: gid('Appeal', 1), decision: 'DISMISSED', response: '维持' } }),
     codes: ['top:FORBIDDEN'],
   },
+  {
+    mutation: 'setBoardFreeze',
+    why: 'a freeze moment in the past and a malformed trade ID',
+    query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId: badId, freezeAt: '2020-01-01T00:00:00Z' } }),
+    codes: ['INVALID_ID', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'setBoardFreeze',
+    why: 'the competition is a draft',
+    query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, freezeAt: '2099-01-01T00:00:00Z' } }),
+    codes: ['WRONG_STAGE'],
+  },
+  {
+    mutation: 'revealBoard',
+    why: 'the results are not final',
+    query: 'mutation($i: RevealBoardInput!) { revealBoard(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId } }),
+    codes: ['WRONG_STAGE'],
+  },
 ];
 
 let fullPerson: string;

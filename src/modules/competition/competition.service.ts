@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { escapeLike, pageOf, pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
+import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/relay';
 import { decodeId, intInRange, isoDate, optionalText, requiredText } from '../../shared/validation';
 import { OrganizationLevel, type Organization } from '../organization/organization.entity';
@@ -504,6 +505,8 @@ export async function setEntrantStatus(ctx: Context, em: EntityManager, input: S
   }
   entrant.status = input.status;
   await em.flush();
+  // Checking in, withdrawing or disqualifying moves the entrant on or off the trade's board.
+  announceBoard(ctx, await refreshBoard(em, entrant.trade.id, [entrant.id]));
   return entrant;
 }
 

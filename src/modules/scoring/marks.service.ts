@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus, EntrantStatus } from '../competition/competition.entity';
 import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
 import { toleranceBreach } from './aggregation';
+import { type BoardChange, refreshBoard } from '../leaderboard/board-write';
 import type { Aspect, MarkingScheme } from './scheme';
 import {
   type AssignJudgeInput,
@@ -182,6 +183,7 @@ async function submitOne(
   deviceId: string,
   m: MarkInput,
   notices: ToleranceNotice[],
+  boards: BoardChange[],
 ): Promise<MarkOutcome> {
   if (typeof m.idempotencyKey !== 'string' || m.idempotencyKey.length < 8 || m.idempotencyKey.length > 200) {
     throw new Refused(MarkRefusal.INVALID_KEY, 'The idempotency key must be 8–200 characters.');
@@ -353,6 +355,9 @@ async function submitOne(
     });
   }
 
+  const change = await refreshBoard(em, c.tradeId, [c.entrantId]);
+  if (change) boards.push(change);
+
   const panel = await em.execute<{ judge_id: number; value: string }[]>(
     'select judge_id, value from mark where entrant_id = ? and aspect_code = ?',
     [c.entrantId, aspect.code],
@@ -425,19 +430,24 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
   }
   p.throwIfAny();
   const outcomes: MarkOutcome[] = [];
-  const publish = (notices: ToleranceNotice[]) => {
+  const publish = (notices: ToleranceNotice[], boards: BoardChange[]) => {
     for (const n of notices) ctx.pubsub.publish('TOLERANCE_BREACHED', n.tradeId, n);
+    for (const b of boards) ctx.pubsub.publish('BOARD_CHANGED', b.tradeId, b);
   };
   for (const m of input.marks) {
     // Told only after the commit, and only by the submission that wrote the mark (not by replays).
     const notices: ToleranceNotice[] = [];
+    const boards: BoardChange[] = [];
     try {
       outcomes.push(
-        await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m, notices)),
+        await ctx.em.transactional((em) =>
+          submitOne(em as EntityManager, judgeId, deviceId, m, notices, boards),
+        ),
       );
-      publish(notices);
+      publish(notices, boards);
     } catch (err) {
       notices.length = 0;
+      boards.length = 0;
       if (err instanceof Refused) {
         outcomes.push({
           idempotencyKey: m.idempotencyKey,
@@ -450,9 +460,11 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
       } else if (asDomainError(err)) {
         // A concurrent duplicate lost a race at the unique index: the replay path answers it.
         outcomes.push(
-          await ctx.em.transactional((em) => submitOne(em as EntityManager, judgeId, deviceId, m, notices)),
+          await ctx.em.transactional((em) =>
+            submitOne(em as EntityManager, judgeId, deviceId, m, notices, boards),
+          ),
         );
-        publish(notices);
+        publish(notices, boards);
       } else throw err;
     }
   }

@@ -14,6 +14,7 @@ import {
 } from '../competition/competition.entity';
 import { type Mark, toleranceBreach } from './aggregation';
 import { isChiefJudge, loadTradeForJury } from './jury';
+import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { ENTRANT_LOCKED_SQL, type ToleranceNotice } from './marks.service';
 import { AWARD_TIER_LABELS, awardTiers, entrantResult, rank, type TierSummary } from './ranking';
 import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRules } from './results-rules';
@@ -237,6 +238,7 @@ export async function setResultsRules(
     JSON.stringify(rules),
     tradeId,
   ]);
+  announceBoard(ctx, await refreshBoard(em, tradeId, null));
   await appendAudit(em, {
     competitionId: competition.id,
     kind: 'RESULTS_RULES_SET',
@@ -290,6 +292,7 @@ export async function recordCompletionTime(
     throw new DomainError(ErrorCode.MARKS_LOCKED, 'This entrant’s results are locked.', 'input.entrantId');
   const seconds = hundredths / 100;
   await em.execute('update entrant set completion_seconds = ? where id = ?', [seconds, entrantId]);
+  announceBoard(ctx, await refreshBoard(em, e.trade_id, [entrantId]));
   await appendAudit(em, {
     competitionId: competition.id,
     kind: 'COMPLETION_TIME_RECORDED',

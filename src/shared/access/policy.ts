@@ -76,10 +76,13 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     finalizeResults: { roles: MANAGERS, scope: 'competitions:write' },
     fileAppeal: { roles: MANAGERS },
     resolveAppeal: { roles: [Role.CHIEF_JUDGE] },
+    setBoardFreeze: { roles: MANAGERS, scope: 'competitions:write' },
+    revealBoard: { roles: MANAGERS, scope: 'competitions:write' },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },
     toleranceBreached: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
+    boardUpdates: { public: true, scope: 'competitions:read' },
   },
 };
 

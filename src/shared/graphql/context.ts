@@ -5,6 +5,7 @@ import type { Viewer } from '../access/viewer';
 import type { TokenSettings } from '../../modules/account/auth.service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
 import type { PubSub } from './pubsub';
+import type { BoardHub } from '../../modules/leaderboard/board.service';
 
 /**
  * Everything a resolver or service needs for one request (HTTP) or one
@@ -19,14 +20,19 @@ export interface Context {
   pubsub: PubSub;
   tokens: TokenSettings;
   rateLimits: RateLimits;
+  /** The process's live leaderboards. */
+  boards: BoardHub;
   /** The caller's address, for per-IP limits (sign-in lock-out). */
   ip: string;
+  /** Run by `runMutation` once its transaction has committed (events about what it wrote). */
+  afterCommit: (() => void)[];
 }
 
 export interface Services {
   orm: MikroORM;
   pubsub: PubSub;
   tokens: TokenSettings;
+  boards: BoardHub;
   /** Omitted by local tools (CLI): they get a process-local limiter. */
   rateLimits?: RateLimits;
 }
@@ -34,7 +40,7 @@ export interface Services {
 let localLimits: RateLimits | null = null;
 
 export function createContext(services: Services, viewer: Viewer, ip = 'local'): Context {
-  const { orm, pubsub, tokens } = services;
+  const { orm, pubsub, tokens, boards } = services;
   const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
   const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
   return {
@@ -45,6 +51,8 @@ export function createContext(services: Services, viewer: Viewer, ip = 'local'):
     pubsub,
     tokens,
     rateLimits,
+    boards,
     ip,
+    afterCommit: [],
   };
 }

@@ -24,8 +24,10 @@ export async function runMutation<T>(
 ): Promise<PayloadShape<T>> {
   try {
     const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
+    for (const announce of ctx.afterCommit.splice(0)) announce();
     return { value, errors: [] };
   } catch (err) {
+    ctx.afterCommit.length = 0;
     const expected = asDomainError(err);
     if (expected) {
       ctx.em.clear();

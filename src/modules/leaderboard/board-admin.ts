@@ -1,0 +1,122 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { DomainError, ErrorCode, Problems } from '../../shared/errors';
+import type { Context } from '../../shared/graphql/context';
+import { toGlobalId } from '../../shared/graphql/relay';
+import { decodeId } from '../../shared/validation';
+import { CompetitionStatus } from '../competition/competition.entity';
+import { loadTradeForJury } from '../scoring/jury';
+import { announceBoard } from './board-write';
+
+const FREEZE_STAGES = [
+  CompetitionStatus.REGISTRATION_OPEN,
+  CompetitionStatus.RUNNING,
+  CompetitionStatus.SCORING_CLOSED,
+];
+const REVEAL_STAGES = [CompetitionStatus.FINAL, CompetitionStatus.ARCHIVED];
+// Rows whose public columns differ from the live ones: what the freeze hides.
+const HIDDEN = `active and (public_total is distinct from total or public_tie_break is distinct from tie_break
+  or public_modules is distinct from modules)`;
+
+async function nextSeq(em: EntityManager, tradeId: number): Promise<number> {
+  const [r] = await em.execute<{ board_seq: string }[]>(
+    'update trade set board_seq = board_seq + 1 where id = ? returning board_seq',
+    [tradeId],
+  );
+  return Number(r!.board_seq);
+}
+
+async function hiddenCount(em: EntityManager, tradeId: number): Promise<number> {
+  const [r] = await em.execute<{ n: string }[]>(
+    `select count(*) as n from board_entry where trade_id = ? and ${HIDDEN}`,
+    [tradeId],
+  );
+  return Number(r!.n);
+}
+
+/**
+ * The organizer sets the moment the public board stops moving (or clears it: the public board
+ * then catches up with the live one at once). The jury board never freezes.
+ */
+export async function setBoardFreeze(
+  ctx: Context,
+  em: EntityManager,
+  tradeGlobalId: string,
+  freezeAt: Date | null,
+) {
+  const p = new Problems();
+  const tradeId = decodeId(p, 'input.tradeId', tradeGlobalId, 'Trade');
+  if (freezeAt && new Date(freezeAt).getTime() < Date.now() - 5_000)
+    p.add(ErrorCode.OUT_OF_RANGE, 'The freeze moment cannot lie in the past.', 'input.freezeAt');
+  p.throwIfAny();
+  const { competition } = await loadTradeForJury(ctx, em, tradeId, 'input.tradeId', { manager: true }, true);
+  if (!FREEZE_STAGES.includes(competition.status))
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      `The competition is ${competition.status}.`,
+      'input.tradeId',
+    );
+  await em.execute('update trade set board_freeze_at = ? where id = ?', [freezeAt, tradeId]);
+  if (!freezeAt) {
+    const seq = await nextSeq(em, tradeId);
+    await em.execute(
+      `update board_entry set public_total = total, public_tie_break = tie_break, public_modules = modules, seq = ?
+        where trade_id = ? and ${HIDDEN}`,
+      [seq, tradeId],
+    );
+    announceBoard(ctx, { tradeId, seq });
+  }
+  return { revealed: [], remaining: await hiddenCount(em, tradeId), freezeAt };
+}
+
+/**
+ * The reveal ceremony after the results are final: each step moves one hidden row onto the
+ * public board, from the bottom of the frozen board upwards (as in ICPC), with its own board seq,
+ * so every screen shows the steps in the same order.
+ */
+export async function revealBoard(ctx: Context, em: EntityManager, tradeGlobalId: string, all: boolean) {
+  const p = new Problems();
+  const tradeId = decodeId(p, 'input.tradeId', tradeGlobalId, 'Trade');
+  p.throwIfAny();
+  const { competition, trade } = await loadTradeForJury(
+    ctx,
+    em,
+    tradeId,
+    'input.tradeId',
+    { manager: true },
+    true,
+  );
+  if (!REVEAL_STAGES.includes(competition.status))
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      'The reveal comes once the results are final.',
+      'input.tradeId',
+    );
+  const hidden = await em.execute<{ entrant_id: number }[]>(
+    `select entrant_id from board_entry where trade_id = ? and ${HIDDEN}
+      order by public_total asc nulls first, public_tie_break asc nulls first, entrant_id desc
+      ${all ? '' : 'limit 1'}`,
+    [tradeId],
+  );
+  if (hidden.length === 0)
+    throw new DomainError(
+      ErrorCode.NOTHING_TO_DRAW,
+      'Nothing is hidden: the public board is complete.',
+      'input.tradeId',
+    );
+  const seq = await nextSeq(em, tradeId);
+  await em.execute(
+    `update board_entry set public_total = total, public_tie_break = tie_break, public_modules = modules, seq = ?
+      where entrant_id = any(?::int[])`,
+    [seq, `{${hidden.map((h) => h.entrant_id).join(',')}}`],
+  );
+  announceBoard(ctx, { tradeId, seq });
+  const [f] = await em.execute<{ board_freeze_at: Date | null }[]>(
+    'select board_freeze_at from trade where id = ?',
+    [trade.id],
+  );
+  return {
+    revealed: hidden.map((h) => toGlobalId('Entrant', h.entrant_id)),
+    remaining: await hiddenCount(em, tradeId),
+    freezeAt: f?.board_freeze_at ? new Date(f.board_freeze_at) : null,
+  };
+}

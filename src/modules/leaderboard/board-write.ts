@@ -1,0 +1,110 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { Mark } from '../scoring/aggregation';
+import { entrantResult } from '../scoring/ranking';
+import { defaultRules, type ResultsRules, tieBreakValues } from '../scoring/results-rules';
+import type { MarkingScheme } from '../scoring/scheme';
+import { pgArray } from '../../shared/db/paging';
+import type { Context } from '../../shared/graphql/context';
+
+/** What a board change tells the instances that hold the board (the rows themselves are in the database). */
+export interface BoardChange {
+  tradeId: number;
+  seq: number;
+}
+
+/**
+ * Brings the board rows of these entrants (all of the trade's when null) in line with their
+ * marks, inside the caller's transaction. Numbers the change with the trade's next board seq;
+ * the public columns follow only until the trade's freeze moment. Locks the trade row, so
+ * board changes of one trade are applied one at a time and seqs never interleave.
+ */
+export async function refreshBoard(
+  em: EntityManager,
+  tradeId: number,
+  entrantIds: number[] | null,
+): Promise<BoardChange | null> {
+  const [trade] = await em.execute<
+    { marking_scheme: MarkingScheme | null; results_rules: ResultsRules | null; board_seq: string }[]
+  >('select marking_scheme, results_rules, board_seq from trade where id = ? for update', [tradeId]);
+  if (!trade?.marking_scheme) return null;
+  const scheme = trade.marking_scheme;
+  const rules = trade.results_rules ?? defaultRules(scheme);
+  const only = entrantIds ? 'and e.id = any(?::int[])' : '';
+  const params = entrantIds ? [tradeId, pgArray(entrantIds)] : [tradeId];
+  const entrants = await em.execute<{ id: number; status: string; completion_seconds: string | null }[]>(
+    `select e.id, e.status, e.completion_seconds from entrant e where e.trade_id = ? ${only}`,
+    params,
+  );
+  if (entrants.length === 0) return null;
+  const marks = await em.execute<
+    { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
+  >(
+    `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m join entrant e on e.id = m.entrant_id
+      where m.trade_id = ? ${only}`,
+    params,
+  );
+  const byEntrant = new Map<number, Map<string, Mark[]>>();
+  for (const r of marks) {
+    const aspects = byEntrant.get(r.entrant_id) ?? new Map<string, Mark[]>();
+    aspects.set(r.aspect_code, [
+      ...(aspects.get(r.aspect_code) ?? []),
+      { judgeId: String(r.judge_id), value: Number(r.value) },
+    ]);
+    byEntrant.set(r.entrant_id, aspects);
+  }
+  const seq = Number(trade.board_seq) + 1;
+  const ids: number[] = [];
+  const active: boolean[] = [];
+  const totals: number[] = [];
+  const tieBreaks: string[] = [];
+  const modules: string[] = [];
+  for (const e of entrants) {
+    // An entrant is on the board once checked in and marked at least once.
+    const on = e.status === 'CHECKED_IN' && byEntrant.has(e.id);
+    const result = entrantResult(scheme, byEntrant.get(e.id) ?? new Map());
+    const seconds = e.completion_seconds === null ? null : Number(e.completion_seconds);
+    ids.push(e.id);
+    active.push(on);
+    totals.push(result.total);
+    tieBreaks.push(pgArray(tieBreakValues(rules, scheme, result, seconds)));
+    modules.push(JSON.stringify(result.modules.map((m) => ({ code: m.code, weighted: m.weighted }))));
+  }
+  await em.execute('update trade set board_seq = ? where id = ?', [seq, tradeId]);
+  // Public columns copy the live ones until the freeze; after it, a row keeps what the public saw.
+  await em.execute(
+    `insert into board_entry (entrant_id, trade_id, total, tie_break, modules, active, seq,
+                              public_total, public_tie_break, public_modules)
+     select v.id, ?, v.total, v.tb::float8[], v.modules::jsonb, v.active, ?,
+            case when frozen then null else v.total end,
+            case when frozen then null else v.tb::float8[] end,
+            case when frozen then null else v.modules::jsonb end
+       from unnest(?::int[], ?::numeric[], ?::text[], ?::text[], ?::boolean[]) as v(id, total, tb, modules, active),
+            lateral (select t.board_freeze_at is not null and t.board_freeze_at <= now() as frozen
+                       from trade t where t.id = ?) f
+     on conflict (entrant_id) do update set
+       total = excluded.total, tie_break = excluded.tie_break, modules = excluded.modules,
+       active = excluded.active, seq = excluded.seq, updated_at = now(),
+       public_total = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
+                           then board_entry.public_total else excluded.total end,
+       public_tie_break = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
+                           then board_entry.public_tie_break else excluded.tie_break end,
+       public_modules = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
+                           then board_entry.public_modules else excluded.modules end`,
+    [
+      tradeId,
+      seq,
+      pgArray(ids),
+      pgArray(totals),
+      pgArray(tieBreaks),
+      pgArray(modules),
+      pgArray(active.map(String)),
+      tradeId,
+    ],
+  );
+  return { tradeId, seq };
+}
+
+/** Tells the instances holding the board, once the caller's transaction has committed. */
+export function announceBoard(ctx: Context, change: BoardChange | null): void {
+  if (change) ctx.afterCommit.push(() => ctx.pubsub.publish('BOARD_CHANGED', change.tradeId, change));
+}

@@ -1,0 +1,180 @@
+import { GraphQLError } from 'graphql';
+import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { guardSubscribe } from '../../shared/access/policy';
+import type { Context } from '../../shared/graphql/context';
+import { runMutation } from '../../shared/graphql/mutation';
+import { ConnectionArgs, encodeCursor, fromGlobalId, pageRequest } from '../../shared/graphql/relay';
+import { RESULTS_PUBLIC_STATUSES, Trade } from '../competition/competition.entity';
+import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
+import { isJury } from '../scoring/results.service';
+import { revealBoard, setBoardFreeze } from './board-admin';
+import type { BoardFrameView, BoardLens } from './board.service';
+import {
+  BoardConnection,
+  BoardFrame,
+  BoardRow,
+  BoardStepPayload,
+  RevealBoardInput,
+  SetBoardFreezeInput,
+} from './board.types';
+
+/** What this viewer may see of the trade's board. */
+async function lensFor(ctx: Context, trade: Trade): Promise<BoardLens | null> {
+  const c = await ctx.loaders.competitionById.load(trade.competition.id);
+  if (!c || !(await canSeeCompetition(ctx, c))) return null;
+  const jury = await isJury(ctx, trade);
+  return {
+    view: jury ? 'JURY' : 'PUBLIC',
+    identities: await canSeeEntrants(ctx, c),
+    awards: jury || RESULTS_PUBLIC_STATUSES.includes(c.status),
+  };
+}
+
+const MAX_AROUND = 50;
+
+@Resolver(() => Trade)
+export class BoardResolver {
+  @FieldResolver(() => BoardConnection, {
+    nullable: true,
+    description:
+      'The trade’s leaderboard, best first. The jury (host organizers, the chief judge) sees the live board; ' +
+      'everyone else the public one (anonymous numbers until publication; frozen after the freeze moment).',
+  })
+  async board(
+    @Root() trade: Trade,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<BoardConnection | null> {
+    const lens = await lensFor(ctx, trade);
+    if (!lens) return null;
+    const req = pageRequest(args);
+    const board = await ctx.boards.board(trade.id, ctx.em);
+    const from = req.afterId ?? 0;
+    const rows = await board.rows(ctx.em, lens, from, req.first);
+    const nodes = rows as BoardRow[];
+    const edges = nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
+    const size = board.index(lens.view).size;
+    return {
+      view: lens.view as never,
+      frozen: lens.view === 'PUBLIC' && board.frozen,
+      seq: board.seq,
+      totalCount: size,
+      edges,
+      nodes,
+      pageInfo: {
+        hasNextPage: from + rows.length < size,
+        hasPreviousPage: from > 0,
+        startCursor: edges[0]?.cursor ?? null,
+        endCursor: edges[edges.length - 1]?.cursor ?? null,
+      },
+    };
+  }
+
+  @FieldResolver(() => BoardRow, {
+    nullable: true,
+    description: 'One entrant’s row on the board you see (its rank); null when the entrant is not on it.',
+  })
+  async boardRank(
+    @Root() trade: Trade,
+    @Arg('entrantId', () => ID, { description: 'The entrant.' }) entrantId: string,
+    @Ctx() ctx: Context,
+  ): Promise<BoardRow | null> {
+    return (await this.around(trade, entrantId, 0, 0, ctx))?.[0] ?? null;
+  }
+
+  @FieldResolver(() => [BoardRow], {
+    nullable: true,
+    description:
+      'The rows around an entrant on the board you see: `before` above, the entrant, `after` below.',
+  })
+  async boardAround(
+    @Root() trade: Trade,
+    @Arg('entrantId', () => ID, { description: 'The entrant.' }) entrantId: string,
+    @Arg('before', () => Int, { defaultValue: 5, description: `Rows above (0–${MAX_AROUND}).` })
+    before: number,
+    @Arg('after', () => Int, { defaultValue: 5, description: `Rows below (0–${MAX_AROUND}).` }) after: number,
+    @Ctx() ctx: Context,
+  ): Promise<BoardRow[] | null> {
+    return this.around(trade, entrantId, before, after, ctx);
+  }
+
+  private async around(trade: Trade, entrantId: string, before: number, after: number, ctx: Context) {
+    for (const [name, v] of [
+      ['before', before],
+      ['after', after],
+    ] as const) {
+      if (!Number.isInteger(v) || v < 0 || v > MAX_AROUND)
+        throw new GraphQLError(`\`${name}\` must be between 0 and ${MAX_AROUND}.`, {
+          extensions: { code: 'BAD_USER_INPUT', argumentName: name },
+        });
+    }
+    const d = fromGlobalId(entrantId);
+    const lens = await lensFor(ctx, trade);
+    if (!lens || !d || d.type !== 'Entrant') return null;
+    const board = await ctx.boards.board(trade.id, ctx.em);
+    const at = board.index(lens.view).positionOf(d.id);
+    if (at < 0) return null;
+    const from = Math.max(0, at - before);
+    return (await board.rows(ctx.em, lens, from, at - from + 1 + after)) as BoardRow[];
+  }
+
+  @Subscription(() => BoardFrame, {
+    description:
+      'A trade’s board live: first a SNAPSHOT of the top `first` rows, then DELTAs at most every few hundred ' +
+      'milliseconds. Each frame carries the board seq and the previous frame’s, so a gap is visible.',
+    subscribe: guardSubscribe('boardUpdates', async (args, ctx) => {
+      const d = fromGlobalId(args.tradeId as string);
+      const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
+      const lens = trade && (await lensFor(ctx, trade));
+      if (!trade || !lens) throw new GraphQLError('No such trade.', { extensions: { code: 'NOT_FOUND' } });
+      const first = (args.first as number | undefined) ?? 50;
+      if (!Number.isInteger(first) || first < 1 || first > 100)
+        throw new GraphQLError('`first` must be between 1 and 100.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      return ctx.boards.subscribe(trade.id, lens, first);
+    }),
+  })
+  boardUpdates(
+    @Arg('tradeId', () => ID, { description: 'Global ID of the trade.' }) _tradeId: string,
+    @Arg('first', () => Int, { defaultValue: 50, description: 'Rows in the window (1–100).' }) _first: number,
+    @Root() frame: BoardFrameView,
+  ): BoardFrame {
+    return frame as never;
+  }
+
+  @Mutation(() => BoardStepPayload, {
+    description:
+      'Sets the moment the public board stops moving (ICPC-style freeze), or clears it; the jury board stays live.',
+  })
+  async setBoardFreeze(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SetBoardFreezeInput,
+    @Ctx() ctx: Context,
+  ): Promise<BoardStepPayload> {
+    const r = await runMutation(ctx, (em) => setBoardFreeze(ctx, em, input.tradeId, input.freezeAt ?? null));
+    return {
+      revealed: [],
+      remaining: r.value?.remaining ?? 0,
+      freezeAt: r.value?.freezeAt ?? null,
+      errors: r.errors,
+    };
+  }
+
+  @Mutation(() => BoardStepPayload, {
+    description:
+      'One step of the reveal ceremony once results are final: the lowest hidden row of the frozen public ' +
+      'board takes its true value; every screen receives the steps in the same order.',
+  })
+  async revealBoard(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: RevealBoardInput,
+    @Ctx() ctx: Context,
+  ): Promise<BoardStepPayload> {
+    const r = await runMutation(ctx, (em) => revealBoard(ctx, em, input.tradeId, input.all));
+    return {
+      revealed: r.value?.revealed ?? [],
+      remaining: r.value?.remaining ?? 0,
+      freezeAt: r.value?.freezeAt ?? null,
+      errors: r.errors,
+    };
+  }
+}

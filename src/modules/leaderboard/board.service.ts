@@ -1,0 +1,411 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import { pgArray } from '../../shared/db/paging';
+import type { PubSub } from '../../shared/graphql/pubsub';
+import { toGlobalId } from '../../shared/graphql/relay';
+import type { AwardRule, AwardTier } from '../scoring/ranking';
+import { AWARD_TIER_LABELS } from '../scoring/ranking';
+import type { ResultsRules } from '../scoring/results-rules';
+import { RankIndex, type RankEntry } from './rank-index';
+
+export type BoardView = 'JURY' | 'PUBLIC';
+
+/** What a viewer may see of a board: the live or the public (frozen) columns, identities, awards. */
+export interface BoardLens {
+  view: BoardView;
+  identities: boolean;
+  awards: boolean;
+}
+
+export interface BoardRowView {
+  rank: number;
+  entrantId: string;
+  anonymousNumber: string | null;
+  name: string | null;
+  unit: string | null;
+  total: number;
+  modules: { code: string; weighted: number }[];
+  awardTier: AwardTier | null;
+  awardLabel: string | null;
+}
+
+export interface BoardFrameView {
+  tradeId: string;
+  kind: 'SNAPSHOT' | 'DELTA';
+  seq: number;
+  previousSeq: number | null;
+  view: BoardView;
+  frozen: boolean;
+  entrantCount: number;
+  rows: BoardRowView[];
+  removed: string[];
+}
+
+interface EntryRow {
+  entrant_id: number;
+  total: string;
+  tie_break: number[];
+  public_total: string | null;
+  public_tie_break: number[] | null;
+  active: boolean;
+}
+
+/** Award tier of a rank under a rule, as `awardTiers` gives it over the whole board (cumulative cut-offs). */
+export function tierFor(
+  rule: AwardRule | null,
+  entrants: number,
+  rank: number,
+  total: number,
+): AwardTier | null {
+  if (!rule) return null;
+  if (rule.by === 'THRESHOLD') return rule.tiers.find((t) => total >= t.minTotal)?.tier ?? null;
+  let cumulative = 0;
+  for (const t of rule.tiers) {
+    let quota: number;
+    if ('count' in t) quota = t.count;
+    else {
+      const h = Math.round(t.percent * 100);
+      quota = h > 0 ? Math.max(1, Math.floor((h * entrants) / 10000)) : 0;
+    }
+    cumulative = Math.min(entrants, cumulative + quota);
+    if (rank <= cumulative) return t.tier;
+  }
+  return null;
+}
+
+/**
+ * One trade's board in this process: two rank indexes (the jury's live one and the public one,
+ * which stops moving at the freeze) over the board rows in the database. The database is the
+ * truth: `catchUp` reads the rows changed since the last applied seq, so a board is right however
+ * late or often change events arrive; events only make it push sooner.
+ */
+export class Board {
+  readonly jury = new RankIndex();
+  readonly public = new RankIndex();
+  seq = -1;
+  frozen = false;
+  competitionId = 0;
+  rules: ResultsRules | null = null;
+  private queue: Promise<void> = Promise.resolve();
+
+  constructor(readonly tradeId: number) {}
+
+  catchUp(em: EntityManager): Promise<void> {
+    // One catch-up at a time per board; later callers wait for it and then check again.
+    this.queue = this.queue.then(() => this.apply(em)).catch(() => this.apply(em));
+    return this.queue;
+  }
+
+  private async apply(em: EntityManager): Promise<void> {
+    const [t] = await em.execute<
+      { board_seq: string; frozen: boolean; competition_id: number; results_rules: ResultsRules | null }[]
+    >(
+      `select board_seq, competition_id, results_rules,
+              board_freeze_at is not null and board_freeze_at <= now() as frozen
+         from trade where id = ?`,
+      [this.tradeId],
+    );
+    if (!t) return;
+    this.frozen = t.frozen;
+    this.competitionId = t.competition_id;
+    this.rules = t.results_rules;
+    const target = Number(t.board_seq);
+    if (target === this.seq) return;
+    const rows = await em.execute<EntryRow[]>(
+      `select entrant_id, total, tie_break, public_total, public_tie_break, active
+         from board_entry where trade_id = ? and seq > ? and seq <= ?`,
+      [this.tradeId, this.seq, target],
+    );
+    const first = this.seq < 0;
+    const jury: RankEntry[] = [];
+    const pub: RankEntry[] = [];
+    for (const r of rows) {
+      const live = r.active ? { id: r.entrant_id, total: Number(r.total), tieBreak: r.tie_break } : null;
+      const shown =
+        r.active && r.public_total !== null
+          ? { id: r.entrant_id, total: Number(r.public_total), tieBreak: r.public_tie_break ?? [] }
+          : null;
+      if (first) {
+        if (live) jury.push(live);
+        if (shown) pub.push(shown);
+        continue;
+      }
+      if (live) this.jury.upsert(live);
+      else this.jury.remove(r.entrant_id);
+      if (shown) this.public.upsert(shown);
+      else this.public.remove(r.entrant_id);
+    }
+    if (first) {
+      this.jury.reset(jury);
+      this.public.reset(pub);
+    }
+    this.seq = target;
+  }
+
+  index(view: BoardView): RankIndex {
+    return view === 'JURY' ? this.jury : this.public;
+  }
+
+  /** Rows of the board at positions [from, from + count) as this lens shows them; one query for their details. */
+  async rows(em: EntityManager, lens: BoardLens, from: number, count: number): Promise<BoardRowView[]> {
+    const index = this.index(lens.view);
+    const entries = index.slice(from, count);
+    if (entries.length === 0) return [];
+    const details = await em.execute<
+      {
+        id: number;
+        lot_code: string | null;
+        name: string | null;
+        unit: string | null;
+        modules: { code: string; weighted: number }[];
+        public_modules: { code: string; weighted: number }[] | null;
+      }[]
+    >(
+      `select e.id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
+              coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
+         from entrant e join board_entry b on b.entrant_id = e.id
+         left join person p on p.id = e.person_id left join organization po on po.id = p.employer_id
+         left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
+         left join organization eo on eo.id = e.organization_id
+        where e.id = any(?::int[])`,
+      [pgArray(entries.map((e) => e.id))],
+    );
+    const byId = new Map(details.map((d) => [d.id, d]));
+    const n = index.size;
+    return entries.map((e, i) => {
+      const d = byId.get(e.id);
+      const rank = index.rankAt(from + i);
+      const tier = lens.awards ? tierFor(this.rules?.awards ?? null, n, rank, e.total) : null;
+      return {
+        rank,
+        entrantId: toGlobalId('Entrant', e.id),
+        anonymousNumber: d?.lot_code ?? null,
+        name: lens.identities ? (d?.name ?? null) : null,
+        unit: lens.identities ? (d?.unit ?? null) : null,
+        total: e.total,
+        modules: (lens.view === 'JURY' ? d?.modules : d?.public_modules) ?? [],
+        awardTier: tier,
+        awardLabel: tier ? AWARD_TIER_LABELS[tier] : null,
+      };
+    });
+  }
+}
+
+// ------------------------------------------------------------------ subscriptions
+
+/** A minimal async queue for one subscriber: frames in, `for await` out, `return()` unsubscribes. */
+class FrameQueue implements AsyncIterableIterator<BoardFrameView> {
+  private readonly buffered: BoardFrameView[] = [];
+  private waiting: ((r: IteratorResult<BoardFrameView>) => void) | null = null;
+  private done = false;
+
+  constructor(private readonly onClose: () => void) {}
+
+  push(frame: BoardFrameView): void {
+    if (this.done) return;
+    if (this.waiting) {
+      const w = this.waiting;
+      this.waiting = null;
+      w({ value: frame, done: false });
+    } else this.buffered.push(frame);
+  }
+
+  next(): Promise<IteratorResult<BoardFrameView>> {
+    const value = this.buffered.shift();
+    if (value) return Promise.resolve({ value, done: false });
+    if (this.done) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  return(): Promise<IteratorResult<BoardFrameView>> {
+    if (!this.done) {
+      this.done = true;
+      this.onClose();
+      this.waiting?.({ value: undefined, done: true });
+      this.waiting = null;
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
+}
+
+/** Subscribers who see the same window of the same board the same way: one frame serves them all. */
+interface Group {
+  key: string;
+  board: Board;
+  lens: BoardLens;
+  first: number;
+  subscribers: Set<FrameQueue>;
+  window: BoardRowView[];
+  seq: number;
+}
+
+const rowKey = (r: BoardRowView) =>
+  `${r.rank}|${r.total}|${r.awardTier}|${r.name}|${r.modules.map((m) => m.weighted).join(',')}`;
+
+/**
+ * The process's boards and their live subscribers. A burst of changes to one board becomes at
+ * most one push per `flushMs`; each push is computed once per group of subscribers who see the
+ * same window, and reads the rows at push time, so the last state is never lost.
+ */
+export class BoardHub {
+  private readonly boards = new Map<number, Board>();
+  private readonly groups = new Map<string, Group>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly listening = new Map<number, AsyncIterator<unknown>>();
+  private readonly competitions = new Map<number, AsyncIterator<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubsub: PubSub,
+    private readonly flushMs = 200,
+  ) {}
+
+  private em(): EntityManager {
+    return this.orm.em.fork({ clear: true, useContext: false }) as EntityManager;
+  }
+
+  /** The board, caught up with the database. */
+  async board(tradeId: number, em: EntityManager = this.em()): Promise<Board> {
+    let b = this.boards.get(tradeId);
+    if (!b) this.boards.set(tradeId, (b = new Board(tradeId)));
+    await b.catchUp(em);
+    return b;
+  }
+
+  async subscribe(
+    tradeId: number,
+    lens: BoardLens,
+    first: number,
+  ): Promise<AsyncIterableIterator<BoardFrameView>> {
+    const key = `${tradeId}|${lens.view}|${lens.identities}|${lens.awards}|${first}`;
+    let group = this.groups.get(key);
+    if (!group) {
+      const board = await this.board(tradeId);
+      group = this.groups.get(key);
+      if (!group) {
+        const window = await board.rows(this.em(), lens, 0, first);
+        group = { key, board, lens, first, subscribers: new Set(), window, seq: board.seq };
+        this.groups.set(key, group);
+      }
+    }
+    this.listen(tradeId);
+    this.listenCompetition(group.board.competitionId);
+    const g = group;
+    const queue = new FrameQueue(() => {
+      g.subscribers.delete(queue);
+      if (g.subscribers.size === 0) this.groups.delete(g.key);
+    });
+    g.subscribers.add(queue);
+    queue.push(this.frame(g, 'SNAPSHOT', g.window, [], null));
+    return queue;
+  }
+
+  private frame(
+    g: Group,
+    kind: 'SNAPSHOT' | 'DELTA',
+    rows: BoardRowView[],
+    removed: string[],
+    previousSeq: number | null,
+  ): BoardFrameView {
+    return {
+      tradeId: toGlobalId('Trade', g.board.tradeId),
+      kind,
+      seq: g.seq,
+      previousSeq,
+      view: g.lens.view,
+      frozen: g.lens.view === 'PUBLIC' && g.board.frozen,
+      entrantCount: g.board.index(g.lens.view).size,
+      rows,
+      removed,
+    };
+  }
+
+  private listen(tradeId: number): void {
+    if (this.listening.has(tradeId)) return;
+    const events = this.pubsub.subscribe('BOARD_CHANGED', tradeId)[Symbol.asyncIterator]();
+    this.listening.set(tradeId, events);
+    void (async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done || this.closed) return;
+        this.schedule(tradeId);
+      }
+    })();
+  }
+
+  /** Publication and finality change what the public sees: its subscriptions complete, and screens resubscribe. */
+  private listenCompetition(competitionId: number): void {
+    if (this.competitions.has(competitionId)) return;
+    const events = this.pubsub.subscribe('COMPETITION_STATUS_CHANGED', competitionId)[Symbol.asyncIterator]();
+    this.competitions.set(competitionId, events);
+    void (async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done || this.closed) return;
+        this.restartCompetition(competitionId);
+      }
+    })();
+  }
+
+  /** At most one flush per board per interval; a change during a flush schedules the next. */
+  schedule(tradeId: number): void {
+    if (this.timers.has(tradeId) || this.closed) return;
+    this.timers.set(
+      tradeId,
+      setTimeout(() => {
+        void this.flush(tradeId).finally(() => this.timers.delete(tradeId));
+      }, this.flushMs),
+    );
+  }
+
+  async flush(tradeId: number): Promise<void> {
+    const groups = [...this.groups.values()].filter((g) => g.board.tradeId === tradeId);
+    if (groups.length === 0) {
+      this.stopListening(tradeId);
+      return;
+    }
+    const em = this.em();
+    const board = await this.board(tradeId, em);
+    for (const g of groups) {
+      const window = await board.rows(em, g.lens, 0, g.first);
+      const before = new Map(g.window.map((r) => [r.entrantId, rowKey(r)]));
+      const now = new Set(window.map((r) => r.entrantId));
+      const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));
+      const removed = g.window.filter((r) => !now.has(r.entrantId)).map((r) => r.entrantId);
+      if (changed.length === 0 && removed.length === 0 && board.seq === g.seq) continue;
+      const previousSeq = g.seq;
+      g.window = window;
+      g.seq = board.seq;
+      const frame = this.frame(g, 'DELTA', changed, removed, previousSeq);
+      for (const s of g.subscribers) s.push(frame);
+    }
+  }
+
+  private stopListening(tradeId: number): void {
+    void this.listening.get(tradeId)?.return?.();
+    this.listening.delete(tradeId);
+  }
+
+  /** Identities or awards became visible (publication, finality): every group of the competition starts over. */
+  restartCompetition(competitionId: number): void {
+    for (const g of [...this.groups.values()]) {
+      if (g.board.competitionId !== competitionId) continue;
+      for (const s of g.subscribers) void s.return();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const id of [...this.listening.keys()]) this.stopListening(id);
+    for (const events of this.competitions.values()) void events.return?.();
+    this.competitions.clear();
+    for (const g of this.groups.values()) for (const s of g.subscribers) void s.return();
+    this.groups.clear();
+  }
+}

@@ -1,0 +1,313 @@
+import { randomUUID } from 'node:crypto';
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Role } from '../src/modules/account/account.entity';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import {
+  BoardAroundDocument,
+  RevealBoardDocument,
+  SetBoardFreezeDocument,
+  SetMarkingSchemeDocument,
+  TradeBoardDocument,
+} from './generated/graphql';
+import { gid, startTestApp, type TestApp } from './support/app';
+import {
+  buildWorld,
+  createCompetition,
+  createPerson,
+  createTrade,
+  dbId,
+  moveTo,
+  registerEntrant,
+  signOffAndRecheck,
+  tablet,
+  type World,
+} from './support/world';
+
+/**
+ * Live leaderboards through the API: pages, ranks and neighbours; public and jury views; a
+ * subscription's snapshot, coalesced deltas with sequence numbers; freeze and reveal.
+ */
+const SCHEME: MarkingScheme = {
+  modules: [
+    {
+      code: 'P',
+      name: '实操',
+      weight: 100,
+      criteria: [
+        {
+          code: 'P-1',
+          name: '作品',
+          aspects: [
+            {
+              code: 'P1',
+              description: '质量',
+              kind: 'MEASUREMENT',
+              maxMark: 100,
+              aggregation: { method: 'MEAN' },
+              tolerance: null,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+const BOARD_SUBSCRIPTION = `subscription($tradeId: ID!, $first: Int) {
+  boardUpdates(tradeId: $tradeId, first: $first) {
+    kind seq previousSeq view frozen entrantCount removed
+    rows { rank entrantId anonymousNumber name total }
+  }
+}`;
+
+interface Frame {
+  kind: 'SNAPSHOT' | 'DELTA';
+  seq: number;
+  previousSeq: number | null;
+  view: string;
+  frozen: boolean;
+  entrantCount: number;
+  removed: string[];
+  rows: { rank: number; entrantId: string; anonymousNumber: string; name: string | null; total: number }[];
+}
+
+let t: TestApp;
+let w: World;
+let competitionId: string;
+let tradeId: string;
+let entrants: string[];
+let judge: string;
+let chief: string;
+const version = new Map<string, number>();
+
+async function mark(entrantId: string, value: number) {
+  const v = version.get(entrantId);
+  const m = {
+    idempotencyKey: randomUUID(),
+    entrantId,
+    aspectCode: 'P1',
+    value,
+    ...(v ? { correctsVersion: v, reason: '更正' } : {}),
+  };
+  const r = await tablet<{ submitMarks: { outcomes: { code: string | null; mark: { version: number } }[] } }>(
+    t,
+    judge,
+    'TabletSubmitMarks',
+    { input: { deviceId: 'tablet', marks: [m] } },
+  );
+  const o = r.submitMarks.outcomes[0]!;
+  if (o.code) throw new Error(o.code);
+  version.set(entrantId, o.mark.version);
+}
+
+async function board(token?: string) {
+  const r = await t.gql(TradeBoardDocument, { tradeId, first: 100 }, token ? { token } : {});
+  return r.data!.trade!.board!;
+}
+
+/** Collects a subscription's frames. */
+function watch(auth: Record<string, string> = {}): {
+  frames: Frame[];
+  client: Client;
+  until: (n: number) => Promise<void>;
+} {
+  const client = createClient({
+    url: t.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+    connectionParams: auth,
+  });
+  const frames: Frame[] = [];
+  client.subscribe(
+    { query: BOARD_SUBSCRIPTION, variables: { tradeId, first: 10 } },
+    {
+      next: (m) => frames.push((m.data as { boardUpdates: Frame }).boardUpdates),
+      error: (e) => frames.push({ kind: 'ERROR', error: e } as never),
+      complete: () => {},
+    },
+  );
+  const until = async (n: number) => {
+    for (let i = 0; i < 150 && frames.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+  };
+  return { frames, client, until };
+}
+
+const settle = () => new Promise((r) => setTimeout(r, 500));
+
+beforeAll(async () => {
+  t = await startTestApp();
+  w = await buildWorld(t);
+  competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '榜单测试赛' });
+  tradeId = await createTrade(t, w.tokens.xian, competitionId, { name: '钳工' });
+  await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
+    { token: w.tokens.xian },
+  );
+  const j = await t.account(Role.JUDGE, w.orgs.xian);
+  const c = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
+  for (const [a, role] of [
+    [j, 'JUDGE'],
+    [c, 'CHIEF_JUDGE'],
+  ] as const) {
+    await t.raw(
+      {
+        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+        variables: { i: { tradeId, accountId: gid('Account', a.account.id), role } },
+      },
+      { token: w.tokens.xian },
+    );
+  }
+  judge = j.token;
+  chief = c.token;
+  await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN');
+  entrants = [];
+  for (let i = 0; i < 6; i++) {
+    const p = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, `钳工${i}`);
+    entrants.push(await registerEntrant(t, w.tokens.xian, tradeId, p, { checkIn: true }));
+  }
+  await moveTo(t, w.tokens.xian, competitionId, 'RUNNING');
+});
+afterAll(async () => t?.close());
+
+test('the board ranks scored entrants; the public sees numbers, the jury the same live truth', async () => {
+  expect((await board()).totalCount).toBe(0);
+  const scores = [70, 90, 80, 90, 60];
+  for (const [i, v] of scores.entries()) await mark(entrants[i]!, v);
+  const pub = await board();
+  expect(pub.view).toBe('PUBLIC');
+  expect(pub.totalCount).toBe(5); // the sixth has no mark yet
+  expect(pub.nodes.map((r) => [r.rank, r.total])).toEqual([
+    [1, 90],
+    [1, 90],
+    [3, 80],
+    [4, 70],
+    [5, 60],
+  ]);
+  expect(
+    pub.nodes.every((r) => r.name === null && r.unit === null && /^\d{3}$/.test(r.anonymousNumber!)),
+  ).toBe(true);
+  expect(pub.nodes.every((r) => r.awardTier === null)).toBe(true);
+  const jury = await board(w.tokens.xian);
+  expect(jury.view).toBe('JURY');
+  expect(jury.nodes[0]!.name).toMatch(/^钳工/);
+  // Pages: two of three rows, then the rest.
+  const page1 = (await t.gql(TradeBoardDocument, { tradeId, first: 3 })).data!.trade!.board!;
+  const page2 = (await t.gql(TradeBoardDocument, { tradeId, first: 3, after: page1.pageInfo.endCursor }))
+    .data!.trade!.board!;
+  expect(page1.pageInfo.hasNextPage).toBe(true);
+  expect([...page1.nodes, ...page2.nodes].map((r) => r.entrantId)).toEqual(pub.nodes.map((r) => r.entrantId));
+  expect(page2.pageInfo.hasNextPage).toBe(false);
+});
+
+test('the rank of any entrant and the entrants around it', async () => {
+  const r = await t.gql(BoardAroundDocument, { tradeId, entrantId: entrants[0]!, before: 1, after: 1 });
+  const trade = r.data!.trade!;
+  expect(trade.boardRank).toEqual({ rank: 4, total: 70 });
+  expect(trade.boardAround!.map((x) => x.total)).toEqual([80, 70, 60]);
+  const none = await t.gql(BoardAroundDocument, { tradeId, entrantId: entrants[5]! });
+  expect(none.data!.trade!.boardRank).toBeNull();
+  const tooMany = await t.gql(BoardAroundDocument, { tradeId, entrantId: entrants[0]!, before: 51 });
+  expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+});
+
+test('a subscription starts with a snapshot, then coalesces a burst into few deltas that end in the final state', async () => {
+  const s = watch();
+  try {
+    await s.until(1);
+    const snap = s.frames[0]!;
+    expect(snap).toMatchObject({ kind: 'SNAPSHOT', previousSeq: null, view: 'PUBLIC', entrantCount: 5 });
+    // 20 corrections in a burst, then the sixth entrant's first mark.
+    const started = Date.now();
+    for (let i = 0; i < 20; i++) await mark(entrants[4]!, 61 + i);
+    await mark(entrants[5]!, 95);
+    const burst = Date.now() - started;
+    await settle();
+    const deltas = s.frames.slice(1);
+    // At most one push per 200 ms interval of the burst (plus the one that closes it).
+    expect(deltas.length).toBeGreaterThanOrEqual(1);
+    expect(deltas.length).toBeLessThanOrEqual(Math.ceil(burst / 200) + 1);
+    // The chain of seqs has no gap, and the last frame carries the board's seq.
+    let seq = snap.seq;
+    for (const d of deltas) {
+      expect(d.kind).toBe('DELTA');
+      expect(d.previousSeq).toBe(seq);
+      seq = d.seq;
+    }
+    const current = await board();
+    expect(seq).toBe(current.seq);
+    // Applying the deltas to the snapshot gives the board as it is now.
+    const shown = new Map(snap.rows.map((r) => [r.entrantId, r]));
+    for (const d of deltas) {
+      for (const id of d.removed) shown.delete(id);
+      for (const r of d.rows) shown.set(r.entrantId, r);
+    }
+    const applied = [...shown.values()].sort(
+      (a, b) => a.rank - b.rank || a.entrantId.localeCompare(b.entrantId),
+    );
+    const expected = current.nodes.map((r) => [r.entrantId, r.rank, r.total]);
+    expect(applied.map((r) => [r.entrantId, r.rank, r.total]).sort()).toEqual(expected.sort());
+    expect(current.nodes[0]).toMatchObject({ rank: 1, total: 95 });
+  } finally {
+    await s.client.dispose();
+  }
+});
+
+test('after the freeze the public board stops moving, the jury board does not; the reveal walks it back', async () => {
+  const freeze = await t.gql(
+    SetBoardFreezeDocument,
+    { input: { tradeId, freezeAt: new Date(Date.now() + 300).toISOString() } },
+    { token: w.tokens.xian },
+  );
+  expect(freeze.data!.setBoardFreeze.errors).toEqual([]);
+  await new Promise((r) => setTimeout(r, 400));
+  const before = await board();
+  const s = watch();
+  try {
+    await s.until(1);
+    // Two entrants jump to the top after the freeze.
+    await mark(entrants[0]!, 99);
+    await mark(entrants[4]!, 98);
+    await settle();
+    const pub = await board();
+    expect(pub.frozen).toBe(true);
+    expect(pub.nodes.map((r) => [r.entrantId, r.total])).toEqual(
+      before.nodes.map((r) => [r.entrantId, r.total]),
+    );
+    expect(s.frames.filter((f) => f.kind === 'DELTA').flatMap((f) => f.rows)).toEqual([]);
+    const jury = await board(w.tokens.xian);
+    expect(jury.nodes.slice(0, 2).map((r) => r.total)).toEqual([99, 98]);
+
+    const early = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
+    expect(early.data!.revealBoard.errors[0]!.code).toBe('WRONG_STAGE');
+    await moveTo(t, w.tokens.xian, competitionId, 'SCORING_CLOSED');
+    await signOffAndRecheck(t, chief, tradeId);
+    await moveTo(t, w.tokens.xian, competitionId, 'PUBLISHED');
+    await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
+      dbId(competitionId),
+    ]);
+    await moveTo(t, w.tokens.xian, competitionId, 'FINAL');
+    expect((await board()).nodes.map((r) => r.total)).toEqual(before.nodes.map((r) => r.total));
+
+    // The ceremony, from the bottom of the frozen board: entrant 0 (70 at the freeze), then entrant 4 (80).
+    const step1 = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
+    expect(step1.data!.revealBoard).toMatchObject({ revealed: [entrants[0]], remaining: 1 });
+    const mid = await board();
+    expect(mid.nodes.find((r) => r.entrantId === entrants[0])!.total).toBe(99);
+    expect(mid.nodes.find((r) => r.entrantId === entrants[4])!.total).toBe(80);
+    const step2 = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
+    expect(step2.data!.revealBoard).toMatchObject({ revealed: [entrants[4]], remaining: 0 });
+    const done = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
+    expect(done.data!.revealBoard.errors[0]!.code).toBe('NOTHING_TO_DRAW');
+    const finalPublic = await board();
+    const finalJury = await board(w.tokens.xian);
+    expect(finalPublic.nodes.map((r) => [r.entrantId, r.rank, r.total])).toEqual(
+      finalJury.nodes.map((r) => [r.entrantId, r.rank, r.total]),
+    );
+    // Published and final: names and awards are public.
+    expect(finalPublic.nodes[0]!.name).toMatch(/^钳工/);
+  } finally {
+    await s.client.dispose();
+  }
+});
