@@ -3,6 +3,7 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { fanoutStats } from '../src/shared/graphql/fanout';
 import {
   BoardAroundDocument,
   RevealBoardDocument,
@@ -251,6 +252,25 @@ test('a subscription starts with a snapshot, then coalesces a burst into few del
     expect(current.nodes[0]).toMatchObject({ rank: 1, total: 95 });
   } finally {
     await s.client.dispose();
+  }
+});
+
+test('a frame is computed and serialised once for all the screens that show it', async () => {
+  const screens = Array.from({ length: 20 }, () => watch());
+  try {
+    for (const s of screens) await s.until(1);
+    const before = { ...fanoutStats };
+    await mark(entrants[2]!, 81);
+    await settle();
+    for (const s of screens) await s.until(2);
+    const frames = screens.map((s) => JSON.stringify(s.frames[1]));
+    expect(new Set(frames).size).toBe(1);
+    expect(JSON.parse(frames[0]!)).toMatchObject({ kind: 'DELTA' });
+    // 20 deliveries of the delta, one execution of its selection.
+    expect(fanoutStats.deliveries - before.deliveries).toBe(20);
+    expect(fanoutStats.executions - before.executions).toBe(1);
+  } finally {
+    for (const s of screens) await s.client.dispose();
   }
 });
 

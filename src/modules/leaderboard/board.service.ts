@@ -240,6 +240,8 @@ interface Group {
   subscribers: Set<FrameQueue>;
   window: BoardRowView[];
   seq: number;
+  /** The snapshot new subscribers get, shared until the window changes. */
+  snapshot: BoardFrameView | null;
 }
 
 const rowKey = (r: BoardRowView) =>
@@ -288,7 +290,7 @@ export class BoardHub {
       group = this.groups.get(key);
       if (!group) {
         const window = await board.rows(this.em(), lens, 0, first);
-        group = { key, board, lens, first, subscribers: new Set(), window, seq: board.seq };
+        group = { key, board, lens, first, subscribers: new Set(), window, seq: board.seq, snapshot: null };
         this.groups.set(key, group);
       }
     }
@@ -300,7 +302,7 @@ export class BoardHub {
       if (g.subscribers.size === 0) this.groups.delete(g.key);
     });
     g.subscribers.add(queue);
-    queue.push(this.frame(g, 'SNAPSHOT', g.window, [], null));
+    queue.push((g.snapshot ??= this.frame(g, 'SNAPSHOT', g.window, [], null)));
     return queue;
   }
 
@@ -380,6 +382,7 @@ export class BoardHub {
       const previousSeq = g.seq;
       g.window = window;
       g.seq = board.seq;
+      g.snapshot = null;
       const frame = this.frame(g, 'DELTA', changed, removed, previousSeq);
       for (const s of g.subscribers) s.push(frame);
     }

@@ -1,0 +1,91 @@
+import {
+  createSourceEventStream,
+  type ExecutionArgs,
+  type ExecutionResult,
+  execute,
+  getOperationAST,
+  print,
+  subscribe,
+} from 'graphql';
+
+/**
+ * Fan-out of shared subscription events. graphql-ws executes a subscription's selection for each
+ * subscriber and serialises each result: at thousands of screens on one board that is most of
+ * the cost. For root fields whose events are shared, viewer-independent objects (a board frame is
+ * computed once per group of subscribers who see the same thing), the selection runs once per
+ * event and document, its JSON is kept under a token, and each socket's message carries only the
+ * token, which `expandTokens` swaps for the stored JSON as the message leaves: one execution and
+ * one serialisation per event, then a string splice per socket.
+ */
+const SHARED_ROOT_FIELDS = new Set(['boardUpdates']);
+// NUL never appears in stored text (input with it is refused), so no data can forge a token.
+const MARK = '\u0000event:';
+const TOKEN_JSON = /"\\u0000event:(\d+)"/g;
+const TOKEN_TTL_MS = 60_000;
+
+const serialized = new Map<number, string>();
+/** Counters, for tests and diagnostics: selections executed vs. messages delivered. */
+export const fanoutStats = { executions: 0, deliveries: 0 };
+let nextToken = 0;
+const perEvent = new WeakMap<object, Map<string, Promise<ExecutionResult | number>>>();
+
+function remember(json: string): number {
+  const token = ++nextToken;
+  serialized.set(token, json);
+  setTimeout(() => serialized.delete(token), TOKEN_TTL_MS).unref();
+  return token;
+}
+
+/** Replaces event tokens in an outgoing graphql-ws message by the JSON they stand for. */
+export function expandTokens(data: string): string {
+  if (!data.includes('\\u0000event:')) return data;
+  return data.replace(TOKEN_JSON, (_, n: string) => serialized.get(Number(n)) ?? 'null');
+}
+
+/** Drop-in for graphql's `subscribe`, sharing the work for the fields above. */
+export async function sharedSubscribe(
+  args: ExecutionArgs,
+): Promise<AsyncIterableIterator<ExecutionResult> | ExecutionResult> {
+  const op = getOperationAST(args.document, args.operationName);
+  const field = op?.selectionSet.selections.length === 1 ? op.selectionSet.selections[0] : undefined;
+  if (!field || field.kind !== 'Field' || !SHARED_ROOT_FIELDS.has(field.name.value)) return subscribe(args);
+  const key = field.alias?.value ?? field.name.value;
+  const source = await createSourceEventStream(args);
+  if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  const events = source as AsyncIterableIterator<unknown>;
+  const docKey = `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
+
+  const map = async (event: unknown): Promise<ExecutionResult> => {
+    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+    let byDoc = perEvent.get(event);
+    if (!byDoc) perEvent.set(event, (byDoc = new Map()));
+    let shared = byDoc.get(docKey);
+    fanoutStats.deliveries++;
+    if (!shared) {
+      fanoutStats.executions++;
+      shared = Promise.resolve(execute({ ...args, rootValue: event })).then((r) =>
+        r.errors?.length ? r : remember(JSON.stringify(r.data?.[key] ?? null)),
+      );
+      byDoc.set(docKey, shared);
+    }
+    const r = await shared;
+    return typeof r === 'number' ? { data: { [key]: `${MARK}${r}` } } : r;
+  };
+
+  // A plain iterator (not an async generator), so `return()` reaches the source at once even
+  // while a `next()` is waiting for an event: the subscriber leaves its group immediately.
+  const mapped: AsyncIterableIterator<ExecutionResult> = {
+    next: async () => {
+      const n = await events.next();
+      return n.done ? { done: true, value: undefined } : { done: false, value: await map(n.value) };
+    },
+    return: async () => {
+      await events.return?.();
+      return { done: true, value: undefined };
+    },
+    [Symbol.asyncIterator]() {
+      return mapped;
+    },
+  };
+  return mapped;
+}
