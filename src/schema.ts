@@ -16,7 +16,7 @@ import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
-import { BoardResolver } from './modules/leaderboard/board.resolver';
+import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -39,6 +39,7 @@ export const resolvers = [
   ResultsResolver,
   ReviewResolver,
   BoardResolver,
+  CompetitionBoardResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -2,10 +2,12 @@ import { randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
+import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { fanoutStats } from '../src/shared/graphql/fanout';
 import {
   BoardAroundDocument,
+  CompetitionBoardDocument,
   RevealBoardDocument,
   SetBoardFreezeDocument,
   SetMarkingSchemeDocument,
@@ -19,6 +21,7 @@ import {
   createTrade,
   dbId,
   moveTo,
+  orgId,
   registerEntrant,
   signOffAndRecheck,
   tablet,
@@ -330,4 +333,93 @@ test('after the freeze the public board stops moving, the jury board does not; t
   } finally {
     await s.client.dispose();
   }
+});
+
+test('a labor competition’s board ranks its enterprises across trades', async () => {
+  const labor = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '劳动竞赛榜', kind: 'LABOR' });
+  const trades = [
+    await createTrade(t, w.tokens.xian, labor, { name: '安全生产' }),
+    await createTrade(t, w.tokens.xian, labor, { name: '技术革新' }),
+  ];
+  const j = await t.account(Role.JUDGE, w.orgs.xian);
+  for (const tr of trades) {
+    await t.gql(
+      SetMarkingSchemeDocument,
+      { input: { tradeId: tr, format: 'JSON', content: JSON.stringify(SCHEME) } },
+      { token: w.tokens.xian },
+    );
+    await t.raw(
+      {
+        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+        variables: { i: { tradeId: tr, accountId: gid('Account', j.account.id), role: 'JUDGE' } },
+      },
+      { token: w.tokens.xian },
+    );
+  }
+  await moveTo(t, w.tokens.xian, labor, 'REGISTRATION_OPEN');
+  const firms = await Promise.all(
+    ['甲公司', '乙公司', '丙公司'].map((n) => t.org(n, OrganizationLevel.ENTERPRISE, w.orgs.lianhu)),
+  );
+  const enrolled: string[] = [];
+  for (const [i, f] of firms.entries()) {
+    const tr = trades[i % 2]!;
+    const r = await t.raw(
+      {
+        query:
+          'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } errors { code } } }',
+        variables: { i: { tradeId: tr, enterpriseId: orgId(f) } },
+      },
+      { token: w.tokens.xian },
+    );
+    const id = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
+    for (const status of ['APPROVED', 'CHECKED_IN']) {
+      await t.raw(
+        {
+          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
+          variables: { i: { id, status } },
+        },
+        { token: w.tokens.xian },
+      );
+    }
+    await t.raw(
+      {
+        query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { errors { code } } }',
+        variables: { i: { tradeId: tr } },
+      },
+      { token: w.tokens.xian },
+    );
+    enrolled.push(id);
+  }
+  await moveTo(t, w.tokens.xian, labor, 'RUNNING');
+  const scores = [75, 88, 81];
+  for (const [i, id] of enrolled.entries()) {
+    const r = await tablet<{ submitMarks: { outcomes: { code: string | null }[] } }>(
+      t,
+      j.token,
+      'TabletSubmitMarks',
+      {
+        input: {
+          deviceId: 'tablet',
+          marks: [{ idempotencyKey: randomUUID(), entrantId: id, aspectCode: 'P1', value: scores[i] }],
+        },
+      },
+    );
+    expect(r.submitMarks.outcomes[0]!.code).toBeNull();
+  }
+  const jury = (await t.gql(CompetitionBoardDocument, { id: labor }, { token: w.tokens.xian })).data!
+    .competition!.board!;
+  expect(jury.view).toBe('JURY');
+  expect(jury.nodes.map((r) => [r.name, r.total, r.rank, r.tradeId])).toEqual([
+    ['乙公司', 88, 1, trades[1]],
+    ['丙公司', 81, 2, trades[0]],
+    ['甲公司', 75, 3, trades[0]],
+  ]);
+  const pub = (await t.gql(CompetitionBoardDocument, { id: labor })).data!.competition!.board!;
+  expect(pub.nodes.map((r) => [r.name, r.total])).toEqual([
+    [null, 88],
+    [null, 81],
+    [null, 75],
+  ]);
+  const skills = (await t.gql(CompetitionBoardDocument, { id: competitionId })).data!.competition!.board;
+  expect(skills).toBeNull();
 });

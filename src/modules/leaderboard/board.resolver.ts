@@ -4,11 +4,18 @@ import { guardSubscribe } from '../../shared/access/policy';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { ConnectionArgs, encodeCursor, fromGlobalId, pageRequest } from '../../shared/graphql/relay';
-import { RESULTS_PUBLIC_STATUSES, Trade } from '../competition/competition.entity';
+import {
+  Competition,
+  CompetitionKind,
+  RESULTS_PUBLIC_STATUSES,
+  Trade,
+} from '../competition/competition.entity';
+import { isAdmin } from '../../shared/access/viewer';
+import { RankIndex, type RankEntry } from './rank-index';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
 import { revealBoard, setBoardFreeze } from './board-admin';
-import type { BoardFrameView, BoardLens } from './board.service';
+import { type BoardFrameView, type BoardLens, type BoardRowView, describeRows } from './board.service';
 import {
   BoardConnection,
   BoardFrame,
@@ -51,23 +58,14 @@ export class BoardResolver {
     const board = await ctx.boards.board(trade.id, ctx.em);
     const from = req.afterId ?? 0;
     const rows = await board.rows(ctx.em, lens, from, req.first);
-    const nodes = rows as BoardRow[];
-    const edges = nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
-    const size = board.index(lens.view).size;
-    return {
-      view: lens.view as never,
-      frozen: lens.view === 'PUBLIC' && board.frozen,
-      seq: board.seq,
-      totalCount: size,
-      edges,
-      nodes,
-      pageInfo: {
-        hasNextPage: from + rows.length < size,
-        hasPreviousPage: from > 0,
-        startCursor: edges[0]?.cursor ?? null,
-        endCursor: edges[edges.length - 1]?.cursor ?? null,
-      },
-    };
+    return connection(
+      lens,
+      lens.view === 'PUBLIC' && board.frozen,
+      board.seq,
+      board.index(lens.view).size,
+      from,
+      rows,
+    );
   }
 
   @FieldResolver(() => BoardRow, {
@@ -176,5 +174,81 @@ export class BoardResolver {
       freezeAt: r.value?.freezeAt ?? null,
       errors: r.errors,
     };
+  }
+}
+
+function connection(
+  lens: BoardLens,
+  frozen: boolean,
+  seq: number,
+  size: number,
+  from: number,
+  rows: BoardRowView[],
+): BoardConnection {
+  const nodes = rows as BoardRow[];
+  const edges = nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
+  return {
+    view: lens.view as never,
+    frozen,
+    seq,
+    totalCount: size,
+    edges,
+    nodes,
+    pageInfo: {
+      hasNextPage: from + rows.length < size,
+      hasPreviousPage: from > 0,
+      startCursor: edges[0]?.cursor ?? null,
+      endCursor: edges[edges.length - 1]?.cursor ?? null,
+    },
+  };
+}
+
+@Resolver(() => Competition)
+export class CompetitionBoardResolver {
+  @FieldResolver(() => BoardConnection, {
+    nullable: true,
+    description:
+      'Labor competitions: the teams and enterprises of every trade on one board, by total (each row names ' +
+      'its trade). Same views as a trade’s board; no award tiers (those are per trade). Null for skills competitions.',
+  })
+  async board(
+    @Root() c: Competition,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<BoardConnection | null> {
+    if (c.kind !== CompetitionKind.LABOR || !(await canSeeCompetition(ctx, c))) return null;
+    const req = pageRequest(args);
+    const host = await ctx.loaders.organizationById.load(c.host.id);
+    const lens: BoardLens = {
+      view: isAdmin(ctx.viewer) || (host && ctx.access.manages(host.path)) ? 'JURY' : 'PUBLIC',
+      identities: await canSeeEntrants(ctx, c),
+      awards: false,
+    };
+    const groups = await ctx.em.execute<{ id: number; trade_id: number }[]>(
+      `select e.id, e.trade_id from entrant e join trade t on t.id = e.trade_id
+        where t.competition_id = ? and (e.team_id is not null or e.organization_id is not null)`,
+      [c.id],
+    );
+    const tradeIds = [...new Set(groups.map((g) => g.trade_id))];
+    const wanted = new Set(groups.map((g) => g.id));
+    const entries: RankEntry[] = [];
+    let frozen = false;
+    let seq = 0;
+    for (const id of tradeIds) {
+      const b = await ctx.boards.board(id, ctx.em);
+      frozen ||= lens.view === 'PUBLIC' && b.frozen;
+      seq += b.seq;
+      const index = b.index(lens.view);
+      for (const e of index.slice(0, index.size)) if (wanted.has(e.id)) entries.push({ ...e, tieBreak: [] });
+    }
+    // Totals are all out of 100, so they compare across trades; trade tie-breaks do not.
+    const combined = new RankIndex();
+    combined.reset(entries);
+    const from = req.afterId ?? 0;
+    const placed = combined
+      .slice(from, req.first)
+      .map((entry, i) => ({ entry, rank: combined.rankAt(from + i), tier: null }));
+    const rows = await describeRows(ctx.em, lens, null, placed);
+    return connection(lens, frozen, seq, combined.size, from, rows);
   }
 }

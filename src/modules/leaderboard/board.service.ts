@@ -19,6 +19,7 @@ export interface BoardLens {
 export interface BoardRowView {
   rank: number;
   entrantId: string;
+  tradeId: string;
   anonymousNumber: string | null;
   name: string | null;
   unit: string | null;
@@ -148,46 +149,63 @@ export class Board {
   /** Rows of the board at positions [from, from + count) as this lens shows them; one query for their details. */
   async rows(em: EntityManager, lens: BoardLens, from: number, count: number): Promise<BoardRowView[]> {
     const index = this.index(lens.view);
-    const entries = index.slice(from, count);
-    if (entries.length === 0) return [];
-    const details = await em.execute<
-      {
-        id: number;
-        lot_code: string | null;
-        name: string | null;
-        unit: string | null;
-        modules: { code: string; weighted: number }[];
-        public_modules: { code: string; weighted: number }[] | null;
-      }[]
-    >(
-      `select e.id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
-              coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
-         from entrant e join board_entry b on b.entrant_id = e.id
-         left join person p on p.id = e.person_id left join organization po on po.id = p.employer_id
-         left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
-         left join organization eo on eo.id = e.organization_id
-        where e.id = any(?::int[])`,
-      [pgArray(entries.map((e) => e.id))],
-    );
-    const byId = new Map(details.map((d) => [d.id, d]));
     const n = index.size;
-    return entries.map((e, i) => {
-      const d = byId.get(e.id);
+    const placed = index.slice(from, count).map((entry, i) => {
       const rank = index.rankAt(from + i);
-      const tier = lens.awards ? tierFor(this.rules?.awards ?? null, n, rank, e.total) : null;
       return {
+        entry,
         rank,
-        entrantId: toGlobalId('Entrant', e.id),
-        anonymousNumber: d?.lot_code ?? null,
-        name: lens.identities ? (d?.name ?? null) : null,
-        unit: lens.identities ? (d?.unit ?? null) : null,
-        total: e.total,
-        modules: (lens.view === 'JURY' ? d?.modules : d?.public_modules) ?? [],
-        awardTier: tier,
-        awardLabel: tier ? AWARD_TIER_LABELS[tier] : null,
+        tier: lens.awards ? tierFor(this.rules?.awards ?? null, n, rank, entry.total) : null,
       };
     });
+    return describeRows(em, lens, this.tradeId, placed);
   }
+}
+
+/** Board rows with their details (number, identity, unit, modules): one query for the page. */
+export async function describeRows(
+  em: EntityManager,
+  lens: BoardLens,
+  tradeId: number | null,
+  placed: { entry: RankEntry; rank: number; tier: AwardTier | null }[],
+): Promise<BoardRowView[]> {
+  if (placed.length === 0) return [];
+  const details = await em.execute<
+    {
+      id: number;
+      trade_id: number;
+      lot_code: string | null;
+      name: string | null;
+      unit: string | null;
+      modules: { code: string; weighted: number }[];
+      public_modules: { code: string; weighted: number }[] | null;
+    }[]
+  >(
+    `select e.id, e.trade_id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
+            coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
+       from entrant e join board_entry b on b.entrant_id = e.id
+       left join person p on p.id = e.person_id left join organization po on po.id = p.employer_id
+       left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
+       left join organization eo on eo.id = e.organization_id
+      where e.id = any(?::int[])`,
+    [pgArray(placed.map((x) => x.entry.id))],
+  );
+  const byId = new Map(details.map((d) => [d.id, d]));
+  return placed.map(({ entry: e, rank, tier }) => {
+    const d = byId.get(e.id);
+    return {
+      rank,
+      entrantId: toGlobalId('Entrant', e.id),
+      tradeId: toGlobalId('Trade', d?.trade_id ?? tradeId ?? 0),
+      anonymousNumber: d?.lot_code ?? null,
+      name: lens.identities ? (d?.name ?? null) : null,
+      unit: lens.identities ? (d?.unit ?? null) : null,
+      total: e.total,
+      modules: (lens.view === 'JURY' ? d?.modules : d?.public_modules) ?? [],
+      awardTier: tier,
+      awardLabel: tier ? AWARD_TIER_LABELS[tier] : null,
+    };
+  });
 }
 
 // ------------------------------------------------------------------ subscriptions

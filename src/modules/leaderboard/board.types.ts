@@ -46,6 +46,9 @@ export class BoardRow {
   @Field(() => ID, { description: 'The entrant.' })
   entrantId!: string;
 
+  @Field(() => ID, { description: 'The trade the entrant competes in.' })
+  tradeId!: string;
+
   @Field(() => String, { nullable: true, description: 'Anonymous number from the lot drawing.' })
   anonymousNumber!: string | null;
 
