@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account, Role } from '../src/modules/account/account.entity';
 import { hashPassword } from '../src/modules/account/password';
+import { seedJudging } from './judging';
 import {
   ACTIVE_ENTRANT_STATUSES,
   COMPETITION_TRANSITIONS,
@@ -1111,6 +1112,22 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
       }
       await tx.flush();
       log(`Seeding 2024年石家庄市职工职业技能大赛… ${trades.size} trades, ${n} entrants`);
+      // The first trade under way gets a panel, lots and marks: a live board to look at.
+      const [first] = [...trades.values()].filter((x) => x.phase === 0);
+      const judge = accounts.get('judge1') ?? (await tx.findOne(Account, { username: 'judge1' }));
+      const chief = accounts.get('chief1') ?? (await tx.findOne(Account, { username: 'chief1' }));
+      if (first && judge && chief) {
+        const { marked } = await seedJudging(tx as EntityManager, {
+          tradeId: first.trade.id,
+          competitionId: c.id,
+          theoryWeight: first.trade.theoryWeight,
+          judgeId: judge.id,
+          chiefId: chief.id,
+          judgeEmployerId: judgePerson.employer.id,
+          rng,
+        });
+        log(`Seeding judging of ${first.trade.name}… lots drawn, ${marked} entrants marked`);
+      }
     }
 
     // 2. 陕西: the key-project labor competition, with crews, teams and enterprises.

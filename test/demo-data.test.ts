@@ -103,3 +103,45 @@ test('every union’s rollups match direct counts, each in one statement per rol
     });
   }
 });
+
+test('a trade of the demo data is under way: lots, marks, a board, an audit trail that verifies', async () => {
+  const [trade] = await t.sql<{ id: number; competition_id: number }>(
+    'select id, competition_id from trade where marking_scheme is not null',
+  );
+  expect(trade).toBeDefined();
+  const [counts] = await t.sql<{ lots: string; marks: string; board: string; checked: string }>(
+    `select (select count(*) from entrant where trade_id = $1 and lot_code is not null) lots,
+            (select count(distinct entrant_id) from mark where trade_id = $1) marks,
+            (select count(*) from board_entry where trade_id = $1 and active) board,
+            (select count(*) from entrant where trade_id = $1 and status = 'CHECKED_IN') checked`.replace(
+      /\$1/g,
+      String(trade!.id),
+    ),
+  );
+  expect(Number(counts!.lots)).toBe(Number(counts!.checked));
+  expect(Number(counts!.marks)).toBeGreaterThan(0);
+  expect(Number(counts!.board)).toBe(Number(counts!.marks));
+  const board = await t.raw({
+    query:
+      'query($id: ID!) { trade(id: $id) { board(first: 5) { totalCount nodes { rank total anonymousNumber name } } } }',
+    variables: { id: gid('Trade', trade!.id) },
+  });
+  const b = (
+    board.json.data as { trade: { board: { totalCount: number; nodes: { rank: number; name: null }[] } } }
+  ).trade.board;
+  expect(b.totalCount).toBe(Number(counts!.board));
+  expect(b.nodes[0]!.rank).toBe(1);
+  expect(b.nodes.every((r) => r.name === null)).toBe(true);
+  const chain = await t.raw(
+    {
+      query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok checked } }',
+      variables: { id: gid('Competition', trade!.competition_id) },
+    },
+    { token },
+  );
+  expect(
+    (chain.json.data as { verifyAuditChain: { ok: boolean; checked: number } }).verifyAuditChain,
+  ).toMatchObject({
+    ok: true,
+  });
+});
