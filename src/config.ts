@@ -12,7 +12,7 @@ const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   DATABASE_URL: z.string().url().optional(),
   REDIS_URL: z.string().url().optional(),
-  /** Prefix of this deployment's Redis keys (rate-limit counters), so deployments can share a Redis. */
+  /** Prefix of this deployment's Redis keys and event channels, so deployments can share a Redis. */
   REDIS_KEY_PREFIX: z.string().min(1).default('jingsai'),
   EMBEDDED_PG_DIR: z.string().default(path.resolve(process.cwd(), '.data', 'postgres')),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),

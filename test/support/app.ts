@@ -48,11 +48,19 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
-/** A server on its own database cloned from the migrated template, listening on a free port. */
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const database = `jingsai_t_${process.env.JINGSAI_TEST_RUN_PID}_${randomBytes(4).toString('hex')}`;
+/**
+ * A server on its own database cloned from the migrated template, listening on a free port;
+ * or, with `database`, another instance on that test app's database (which its owner drops).
+ */
+export async function startTestApp(
+  env: Record<string, string> = {},
+  options: { database?: string } = {},
+): Promise<TestApp> {
+  const owner = !options.database;
+  const database =
+    options.database ?? `jingsai_t_${process.env.JINGSAI_TEST_RUN_PID}_${randomBytes(4).toString('hex')}`;
   const template = templateName(Number(process.env.JINGSAI_TEST_RUN_PID));
-  await withAdminClient((c) => c.query(`create database "${database}" template "${template}"`));
+  if (owner) await withAdminClient((c) => c.query(`create database "${database}" template "${template}"`));
   const databaseUrl = withDatabase(adminUrl(), database);
   // Suites send thousands of requests from one IP; the rate-limit tests set their own small limits.
   const generous = {
@@ -115,6 +123,7 @@ export async function startTestApp(env: Record<string, string> = {}): Promise<Te
     async close() {
       await app.close();
       await orm.close(true);
+      if (!owner) return;
       await withAdminClient((c) => c.query(`drop database if exists "${database}" with (force)`)).catch(
         () => {},
       );
