@@ -5,6 +5,7 @@ import { Migration20261125020000_marking_schemes } from './Migration202611250200
 import { Migration20261125030000_marks_and_audit } from './Migration20261125030000_marks_and_audit';
 import { Migration20261125040000_judging_workflow } from './Migration20261125040000_judging_workflow';
 import { Migration20261125050000_leaderboards } from './Migration20261125050000_leaderboards';
+import { Migration20261125060000_studios } from './Migration20261125060000_studios';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -18,4 +19,5 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125030000_marks_and_audit', class: Migration20261125030000_marks_and_audit },
   { name: 'Migration20261125040000_judging_workflow', class: Migration20261125040000_judging_workflow },
   { name: 'Migration20261125050000_leaderboards', class: Migration20261125050000_leaderboards },
+  { name: 'Migration20261125060000_studios', class: Migration20261125060000_studios },
 ];

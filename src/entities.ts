@@ -9,6 +9,7 @@ import {
 } from './modules/competition/competition.entity';
 import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
+import { Achievement, Alliance, Studio } from './modules/studio/studio.entity';
 
 /** Every ORM entity, listed explicitly (no folder scanning at start-up). */
 export const entities = [
@@ -23,4 +24,7 @@ export const entities = [
   Team,
   TeamMember,
   Entrant,
+  Studio,
+  Alliance,
+  Achievement,
 ];

@@ -17,6 +17,7 @@ import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
 import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
+import { AchievementResolver, AllianceResolver, StudioResolver } from './modules/studio/studio.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -40,6 +41,9 @@ export const resolvers = [
   ReviewResolver,
   BoardResolver,
   CompetitionBoardResolver,
+  StudioResolver,
+  AllianceResolver,
+  AchievementResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

@@ -3,6 +3,21 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocumentNode as DocumentNode } from '@graphql-typed-document-node/core';
+/** Kind of studio achievement. */
+export type AchievementKind =
+  /** Apprentices trained (师带徒). */
+  | 'APPRENTICES'
+  /** An award won. */
+  | 'AWARD'
+  /** Economic benefit created, in yuan. */
+  | 'ECONOMIC_BENEFIT'
+  /** An advanced operation method (先进操作法). */
+  | 'OPERATION_METHOD'
+  /** A patent (number, type, status). */
+  | 'PATENT'
+  /** A technical innovation (技术革新). */
+  | 'TECHNICAL_INNOVATION';
+
 /** An honor to record on a person. */
 export type AddHonorInput = {
   /** Awarding body (1–200 characters). */
@@ -39,6 +54,20 @@ export type AppealStatus =
   /** Upheld: the entrant’s marks were reopened for correction through the audited path. */
   | 'UPHELD';
 
+/** A studio application. */
+export type ApplyStudioInput = {
+  /** Field of work, 1–100 characters. */
+  field: string;
+  /** The host enterprise (or unit) you manage. */
+  hostId: string;
+  /** The leader (领办人), a person employed under the host. */
+  leaderId: string;
+  /** The level applied for. */
+  level: StudioLevel;
+  /** Name, 1–200 characters. */
+  name: string;
+};
+
 /** How an aspect is marked. */
 export type AspectKind =
   /** A penalty (e.g. safety) subtracted from the module. */
@@ -47,6 +76,24 @@ export type AspectKind =
   | 'JUDGEMENT'
   /** Measured: a value or pass/fail recorded by a judge. */
   | 'MEASUREMENT';
+
+/** An annual assessment of a named studio. */
+export type AssessStudioInput = {
+  /** Notes, up to 1000 characters. */
+  notes?: string | null | undefined;
+  /** Pass, needs improvement or fail. */
+  result: AssessmentResult;
+  /** The studio. */
+  studioId: string;
+  /** The year assessed; once per year. */
+  year: number;
+};
+
+/** Annual assessment (年度考核) of a named studio. */
+export type AssessmentResult =
+  | 'FAIL'
+  | 'NEEDS_IMPROVEMENT'
+  | 'PASS';
 
 /** How award tiers are given. */
 export type AwardBasis =
@@ -145,6 +192,18 @@ export type CreateAccountInput = {
   role: Role;
   /** Sign-in name: 3–64 of a–z, 0–9, `.`, `_`, `-`. */
   username: string;
+};
+
+/** An alliance of studios. */
+export type CreateAllianceInput = {
+  /** Founding date (YYYY-MM-DD). */
+  foundedOn?: string | null | undefined;
+  /** The lead studio (named). */
+  leadStudioId: string;
+  /** Name, 1–200 characters, unique. */
+  name: string;
+  /** Other member studios (named), at most 500. */
+  studioIds: Array<string>;
 };
 
 /** A new API key for a third-party application. */
@@ -390,6 +449,18 @@ export type OrganizationLevel =
   /** Street or town union (街道/乡镇总工会). */
   | 'STREET';
 
+/** Filed, granted or lapsed. */
+export type PatentStatus =
+  | 'FILED'
+  | 'GRANTED'
+  | 'LAPSED';
+
+/** 发明 / 实用新型 / 外观设计. */
+export type PatentType =
+  | 'DESIGN'
+  | 'INVENTION'
+  | 'UTILITY_MODEL';
+
 /** Filters on people; all given filters must match. */
 export type PersonFilter = {
   /** Employer is this organization or lies under it. */
@@ -410,6 +481,30 @@ export type PublishResultsInput = {
   competitionId: string;
   /** End of the notice period; in the future. */
   noticeEndsAt: string;
+};
+
+/** An achievement of a studio. */
+export type RecordAchievementInput = {
+  /** Date (YYYY-MM-DD). */
+  achievedOn: string;
+  /** APPRENTICES: how many. */
+  apprentices?: number | null | undefined;
+  /** ECONOMIC_BENEFIT: yuan, ≥ 0, 2 decimals. */
+  benefitYuan?: number | null | undefined;
+  /** Kind. */
+  kind: AchievementKind;
+  /** PATENT: number. */
+  patentNumber?: string | null | undefined;
+  /** PATENT: status. */
+  patentStatus?: PatentStatus | null | undefined;
+  /** PATENT: type. */
+  patentType?: PatentType | null | undefined;
+  /** Members it is attributed to (must be members). */
+  personIds?: Array<string> | null | undefined;
+  /** The studio. */
+  studioId: string;
+  /** Title, 1–300 characters. */
+  title: string;
 };
 
 /** Registers one entrant: give exactly one of person, team or enterprise. */
@@ -507,6 +602,63 @@ export type SignInInput = {
   username: string;
 };
 
+/** Filters for the studio registry; all given ones must match. */
+export type StudioFilter = {
+  /** Field of work contains this text. */
+  field?: string | null | undefined;
+  /** Only studios whose leader holds one of these honors. */
+  leaderHonorKinds?: Array<HonorKind> | null | undefined;
+  /** Only these levels. */
+  levels?: Array<StudioLevel> | null | undefined;
+  /** Name contains this text. */
+  search?: string | null | undefined;
+  /** Only these states. */
+  statuses?: Array<StudioStatus> | null | undefined;
+  /** Only studios hosted under this union (its whole subtree). */
+  unionId?: string | null | undefined;
+};
+
+/** Who named the studio. */
+export type StudioLevel =
+  /** Named by the enterprise (企业级). */
+  | 'ENTERPRISE'
+  /** Named by a city federation (市级). */
+  | 'MUNICIPAL'
+  /** 全国示范性劳模和工匠人才创新工作室. */
+  | 'NATIONAL_MODEL'
+  /** Named by a provincial federation (省级). */
+  | 'PROVINCIAL';
+
+/** Adds a person to a studio, or changes their role. */
+export type StudioMemberInput = {
+  /** The person. */
+  personId: string;
+  /** Role; LEADER is the studio’s leader only. */
+  role: StudioMemberRole;
+  /** The studio. */
+  studioId: string;
+};
+
+/** Role in a studio: leader (领办人), core member, member, apprentice (徒弟). */
+export type StudioMemberRole =
+  | 'APPRENTICE'
+  | 'CORE'
+  | 'LEADER'
+  | 'MEMBER';
+
+/** Lifecycle: applied → under review → named (or rejected); a named studio may be revoked. */
+export type StudioStatus =
+  /** Application filed. */
+  | 'APPLIED'
+  /** Named (命名), with date, naming union and document number. */
+  | 'NAMED'
+  /** Application rejected. */
+  | 'REJECTED'
+  /** Name withdrawn (撤销), e.g. after a failed assessment. */
+  | 'REVOKED'
+  /** Being reviewed by the naming union. */
+  | 'UNDER_REVIEW';
+
 /** Kind of group entrant. */
 export type TeamKind =
   /** A work crew (班组). */
@@ -549,6 +701,22 @@ export type TransitionCompetitionInput = {
   reason?: string | null | undefined;
   /** Target state; must be allowed from the current one. */
   to: CompetitionStatus;
+};
+
+/** Moves a studio along its lifecycle. */
+export type TransitionStudioInput = {
+  /** NAMED: the naming document’s number (文号). */
+  documentNumber?: string | null | undefined;
+  /** NAMED: date named (YYYY-MM-DD). */
+  namedOn?: string | null | undefined;
+  /** NAMED: the naming union (the host or a union above it, of the level’s rank). */
+  namingUnionId?: string | null | undefined;
+  /** Why; required to reject or revoke. */
+  reason?: string | null | undefined;
+  /** The studio. */
+  studioId: string;
+  /** Target state. */
+  to: StudioStatus;
 };
 
 /** Changes to a competition; omitted fields stay as they are. */
@@ -901,11 +1069,14 @@ export type NodeByIdQueryVariables = Exact<{
 export type NodeByIdQuery = { node:
     | { id: string }
     | { id: string }
+    | { id: string }
+    | { id: string }
     | { name: string, status: CompetitionStatus, id: string }
     | { id: string, entrantStatus: EntrantStatus }
     | { id: string }
     | { name: string, level: OrganizationLevel, id: string }
     | { name: string, id: string }
+    | { id: string }
     | { id: string }
     | { name: string, id: string }
    | null };
@@ -969,7 +1140,74 @@ export type MarkingSchemeFileQueryVariables = Exact<{
 
 export type MarkingSchemeFileQuery = { trade: { id: string, markingSchemeFile: string | null } | null };
 
+export type StudioPartsFragment = { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null };
 
+export type ApplyStudioMutationVariables = Exact<{
+  input: ApplyStudioInput;
+}>;
+
+
+export type ApplyStudioMutation = { applyStudio: { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type TransitionStudioMutationVariables = Exact<{
+  input: TransitionStudioInput;
+}>;
+
+
+export type TransitionStudioMutation = { transitionStudio: { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type AssessStudioMutationVariables = Exact<{
+  input: AssessStudioInput;
+}>;
+
+
+export type AssessStudioMutation = { assessStudio: { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type SetStudioMemberMutationVariables = Exact<{
+  input: StudioMemberInput;
+}>;
+
+
+export type SetStudioMemberMutation = { setStudioMember: { studio: { id: string, members: Array<{ personId: string, name: string, role: StudioMemberRole }> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type CreateAllianceMutationVariables = Exact<{
+  input: CreateAllianceInput;
+}>;
+
+
+export type CreateAllianceMutation = { createAlliance: { alliance: { id: string, name: string, leadStudio: { id: string }, studios: Array<{ id: string, name: string }> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type RecordAchievementMutationVariables = Exact<{
+  input: RecordAchievementInput;
+}>;
+
+
+export type RecordAchievementMutation = { recordAchievement: { achievement: { id: string, kind: AchievementKind, title: string, achievedOn: string, patentNumber: string | null, patentStatus: PatentStatus | null, benefitYuan: number | null, apprentices: number | null, people: Array<string> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type StudioDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type StudioDetailQuery = { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, leader: { id: string, name: string } | null, members: Array<{ personId: string, name: string, role: StudioMemberRole }>, history: Array<{ kind: string, fromStatus: StudioStatus | null, toStatus: StudioStatus | null, details: string }>, achievements: Array<{ kind: AchievementKind, title: string }>, alliances: Array<{ id: string, name: string }>, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null };
+
+export type StudiosQueryVariables = Exact<{
+  filter?: StudioFilter | null | undefined;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+}>;
+
+
+export type StudiosQuery = { studios: { totalCount: number, nodes: Array<{ id: string, name: string, level: StudioLevel, status: StudioStatus, field: string }>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type StudioStatisticsQueryVariables = Exact<{
+  unionId: string;
+}>;
+
+
+export type StudioStatisticsQuery = { studioStatistics: { alliances: number, studios: Array<{ level: StudioLevel, status: StudioStatus, count: number }>, achievements: Array<{ kind: AchievementKind, count: number, benefitYuan: number, apprentices: number, patentsGranted: number }> } | null };
+
+export const StudioPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<StudioPartsFragment, unknown>;
 export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignInInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
 export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
 export const CreateAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateAccountMutation, CreateAccountMutationVariables>;
@@ -1017,3 +1255,12 @@ export const AddHonorDocument = {"kind":"Document","definitions":[{"kind":"Opera
 export const RemoveHonorDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RemoveHonor"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"removeHonor"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"honor"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<RemoveHonorMutation, RemoveHonorMutationVariables>;
 export const SetMarkingSchemeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetMarkingScheme"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetMarkingSchemeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setMarkingScheme"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"markingScheme"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"modules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"weight"}},{"kind":"Field","name":{"kind":"Name","value":"maxMarks"}},{"kind":"Field","name":{"kind":"Name","value":"criteria"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"aspects"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"maxMark"}},{"kind":"Field","name":{"kind":"Name","value":"aggregation"}},{"kind":"Field","name":{"kind":"Name","value":"trim"}},{"kind":"Field","name":{"kind":"Name","value":"minJudges"}},{"kind":"Field","name":{"kind":"Name","value":"tolerance"}},{"kind":"Field","name":{"kind":"Name","value":"scale"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"min"}},{"kind":"Field","name":{"kind":"Name","value":"max"}},{"kind":"Field","name":{"kind":"Name","value":"descriptors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"point"}},{"kind":"Field","name":{"kind":"Name","value":"text"}}]}}]}}]}}]}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SetMarkingSchemeMutation, SetMarkingSchemeMutationVariables>;
 export const MarkingSchemeFileDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"MarkingSchemeFile"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"format"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SchemeFormat"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"markingSchemeFile"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"format"},"value":{"kind":"Variable","name":{"kind":"Name","value":"format"}}}]}]}}]}}]} as unknown as DocumentNode<MarkingSchemeFileQuery, MarkingSchemeFileQueryVariables>;
+export const ApplyStudioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ApplyStudio"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ApplyStudioInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"applyStudio"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"StudioParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<ApplyStudioMutation, ApplyStudioMutationVariables>;
+export const TransitionStudioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"TransitionStudio"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"TransitionStudioInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"transitionStudio"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"StudioParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<TransitionStudioMutation, TransitionStudioMutationVariables>;
+export const AssessStudioDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AssessStudio"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AssessStudioInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assessStudio"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"StudioParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<AssessStudioMutation, AssessStudioMutationVariables>;
+export const SetStudioMemberDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetStudioMember"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"StudioMemberInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setStudioMember"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SetStudioMemberMutation, SetStudioMemberMutationVariables>;
+export const CreateAllianceDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAlliance"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAllianceInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAlliance"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alliance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"leadStudio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"studios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateAllianceMutation, CreateAllianceMutationVariables>;
+export const RecordAchievementDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RecordAchievement"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RecordAchievementInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"recordAchievement"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"achievement"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"achievedOn"}},{"kind":"Field","name":{"kind":"Name","value":"patentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"patentStatus"}},{"kind":"Field","name":{"kind":"Name","value":"benefitYuan"}},{"kind":"Field","name":{"kind":"Name","value":"apprentices"}},{"kind":"Field","name":{"kind":"Name","value":"people"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<RecordAchievementMutation, RecordAchievementMutationVariables>;
+export const StudioDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StudioDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studio"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"StudioParts"}},{"kind":"Field","name":{"kind":"Name","value":"leader"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"personId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"history"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"fromStatus"}},{"kind":"Field","name":{"kind":"Name","value":"toStatus"}},{"kind":"Field","name":{"kind":"Name","value":"details"}}]}},{"kind":"Field","name":{"kind":"Name","value":"achievements"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}}]}},{"kind":"Field","name":{"kind":"Name","value":"alliances"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<StudioDetailQuery, StudioDetailQueryVariables>;
+export const StudiosDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Studios"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"StudioFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studios"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"field"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]}}]}}]} as unknown as DocumentNode<StudiosQuery, StudiosQueryVariables>;
+export const StudioStatisticsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StudioStatistics"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"unionId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studioStatistics"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"unionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"unionId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"count"}}]}},{"kind":"Field","name":{"kind":"Name","value":"alliances"}},{"kind":"Field","name":{"kind":"Name","value":"achievements"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"count"}},{"kind":"Field","name":{"kind":"Name","value":"benefitYuan"}},{"kind":"Field","name":{"kind":"Name","value":"apprentices"}},{"kind":"Field","name":{"kind":"Name","value":"patentsGranted"}}]}}]}}]}}]} as unknown as DocumentNode<StudioStatisticsQuery, StudioStatisticsQueryVariables>;

@@ -6,6 +6,8 @@ import { ApiKey } from '../account/account.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { Honor } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
+import { Achievement, Alliance, Studio } from '../studio/studio.entity';
+import { canSeeStudio } from '../studio/studio.service';
 
 /**
  * `node(id:)` for every type, each with the same visibility rule as its own
@@ -48,6 +50,16 @@ const FETCHERS: Record<string, (ctx: Context, id: number) => Promise<object | nu
     const o = a?.organization ? await ctx.loaders.organizationById.load(a.organization.id) : null;
     if (ctx.access.managed === '*') return a;
     return a && o && ctx.access.manages(o.path) ? a : null;
+  },
+  Studio: async (ctx, id) => {
+    const s = await ctx.em.findOne(Studio, { id });
+    return s && (await canSeeStudio(ctx, s)) ? s : null;
+  },
+  Alliance: (ctx, id) => ctx.em.findOne(Alliance, { id }),
+  Achievement: async (ctx, id) => {
+    const a = await ctx.em.findOne(Achievement, { id });
+    const s = a && (await ctx.em.findOne(Studio, { id: a.studio.id }));
+    return s && (await canSeeStudio(ctx, s)) ? a : null;
   },
   ApiKey: async (ctx, id) => {
     const k = await ctx.em.findOne(ApiKey, { id });
