@@ -6,6 +6,7 @@ import { Migration20261125030000_marks_and_audit } from './Migration202611250300
 import { Migration20261125040000_judging_workflow } from './Migration20261125040000_judging_workflow';
 import { Migration20261125050000_leaderboards } from './Migration20261125050000_leaderboards';
 import { Migration20261125060000_studios } from './Migration20261125060000_studios';
+import { Migration20261125070000_innovation_campaigns } from './Migration20261125070000_innovation_campaigns';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -20,4 +21,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261125040000_judging_workflow', class: Migration20261125040000_judging_workflow },
   { name: 'Migration20261125050000_leaderboards', class: Migration20261125050000_leaderboards },
   { name: 'Migration20261125060000_studios', class: Migration20261125060000_studios },
+  {
+    name: 'Migration20261125070000_innovation_campaigns',
+    class: Migration20261125070000_innovation_campaigns,
+  },
 ];
