@@ -25,7 +25,9 @@ import { isDatabaseUnavailable } from './shared/db/availability';
 import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
+import { expandTokens, sharedSubscribe } from './shared/graphql/fanout';
 import { BoardHub } from './modules/leaderboard/board.service';
+import { screenRouter } from './modules/leaderboard/screen/screen.route';
 import { checkOperation, type OperationLimits } from './shared/security/operation-limits';
 import { clientIp, originAllowed } from './shared/security/origins';
 import { RateLimits } from './shared/security/rate-limits';
@@ -152,10 +154,10 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     introspection: config.INTROSPECTION,
   };
   const trusted: Manifest = loadManifest(config.TRUSTED_DOCUMENTS_PATH);
-  const pubsub = createEventBus();
+  const pubsub = createEventBus(config, log);
   const schema = await createSchema(pubsub);
   const tokens: TokenSettings = { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS };
-  const boards = new BoardHub(orm, pubsub);
+  const boards = new BoardHub(orm, pubsub, 200, log);
   const services: Services = { orm, pubsub, tokens, rateLimits, boards };
   const format = formatError(production);
 
@@ -239,6 +241,10 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     },
   });
   wsServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    // Shared subscription events leave as stored JSON (see fanout.ts).
+    const send = socket.send.bind(socket) as (data: unknown, cb?: (err?: Error) => void) => void;
+    socket.send = ((data: unknown, cb?: (err?: Error) => void) =>
+      send(typeof data === 'string' ? expandTokens(data) : data, cb)) as typeof socket.send;
     const ip = clientIp(req);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socket.once('close', () => {
@@ -252,6 +258,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const wsCleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
     {
       schema,
+      subscribe: sharedSubscribe,
       connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
@@ -360,6 +367,9 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+
+  // The venue big screen: GET /screen/trades/:tradeId, its script and style, /screen/graphql-ws.js.
+  app.use('/screen', screenRouter(GRAPHQL_PATH));
 
   // ------------------------------------------------------------ HTTP
   const refuse = (res: Response, status: number, errors: GraphQLError[]) => {
@@ -500,6 +510,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       await apollo.stop();
       boards.close();
       await revocations.return?.();
+      await pubsub.close();
       redis?.disconnect();
     },
   };

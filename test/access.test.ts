@@ -1,16 +1,19 @@
 import { getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import { Role } from '../src/modules/account/account.entity';
 import { POLICY } from '../src/shared/access/policy';
 import {
   CreateApiKeyDocument,
   RevokeApiKeyDocument,
   SetAccountActiveDocument,
+  SetMarkingSchemeDocument,
   ViewerDocument,
 } from './generated/graphql';
+import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { createClient } from 'graphql-ws';
-import { documentId } from '../src/shared/security/trusted-documents';
+import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
 import WebSocket from 'ws';
 import { gid, type Auth, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
@@ -18,8 +21,11 @@ import {
   createCompetition,
   createPerson,
   createTrade,
+  drawLots,
+  moveTo,
   orgId,
   tableCounts,
+  tablet,
   type World,
   dbId,
   registerEntrant,
@@ -57,8 +63,10 @@ interface Case {
   /** Reads the operation's result into an outcome when no top-level error was raised. */
   read: (data: Record<string, unknown>) => Outcome;
   expect: Record<Caller, Outcome>;
-  /** Subscriptions run over graphql-ws; the event is a transition to RUNNING. */
+  /** Subscriptions run over graphql-ws; the event is `event`, by default a transition of `id` to RUNNING. */
   transport?: 'ws';
+  /** For a subscription: what makes the event happen once the caller has subscribed. */
+  event?: (variables: Record<string, unknown>) => Promise<void>;
 }
 
 const payload =
@@ -104,6 +112,10 @@ const NONE: Record<Caller, Outcome> = {
   narrowKey: 'denied',
 };
 const PUBLIC_READ: Record<Caller, Outcome> = { ...ALL_OK, narrowKey: 'denied' };
+/** The trade's chief judge (seated on the fixture's trade) and admins; no scope, so no key. */
+const CHIEF: Record<Caller, Outcome> = { ...NONE, chiefJudge: 'ok', admin: 'ok' };
+/** The jury: the trade's chief judge and the host's organizers (and admins); no key. */
+const JURY: Record<Caller, Outcome> = { ...CHIEF, organizer: 'ok' };
 
 let n = 0;
 const unique = (s: string) => `${s}${++n}`;
@@ -150,6 +162,98 @@ const cases: Case[] = [
     query:
       'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } errors { code } } }',
     read: payload('createOrganization', 'organization'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Query.studio (a named studio)',
+    vars: async () => ({ id: await namedStudio() }),
+    query: 'query($id: ID!) { studio(id: $id) { id } }',
+    read: present('studio'),
+    expect: PUBLIC_READ,
+  },
+  {
+    op: 'Query.studios',
+    vars: async () => ({}),
+    query: 'query { studios(first: 5) { totalCount } }',
+    read: present('studios'),
+    expect: PUBLIC_READ,
+  },
+  {
+    op: 'Query.studioStatistics (西安)',
+    vars: async () => ({ id: orgId(w.orgs.xian) }),
+    query: 'query($id: ID!) { studioStatistics(unionId: $id) { alliances } }',
+    read: present('studioStatistics'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.applyStudio',
+    vars: async () => ({
+      input: {
+        name: unique('工作室'),
+        hostId: orgId(w.orgs.xianFirm),
+        level: 'ENTERPRISE',
+        field: '焊接',
+        leaderId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人')),
+      },
+    }),
+    query:
+      'mutation($input: ApplyStudioInput!) { applyStudio(input: $input) { studio { id } errors { code } } }',
+    read: payload('applyStudio', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.transitionStudio (to review)',
+    vars: async () => ({ input: { studioId: await appliedStudio(), to: 'UNDER_REVIEW' } }),
+    query:
+      'mutation($input: TransitionStudioInput!) { transitionStudio(input: $input) { studio { id } errors { code } } }',
+    read: payload('transitionStudio', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.assessStudio',
+    vars: async () => ({ input: { studioId: await namedStudio(), year: 2024, result: 'PASS' } }),
+    query:
+      'mutation($input: AssessStudioInput!) { assessStudio(input: $input) { studio { id } errors { code } } }',
+    read: payload('assessStudio', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.setStudioMember',
+    vars: async () => ({
+      input: {
+        studioId: await namedStudio(),
+        personId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('成员')),
+        role: 'MEMBER',
+      },
+    }),
+    query:
+      'mutation($input: StudioMemberInput!) { setStudioMember(input: $input) { studio { id } errors { code } } }',
+    read: payload('setStudioMember', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.createAlliance',
+    vars: async () => ({
+      input: { name: unique('联盟'), leadStudioId: await namedStudio(), studioIds: [await namedStudio()] },
+    }),
+    query:
+      'mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { alliance { id } errors { code } } }',
+    read: payload('createAlliance', 'alliance'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.recordAchievement',
+    vars: async () => ({
+      input: {
+        studioId: await namedStudio(),
+        kind: 'OPERATION_METHOD',
+        title: '先进操作法',
+        achievedOn: '2024-06-01',
+      },
+    }),
+    query:
+      'mutation($input: RecordAchievementInput!) { recordAchievement(input: $input) { achievement { id } errors { code } } }',
+    read: payload('recordAchievement', 'achievement'),
     expect: MANAGE,
   },
   {
@@ -577,19 +681,211 @@ const cases: Case[] = [
     expect: PUBLIC_READ,
     transport: 'ws',
   },
+  // The judging workflow: lots (抽签), results rules, completion times, re-check (复核), publication
+  // (公示), final results, appeals (申诉). Each call gets a fresh `judgedTrade` (below) in the stage
+  // the operation needs, with w.tokens.chiefJudge's account in the trade's CHIEF_JUDGE seat.
+  {
+    op: 'Mutation.drawLots (registration open, a checked-in entrant without a number)',
+    vars: async () => ({ i: { tradeId: (await judgedTrade('REGISTRATION_OPEN')).tradeId } }),
+    query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { draw { seq } errors { code } } }',
+    read: payload('drawLots', 'draw'),
+    expect: JURY,
+  },
+  {
+    op: 'Mutation.setResultsRules (while the contest runs)',
+    vars: async () => ({
+      i: {
+        tradeId: (await judgedTrade('RUNNING')).tradeId,
+        tieBreak: [{ kind: 'MODULE', code: 'P' }, { kind: 'COMPLETION_TIME' }],
+      },
+    }),
+    query:
+      'mutation($i: SetResultsRulesInput!) { setResultsRules(input: $i) { rules { isDefault } errors { code } } }',
+    read: payload('setResultsRules', 'rules'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.recordCompletionTime (while the contest runs)',
+    vars: async () => ({ i: { entrantId: (await judgedTrade('RUNNING')).entrantId, seconds: 1834.5 } }),
+    query:
+      'mutation($i: RecordCompletionTimeInput!) { recordCompletionTime(input: $i) { seconds errors { code } } }',
+    read: payload('recordCompletionTime', 'seconds'),
+    expect: CHIEF,
+  },
+  {
+    op: 'Mutation.drawRecheck (scoring closed, the trade signed off)',
+    vars: async () => ({ i: { tradeId: (await judgedTrade('SIGNED_OFF')).tradeId, topN: 3, percent: 15 } }),
+    query:
+      'mutation($i: DrawRecheckInput!) { drawRecheck(input: $i) { recheck { complete } errors { code } } }',
+    read: payload('drawRecheck', 'recheck'),
+    expect: CHIEF,
+  },
+  {
+    op: 'Mutation.recordRecheck (the entrant on the drawn re-check list)',
+    vars: async () => ({ i: { entrantId: (await judgedTrade('RECHECK_DRAWN')).entrantId, errorsFound: 0 } }),
+    query:
+      'mutation($i: RecordRecheckInput!) { recordRecheck(input: $i) { recheck { complete } errors { code } } }',
+    read: payload('recordRecheck', 'recheck'),
+    expect: CHIEF,
+  },
+  {
+    op: 'Mutation.publishResults (drawn, signed off and re-checked)',
+    vars: async () => ({
+      i: {
+        competitionId: (await judgedTrade('RECHECKED')).competitionId,
+        noticeEndsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
+      },
+    }),
+    query:
+      'mutation($i: PublishResultsInput!) { publishResults(input: $i) { competition { id } errors { code } } }',
+    read: payload('publishResults', 'competition'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.finalizeResults (published, the notice period over)',
+    vars: async () => {
+      const { competitionId } = await judgedTrade('PUBLISHED');
+      // Simulates the week's notice passing.
+      await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
+        dbId(competitionId),
+      ]);
+      return { i: { competitionId } };
+    },
+    query:
+      'mutation($i: FinalizeResultsInput!) { finalizeResults(input: $i) { competition { id } errors { code } } }',
+    read: payload('finalizeResults', 'competition'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.fileAppeal (results published, before the deadline)',
+    vars: async () => ({
+      i: { entrantId: (await judgedTrade('PUBLISHED')).entrantId, reason: '实操评分与现场记录不符' },
+    }),
+    query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { appeal { id } errors { code } } }',
+    read: payload('fileAppeal', 'appeal'),
+    expect: MANAGE_NO_KEYS,
+  },
+  {
+    op: 'Mutation.resolveAppeal (a pending appeal)',
+    vars: async () => {
+      const { entrantId } = await judgedTrade('PUBLISHED');
+      const r = await t.raw(
+        {
+          query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { appeal { id } errors { code } } }',
+          variables: { i: { entrantId, reason: '实操评分与现场记录不符' } },
+        },
+        { token: w.tokens.xian },
+      );
+      const appeal = (r.json.data as { fileAppeal: { appeal: { id: string } | null } } | undefined)
+        ?.fileAppeal.appeal;
+      if (!appeal) throw new Error(`fileAppeal failed: ${JSON.stringify(r.json)}`);
+      return { i: { appealId: appeal.id, decision: 'DISMISSED', response: '经复核，评分无误' } };
+    },
+    query: 'mutation($i: ResolveAppealInput!) { resolveAppeal(input: $i) { appeal { id } errors { code } } }',
+    read: payload('resolveAppeal', 'appeal'),
+    expect: CHIEF,
+  },
+  {
+    op: 'Subscription.toleranceBreached (over WebSocket; the event is a mark beyond the tolerance)',
+    vars: async () => {
+      const { tradeId, entrantId } = await judgedTrade('RUNNING', { panel: true });
+      await mark(0, entrantId, 5);
+      breachOf.set(tradeId, entrantId);
+      return { tradeId };
+    },
+    query: 'subscription($tradeId: ID!) { toleranceBreached(tradeId: $tradeId) { aspectCode spread } }',
+    read: (d) => {
+      const a = d.toleranceBreached as { aspectCode: string; spread: number } | null;
+      return a?.aspectCode === 'P1' && a.spread === 3 ? 'ok' : 'hidden';
+    },
+    expect: JURY,
+    transport: 'ws',
+    // The second judge's 8 against the first one's 5: a spread of 3 on an aspect tolerating 1.
+    event: (v) => mark(1, breachOf.get(v.tradeId as string)!, 8),
+  },
+  // Live leaderboards: freeze, reveal ceremony, board subscription.
+  {
+    op: 'Mutation.setBoardFreeze (while the contest runs)',
+    vars: async () => ({
+      i: {
+        tradeId: (await judgedTrade('RUNNING')).tradeId,
+        freezeAt: new Date(Date.now() + 3_600_000).toISOString(),
+      },
+    }),
+    query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { freezeAt errors { code } } }',
+    read: payload('setBoardFreeze', 'freezeAt'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.revealBoard (results final, a mark hidden by the freeze)',
+    vars: async () => {
+      const { tradeId } = await judgedTrade('FINAL', {
+        panel: true,
+        whileRunning: async (f) => {
+          const r = await t.raw(
+            {
+              query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { errors { code } } }',
+              variables: { i: { tradeId: f.tradeId, freezeAt: new Date().toISOString() } },
+            },
+            { token: w.tokens.xian },
+          );
+          if (
+            (r.json.data as { setBoardFreeze: { errors: unknown[] } } | undefined)?.setBoardFreeze.errors
+              .length !== 0
+          )
+            throw new Error(`setBoardFreeze failed: ${JSON.stringify(r.json)}`);
+          await mark(0, f.entrantId, 7);
+        },
+      });
+      return { i: { tradeId, all: true } };
+    },
+    query:
+      'mutation($i: RevealBoardInput!) { revealBoard(input: $i) { revealed remaining errors { code } } }',
+    read: (d) => ((d.revealBoard as { revealed: unknown[] }).revealed.length === 1 ? 'ok' : 'hidden'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Subscription.boardUpdates (a public competition, over WebSocket; the first frame is a snapshot)',
+    vars: async () => ({ tradeId: (await judgedTrade('REGISTRATION_OPEN')).tradeId }),
+    query: 'subscription($tradeId: ID!) { boardUpdates(tradeId: $tradeId, first: 10) { kind } }',
+    read: (d) => ((d.boardUpdates as { kind: string } | null)?.kind === 'SNAPSHOT' ? 'ok' : 'hidden'),
+    expect: PUBLIC_READ,
+    transport: 'ws',
+    event: async () => {},
+  },
 ];
 
-/** Tablets (judges) send only trusted documents: register this table's operations for them. */
+/**
+ * Tablets (judges) send only trusted documents: register this table's operations for them, and
+ * the real tablet operations the fixtures send as judges (marks, sign-off, re-check).
+ */
 const FIRST_PARTY: Caller[] = ['judge', 'chiefJudge'];
+const FIXTURE_DOCUMENTS = [
+  'TabletSubmitMarks',
+  'TabletLockMarks',
+  'TabletDrawRecheck',
+  'TabletRecordRecheck',
+];
 const manifestFile = path.join(os.tmpdir(), `jingsai-access-manifest-${process.pid}.json`);
 
 beforeAll(async () => {
+  const fixtureDocuments = Object.entries(loadManifest()).filter(([, text]) =>
+    FIXTURE_DOCUMENTS.some((name) => new RegExp(`^mutation ${name}\\b`, 'm').test(text)),
+  );
+  if (fixtureDocuments.length !== FIXTURE_DOCUMENTS.length) throw new Error('tablet documents not found');
   writeFileSync(
     manifestFile,
-    JSON.stringify(Object.fromEntries(cases.map((c) => [documentId(c.query), c.query]))),
+    JSON.stringify({
+      ...Object.fromEntries(fixtureDocuments),
+      ...Object.fromEntries(cases.map((c) => [documentId(c.query), c.query])),
+    }),
   );
   t = await startTestApp({ TRUSTED_DOCUMENTS_PATH: manifestFile });
   w = await buildWorld(t);
+  // The account behind w.tokens.chiefJudge: the world's only chief-judge account.
+  const chiefs = await t.sql<{ id: number }>(`select id from account where role = 'CHIEF_JUDGE'`);
+  if (chiefs.length !== 1) throw new Error(`expected one chief-judge account, found ${chiefs.length}`);
+  chiefJudgeAccount = gid('Account', chiefs[0]!.id);
   const key = async (scopes: string[]) => {
     const r = await t.gql(
       CreateApiKeyDocument,
@@ -631,7 +927,7 @@ describe.each(cases)('$op', (c) => {
     const byId = FIRST_PARTY.includes(caller);
     const r =
       c.transport === 'ws'
-        ? await viaWebSocket(c.query, variables, auth[caller], byId)
+        ? await viaWebSocket(c.query, variables, auth[caller], byId, c.event)
         : await t.raw(
             byId ? { documentId: documentId(c.query), variables } : { query: c.query, variables },
             auth[caller],
@@ -655,8 +951,17 @@ test('the table covers every root operation', () => {
   expect(all.filter((op) => !covered.has(op))).toEqual([]);
 });
 
-/** Subscribes as the caller; a transition to RUNNING is the event. Returns what the socket delivered first. */
-async function viaWebSocket(query: string, variables: Record<string, unknown>, a: Auth, byId: boolean) {
+/**
+ * Subscribes as the caller, then makes the event happen (by default a transition of `id` to
+ * RUNNING). Returns what the socket delivered first.
+ */
+async function viaWebSocket(
+  query: string,
+  variables: Record<string, unknown>,
+  a: Auth,
+  byId: boolean,
+  event: (variables: Record<string, unknown>) => Promise<void> = toRunning,
+) {
   const client = createClient({
     url: t.url.replace('http', 'ws'),
     webSocketImpl: WebSocket,
@@ -681,18 +986,22 @@ async function viaWebSocket(query: string, variables: Record<string, unknown>, a
       );
     });
     await new Promise((r) => setTimeout(r, 150));
-    await t.raw(
-      {
-        query:
-          'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
-        variables: { i: { id: variables.id, to: 'RUNNING' } },
-      },
-      { token: w.tokens.xian },
-    );
+    await event(variables);
     return { status: 200, json: await first };
   } finally {
     await client.dispose();
   }
+}
+
+async function toRunning(variables: Record<string, unknown>): Promise<void> {
+  await t.raw(
+    {
+      query:
+        'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
+      variables: { i: { id: variables.id, to: 'RUNNING' } },
+    },
+    { token: w.tokens.xian },
+  );
 }
 
 async function newEntrant(): Promise<string> {
@@ -712,6 +1021,159 @@ async function newTeam(): Promise<string> {
     { token: w.tokens.xian },
   );
   return (r.json.data as { createTeam: { team: { id: string } } }).createTeam.team.id;
+}
+
+// ---------------------------------------------------------------- judging fixtures
+
+/** Global ID of w.tokens.chiefJudge's account, seated as CHIEF_JUDGE on every `judgedTrade`. */
+let chiefJudgeAccount: string;
+/** toleranceBreached: the entrant whose second mark is the event, by trade. */
+const breachOf = new Map<string, string>();
+
+/** One practical aspect tolerating a spread of 1 between judges. */
+const SCHEME = {
+  modules: [
+    {
+      code: 'P',
+      name: '实操',
+      weight: 100,
+      criteria: [
+        {
+          code: 'P1',
+          name: '焊缝',
+          aspects: [
+            {
+              code: 'P1',
+              description: '焊缝质量',
+              kind: 'MEASUREMENT',
+              maxMark: 10,
+              aggregation: { method: 'MEAN' },
+              tolerance: 1,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** Stages of a `judgedTrade`, in order; after SCORING_CLOSED come the chief judge's steps. */
+const STAGES = [
+  'DRAFT',
+  'REGISTRATION_OPEN',
+  'RUNNING',
+  'SCORING_CLOSED',
+  'SIGNED_OFF',
+  'RECHECK_DRAWN',
+  'RECHECKED',
+  'PUBLISHED',
+  'FINAL',
+] as const;
+type Stage = (typeof STAGES)[number];
+interface JudgedTrade {
+  competitionId: string;
+  tradeId: string;
+  entrantId: string;
+}
+
+/**
+ * A fresh 西安 competition with one trade (SCHEME; w.tokens.chiefJudge's account as CHIEF_JUDGE;
+ * with `panel`, two judges too) and one checked-in entrant, taken through the API to `stage`:
+ * REGISTRATION_OPEN leaves the entrant without an anonymous number (checked in while in DRAFT, when
+ * no lots are drawn); RUNNING draws them first and then runs `whileRunning`; SIGNED_OFF,
+ * RECHECK_DRAWN and RECHECKED are the chief judge's lock, re-check draw (everyone) and record
+ * from the tablet; PUBLISHED goes through publishResults (a week's notice), FINAL through
+ * finalizeResults once the notice period is made to pass in SQL.
+ */
+async function judgedTrade(
+  stage: Stage,
+  { panel = false, whileRunning }: { panel?: boolean; whileRunning?: (f: JudgedTrade) => Promise<void> } = {},
+): Promise<JudgedTrade> {
+  const reached = (s: Stage) => STAGES.indexOf(stage) >= STAGES.indexOf(s);
+  const organizer = w.tokens.xian;
+  const competitionId = await createCompetition(t, organizer, w.orgs.xian);
+  const tradeId = await createTrade(t, organizer, competitionId);
+  const scheme = await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
+    { token: organizer },
+  );
+  if (scheme.data?.setMarkingScheme.errors.length !== 0) throw new Error(JSON.stringify(scheme));
+  const seats: [string, string][] = [[chiefJudgeAccount, 'CHIEF_JUDGE']];
+  if (panel) for (const j of await panelJudges()) seats.push([gid('Account', j.id), 'JUDGE']);
+  for (const [accountId, role] of seats) {
+    const r = await t.raw(
+      {
+        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+        variables: { i: { tradeId, accountId, role } },
+      },
+      { token: organizer },
+    );
+    if ((r.json.data as { assignJudge: { errors: unknown[] } } | undefined)?.assignJudge.errors.length !== 0)
+      throw new Error(`assignJudge failed: ${JSON.stringify(r.json)}`);
+  }
+  const personId = await createPerson(t, organizer, w.orgs.xianFirm, unique('选手'));
+  const entrantId = await registerEntrant(t, organizer, tradeId, personId, { checkIn: true });
+  const f = { competitionId, tradeId, entrantId };
+  if (reached('REGISTRATION_OPEN')) await moveTo(t, organizer, competitionId, 'REGISTRATION_OPEN');
+  if (reached('RUNNING')) {
+    await drawLots(t, organizer, tradeId);
+    await moveTo(t, organizer, competitionId, 'RUNNING');
+    await whileRunning?.(f);
+  }
+  if (reached('SCORING_CLOSED')) await moveTo(t, organizer, competitionId, 'SCORING_CLOSED');
+  if (reached('SIGNED_OFF')) await chiefStep('TabletLockMarks', 'lockMarks', { targetId: tradeId });
+  if (reached('RECHECK_DRAWN'))
+    await chiefStep('TabletDrawRecheck', 'drawRecheck', { tradeId, topN: 100, percent: 100 });
+  if (reached('RECHECKED'))
+    await chiefStep('TabletRecordRecheck', 'recordRecheck', { entrantId, errorsFound: 0 });
+  if (reached('PUBLISHED')) await moveTo(t, organizer, competitionId, 'PUBLISHED');
+  if (reached('FINAL')) {
+    // Simulates the week's notice passing.
+    await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
+      dbId(competitionId),
+    ]);
+    await moveTo(t, organizer, competitionId, 'FINAL');
+  }
+  return f;
+}
+
+/** One of the chief judge's tablet operations; throws unless it succeeded. */
+async function chiefStep(operation: string, field: string, input: Record<string, unknown>) {
+  const data = await tablet<Record<string, { errors: unknown[] }>>(t, w.tokens.chiefJudge, operation, {
+    input,
+  });
+  if (data[field]!.errors.length) throw new Error(`${operation}: ${JSON.stringify(data)}`);
+}
+
+let judges: Promise<{ token: string; id: number }[]> | undefined;
+/** Two judges of 西安 (no employer, so no conflict with any entrant), seated with `panel`. */
+function panelJudges() {
+  judges ??= Promise.all(
+    [0, 1].map(async () => {
+      const { token, account } = await t.account(Role.JUDGE, w.orgs.xian);
+      return { token, id: account.id };
+    }),
+  );
+  return judges;
+}
+
+/** Panel judge `judge` marks aspect P1 from their tablet (a trusted document); throws unless accepted. */
+async function mark(judge: number, entrantId: string, value: number): Promise<void> {
+  const { token } = (await panelJudges())[judge]!;
+  const data = await tablet<{ submitMarks: { outcomes: { status: string; code: string | null }[] } }>(
+    t,
+    token,
+    'TabletSubmitMarks',
+    {
+      input: {
+        deviceId: `tablet-${judge}`,
+        marks: [{ idempotencyKey: randomUUID(), entrantId, aspectCode: 'P1', value }],
+      },
+    },
+  );
+  const outcome = data.submitMarks.outcomes[0];
+  if (outcome?.status !== 'ACCEPTED') throw new Error(`mark refused: ${JSON.stringify(data)}`);
 }
 
 test('every root operation of the schema has an access rule, and every rule an operation', async () => {
@@ -797,3 +1259,49 @@ test('sign-in refuses a wrong password with a payload error', async () => {
     signIn: { token: null, errors: [{ code: 'INVALID_CREDENTIALS', field: 'input.password' }] },
   });
 });
+
+/** A studio application of 西安's enterprise, through the API. */
+async function appliedStudio(): Promise<string> {
+  const r = await t.raw(
+    {
+      query: 'mutation($i: ApplyStudioInput!) { applyStudio(input: $i) { studio { id } errors { code } } }',
+      variables: {
+        i: {
+          name: unique('工作室'),
+          hostId: orgId(w.orgs.xianFirm),
+          level: 'MUNICIPAL',
+          field: '电力',
+          leaderId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人')),
+        },
+      },
+    },
+    { token: w.tokens.xian },
+  );
+  return (r.json.data as { applyStudio: { studio: { id: string } } }).applyStudio.studio.id;
+}
+
+/** A studio named by 西安 (municipal), through the API. */
+async function namedStudio(): Promise<string> {
+  const id = await appliedStudio();
+  for (const input of [
+    { studioId: id, to: 'UNDER_REVIEW' },
+    {
+      studioId: id,
+      to: 'NAMED',
+      namedOn: '2024-04-28',
+      namingUnionId: orgId(w.orgs.xian),
+      documentNumber: unique('西工发'),
+    },
+  ]) {
+    const r = await t.raw(
+      {
+        query: 'mutation($i: TransitionStudioInput!) { transitionStudio(input: $i) { errors { code } } }',
+        variables: { i: input },
+      },
+      { token: w.tokens.xian },
+    );
+    const errors = (r.json.data as { transitionStudio: { errors: unknown[] } }).transitionStudio.errors;
+    if (errors.length) throw new Error(JSON.stringify(errors));
+  }
+  return id;
+}

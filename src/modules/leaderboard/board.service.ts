@@ -273,6 +273,7 @@ const rowKey = (r: BoardRowView) =>
 export class BoardHub {
   private readonly boards = new Map<number, Board>();
   private readonly groups = new Map<string, Group>();
+  private readonly creating = new Map<string, Promise<Group>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly listening = new Map<number, AsyncIterator<unknown>>();
   private readonly competitions = new Map<number, AsyncIterator<unknown>>();
@@ -282,6 +283,7 @@ export class BoardHub {
     private readonly orm: MikroORM,
     private readonly pubsub: PubSub,
     private readonly flushMs = 200,
+    private readonly log: (message: string) => void = () => {},
   ) {}
 
   private em(): EntityManager {
@@ -302,22 +304,39 @@ export class BoardHub {
     first: number,
   ): Promise<AsyncIterableIterator<BoardFrameView>> {
     const key = `${tradeId}|${lens.view}|${lens.identities}|${lens.awards}|${first}`;
+    // Listen before reading the snapshot, so a change committed meanwhile is pushed.
+    this.listen(tradeId);
     let group = this.groups.get(key);
     if (!group) {
-      const board = await this.board(tradeId);
-      group = this.groups.get(key);
-      if (!group) {
-        const window = await board.rows(this.em(), lens, 0, first);
-        group = { key, board, lens, first, subscribers: new Set(), window, seq: board.seq, snapshot: null };
-        this.groups.set(key, group);
+      // Screens that reconnect together share one creation of their group (and join it).
+      let creating = this.creating.get(key);
+      if (!creating) {
+        creating = (async () => {
+          const board = await this.board(tradeId);
+          const window = await board.rows(this.em(), lens, 0, first);
+          const g: Group = {
+            key,
+            board,
+            lens,
+            first,
+            subscribers: new Set(),
+            window,
+            seq: board.seq,
+            snapshot: null,
+          };
+          this.groups.set(key, g);
+          return g;
+        })().finally(() => this.creating.delete(key));
+        this.creating.set(key, creating);
       }
+      group = await creating;
     }
     this.listen(tradeId);
     this.listenCompetition(group.board.competitionId);
     const g = group;
     const queue = new FrameQueue(() => {
       g.subscribers.delete(queue);
-      if (g.subscribers.size === 0) this.groups.delete(g.key);
+      if (g.subscribers.size === 0 && this.groups.get(g.key) === g) this.groups.delete(g.key);
     });
     g.subscribers.add(queue);
     queue.push((g.snapshot ??= this.frame(g, 'SNAPSHOT', g.window, [], null)));
@@ -377,7 +396,15 @@ export class BoardHub {
     this.timers.set(
       tradeId,
       setTimeout(() => {
-        void this.flush(tradeId).finally(() => this.timers.delete(tradeId));
+        this.flush(tradeId).then(
+          () => this.timers.delete(tradeId),
+          (err: unknown) => {
+            // The database may be away: try again, so the last state still reaches the screens.
+            this.timers.delete(tradeId);
+            this.log(`board ${tradeId}: push failed (${(err as Error).message}); retrying`);
+            setTimeout(() => this.schedule(tradeId), this.flushMs * 5).unref();
+          },
+        );
       }, this.flushMs),
     );
   }

@@ -1,7 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { isAdmin } from '../../shared/access/viewer';
-import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
+import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
@@ -35,8 +35,12 @@ export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean
   return isJury(ctx, trade);
 }
 
-/** Host organizers, the trade's chief judge, admins: those who follow the contest from the inside. */
+/**
+ * Host organizers, the trade's chief judge, admins: people who follow the contest from the
+ * inside. API keys never are: the apps they serve show the public what is public.
+ */
 export async function isJury(ctx: Context, trade: Trade): Promise<boolean> {
+  if (ctx.viewer.kind !== 'account') return false;
   if (isAdmin(ctx.viewer)) return true;
   const c = await ctx.loaders.competitionById.load(trade.competition.id);
   const host = c && (await ctx.loaders.organizationById.load(c.host.id));
@@ -68,18 +72,16 @@ export async function computeTradeResults(
   tradeId: number,
   scheme: MarkingScheme,
 ): Promise<TradeResults> {
-  const [rows, entrants, times, stored] = await Promise.all([
-    em.execute<{ entrant_id: number; aspect_code: string; judge_id: number; value: string }[]>(
-      'select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?',
-      [tradeId],
-    ),
-    em.find(Entrant, { trade: tradeId, status: EntrantStatus.CHECKED_IN }),
-    em.execute<{ id: number; completion_seconds: string | null }[]>(
-      `select id, completion_seconds from entrant where trade_id = ? and status = 'CHECKED_IN'`,
-      [tradeId],
-    ),
-    loadRules(em, tradeId),
-  ]);
+  // One after the other: inside a transaction they share one connection.
+  const rows = await em.execute<
+    { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
+  >('select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?', [tradeId]);
+  const entrants = await em.find(Entrant, { trade: tradeId, status: EntrantStatus.CHECKED_IN });
+  const times = await em.execute<{ id: number; completion_seconds: string | null }[]>(
+    `select id, completion_seconds from entrant where trade_id = ? and status = 'CHECKED_IN'`,
+    [tradeId],
+  );
+  const stored = await loadRules(em, tradeId);
   const rules = stored ?? defaultRules(scheme);
   const timeOf = new Map(
     times.map((r) => [r.id, r.completion_seconds === null ? null : Number(r.completion_seconds)]),
@@ -275,10 +277,7 @@ export async function recordCompletionTime(
     [entrantId],
   );
   if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
-  const { competition, chief } = await loadTradeForJury(ctx, em, e.trade_id, 'input.entrantId', {
-    chief: true,
-  });
-  if (!chief) throw forbidden('Only the trade’s chief judge records times.');
+  const { competition } = await loadTradeForJury(ctx, em, e.trade_id, 'input.entrantId', { chief: true });
   const open = [CompetitionStatus.RUNNING, CompetitionStatus.SCORING_CLOSED, CompetitionStatus.PUBLISHED];
   if (!open.includes(competition.status))
     throw new DomainError(
