@@ -3,6 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account, Role } from '../src/modules/account/account.entity';
 import { hashPassword } from '../src/modules/account/password';
 import { seedJudging } from './judging';
+import { seedStudios } from './studios';
 import {
   ACTIVE_ENTRANT_STATUSES,
   COMPETITION_TRANSITIONS,
@@ -1342,6 +1343,13 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
       await tx.flush();
       log(`Seeding 北大荒集团 competitions… 2 competitions, 4 trades, ${farms.length} enterprises`);
     }
+
+    const st = await seedStudios(tx as EntityManager, { rng, org });
+    log(
+      `Seeding innovation studios… ${st.studios} studios (${st.bdhStudios} under 北大荒集团, ${st.named} named), ` +
+        `${st.alliances} alliances, ${st.members} members, ${st.achievements} achievements, ${st.events} events; ` +
+        `${st.enterprises} enterprises, ${st.people} workers and ${st.honors} honors added`,
+    );
 
     const summary: SeedSummary = {
       organizations: orderedOrgs.length,

@@ -4,6 +4,8 @@ import {
   CompetitionByIdDocument,
   CompetitionsDocument,
   PeopleDocument,
+  StudiosDocument,
+  StudioStatisticsDocument,
   UnionStatisticsDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
@@ -102,6 +104,88 @@ test('every union’s rollups match direct counts, each in one statement per rol
       entrants: Number(direct!.entrants),
     });
   }
+});
+
+test('the demo studios: 北大荒’s registry, and every union’s studio rollups match direct counts', async () => {
+  const admin = await t.raw({
+    query: 'mutation { signIn(input: {username: "admin", password: "demo-password-1"}) { token } }',
+  });
+  const adminToken = (admin.json.data as { signIn: { token: string } }).signIn.token;
+  const [bdh] = await t.sql<{ id: number; studios: string; alliances: string }>(
+    `with sub as (select id from organization
+                   where path <@ (select path from organization where name = '北大荒农垦集团有限公司'))
+     select (select id from organization where name = '北大荒农垦集团有限公司') id,
+            (select count(*) from studio where host_id in (select id from sub)) studios,
+            (select count(*) from alliance a join studio s on s.id = a.lead_studio_id
+              where s.host_id in (select id from sub)) alliances`,
+  );
+  expect(Number(bdh!.studios)).toBeGreaterThanOrEqual(100);
+  expect(Number(bdh!.alliances)).toBe(5);
+
+  const provincial = await t.gql(
+    StudiosDocument,
+    { first: 50, filter: { unionId: gid('Organization', bdh!.id), levels: ['PROVINCIAL'] } },
+    { token: adminToken },
+  );
+  const names = provincial.data!.studios.nodes.map((s) => s.name);
+  expect(names).toContain('数字北大荒劳模工匠创新工作室');
+  expect(provincial.data!.studios.nodes.every((s) => s.level === 'PROVINCIAL')).toBe(true);
+
+  const orgs = await t.sql<{ id: number }>('select id from organization order by id');
+  const totals = new Map<number, number>();
+  for (const { id } of orgs) {
+    const before = sqlStatements.count;
+    const r = await t.gql(
+      StudioStatisticsDocument,
+      { unionId: gid('Organization', id) },
+      { token: adminToken },
+    );
+    // Authentication, the union, and three rollups.
+    expect(sqlStatements.count - before).toBeLessThanOrEqual(5);
+    const s = r.data!.studioStatistics!;
+    const sub = 'select id from organization where path <@ (select path from organization where id = ?)';
+    const studios = await t.sql<{ level: string; status: string; n: string }>(
+      `select level, status, count(*) n from studio where host_id in (${sub}) group by 1, 2 order by 1, 2`,
+      [id],
+    );
+    const [alliances] = await t.sql<{ n: string }>(
+      `select count(*) n from alliance a join studio s on s.id = a.lead_studio_id where s.host_id in (${sub})`,
+      [id],
+    );
+    const achievements = await t.sql<{
+      kind: string;
+      n: string;
+      benefit: string;
+      apprentices: string;
+      granted: string;
+    }>(
+      `select a.kind, count(*) n, coalesce(sum(a.benefit_yuan), 0) benefit, coalesce(sum(a.apprentices), 0) apprentices,
+              count(*) filter (where a.patent_status = 'GRANTED') granted
+         from achievement a join studio s on s.id = a.studio_id
+        where s.host_id in (${sub}) group by 1 order by 1`,
+      [id],
+    );
+    expect(s.studios).toEqual(studios.map((d) => ({ level: d.level, status: d.status, count: Number(d.n) })));
+    expect(s.alliances).toBe(Number(alliances!.n));
+    expect(s.achievements).toEqual(
+      achievements.map((d) => ({
+        kind: d.kind,
+        count: Number(d.n),
+        benefitYuan: Number(d.benefit),
+        apprentices: Number(d.apprentices),
+        patentsGranted: Number(d.granted),
+      })),
+    );
+    totals.set(
+      id,
+      s.studios.reduce((x, c) => x + c.count, 0),
+    );
+  }
+  // The rollups differ by subtree: 石家庄 has studios of its own, apart from 北大荒集团's.
+  const [sjz] = await t.sql<{ id: number }>(`select id from organization where name = '石家庄市总工会'`);
+  const [national] = await t.sql<{ id: number }>(`select id from organization where parent_id is null`);
+  expect(totals.get(sjz!.id)).toBeGreaterThan(0);
+  expect(totals.get(national!.id)).toBe(totals.get(bdh!.id)! + totals.get(sjz!.id)!);
 });
 
 test('a trade of the demo data is under way: lots, marks, a board, an audit trail that verifies', async () => {
