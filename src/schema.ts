@@ -18,6 +18,11 @@ import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
 import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
 import { AchievementResolver, AllianceResolver, StudioResolver } from './modules/studio/studio.resolver';
+import {
+  CampaignResolver,
+  CampaignRoundResolver,
+  EntrantSubmissionResolver,
+} from './modules/campaign/campaign.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { AccessGuard } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -44,6 +49,9 @@ export const resolvers = [
   StudioResolver,
   AllianceResolver,
   AchievementResolver,
+  CampaignResolver,
+  CampaignRoundResolver,
+  EntrantSubmissionResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {

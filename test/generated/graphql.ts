@@ -34,6 +34,45 @@ export type AddHonorInput = {
   year: number;
 };
 
+/** Adds the next judged round to a category. */
+export type AddRoundInput = {
+  /** Who goes on (not for FINAL). */
+  advance?: AdvanceRuleInput | null | undefined;
+  /** Blind review: judges see anonymous numbers, not who submitted. */
+  blind?: boolean;
+  /** The category. */
+  categoryId: string;
+  /** Kind of round; FINAL closes the chain. */
+  kind: RoundKind;
+};
+
+/** Who goes on to the next round. */
+export type AdvanceBy =
+  /** Chosen by the round’s chief (lead) judge, each with a reason. */
+  | 'CHOSEN'
+  /** Everyone with a total of at least `minTotal`. */
+  | 'THRESHOLD'
+  /** The top `count` of the round (a tie at the cut goes on together). */
+  | 'TOP_N';
+
+/** Moves a signed-off round’s best to the next round. */
+export type AdvanceRoundInput = {
+  /** CHOSEN rounds: the lead judge’s choice. */
+  chosen?: Array<ChosenInput> | null | undefined;
+  /** The round. */
+  tradeId: string;
+};
+
+/** How a round’s best go on. */
+export type AdvanceRuleInput = {
+  /** Top N, threshold, or chosen by the lead judge. */
+  by: AdvanceBy;
+  /** TOP_N: how many. */
+  count?: number | null | undefined;
+  /** THRESHOLD: the lowest total that goes on. */
+  minTotal?: number | null | undefined;
+};
+
 /** How a panel’s marks on one aspect combine. */
 export type AggregationMethod =
   /** Mean judgement score on the scale, scaled to the aspect’s maximum. */
@@ -95,6 +134,41 @@ export type AssessmentResult =
   | 'NEEDS_IMPROVEMENT'
   | 'PASS';
 
+/** Automatic, balanced assignment of reviewers to a round’s submissions. */
+export type AssignReviewersInput = {
+  /** The judges (accounts), at least `perSubmission`. */
+  judgeIds: Array<string>;
+  /** Most submissions per judge (L). */
+  maxPerJudge: number;
+  /** Reviewers per submission (K). */
+  perSubmission: number;
+  /** The round. */
+  tradeId: string;
+};
+
+/** A link attached to a submission, with what is known about it. */
+export type AttachmentInput = {
+  /** Length in seconds (videos). */
+  durationSeconds?: number | null | undefined;
+  /** Video, document, image or other link. */
+  kind: AttachmentKind;
+  /** MIME type, e.g. video/mp4. */
+  mimeType?: string | null | undefined;
+  /** Size in bytes. */
+  sizeBytes?: number | null | undefined;
+  /** Title. */
+  title?: string | null | undefined;
+  /** http(s) URL, up to 2,000 characters. */
+  url: string;
+};
+
+/** What an attachment link points to. */
+export type AttachmentKind =
+  | 'DOCUMENT'
+  | 'IMAGE'
+  | 'LINK'
+  | 'VIDEO';
+
 /** How award tiers are given. */
 export type AwardBasis =
   /** A number of places per tier (cumulative down the ranking). */
@@ -142,6 +216,24 @@ export type BoardView =
   /** What is on show: stops moving at the freeze moment until the reveal. */
   | 'PUBLIC';
 
+/** A category of a campaign with its award quota. */
+export type CategoryInput = {
+  /** How many submissions of the category may be awarded. */
+  awardQuota: number;
+  /** Short code, unique in the campaign (1–50 characters). */
+  code: string;
+  /** Name, e.g. 优秀科技创新项目. */
+  name: string;
+};
+
+/** A submission the lead judge sends on, with the reason. */
+export type ChosenInput = {
+  /** The entrant in this round. */
+  entrantId: string;
+  /** Why it goes on. */
+  reason: string;
+};
+
 /** Filters on competitions; all given filters must match. */
 export type CompetitionFilter = {
   /** Hosted by this union or one under it. */
@@ -158,6 +250,8 @@ export type CompetitionFilter = {
 
 /** Family of competition. */
 export type CompetitionKind =
+  /** Innovation campaign (e.g. 职工科技节): submissions in categories, judged by experts in chained rounds. */
+  | 'INNOVATION'
   /** Labor competition (劳动竞赛): teams, crews or enterprises compete on indicators. */
   | 'LABOR'
   /** Skills competition (职业技能竞赛): individuals compete in trades. */
@@ -216,6 +310,24 @@ export type CreateApiKeyInput = {
   organizationId: string;
   /** Scopes to grant, e.g. `competitions:read`. */
   scopes: Array<string>;
+};
+
+/** A new innovation campaign. */
+export type CreateCampaignInput = {
+  /** Categories, 1–20. */
+  categories: Array<CategoryInput>;
+  /** Description (up to 5,000 characters). */
+  description?: string | null | undefined;
+  /** The union running it: one you manage. */
+  hostId: string;
+  /** Name, e.g. 第一届职工科技节. */
+  name: string;
+  /** Submissions close (after they open). */
+  submissionsCloseAt: string;
+  /** Submissions open. */
+  submissionsOpenAt: string;
+  /** Year (2000–2100). */
+  year: number;
 };
 
 /** A new competition. */
@@ -303,6 +415,12 @@ export type DrawLotsInput = {
   /** The trade. */
   tradeId: string;
 };
+
+/** Outcome of the eligibility review (资格审查). */
+export type Eligibility =
+  | 'ELIGIBLE'
+  | 'INELIGIBLE'
+  | 'PENDING';
 
 /** Who competes: a person, a team/crew, or a whole enterprise. */
 export type EntrantKind =
@@ -420,6 +538,13 @@ export type MoveOrganizationInput = {
   newParentId: string;
 };
 
+/** How each judge’s marks are treated before the panel’s marks combine. */
+export type Normalization =
+  /** As given. */
+  | 'NONE'
+  /** Per judge and aspect: z = (mark − judge’s mean) / judge’s standard deviation, mapped to the aspect’s midpoint + z × range / 6, so a harsh and a lenient judge count alike. */
+  | 'ZSCORE';
+
 /** Filters on the list of organizations; all given filters must match. */
 export type OrganizationFilter = {
   /** Only these levels. */
@@ -532,6 +657,16 @@ export type RevealBoardInput = {
   tradeId: string;
 };
 
+/** The eligibility decision on a submission. */
+export type ReviewEligibilityInput = {
+  /** Eligible (enters the first round) or not. */
+  eligible: boolean;
+  /** Why; required when not eligible. */
+  reason?: string | null | undefined;
+  /** The submission. */
+  submissionId: string;
+};
+
 /** Role of a signed-in account. Anonymous callers are the public. */
 export type Role =
   /** Leads a trade’s judges (裁判长). */
@@ -542,6 +677,15 @@ export type Role =
   | 'ORGANIZER'
   /** Runs the platform; manages everything. */
   | 'PLATFORM_ADMIN';
+
+/** A judged round of a campaign category (after the eligibility review). */
+export type RoundKind =
+  /** The final round: its ranking gives the awards. */
+  | 'FINAL'
+  /** Presentation and Q&A (项目讲解、问题答疑). */
+  | 'PRESENTATION'
+  /** Expert scoring (专家打分). */
+  | 'SCORING';
 
 /** File format of a marking scheme. */
 export type SchemeFormat =
@@ -586,6 +730,8 @@ export type SetMarkingSchemeInput = {
 export type SetResultsRulesInput = {
   /** Award tiers; none when omitted. */
   awards?: AwardRuleInput | null | undefined;
+  /** Per-judge normalisation; NONE when omitted. */
+  normalization?: Normalization | null | undefined;
   /** Tie-breaks in order; empty for none (ties share a rank). */
   tieBreak: Array<TieBreakInput>;
   /** Titles flagged on winners. */
@@ -658,6 +804,26 @@ export type StudioStatus =
   | 'REVOKED'
   /** Being reviewed by the naming union. */
   | 'UNDER_REVIEW';
+
+/** A submission to a campaign category, by a person, a team or a studio. */
+export type SubmitEntryInput = {
+  /** Attachments, at most 20. */
+  attachments?: Array<AttachmentInput> | null | undefined;
+  /** The category. */
+  categoryId: string;
+  /** A person submitting. */
+  personId?: string | null | undefined;
+  /** A studio submitting (named). */
+  studioId?: string | null | undefined;
+  /** Summary, up to 5,000 characters. */
+  summary?: string | null | undefined;
+  /** Topic tags, at most 10 of 1–30 characters. */
+  tags?: Array<string> | null | undefined;
+  /** A team submitting. */
+  teamId?: string | null | undefined;
+  /** Title, 1–300 characters. */
+  title: string;
+};
 
 /** Kind of group entrant. */
 export type TeamKind =
@@ -860,6 +1026,55 @@ export type CompetitionBoardQueryVariables = Exact<{
 
 
 export type CompetitionBoardQuery = { competition: { id: string, board: { view: BoardView, totalCount: number, nodes: Array<{ rank: number, entrantId: string, tradeId: string, name: string | null, total: number }> } | null } | null };
+
+export type CreateCampaignMutationVariables = Exact<{
+  input: CreateCampaignInput;
+}>;
+
+
+export type CreateCampaignMutation = { createCampaign: { campaign: { id: string, kind: CompetitionKind, status: CompetitionStatus, categories: Array<{ id: string, code: string, name: string, awardQuota: number }> | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type AddRoundMutationVariables = Exact<{
+  input: AddRoundInput;
+}>;
+
+
+export type AddRoundMutation = { addRound: { round: { id: string, name: string, roundNo: number | null, roundKind: string | null, blindReview: boolean } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type SubmitEntryMutationVariables = Exact<{
+  input: SubmitEntryInput;
+}>;
+
+
+export type SubmitEntryMutation = { submitEntry: { submission: { id: string, title: string, categoryCode: string, submitterName: string | null, submitterUnit: string | null, tags: Array<string>, eligibility: Eligibility, attachments: Array<{ kind: AttachmentKind, url: string, durationSeconds: number | null }> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type ReviewEligibilityMutationVariables = Exact<{
+  input: ReviewEligibilityInput;
+}>;
+
+
+export type ReviewEligibilityMutation = { reviewEligibility: { submission: { id: string, eligibility: Eligibility, eligibilityReason: string | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type AssignReviewersMutationVariables = Exact<{
+  input: AssignReviewersInput;
+}>;
+
+
+export type AssignReviewersMutation = { assignReviewers: { loads: Array<{ judgeId: string, assigned: number }>, assignments: Array<{ entrantId: string, anonymousNumber: string | null, judgeIds: Array<string> }>, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type AdvanceRoundMutationVariables = Exact<{
+  input: AdvanceRoundInput;
+}>;
+
+
+export type AdvanceRoundMutation = { advanceRound: { advanced: Array<string>, nextRound: { id: string, roundNo: number | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type CampaignDetailQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type CampaignDetailQuery = { competition: { id: string, status: CompetitionStatus, categories: Array<{ id: string, code: string, awardQuota: number, submissionCount: number, rounds: Array<{ id: string, roundNo: number | null, roundKind: string | null }> }> | null, submissions: { nodes: Array<{ id: string, title: string, eligibility: Eligibility, submitterName: string | null }> } | null } | null };
 
 export type CompetitionsQueryVariables = Exact<{
   first?: number | null | undefined;
@@ -1219,6 +1434,13 @@ export const BoardAroundDocument = {"kind":"Document","definitions":[{"kind":"Op
 export const SetBoardFreezeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetBoardFreeze"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetBoardFreezeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setBoardFreeze"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"freezeAt"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SetBoardFreezeMutation, SetBoardFreezeMutationVariables>;
 export const RevealBoardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"RevealBoard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RevealBoardInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revealBoard"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revealed"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<RevealBoardMutation, RevealBoardMutationVariables>;
 export const CompetitionBoardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompetitionBoard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"board"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"50"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"view"}},{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"rank"}},{"kind":"Field","name":{"kind":"Name","value":"entrantId"}},{"kind":"Field","name":{"kind":"Name","value":"tradeId"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"total"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompetitionBoardQuery, CompetitionBoardQueryVariables>;
+export const CreateCampaignDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateCampaign"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateCampaignInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createCampaign"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"campaign"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"categories"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"awardQuota"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateCampaignMutation, CreateCampaignMutationVariables>;
+export const AddRoundDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AddRound"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AddRoundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"addRound"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"round"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"roundNo"}},{"kind":"Field","name":{"kind":"Name","value":"roundKind"}},{"kind":"Field","name":{"kind":"Name","value":"blindReview"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AddRoundMutation, AddRoundMutationVariables>;
+export const SubmitEntryDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SubmitEntry"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SubmitEntryInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submitEntry"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submission"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"categoryCode"}},{"kind":"Field","name":{"kind":"Name","value":"submitterName"}},{"kind":"Field","name":{"kind":"Name","value":"submitterUnit"}},{"kind":"Field","name":{"kind":"Name","value":"tags"}},{"kind":"Field","name":{"kind":"Name","value":"attachments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"durationSeconds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"eligibility"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SubmitEntryMutation, SubmitEntryMutationVariables>;
+export const ReviewEligibilityDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"ReviewEligibility"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReviewEligibilityInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reviewEligibility"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submission"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"eligibility"}},{"kind":"Field","name":{"kind":"Name","value":"eligibilityReason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<ReviewEligibilityMutation, ReviewEligibilityMutationVariables>;
+export const AssignReviewersDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AssignReviewers"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AssignReviewersInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assignReviewers"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"loads"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"judgeId"}},{"kind":"Field","name":{"kind":"Name","value":"assigned"}}]}},{"kind":"Field","name":{"kind":"Name","value":"assignments"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entrantId"}},{"kind":"Field","name":{"kind":"Name","value":"anonymousNumber"}},{"kind":"Field","name":{"kind":"Name","value":"judgeIds"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AssignReviewersMutation, AssignReviewersMutationVariables>;
+export const AdvanceRoundDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AdvanceRound"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AdvanceRoundInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"advanceRound"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"advanced"}},{"kind":"Field","name":{"kind":"Name","value":"nextRound"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"roundNo"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AdvanceRoundMutation, AdvanceRoundMutationVariables>;
+export const CampaignDetailDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CampaignDetail"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"categories"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"awardQuota"}},{"kind":"Field","name":{"kind":"Name","value":"submissionCount"}},{"kind":"Field","name":{"kind":"Name","value":"rounds"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"roundNo"}},{"kind":"Field","name":{"kind":"Name","value":"roundKind"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"submissions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"eligibility"}},{"kind":"Field","name":{"kind":"Name","value":"submitterName"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CampaignDetailQuery, CampaignDetailQueryVariables>;
 export const CompetitionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Competitions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CompetitionFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompetitionsQuery, CompetitionsQueryVariables>;
 export const CompetitionByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompetitionById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"allowedTransitions"}},{"kind":"Field","name":{"kind":"Name","value":"trades"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<CompetitionByIdQuery, CompetitionByIdQueryVariables>;
 export const NestedCompetitionsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NestedCompetitions"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"trades"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"entrants"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CompetitionFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trades"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"trades"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"activeEntrantCount"}},{"kind":"Field","name":{"kind":"Name","value":"entrants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"entrants"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"employer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"honors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"team"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"members"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"enterprise"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<NestedCompetitionsQuery, NestedCompetitionsQueryVariables>;

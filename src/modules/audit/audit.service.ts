@@ -23,7 +23,9 @@ export type AuditKind =
   | 'RESULTS_PUBLISHED'
   | 'APPEAL_FILED'
   | 'APPEAL_RESOLVED'
-  | 'RESULTS_FINAL';
+  | 'RESULTS_FINAL'
+  | 'ROUND_ADVANCED'
+  | 'HONORS_RECORDED';
 
 export interface AuditInput {
   competitionId: number;

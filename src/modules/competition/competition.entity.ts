@@ -9,6 +9,7 @@ import type { MarkingScheme } from '../scoring/scheme';
 export enum CompetitionKind {
   SKILLS = 'SKILLS',
   LABOR = 'LABOR',
+  INNOVATION = 'INNOVATION',
 }
 registerEnumType(CompetitionKind, {
   name: 'CompetitionKind',
@@ -17,6 +18,10 @@ registerEnumType(CompetitionKind, {
     SKILLS: { description: 'Skills competition (职业技能竞赛): individuals compete in trades.' },
     LABOR: {
       description: 'Labor competition (劳动竞赛): teams, crews or enterprises compete on indicators.',
+    },
+    INNOVATION: {
+      description:
+        'Innovation campaign (e.g. 职工科技节): submissions in categories, judged by experts in chained rounds.',
     },
   },
 });
@@ -88,7 +93,9 @@ export class Competition {
     | 'resultsPublishedAt'
     | 'noticeEndsAt'
     | 'appealDeadline'
-    | 'resultsFinalAt';
+    | 'resultsFinalAt'
+    | 'submissionsOpenAt'
+    | 'submissionsCloseAt';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -146,6 +153,14 @@ export class Competition {
   @Property({ type: 'datetime', nullable: true })
   resultsFinalAt?: Date | null;
 
+  @Field(() => Date, { nullable: true, description: 'Campaigns: submissions are taken from this moment.' })
+  @Property({ type: 'datetime', nullable: true })
+  submissionsOpenAt?: Date | null;
+
+  @Field(() => Date, { nullable: true, description: 'Campaigns: the last moment for submissions.' })
+  @Property({ type: 'datetime', nullable: true })
+  submissionsCloseAt?: Date | null;
+
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt!: Date;
@@ -185,7 +200,17 @@ export class CompetitionStatusChange {
 @Entity({ tableName: 'trade' })
 export class Trade {
   [OptionalProps]?:
-    'createdAt' | 'updatedAt' | 'venue' | 'startsAt' | 'endsAt' | 'occupationCode' | 'markingScheme';
+    | 'createdAt'
+    | 'updatedAt'
+    | 'venue'
+    | 'startsAt'
+    | 'endsAt'
+    | 'occupationCode'
+    | 'markingScheme'
+    | 'categoryId'
+    | 'roundNo'
+    | 'roundKind'
+    | 'blindReview';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -226,6 +251,25 @@ export class Trade {
   @Field(() => Date, { nullable: true, description: 'Scheduled end.' })
   @Property({ type: 'datetime', nullable: true })
   endsAt?: Date | null;
+
+  /** Campaigns: the category this round judges (null for skills and labor trades). */
+  @Property({ type: 'integer', nullable: true, fieldName: 'category_id' })
+  categoryId?: number | null;
+
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Campaigns: the round’s place in its category (1, 2, …).',
+  })
+  @Property({ type: 'integer', nullable: true })
+  roundNo?: number | null;
+
+  @Field(() => String, { nullable: true, description: 'Campaigns: SCORING, PRESENTATION or FINAL.' })
+  @Property({ type: 'string', nullable: true })
+  roundKind?: string | null;
+
+  @Field({ description: 'Judges see anonymous numbers only (blind review); true for every skills trade.' })
+  @Property({ type: 'boolean', fieldName: 'blind', default: true })
+  blindReview: boolean = true;
 
   /** Validated by `validateScheme` before it is stored; exposed through the scoring module. */
   @Property({ type: 'json', nullable: true, lazy: true })

@@ -319,11 +319,21 @@ export class EntrantResolver {
       : null;
   }
 
-  /** Judges mark anonymous numbers: identities are for the host's organizers until publication. */
+  /**
+   * Judges mark anonymous numbers: identities are for the host's organizers until publication,
+   * and for the panel of a round that is not blind.
+   */
   private async identityVisible(e: Entrant, ctx: Context): Promise<boolean> {
     const t = await ctx.loaders.tradeById.load(e.trade.id);
     const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
-    return !!c && (await service.canSeeEntrants(ctx, c));
+    if (!t || !c) return false;
+    if (await service.canSeeEntrants(ctx, c)) return true;
+    if (t.blindReview || ctx.viewer.kind !== 'account') return false;
+    const [seat] = await ctx.em.execute<{ n: string }[]>(
+      'select count(*) as n from judge_assignment where trade_id = ? and account_id = ?',
+      [t.id, ctx.viewer.accountId],
+    );
+    return seat!.n !== '0';
   }
 
   @Mutation(() => EntrantPayload, {

@@ -175,6 +175,8 @@ export async function createCompetition(ctx: Context, em: EntityManager, input: 
   if (startsOn && endsOn && endsOn < startsOn)
     p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
   const hostId = decodeId(p, 'input.hostId', input.hostId, 'Organization');
+  if (input.kind === CompetitionKind.INNOVATION)
+    p.add(ErrorCode.KIND_MISMATCH, 'Innovation campaigns are created with createCampaign.', 'input.kind');
   p.throwIfAny();
   const host = await loadOrganization(em, hostId, 'input.hostId');
   ctx.access.assertManages(host.path, 'that union');
@@ -313,6 +315,12 @@ export async function createTrade(ctx: Context, em: EntityManager, input: Create
   p.throwIfAny();
   const c = await loadManagedCompetition(ctx, em, input.competitionId, 'input.competitionId');
   assertConfigurable(c, 'input.competitionId');
+  if (c.kind === CompetitionKind.INNOVATION)
+    throw new DomainError(
+      ErrorCode.KIND_MISMATCH,
+      'A campaign’s rounds are added with addRound.',
+      'input.competitionId',
+    );
   await assertTradeNameFree(em, c.id, name);
   const trade = em.create(Trade, {
     competition: c,
@@ -423,6 +431,12 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   p.throwIfAny();
   const { trade, competition } = await loadManagedTrade(ctx, em, input.tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
+  if (competition.kind === CompetitionKind.INNOVATION)
+    throw new DomainError(
+      ErrorCode.KIND_MISMATCH,
+      'Campaign entries come in with submitEntry.',
+      'input.tradeId',
+    );
 
   // Checks first, create last: creating persists, and a count would auto-flush it.
   const who: Pick<Entrant, 'person' | 'team' | 'enterprise'> = {};

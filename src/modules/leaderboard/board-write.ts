@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Mark } from '../scoring/aggregation';
 import { entrantResult } from '../scoring/ranking';
+import { normalizeMarks } from '../scoring/normalization';
 import { defaultRules, type ResultsRules, tieBreakValues } from '../scoring/results-rules';
 import type { MarkingScheme } from '../scoring/scheme';
 import { pgArray } from '../../shared/db/paging';
@@ -29,8 +30,10 @@ export async function refreshBoard(
   if (!trade?.marking_scheme) return null;
   const scheme = trade.marking_scheme;
   const rules = trade.results_rules ?? defaultRules(scheme);
-  const only = entrantIds ? 'and e.id = any(?::int[])' : '';
-  const params = entrantIds ? [tradeId, pgArray(entrantIds)] : [tradeId];
+  // With normalisation one mark moves a judge's statistics, hence every entrant's score.
+  const ids = rules.normalization === 'ZSCORE' ? null : entrantIds;
+  const only = ids ? 'and e.id = any(?::int[])' : '';
+  const params = ids ? [tradeId, pgArray(ids)] : [tradeId];
   const entrants = await em.execute<{ id: number; status: string; completion_seconds: string | null }[]>(
     `select e.id, e.status, e.completion_seconds from entrant e where e.trade_id = ? ${only}`,
     params,
@@ -52,8 +55,9 @@ export async function refreshBoard(
     ]);
     byEntrant.set(r.entrant_id, aspects);
   }
+  const marksOf = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
   const seq = Number(trade.board_seq) + 1;
-  const ids: number[] = [];
+  const rowIds: number[] = [];
   const active: boolean[] = [];
   const totals: number[] = [];
   const tieBreaks: string[] = [];
@@ -61,9 +65,9 @@ export async function refreshBoard(
   for (const e of entrants) {
     // An entrant is on the board once checked in and marked at least once.
     const on = e.status === 'CHECKED_IN' && byEntrant.has(e.id);
-    const result = entrantResult(scheme, byEntrant.get(e.id) ?? new Map());
+    const result = entrantResult(scheme, marksOf.get(e.id) ?? new Map());
     const seconds = e.completion_seconds === null ? null : Number(e.completion_seconds);
-    ids.push(e.id);
+    rowIds.push(e.id);
     active.push(on);
     totals.push(result.total);
     tieBreaks.push(pgArray(tieBreakValues(rules, scheme, result, seconds)));
@@ -93,7 +97,7 @@ export async function refreshBoard(
     [
       tradeId,
       seq,
-      pgArray(ids),
+      pgArray(rowIds),
       pgArray(totals),
       pgArray(tieBreaks),
       pgArray(modules),

@@ -48,17 +48,29 @@ export async function drawLots(ctx: Context, em: EntityManager, tradeGlobalId: s
       'input.tradeId',
     );
   }
-  const pending = await em.execute<{ id: number }[]>(
-    `select id from entrant where trade_id = ? and status = 'CHECKED_IN' and lot_number is null order by id`,
-    [tradeId],
-  );
-  if (pending.length === 0) {
+  const draw = await drawPending(em, tradeId, competition.id, ctx.access.accountId);
+  if (!draw) {
     throw new DomainError(
       ErrorCode.NOTHING_TO_DRAW,
       'Every checked-in entrant already has a number.',
       'input.tradeId',
     );
   }
+  return draw;
+}
+
+/** Numbers the trade's checked-in entrants without one (null when there are none); audited. */
+export async function drawPending(
+  em: EntityManager,
+  tradeId: number,
+  competitionId: number,
+  actorId: number | null,
+): Promise<LotDrawRow | null> {
+  const pending = await em.execute<{ id: number }[]>(
+    `select id from entrant where trade_id = ? and status = 'CHECKED_IN' and lot_number is null order by id`,
+    [tradeId],
+  );
+  if (pending.length === 0) return null;
   const taken = await em.execute<{ lot_number: number }[]>(
     'select lot_number from entrant where trade_id = ? and lot_number is not null',
     [tradeId],
@@ -81,7 +93,7 @@ export async function drawLots(ctx: Context, em: EntityManager, tradeGlobalId: s
   const [draw] = await em.execute<LotDrawRow[]>(
     `insert into lot_draw (trade_id, seq, seed, commitment, digits, entrant_count, drawn_by)
      values (?, ?, ?, ?, ?, ?, ?) returning *`,
-    [tradeId, seq, seed, commitmentOf(seed), digits, pending.length, ctx.access.accountId],
+    [tradeId, seq, seed, commitmentOf(seed), digits, pending.length, actorId],
   );
   const ids = [...numbers.keys()];
   await em.execute(
@@ -90,9 +102,9 @@ export async function drawLots(ctx: Context, em: EntityManager, tradeGlobalId: s
     [digits, draw!.id, pgArray(ids), pgArray(ids.map((id) => numbers.get(id)!))],
   );
   await appendAudit(em, {
-    competitionId: competition.id,
+    competitionId,
     kind: 'LOTS_DRAWN',
-    actorId: ctx.access.accountId,
+    actorId,
     subject: { tradeId, seq },
     after: { commitment: draw!.commitment, entrantCount: pending.length, digits },
   });

@@ -150,6 +150,7 @@ interface MarkContext {
   scheme: MarkingScheme | null;
   entrantPath: string | null;
   lotCode: string | null;
+  perEntrantPanels: boolean;
 }
 
 function findAspect(scheme: MarkingScheme, code: string): Aspect | null {
@@ -212,10 +213,11 @@ async function submitOne(
       scheme: MarkingScheme | null;
       entrant_path: string | null;
       lot_code: string | null;
+      per_entrant_panels: boolean;
     }[]
   >(
     `select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
-            ${ENTRANT_LOCKED_SQL} as locked, e.lot_code,
+            ${ENTRANT_LOCKED_SQL} as locked, e.lot_code, t.per_entrant_panels,
             t.marking_scheme as scheme,
             ${ENTRANT_UNIT.path} as entrant_path
        from entrant e
@@ -237,6 +239,7 @@ async function submitOne(
     scheme: mc.scheme,
     entrantPath: mc.entrant_path,
     lotCode: mc.lot_code,
+    perEntrantPanels: mc.per_entrant_panels,
   };
 
   const [seat] = await em.execute<{ aspect_codes: string[] | null; employer_path: string | null }[]>(
@@ -268,6 +271,14 @@ async function submitOne(
   if (c.entrantStatus !== EntrantStatus.CHECKED_IN) {
     throw new Refused(MarkRefusal.ENTRANT_NOT_CHECKED_IN, 'Only checked-in entrants are marked.');
   }
+  if (c.perEntrantPanels) {
+    const [assigned] = await em.execute<{ n: string }[]>(
+      'select count(*) as n from review_assignment where entrant_id = ? and judge_id = ?',
+      [c.entrantId, judgeId],
+    );
+    if (assigned!.n === '0')
+      throw new Refused(MarkRefusal.NOT_ASSIGNED_TO_ENTRANT, 'This submission is not assigned to you.');
+  }
   if (!c.lotCode) {
     throw new Refused(
       MarkRefusal.NOT_DRAWN,
@@ -292,8 +303,13 @@ async function submitOne(
     (seat.employer_path && c.entrantPath && pathWithin(c.entrantPath, seat.employer_path)) ||
     (
       await em.execute<{ n: string }[]>(
-        'select count(*) as n from conflict_declaration where account_id = ? and entrant_id = ?',
-        [judgeId, c.entrantId],
+        // Declared, or the judge belongs to the studio that submitted the entry.
+        `select (select count(*) from conflict_declaration where account_id = ? and entrant_id = ?)
+              + (select count(*) from entrant e join submission s on s.id = e.submission_id
+                   join studio_member sm on sm.studio_id = s.studio_id
+                   join account a on a.person_id = sm.person_id
+                  where e.id = ? and a.id = ?) as n`,
+        [judgeId, c.entrantId, c.entrantId, judgeId],
       )
     )[0]!.n !== '0';
   if (conflict)

@@ -28,6 +28,8 @@ export interface ResultsRules {
   tieBreak: TieBreakRule[];
   awards: AwardRule | null;
   titles: TitleRule[];
+  /** ZSCORE: each judge's marks are normalised before they combine (expert panels). */
+  normalization?: 'NONE' | 'ZSCORE';
 }
 
 /** Without rules: ties on the total are broken by module scores, heaviest module first; no awards. */

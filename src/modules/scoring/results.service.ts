@@ -17,6 +17,7 @@ import { isChiefJudge, loadTradeForJury } from './jury';
 import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { ENTRANT_LOCKED_SQL, type ToleranceNotice } from './marks.service';
 import { AWARD_TIER_LABELS, awardTiers, entrantResult, rank, type TierSummary } from './ranking';
+import { normalizeMarks } from './normalization';
 import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRules } from './results-rules';
 import type { MarkingScheme } from './scheme';
 import type {
@@ -95,8 +96,9 @@ export async function computeTradeResults(
     ]);
     byEntrant.set(r.entrant_id, aspects);
   }
+  const marks = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
   const computed = entrants.map((e) => {
-    const result = entrantResult(scheme, byEntrant.get(e.id) ?? new Map());
+    const result = entrantResult(scheme, marks.get(e.id) ?? new Map());
     const seconds = timeOf.get(e.id) ?? null;
     return { entrant: e, result, seconds, tieBreak: tieBreakValues(rules, scheme, result, seconds) };
   });
@@ -167,6 +169,7 @@ export function tradeResults(ctx: Context, trade: Trade, scheme: MarkingScheme):
 export function rulesView(rules: ResultsRules, isDefault: boolean): ResultsRulesType {
   return {
     isDefault,
+    normalization: (rules.normalization ?? 'NONE') as never,
     tieBreak: rules.tieBreak.map((t) => ({ kind: t.kind as never, code: t.code })),
     titles: rules.titles.map((t) => ({
       title: t.title,
@@ -229,8 +232,18 @@ export async function setResultsRules(
       tiers: t.tiers?.length ? [...t.tiers] : null,
       maxRank: t.maxRank ?? null,
     })),
+    normalization: input.normalization ?? 'NONE',
   };
   validateRules(p, rules, row?.marking_scheme ?? null);
+  const [quota] = await em.execute<{ award_quota: number }[]>(
+    'select k.award_quota from trade t join campaign_category k on k.id = t.category_id where t.id = ?',
+    [tradeId],
+  );
+  if (quota && rules.awards?.by === 'COUNT') {
+    const total = rules.awards.tiers.reduce((n, t) => n + ('count' in t ? t.count : 0), 0);
+    if (total > quota.award_quota)
+      p.add(ErrorCode.OUT_OF_RANGE, `The category’s award quota is ${quota.award_quota}.`, 'input.awards');
+  }
   p.throwIfAny();
   const [before] = await em.execute<{ results_rules: ResultsRules | null }[]>(
     'select results_rules from trade where id = ?',

@@ -52,6 +52,23 @@ registerEnumType(TieBreakKind, {
   },
 });
 
+export enum Normalization {
+  NONE = 'NONE',
+  ZSCORE = 'ZSCORE',
+}
+registerEnumType(Normalization, {
+  name: 'Normalization',
+  description: 'How each judge’s marks are treated before the panel’s marks combine.',
+  valuesConfig: {
+    NONE: { description: 'As given.' },
+    ZSCORE: {
+      description:
+        'Per judge and aspect: z = (mark − judge’s mean) / judge’s standard deviation, mapped to the aspect’s ' +
+        'midpoint + z × range / 6, so a harsh and a lenient judge count alike.',
+    },
+  },
+});
+
 export enum ResultsFileFormat {
   CSV = 'CSV',
   XLSX = 'XLSX',
@@ -125,6 +142,9 @@ export class SetResultsRulesInput {
 
   @Field(() => [TitleRuleInput], { nullable: true, description: 'Titles flagged on winners.' })
   titles?: TitleRuleInput[] | null;
+
+  @Field(() => Normalization, { nullable: true, description: 'Per-judge normalisation; NONE when omitted.' })
+  normalization?: Normalization | null;
 }
 
 @ObjectType({ description: 'One tie-break of a trade’s rules.' })
@@ -188,6 +208,9 @@ export class ResultsRulesType {
 
   @Field({ description: 'True when no rules were set and the defaults apply.' })
   isDefault!: boolean;
+
+  @Field(() => Normalization, { description: 'Per-judge normalisation.' })
+  normalization!: Normalization;
 }
 
 @ObjectType({ description: 'Result of setting a trade’s results rules.' })

@@ -6,7 +6,13 @@ import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { decodeId, optionalText, requiredText } from '../../shared/validation';
 import { isAdmin } from '../../shared/access/viewer';
 import { appendAudit } from '../audit/audit.service';
-import { type Competition, CompetitionStatus, Entrant } from '../competition/competition.entity';
+import {
+  type Competition,
+  CompetitionKind,
+  CompetitionStatus,
+  Entrant,
+} from '../competition/competition.entity';
+import { recordCampaignHonors } from '../campaign/honors';
 import { loadManagedCompetition, recordTransition } from '../competition/competition.service';
 import { isChiefJudge, loadTradeForJury } from './jury';
 import { revealLots } from './lots.service';
@@ -329,7 +335,11 @@ export async function publishResults(
       p.add(ErrorCode.TRADE_NOT_SIGNED_OFF, `${t.name}: the chief judge has not locked the marks.`, field);
     else if (t.reopened !== '0')
       p.add(ErrorCode.MARKS_REOPENED, `${t.name}: ${t.reopened} entrants are reopened.`, field);
-    const recheck = await recheckView(em, t.id);
+    // 复核 is a skills-contest rule (技术规程); campaign rounds are signed off without it.
+    const recheck =
+      c.kind === CompetitionKind.INNOVATION
+        ? { complete: true, fullRecheckRequired: false }
+        : await recheckView(em, t.id);
     if (recheck?.fullRecheckRequired && !recheck.complete)
       p.add(
         ErrorCode.FULL_RECHECK_REQUIRED,
@@ -410,6 +420,16 @@ export async function finalizeResults(
   p.throwIfAny();
   c.resultsFinalAt = new Date();
   await recordTransition(ctx, em, c, CompetitionStatus.FINAL, null);
+  if (c.kind === CompetitionKind.INNOVATION) {
+    const recorded = await recordCampaignHonors(em, c.id);
+    await appendAudit(em, {
+      competitionId: c.id,
+      kind: 'HONORS_RECORDED',
+      actorId: ctx.access.accountId,
+      subject: { competitionId: c.id },
+      after: recorded,
+    });
+  }
   await appendAudit(em, {
     competitionId: c.id,
     kind: 'RESULTS_FINAL',

@@ -87,6 +87,12 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     setStudioMember: { roles: MANAGERS, scope: 'organizations:write' },
     createAlliance: { roles: MANAGERS, scope: 'organizations:write' },
     recordAchievement: { roles: MANAGERS, scope: 'organizations:write' },
+    createCampaign: { roles: MANAGERS, scope: 'competitions:write' },
+    addRound: { roles: MANAGERS, scope: 'competitions:write' },
+    submitEntry: { roles: MANAGERS, scope: 'competitions:write' },
+    reviewEligibility: { roles: MANAGERS, scope: 'competitions:write' },
+    assignReviewers: { roles: MANAGERS, scope: 'competitions:write' },
+    advanceRound: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },

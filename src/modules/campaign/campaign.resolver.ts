@@ -1,0 +1,224 @@
+import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import type { Context } from '../../shared/graphql/context';
+import { runMutation } from '../../shared/graphql/mutation';
+import { ConnectionArgs, encodeCursor, PageInfo, pageRequest, toGlobalId } from '../../shared/graphql/relay';
+import { Competition, CompetitionKind, Entrant, Trade } from '../competition/competition.entity';
+import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
+import { isJury } from '../scoring/results.service';
+import * as service from './campaign.service';
+import {
+  AddRoundInput,
+  AdvanceRoundInput,
+  AdvanceRoundPayload,
+  AssignReviewersInput,
+  AssignReviewersPayload,
+  CampaignCategory,
+  CampaignPayload,
+  CreateCampaignInput,
+  ReviewAssignment,
+  ReviewEligibilityInput,
+  RoundPayload,
+  Submission,
+  SubmissionPayload,
+  SubmitEntryInput,
+} from './campaign.types';
+
+@ObjectType({ description: 'A page of submissions, oldest first.' })
+export class SubmissionConnection {
+  @Field(() => [Submission], { description: 'The submissions.' })
+  nodes!: Submission[];
+
+  @Field(() => PageInfo, { description: 'Pagination state.' })
+  pageInfo!: PageInfo;
+}
+
+async function categoriesOf(ctx: Context, competitionId: number): Promise<CampaignCategory[]> {
+  const rows = await ctx.em.execute<
+    { id: number; code: string; name: string; award_quota: number; n: string }[]
+  >(
+    `select k.id, k.code, k.name, k.award_quota, (select count(*) from submission s where s.category_id = k.id) as n
+       from campaign_category k where k.competition_id = ? order by k.id`,
+    [competitionId],
+  );
+  const trades = await ctx.em.find(
+    Trade,
+    { competition: competitionId, categoryId: { $ne: null } },
+    { orderBy: { roundNo: 'asc' } },
+  );
+  return rows.map((r) => ({
+    id: toGlobalId('CampaignCategory', r.id),
+    dbId: r.id,
+    code: r.code,
+    name: r.name,
+    awardQuota: r.award_quota,
+    submissionCount: Number(r.n),
+    rounds: trades.filter((t) => t.categoryId === r.id),
+  }));
+}
+
+@Resolver(() => Competition)
+export class CampaignResolver {
+  @FieldResolver(() => [CampaignCategory], {
+    nullable: true,
+    description: 'Campaigns: the categories with their award quotas and rounds; null for other competitions.',
+  })
+  async categories(@Root() c: Competition, @Ctx() ctx: Context): Promise<CampaignCategory[] | null> {
+    return c.kind === CompetitionKind.INNOVATION ? categoriesOf(ctx, c.id) : null;
+  }
+
+  @FieldResolver(() => SubmissionConnection, {
+    nullable: true,
+    description:
+      'Campaigns: the submissions, for the host’s organizers (everyone once results are published).',
+  })
+  async submissions(
+    @Root() c: Competition,
+    @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Ctx() ctx: Context,
+  ): Promise<SubmissionConnection | null> {
+    if (c.kind !== CompetitionKind.INNOVATION || !(await canSeeEntrants(ctx, c))) return null;
+    const req = pageRequest(args);
+    const rows = await service.loadSubmissions(
+      ctx.em,
+      's.competition_id = ? and s.id > ?',
+      [c.id, req.afterId ?? 0],
+      req.first + 1,
+    );
+    const page = rows.slice(0, req.first);
+    return {
+      nodes: page.map((r) => service.submissionView(r, true)),
+      pageInfo: {
+        hasNextPage: rows.length > req.first,
+        hasPreviousPage: req.afterId !== null,
+        startCursor: page[0] ? encodeCursor(page[0].id) : null,
+        endCursor: page.length ? encodeCursor(page[page.length - 1]!.id) : null,
+      },
+    };
+  }
+
+  @Mutation(() => CampaignPayload, { description: 'Creates an innovation campaign with its categories.' })
+  async createCampaign(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: CreateCampaignInput,
+    @Ctx() ctx: Context,
+  ): Promise<CampaignPayload> {
+    const r = await runMutation(ctx, (em) => service.createCampaign(ctx, em, input));
+    return { campaign: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => RoundPayload, {
+    description:
+      'Adds the next judged round to a category (a trade: give it a marking scheme with weighted criteria).',
+  })
+  async addRound(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: AddRoundInput,
+    @Ctx() ctx: Context,
+  ): Promise<RoundPayload> {
+    const r = await runMutation(ctx, (em) => service.addRound(ctx, em, input));
+    return { round: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => SubmissionPayload, { description: 'Enters a submission while the window is open.' })
+  async submitEntry(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SubmitEntryInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubmissionPayload> {
+    const r = await runMutation(ctx, (em) => service.submitEntry(ctx, em, input));
+    return { submission: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => SubmissionPayload, {
+    description:
+      'The eligibility review (资格审查): eligible entries enter the first round; others get a reason.',
+  })
+  async reviewEligibility(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: ReviewEligibilityInput,
+    @Ctx() ctx: Context,
+  ): Promise<SubmissionPayload> {
+    const r = await runMutation(ctx, (em) => service.reviewEligibility(ctx, em, input));
+    return { submission: r.value, errors: r.errors };
+  }
+
+  @Mutation(() => AssignReviewersPayload, {
+    description:
+      'Assigns K reviewers to each submission of a round, at most L per judge, never a conflicted one, loads balanced.',
+  })
+  async assignReviewers(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: AssignReviewersInput,
+    @Ctx() ctx: Context,
+  ): Promise<AssignReviewersPayload> {
+    const r = await runMutation(ctx, (em) => service.assignRoundReviewers(ctx, em, input));
+    return { loads: r.value?.loads ?? [], assignments: r.value?.assignments ?? [], errors: r.errors };
+  }
+
+  @Mutation(() => AdvanceRoundPayload, {
+    description:
+      'Sends a signed-off round’s best to the next round, by its rule (top N, threshold, or chosen).',
+  })
+  async advanceRound(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: AdvanceRoundInput,
+    @Ctx() ctx: Context,
+  ): Promise<AdvanceRoundPayload> {
+    const r = await runMutation(ctx, (em) => service.advanceRound(ctx, em, input));
+    const next = r.value ? await ctx.loaders.tradeById.load(r.value.nextId) : null;
+    return { advanced: r.value?.advanced ?? [], nextRound: next, errors: r.errors };
+  }
+}
+
+@Resolver(() => Trade)
+export class CampaignRoundResolver {
+  @FieldResolver(() => [ReviewAssignment], {
+    nullable: true,
+    description: 'Campaign rounds: who reviews which submission; for the jury (null for others).',
+  })
+  async reviewAssignments(@Root() t: Trade, @Ctx() ctx: Context): Promise<ReviewAssignment[] | null> {
+    if (!t.categoryId || !(await isJury(ctx, t))) return null;
+    return (await service.reviewPlan(ctx.em, t.id)).assignments;
+  }
+
+  @FieldResolver(() => [Entrant], {
+    description:
+      'The submissions of this round assigned to you (a judge’s tablet list); empty for anyone else.',
+  })
+  async myReviews(@Root() t: Trade, @Ctx() ctx: Context): Promise<Entrant[]> {
+    if (ctx.viewer.kind !== 'account') return [];
+    const rows = await ctx.em.execute<{ entrant_id: number }[]>(
+      'select entrant_id from review_assignment where trade_id = ? and judge_id = ? order by entrant_id',
+      [t.id, ctx.viewer.accountId],
+    );
+    return rows.length
+      ? ctx.em.find(Entrant, { id: { $in: rows.map((r) => r.entrant_id) } }, { orderBy: { id: 'asc' } })
+      : [];
+  }
+}
+
+@Resolver(() => Entrant)
+export class EntrantSubmissionResolver {
+  @FieldResolver(() => Submission, {
+    nullable: true,
+    description:
+      'Campaigns: the submission this entrant stands for. Judges on the round see its content; who submitted it ' +
+      'only when the round is not blind.',
+  })
+  async submission(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Submission | null> {
+    const [row] = await ctx.em.execute<{ submission_id: number | null }[]>(
+      'select submission_id from entrant where id = ?',
+      [e.id],
+    );
+    if (!row?.submission_id) return null;
+    const trade = await ctx.loaders.tradeById.load(e.trade.id);
+    const c = trade && (await ctx.loaders.competitionById.load(trade.competition.id));
+    if (!trade || !c || !(await canSeeCompetition(ctx, c))) return null;
+    const identities = await canSeeEntrants(ctx, c);
+    let onPanel = false;
+    if (!identities && ctx.viewer.kind === 'account') {
+      const [seat] = await ctx.em.execute<{ n: string }[]>(
+        'select count(*) as n from judge_assignment where trade_id = ? and account_id = ?',
+        [trade.id, ctx.viewer.accountId],
+      );
+      onPanel = seat!.n !== '0';
+    }
+    if (!identities && !onPanel) return null;
+    const [s] = await service.loadSubmissions(ctx.em, 's.id = ?', [row.submission_id]);
+    return s ? service.submissionView(s, identities || !trade.blindReview) : null;
+  }
+}
