@@ -257,6 +257,90 @@ const cases: Case[] = [
     expect: MANAGE,
   },
   {
+    op: 'Mutation.createCampaign',
+    vars: async () => ({
+      input: {
+        name: unique('科技节'),
+        hostId: orgId(w.orgs.xian),
+        year: 2024,
+        submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
+        submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
+        categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
+      },
+    }),
+    query:
+      'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } errors { code } } }',
+    read: payload('createCampaign', 'campaign'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.addRound',
+    vars: async () => ({ input: { categoryId: (await campaignFixture('DRAFT')).categoryId, kind: 'FINAL' } }),
+    query: 'mutation($input: AddRoundInput!) { addRound(input: $input) { round { id } errors { code } } }',
+    read: payload('addRound', 'round'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.submitEntry',
+    vars: async () => ({
+      input: {
+        categoryId: (await campaignFixture('REGISTRATION_OPEN')).categoryId,
+        title: unique('项目'),
+        personId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('创新者')),
+      },
+    }),
+    query:
+      'mutation($input: SubmitEntryInput!) { submitEntry(input: $input) { submission { id } errors { code } } }',
+    read: payload('submitEntry', 'submission'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.reviewEligibility',
+    vars: async () => ({
+      input: {
+        submissionId: (await campaignFixture('REGISTRATION_OPEN', { submit: true })).submissionId,
+        eligible: true,
+      },
+    }),
+    query:
+      'mutation($input: ReviewEligibilityInput!) { reviewEligibility(input: $input) { submission { id } errors { code } } }',
+    read: payload('reviewEligibility', 'submission'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.assignReviewers',
+    vars: async () => {
+      const f = await campaignFixture('RUNNING', { submit: true });
+      const judge = await t.account(Role.JUDGE, w.orgs.xian);
+      return {
+        input: {
+          tradeId: f.roundId,
+          judgeIds: [gid('Account', judge.account.id)],
+          perSubmission: 1,
+          maxPerJudge: 5,
+        },
+      };
+    },
+    query:
+      'mutation($input: AssignReviewersInput!) { assignReviewers(input: $input) { loads { assigned } errors { code } } }',
+    read: (d) =>
+      (d.assignReviewers as { errors: unknown[]; loads: unknown[] }).errors.length === 0 &&
+      (d.assignReviewers as { loads: unknown[] }).loads.length === 1
+        ? 'ok'
+        : 'hidden',
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.advanceRound',
+    vars: async () => ({
+      input: { tradeId: (await campaignFixture('SIGNED_OFF', { submit: true })).roundId },
+    }),
+    query:
+      'mutation($input: AdvanceRoundInput!) { advanceRound(input: $input) { advanced errors { code } } }',
+    read: (d) => ((d.advanceRound as { advanced: string[] }).advanced.length === 1 ? 'ok' : 'hidden'),
+    expect: JURY,
+  },
+  {
     op: 'Mutation.createPerson',
     vars: async () => ({ input: { name: unique('工人'), employerId: orgId(w.orgs.xianFirm) } }),
     query:
@@ -1304,4 +1388,79 @@ async function namedStudio(): Promise<string> {
     if (errors.length) throw new Error(JSON.stringify(errors));
   }
   return id;
+}
+
+/**
+ * A 西安 campaign with one category: a scoring round (top 1 goes on; the shared chief judge
+ * leads it) and a final, each with the test scheme; optionally an entry, eligible once the
+ * campaign runs; SIGNED_OFF: the round is locked by its lead judge.
+ */
+async function campaignFixture(
+  stage: 'DRAFT' | 'REGISTRATION_OPEN' | 'RUNNING' | 'SIGNED_OFF',
+  { submit = false }: { submit?: boolean } = {},
+): Promise<{ competitionId: string; categoryId: string; roundId: string; submissionId: string | null }> {
+  const organizer = w.tokens.xian;
+  const gql = async <T>(query: string, i: unknown): Promise<T> => {
+    const r = await t.raw({ query, variables: { i } }, { token: organizer });
+    if (r.json.errors) throw new Error(JSON.stringify(r.json.errors));
+    return r.json.data as T;
+  };
+  const created = await gql<{ createCampaign: { campaign: { id: string; categories: { id: string }[] } } }>(
+    'mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id categories { id } } } }',
+    {
+      name: unique('科技节'),
+      hostId: orgId(w.orgs.xian),
+      year: 2024,
+      submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
+      submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
+      categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
+    },
+  );
+  const competitionId = created.createCampaign.campaign.id;
+  const categoryId = created.createCampaign.campaign.categories[0]!.id;
+  const f = { competitionId, categoryId, roundId: '', submissionId: null as string | null };
+  if (stage === 'DRAFT') return f;
+  for (const round of [
+    { categoryId, kind: 'SCORING', advance: { by: 'TOP_N', count: 1 } },
+    { categoryId, kind: 'FINAL' },
+  ]) {
+    const r = await gql<{ addRound: { round: { id: string } } }>(
+      'mutation($i: AddRoundInput!) { addRound(input: $i) { round { id } } }',
+      round,
+    );
+    const id = r.addRound.round.id;
+    f.roundId ||= id;
+    await t.gql(
+      SetMarkingSchemeDocument,
+      { input: { tradeId: id, format: 'JSON', content: JSON.stringify(SCHEME) } },
+      { token: organizer },
+    );
+    await gql('mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }', {
+      tradeId: id,
+      accountId: chiefJudgeAccount,
+      role: 'CHIEF_JUDGE',
+    });
+  }
+  await moveTo(t, organizer, competitionId, 'REGISTRATION_OPEN');
+  if (submit) {
+    const s = await gql<{ submitEntry: { submission: { id: string } } }>(
+      'mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { submission { id } } }',
+      {
+        categoryId,
+        title: unique('项目'),
+        personId: await createPerson(t, organizer, w.orgs.xianFirm, unique('创新者')),
+      },
+    );
+    f.submissionId = s.submitEntry.submission.id;
+  }
+  if (stage === 'REGISTRATION_OPEN') return f;
+  if (f.submissionId) {
+    await gql('mutation($i: ReviewEligibilityInput!) { reviewEligibility(input: $i) { errors { code } } }', {
+      submissionId: f.submissionId,
+      eligible: true,
+    });
+  }
+  await moveTo(t, organizer, competitionId, 'RUNNING');
+  if (stage === 'SIGNED_OFF') await chiefStep('TabletLockMarks', 'lockMarks', { targetId: f.roundId });
+  return f;
 }
