@@ -411,7 +411,7 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
   >(
     `select t.competition_id, t.category_id, o.path::text as host_path, c.status
        from trade t join competition c on c.id = t.competition_id join organization o on o.id = c.host_id
-      where t.id = ? for update of t`,
+      where t.id = ? for no key update of t`,
     [tradeId],
   );
   if (!t || !t.category_id)
@@ -557,7 +557,7 @@ export async function advanceRound(ctx: Context, em: EntityManager, input: Advan
     `select t.competition_id, t.category_id, t.round_no, t.advance_rule, t.marks_locked_at is not null as signed,
             t.marking_scheme as scheme, o.path::text as host_path, c.status
        from trade t join competition c on c.id = t.competition_id join organization o on o.id = c.host_id
-      where t.id = ? for update of t`,
+      where t.id = ? for no key update of t`,
     [tradeId],
   );
   if (!t || !t.category_id || !t.advance_rule)

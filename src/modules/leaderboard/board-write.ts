@@ -16,8 +16,9 @@ export interface BoardChange {
 /**
  * Brings the board rows of these entrants (all of the trade's when null) in line with their
  * marks, inside the caller's transaction. Numbers the change with the trade's next board seq;
- * the public columns follow only until the trade's freeze moment. Locks the trade row, so
- * board changes of one trade are applied one at a time and seqs never interleave.
+ * the public columns follow only until the trade's freeze moment. Locks the trade row (no key
+ * update: a mark's foreign-key check on the trade must not wait for it, or a mark holding the
+ * audit lock and this lock would deadlock), so board changes of one trade apply one at a time.
  */
 export async function refreshBoard(
   em: EntityManager,
@@ -26,7 +27,7 @@ export async function refreshBoard(
 ): Promise<BoardChange | null> {
   const [trade] = await em.execute<
     { marking_scheme: MarkingScheme | null; results_rules: ResultsRules | null; board_seq: string }[]
-  >('select marking_scheme, results_rules, board_seq from trade where id = ? for update', [tradeId]);
+  >('select marking_scheme, results_rules, board_seq from trade where id = ? for no key update', [tradeId]);
   if (!trade?.marking_scheme) return null;
   const scheme = trade.marking_scheme;
   const rules = trade.results_rules ?? defaultRules(scheme);

@@ -36,7 +36,7 @@ export async function loadTradeForJury(
   who: { chief?: boolean; manager?: boolean },
   lock = false,
 ): Promise<JuryTrade> {
-  if (lock) await em.execute('select id from trade where id = ? for update', [tradeId]);
+  if (lock) await em.execute('select id from trade where id = ? for no key update', [tradeId]);
   const trade = await em.findOne(Trade, { id: tradeId });
   if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, 'No such trade.', field);
   const competition = await em.findOneOrFail(

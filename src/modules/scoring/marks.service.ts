@@ -225,7 +225,7 @@ async function submitOne(
        join competition c on c.id = t.competition_id
        ${ENTRANT_UNIT.joins}
       where e.id = ?
-      for update of e`,
+      for no key update of e`,
     [entrantId.id],
   );
   if (!mc) throw new Refused(MarkRefusal.INVALID_ID, 'No such entrant.');

@@ -286,7 +286,7 @@ export async function recordCompletionTime(
     { trade_id: number; status: EntrantStatus; locked: boolean; completion_seconds: string | null }[]
   >(
     `select e.trade_id, e.status, ${ENTRANT_LOCKED_SQL} as locked, e.completion_seconds
-       from entrant e join trade t on t.id = e.trade_id where e.id = ? for update of e`,
+       from entrant e join trade t on t.id = e.trade_id where e.id = ? for no key update of e`,
     [entrantId],
   );
   if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');

@@ -502,7 +502,7 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
        from entrant e join trade t on t.id = e.trade_id join competition c on c.id = t.competition_id
        join organization h on h.id = c.host_id
        ${ENTRANT_UNIT.joins}
-      where e.id = ? for update of e`,
+      where e.id = ? for no key update of e`,
     [entrantId],
   );
   if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
