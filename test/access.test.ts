@@ -331,6 +331,25 @@ const cases: Case[] = [
     expect: MANAGE,
   },
   {
+    op: 'Mutation.setReviewers',
+    vars: async () => {
+      const f = await campaignFixture('RUNNING', { submit: true });
+      const [e] = await t.sql<{ id: number }>('select id from entrant where submission_id = ?', [
+        dbId(f.submissionId!),
+      ]);
+      const judge = await t.account(Role.JUDGE, w.orgs.xian);
+      return { input: { entrantId: gid('Entrant', e!.id), judgeIds: [gid('Account', judge.account.id)] } };
+    },
+    query:
+      'mutation($input: SetReviewersInput!) { setReviewers(input: $input) { assignments { entrantId } errors { code } } }',
+    read: (d) =>
+      (d.setReviewers as { assignments: unknown[]; errors: unknown[] }).errors.length === 0 &&
+      (d.setReviewers as { assignments: unknown[] }).assignments.length === 1
+        ? 'ok'
+        : 'hidden',
+    expect: MANAGE,
+  },
+  {
     op: 'Mutation.advanceRound',
     vars: async () => ({
       input: { tradeId: (await campaignFixture('SIGNED_OFF', { submit: true })).roundId },

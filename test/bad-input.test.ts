@@ -538,6 +538,13 @@ const cases: Case[] = [
     codes: ['INVALID_ID', 'OUT_OF_RANGE'],
   },
   {
+    mutation: 'setReviewers',
+    why: 'no reviewers, a malformed entrant ID',
+    query: 'mutation($i: SetReviewersInput!) { setReviewers(input: $i) { errors { code } } }',
+    variables: () => ({ i: { entrantId: badId, judgeIds: [] } }),
+    codes: ['INVALID_ID', 'OUT_OF_RANGE'],
+  },
+  {
     mutation: 'advanceRound',
     why: 'a malformed round ID and a choice without reason',
     query: 'mutation($i: AdvanceRoundInput!) { advanceRound(input: $i) { errors { code } } }',

@@ -13,6 +13,7 @@ import {
   ReviewEligibilityDocument,
   SetMarkingSchemeDocument,
   SetResultsRulesDocument,
+  SetReviewersDocument,
   SetStudioMemberDocument,
   StudioDetailDocument,
   SubmitEntryDocument,
@@ -391,19 +392,31 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   // With normalisation the harsh judge does not decide: the best three by quality go on.
   expect(top3.sort()).toEqual([await entrantOf('A'), await entrantOf('B'), await entrantOf('S')].sort());
 
-  // The final: a panel of two experts reviews everything (manual assignment).
-  await t.gql(
-    AssignReviewersDocument,
+  // The final: reviewers set by hand; the expert from 甲厂 may not review A.
+  const finalA = await entrantOf('A', rounds[1]);
+  const conflicted = await t.gql(
+    SetReviewersDocument,
     {
-      input: {
-        tradeId: rounds[1]!,
-        judgeIds: [judges[2]!, judges[3]!].map((j) => gid('Account', j.id)),
-        perSubmission: 2,
-        maxPerJudge: 3,
-      },
+      input: { entrantId: finalA, judgeIds: [gid('Account', judges[0]!.id), gid('Account', judges[2]!.id)] },
     },
     { token: w.tokens.xian },
   );
+  expect(conflicted.data!.setReviewers.errors).toEqual([
+    expect.objectContaining({ code: 'CONFLICT_OF_INTEREST', field: 'input.judgeIds.0' }),
+  ]);
+  for (const key of ['A', 'B', 'S']) {
+    const r = await t.gql(
+      SetReviewersDocument,
+      {
+        input: {
+          entrantId: await entrantOf(key, rounds[1]),
+          judgeIds: [judges[2]!, judges[3]!].map((j) => gid('Account', j.id)),
+        },
+      },
+      { token: w.tokens.xian },
+    );
+    expect(r.data!.setReviewers.errors).toEqual([]);
+  }
   for (const key of ['A', 'B', 'S']) {
     const entrant = await entrantOf(key, rounds[1]);
     for (const j of [2, 3]) await mark(judges[j]!.token, entrant, quality[key]!);

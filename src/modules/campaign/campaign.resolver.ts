@@ -18,6 +18,7 @@ import {
   ReviewAssignment,
   ReviewEligibilityInput,
   RoundPayload,
+  SetReviewersInput,
   Submission,
   SubmissionPayload,
   SubmitEntryInput,
@@ -147,6 +148,18 @@ export class CampaignResolver {
     @Ctx() ctx: Context,
   ): Promise<AssignReviewersPayload> {
     const r = await runMutation(ctx, (em) => service.assignRoundReviewers(ctx, em, input));
+    return { loads: r.value?.loads ?? [], assignments: r.value?.assignments ?? [], errors: r.errors };
+  }
+
+  @Mutation(() => AssignReviewersPayload, {
+    description:
+      'Manual assignment: sets one submission’s reviewers in a round; a conflicted judge is refused.',
+  })
+  async setReviewers(
+    @Arg('input', { description: 'What to do; see the input type.' }) input: SetReviewersInput,
+    @Ctx() ctx: Context,
+  ): Promise<AssignReviewersPayload> {
+    const r = await runMutation(ctx, (em) => service.setReviewers(ctx, em, input));
     return { loads: r.value?.loads ?? [], assignments: r.value?.assignments ?? [], errors: r.errors };
   }
 

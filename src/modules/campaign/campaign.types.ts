@@ -194,6 +194,15 @@ export class AssignReviewersInput {
   maxPerJudge!: number;
 }
 
+@InputType({ description: 'Manual assignment: the reviewers of one submission in a round.' })
+export class SetReviewersInput {
+  @Field(() => ID, { description: 'The entrant (the submission in this round).' })
+  entrantId!: string;
+
+  @Field(() => [ID], { description: 'Its reviewers (judge accounts); none conflicted.' })
+  judgeIds!: string[];
+}
+
 @InputType({ description: 'A submission the lead judge sends on, with the reason.' })
 export class ChosenInput {
   @Field(() => ID, { description: 'The entrant in this round.' })

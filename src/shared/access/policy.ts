@@ -92,6 +92,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     submitEntry: { roles: MANAGERS, scope: 'competitions:write' },
     reviewEligibility: { roles: MANAGERS, scope: 'competitions:write' },
     assignReviewers: { roles: MANAGERS, scope: 'competitions:write' },
+    setReviewers: { roles: MANAGERS, scope: 'competitions:write' },
     advanceRound: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
   },
   Subscription: {
