@@ -1,9 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { type DefinitionNode, Kind, parse, print, visit } from 'graphql';
 import { fromGlobalId } from '../../../shared/graphql/relay';
-import { documentId } from '../../../shared/security/trusted-documents';
+import { loadManifest } from '../../../shared/security/trusted-documents';
 
 /**
  * The venue big screen: `GET /screen/trades/:tradeId` serves a plain HTML page (no build step)
@@ -12,8 +11,6 @@ import { documentId } from '../../../shared/security/trusted-documents';
  */
 // Served from the source folder, as the server runs (like the trusted-document manifest).
 const STATIC = __dirname;
-const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
-const SCREEN_OPERATIONS = path.join(ROOT, 'clients', 'first-party', 'screen.graphql');
 const GRAPHQL_WS = path.join(path.dirname(require.resolve('graphql-ws')), '..', 'umd', 'graphql-ws.min.js');
 
 /** Only this server: scripts, styles and connections (http and ws) to the page's own origin. */
@@ -28,30 +25,11 @@ export const SCREEN_CSP = [
   "frame-ancestors 'self'",
 ].join('; ');
 
-/**
- * The `ScreenBoard` operation as the trusted-document manifest holds it (printed with the
- * fragments it uses, as `scripts/trusted-documents.ts` builds it) and its documentId.
- */
-export function screenBoardDocument(file = SCREEN_OPERATIONS): { query: string; documentId: string } {
-  const definitions = parse(readFileSync(file, 'utf8')).definitions;
-  const fragments = new Map(
-    definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
-  );
-  const op = definitions.find((d) => d.kind === Kind.OPERATION_DEFINITION && d.name?.value === 'ScreenBoard');
-  if (!op) throw new Error(`${file} has no ScreenBoard operation`);
-  const used = new Set<string>();
-  const collect = (node: DefinitionNode) =>
-    visit(node, {
-      FragmentSpread(spread) {
-        if (used.has(spread.name.value)) return;
-        used.add(spread.name.value);
-        const frag = fragments.get(spread.name.value);
-        if (frag) collect(frag);
-      },
-    });
-  collect(op);
-  const query = [op, ...[...used].sort().map((n) => fragments.get(n)!)].map((d) => print(d)).join('\n\n');
-  return { query, documentId: documentId(query) };
+/** The `ScreenBoard` operation and its documentId, as the committed trusted-document manifest holds them. */
+export function screenBoardDocument(): { query: string; documentId: string } {
+  const found = Object.entries(loadManifest()).find(([, text]) => /^subscription ScreenBoard\b/m.test(text));
+  if (!found) throw new Error('the trusted-document manifest has no ScreenBoard operation');
+  return { documentId: found[0], query: found[1] };
 }
 
 export function screenRouter(graphqlPath: string): Router {
