@@ -3,7 +3,6 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
-import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { fanoutStats } from '../src/shared/graphql/fanout';
 import {
   BoardAroundDocument,
@@ -17,46 +16,21 @@ import { gid, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
   createCompetition,
-  createPerson,
   createTrade,
   dbId,
   moveTo,
   orgId,
-  registerEntrant,
   signOffAndRecheck,
   tablet,
   type World,
+  ONE_ASPECT_SCHEME,
+  runningTrade,
 } from './support/world';
 
 /**
  * Live leaderboards through the API: pages, ranks and neighbours; public and jury views; a
  * subscription's snapshot, coalesced deltas with sequence numbers; freeze and reveal.
  */
-const SCHEME: MarkingScheme = {
-  modules: [
-    {
-      code: 'P',
-      name: '实操',
-      weight: 100,
-      criteria: [
-        {
-          code: 'P-1',
-          name: '作品',
-          aspects: [
-            {
-              code: 'P1',
-              description: '质量',
-              kind: 'MEASUREMENT',
-              maxMark: 100,
-              aggregation: { method: 'MEAN' },
-              tolerance: null,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-};
 
 const BOARD_SUBSCRIPTION = `subscription($tradeId: ID!, $first: Int) {
   boardUpdates(tradeId: $tradeId, first: $first) {
@@ -142,36 +116,10 @@ const settle = () => new Promise((r) => setTimeout(r, 500));
 beforeAll(async () => {
   t = await startTestApp();
   w = await buildWorld(t);
-  competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '榜单测试赛' });
-  tradeId = await createTrade(t, w.tokens.xian, competitionId, { name: '钳工' });
-  await t.gql(
-    SetMarkingSchemeDocument,
-    { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
-    { token: w.tokens.xian },
-  );
-  const j = await t.account(Role.JUDGE, w.orgs.xian);
-  const c = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
-  for (const [a, role] of [
-    [j, 'JUDGE'],
-    [c, 'CHIEF_JUDGE'],
-  ] as const) {
-    await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', a.account.id), role } },
-      },
-      { token: w.tokens.xian },
-    );
-  }
-  judge = j.token;
-  chief = c.token;
-  await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN');
-  entrants = [];
-  for (let i = 0; i < 6; i++) {
-    const p = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, `钳工${i}`);
-    entrants.push(await registerEntrant(t, w.tokens.xian, tradeId, p, { checkIn: true }));
-  }
-  await moveTo(t, w.tokens.xian, competitionId, 'RUNNING');
+  ({ competitionId, tradeId, judge, chief, entrants } = await runningTrade(t, w, {
+    name: '钳工',
+    entrants: 6,
+  }));
 });
 afterAll(async () => t?.close());
 
@@ -345,7 +293,7 @@ test('a labor competition’s board ranks its enterprises across trades', async 
   for (const tr of trades) {
     await t.gql(
       SetMarkingSchemeDocument,
-      { input: { tradeId: tr, format: 'JSON', content: JSON.stringify(SCHEME) } },
+      { input: { tradeId: tr, format: 'JSON', content: JSON.stringify(ONE_ASPECT_SCHEME) } },
       { token: w.tokens.xian },
     );
     await t.raw(

@@ -5,21 +5,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
 import WebSocket from 'ws';
-import { Role } from '../src/modules/account/account.entity';
-import type { MarkingScheme } from '../src/modules/scoring/scheme';
-import { CreateApiKeyDocument, SetMarkingSchemeDocument, SetResultsRulesDocument } from './generated/graphql';
-import { gid, startTestApp, type TestApp } from './support/app';
+import { CreateApiKeyDocument, SetResultsRulesDocument } from './generated/graphql';
+import { startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
-  createCompetition,
-  createPerson,
-  createTrade,
   moveTo,
   orgId,
-  registerEntrant,
   signOffAndRecheck,
   tablet,
   type World,
+  runningTrade,
 } from './support/world';
 
 /**
@@ -50,32 +45,6 @@ declare const document: { body: PageNode; getElementById(id: string): PageNode |
 const SCREENSHOT = path.join(os.tmpdir(), 'jingsai-screen.png');
 const SCREENSHOT_RECONNECTING = path.join(os.tmpdir(), 'jingsai-screen-reconnecting.png');
 const SCREENSHOT_PUBLISHED = path.join(os.tmpdir(), 'jingsai-screen-published.png');
-
-const SCHEME: MarkingScheme = {
-  modules: [
-    {
-      code: 'P',
-      name: '实操',
-      weight: 100,
-      criteria: [
-        {
-          code: 'P-1',
-          name: '作品',
-          aspects: [
-            {
-              code: 'P1',
-              description: '质量',
-              kind: 'MEASUREMENT',
-              maxMark: 100,
-              aggregation: { method: 'MEAN' },
-              tolerance: null,
-            },
-          ],
-        },
-      ],
-    },
-  ],
-};
 
 let t: TestApp;
 let w: World;
@@ -192,55 +161,31 @@ beforeAll(async () => {
   });
 
   w = await buildWorld(t);
-  competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '大屏测试赛' });
-  tradeId = await createTrade(t, w.tokens.xian, competitionId, { name: '电工' });
-  await t.gql(
-    SetMarkingSchemeDocument,
-    { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
-    { token: w.tokens.xian },
-  );
-  const rules = await t.gql(
-    SetResultsRulesDocument,
-    {
-      input: {
-        tradeId,
-        tieBreak: [],
-        awards: {
-          by: 'COUNT',
-          tiers: [
-            { tier: 'FIRST', count: 1 },
-            { tier: 'SECOND', count: 1 },
-            { tier: 'THIRD', count: 1 },
-          ],
+  ({ competitionId, tradeId, judge, chief, entrants } = await runningTrade(t, w, {
+    name: '电工',
+    entrants: 4,
+    configure: async (tradeId) => {
+      const rules = await t.gql(
+        SetResultsRulesDocument,
+        {
+          input: {
+            tradeId,
+            tieBreak: [],
+            awards: {
+              by: 'COUNT',
+              tiers: [
+                { tier: 'FIRST', count: 1 },
+                { tier: 'SECOND', count: 1 },
+                { tier: 'THIRD', count: 1 },
+              ],
+            },
+          },
         },
-      },
+        { token: w.tokens.xian },
+      );
+      expect(rules.data!.setResultsRules.errors).toEqual([]);
     },
-    { token: w.tokens.xian },
-  );
-  expect(rules.data!.setResultsRules.errors).toEqual([]);
-  const j = await t.account(Role.JUDGE, w.orgs.xian);
-  const c = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
-  for (const [a, role] of [
-    [j, 'JUDGE'],
-    [c, 'CHIEF_JUDGE'],
-  ] as const) {
-    await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', a.account.id), role } },
-      },
-      { token: w.tokens.xian },
-    );
-  }
-  judge = j.token;
-  chief = c.token;
-  await moveTo(t, w.tokens.xian, competitionId, 'REGISTRATION_OPEN');
-  entrants = [];
-  for (let i = 0; i < 4; i++) {
-    const p = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, `电工${i}`);
-    entrants.push(await registerEntrant(t, w.tokens.xian, tradeId, p, { checkIn: true }));
-  }
-  await moveTo(t, w.tokens.xian, competitionId, 'RUNNING');
+  }));
 });
 
 afterAll(async () => {
@@ -254,7 +199,7 @@ test('the screen shows marks as they arrive, highlights rank changes and reconne
   const { page, problems } = await open();
   await page.waitForFunction(() => document.body.dataset.state === 'live');
   await page.waitForFunction(() => document.getElementById('trade')!.textContent!.startsWith('电工'));
-  expect(await page.textContent('#competition')).toContain('大屏测试赛');
+  expect(await page.textContent('#competition')).toContain('电工测试赛');
   expect(await page.isVisible('#empty')).toBe(true);
   expect(await page.isVisible('#banner')).toBe(false);
 

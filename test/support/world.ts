@@ -7,6 +7,7 @@ import {
   DrawLotsDocument,
   FinalizeResultsDocument,
   PublishResultsDocument,
+  SetMarkingSchemeDocument,
   TransitionCompetitionDocument,
   type CompetitionStatus,
 } from '../generated/graphql';
@@ -258,4 +259,84 @@ export async function signOffAndRecheck(t: TestApp, chiefToken: string, tradeId:
     });
     if (r.recordRecheck.errors.length) throw new Error(JSON.stringify(r));
   }
+}
+
+/** One module with one measured aspect (P1, 0–100, mean): the smallest scheme a board needs. */
+export const ONE_ASPECT_SCHEME = {
+  modules: [
+    {
+      code: 'P',
+      name: '实操',
+      weight: 100,
+      criteria: [
+        {
+          code: 'P-1',
+          name: '作品',
+          aspects: [
+            {
+              code: 'P1',
+              description: '质量',
+              kind: 'MEASUREMENT',
+              maxMark: 100,
+              aggregation: { method: 'MEAN' },
+              tolerance: null,
+            },
+          ],
+        },
+      ],
+    },
+  ],
+};
+
+/** Seats an account on a trade's panel; throws when refused. */
+export async function seatJudge(
+  t: TestApp,
+  token: string,
+  tradeId: string,
+  accountId: number,
+  role: 'JUDGE' | 'CHIEF_JUDGE',
+): Promise<void> {
+  const r = await t.raw(
+    {
+      query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
+      variables: { i: { tradeId, accountId: gid('Account', accountId), role } },
+    },
+    { token },
+  );
+  const errors = (r.json.data as { assignJudge: { errors: unknown[] } } | undefined)?.assignJudge.errors;
+  if (!errors || errors.length) throw new Error(`assignJudge failed: ${JSON.stringify(r.json)}`);
+}
+
+/**
+ * A running 西安 trade with the one-aspect scheme, a judge and a chief judge on its panel, and
+ * `entrants` checked-in entrants holding anonymous numbers. `configure` runs before registration
+ * opens (results rules and the like).
+ */
+export async function runningTrade(
+  t: TestApp,
+  w: World,
+  opts: { name: string; entrants: number; configure?: (tradeId: string) => Promise<void>; host?: TestApp },
+) {
+  const token = w.tokens.xian;
+  const competitionId = await createCompetition(t, token, w.orgs.xian, { name: `${opts.name}测试赛` });
+  const tradeId = await createTrade(t, token, competitionId, { name: opts.name });
+  const scheme = await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId, format: 'JSON', content: JSON.stringify(ONE_ASPECT_SCHEME) } },
+    { token },
+  );
+  if (scheme.data?.setMarkingScheme.errors.length !== 0) throw new Error(JSON.stringify(scheme));
+  await opts.configure?.(tradeId);
+  const judge = await t.account(Role.JUDGE, w.orgs.xian);
+  const chief = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
+  await seatJudge(t, token, tradeId, judge.account.id, 'JUDGE');
+  await seatJudge(t, token, tradeId, chief.account.id, 'CHIEF_JUDGE');
+  await moveTo(t, token, competitionId, 'REGISTRATION_OPEN');
+  const entrants: string[] = [];
+  for (let i = 0; i < opts.entrants; i++) {
+    const p = await createPerson(t, token, w.orgs.xianFirm, `${opts.name}${i}`);
+    entrants.push(await registerEntrant(t, token, tradeId, p, { checkIn: true }));
+  }
+  await moveTo(t, token, competitionId, 'RUNNING');
+  return { competitionId, tradeId, judge: judge.token, chief: chief.token, entrants };
 }
