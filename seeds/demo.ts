@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Account, Role } from '../src/modules/account/account.entity';
 import { hashPassword } from '../src/modules/account/password';
+import { seedCampaign } from './campaign';
 import { seedJudging } from './judging';
 import { seedStudios } from './studios';
 import {
@@ -1349,6 +1350,13 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
       `Seeding innovation studios… ${st.studios} studios (${st.bdhStudios} under 北大荒集团, ${st.named} named), ` +
         `${st.alliances} alliances, ${st.members} members, ${st.achievements} achievements, ${st.events} events; ` +
         `${st.enterprises} enterprises, ${st.people} workers and ${st.honors} honors added`,
+    );
+    const kj = await seedCampaign(tx as EntityManager, { rng, org, passwordHash });
+    log(
+      `Seeding ${kj.name}… ${kj.categories} categories, ${kj.submissions} submissions (${kj.ineligible} ineligible), ` +
+        `${kj.rounds} rounds, awards ${Object.values(kj.awards).join('/')}; ${kj.studios} studios, ${kj.teams} crews, ` +
+        `${kj.units} branches and ${kj.people} people added; ${kj.reviewAssignments} reviews, ${kj.marks} marks, ` +
+        `${kj.auditEvents} audit events, ${kj.honors} honors; accounts ${kj.usernames.join(', ')} share the demo password`,
     );
 
     const summary: SeedSummary = {

@@ -181,16 +181,24 @@ test('the demo studios: 北大荒’s registry, and every union’s studio rollu
       s.studios.reduce((x, c) => x + c.count, 0),
     );
   }
-  // The rollups differ by subtree: 石家庄 has studios of its own, apart from 北大荒集团's.
+  // The rollups differ by subtree: 石家庄 and 陕西交控 (the demo campaign's studios) have studios
+  // of their own, apart from 北大荒集团's.
   const [sjz] = await t.sql<{ id: number }>(`select id from organization where name = '石家庄市总工会'`);
+  const [jiaokong] = await t.sql<{ id: number }>(
+    `select id from organization where name = '陕西交控运营管理公司'`,
+  );
   const [national] = await t.sql<{ id: number }>(`select id from organization where parent_id is null`);
   expect(totals.get(sjz!.id)).toBeGreaterThan(0);
-  expect(totals.get(national!.id)).toBe(totals.get(bdh!.id)! + totals.get(sjz!.id)!);
+  expect(totals.get(jiaokong!.id)).toBeGreaterThan(0);
+  expect(totals.get(national!.id)).toBe(
+    totals.get(bdh!.id)! + totals.get(sjz!.id)! + totals.get(jiaokong!.id)!,
+  );
 });
 
 test('a trade of the demo data is under way: lots, marks, a board, an audit trail that verifies', async () => {
   const [trade] = await t.sql<{ id: number; competition_id: number }>(
-    'select id, competition_id from trade where marking_scheme is not null',
+    // The first trade with a scheme: 石家庄's, under way (the demo campaign's rounds come later).
+    'select id, competition_id from trade where marking_scheme is not null order by id limit 1',
   );
   expect(trade).toBeDefined();
   const [counts] = await t.sql<{ lots: string; marks: string; board: string; checked: string }>(
@@ -228,4 +236,142 @@ test('a trade of the demo data is under way: lots, marks, a board, an audit trai
   ).toMatchObject({
     ok: true,
   });
+});
+
+test('the demo campaign: 陕西交控’s first 职工科技节, judged in three rounds, awarded and final', async () => {
+  const signIn = async (username: string) => {
+    const r = await t.raw({
+      query: `mutation { signIn(input: {username: "${username}", password: "demo-password-1"}) { token } }`,
+    });
+    return (r.json.data as { signIn: { token: string } }).signIn.token;
+  };
+  const host = await signIn('jiaokong');
+  const [c] = await t.sql<{ id: number; status: string; host: string }>(
+    `select c.id, c.status, o.name host from competition c join organization o on o.id = c.host_id
+      where c.kind = 'INNOVATION' and c.name = '2024年陕西交控运营管理公司第一届职工科技节'`,
+  );
+  expect(c).toMatchObject({ status: 'FINAL', host: '陕西交控运营管理公司' });
+
+  // Four categories with the festival's quotas; 151 submissions, a few refused with a reason.
+  const categories = await t.sql<{
+    id: number;
+    code: string;
+    award_quota: number;
+    submissions: string;
+    ineligible: string;
+  }>(
+    `select k.id, k.code, k.award_quota, count(s.id) submissions,
+            count(s.id) filter (where s.eligibility = 'INELIGIBLE' and s.eligibility_reason is not null) ineligible
+       from campaign_category k left join submission s on s.category_id = k.id
+      where k.competition_id = ? group by k.id order by k.id`,
+    [c!.id],
+  );
+  expect(categories.map((k) => [k.code, k.award_quota])).toEqual([
+    ['PROJECT', 10],
+    ['VIDEO', 5],
+    ['METHOD', 5],
+    ['STUDIO', 5],
+  ]);
+  expect(categories.reduce((n, k) => n + Number(k.submissions), 0)).toBe(151);
+  expect(categories.reduce((n, k) => n + Number(k.ineligible), 0)).toBeGreaterThan(0);
+
+  for (const k of categories) {
+    // Expert scoring → presentation and Q&A → final: every round locked, numbered, reviewed.
+    const rounds = await t.sql<{
+      id: number;
+      round_kind: string;
+      locked: boolean;
+      entrants: string;
+      lots: string;
+      reviews: string;
+      advanced: string;
+      loads: number[];
+    }>(
+      `select t.id, t.round_kind, t.marks_locked_at is not null locked,
+              (select count(*) from entrant e where e.trade_id = t.id) entrants,
+              (select count(*) from entrant e where e.trade_id = t.id and e.lot_draw_id is not null) lots,
+              (select count(*) from review_assignment r where r.trade_id = t.id) reviews,
+              (select count(*) from round_advance a where a.trade_id = t.id) advanced,
+              (select array_agg(n order by n) from (select count(*)::int n from review_assignment r
+                where r.trade_id = t.id group by r.judge_id) x) loads
+         from trade t where t.category_id = ? order by t.round_no`,
+      [k.id],
+    );
+    expect(rounds.map((r) => r.round_kind)).toEqual(['SCORING', 'PRESENTATION', 'FINAL']);
+    expect(Number(rounds[0]!.entrants)).toBe(Number(k.submissions) - Number(k.ineligible));
+    expect(Number(rounds[0]!.reviews)).toBe(3 * Number(rounds[0]!.entrants));
+    rounds.forEach((r, i) => {
+      expect(r.locked).toBe(true);
+      expect(r.lots).toBe(r.entrants);
+      expect(r.loads.at(-1)! - r.loads[0]!).toBeLessThanOrEqual(1);
+      if (i > 0) expect(rounds[i - 1]!.advanced).toBe(r.entrants);
+    });
+
+    // The final awards exactly the quota, for the public and for the host's organizers alike.
+    for (const auth of [{}, { token: host }]) {
+      const r = await t.raw(
+        {
+          query: 'query($id: ID!) { trade(id: $id) { awardSummary { awarded } results { awardTier } } }',
+          variables: { id: gid('Trade', rounds[2]!.id) },
+        },
+        auth,
+      );
+      const trade = (
+        r.json.data as {
+          trade: { awardSummary: { awarded: number }[]; results: { awardTier: string | null }[] };
+        }
+      ).trade;
+      expect(trade.awardSummary.reduce((n, s) => n + s.awarded, 0)).toBe(k.award_quota);
+      expect(trade.results.filter((x) => x.awardTier !== null)).toHaveLength(k.award_quota);
+    }
+  }
+
+  // No expert reviews an entry of their own unit (or one below it) or of a studio they belong to;
+  // some of them would have had the chance.
+  const pairs = (reviewing: string) =>
+    `select count(*) n from ${reviewing}
+       join account a on a.id = r.judge_id join person jp on jp.id = a.person_id
+       join organization jo on jo.id = jp.employer_id
+       left join person p on p.id = e.person_id left join organization po on po.id = p.employer_id
+       left join team tm on tm.id = e.team_id left join organization tor on tor.id = tm.organization_id
+       left join organization eo on eo.id = e.organization_id
+       join submission s on s.id = e.submission_id
+      where s.competition_id = ?
+        and (coalesce(po.path, tor.path, eo.path) <@ jo.path
+             or exists (select 1 from studio_member sm where sm.studio_id = s.studio_id and sm.person_id = a.person_id))`;
+  const [conflicts] = await t.sql<{ n: string }>(
+    pairs('review_assignment r join entrant e on e.id = r.entrant_id'),
+    [c!.id],
+  );
+  expect(conflicts!.n).toBe('0');
+  const [avoided] = await t.sql<{ n: string }>(
+    pairs(`(select distinct judge_id from review_assignment) r cross join entrant e`),
+    [c!.id],
+  );
+  expect(Number(avoided!.n)).toBeGreaterThan(0);
+
+  // Every mark has its event; the chain verifies; the winners carry their honors.
+  const [counts] = await t.sql<{ marks: string; events: string; honors: string; studio_awards: string }>(
+    `select (select count(*) from mark m join trade t on t.id = m.trade_id where t.competition_id = $1) marks,
+            (select count(*) from audit_event where competition_id = $1 and kind = 'MARK_CREATED') events,
+            (select count(*) from honor where title like $2) honors,
+            (select count(*) from achievement where kind = 'AWARD' and title like $2) studio_awards`
+      .replace(/\$1/g, String(c!.id))
+      .replace(/\$2/g, "'2024年陕西交控运营管理公司第一届职工科技节%'"),
+  );
+  expect(Number(counts!.marks)).toBeGreaterThan(0);
+  expect(counts!.events).toBe(counts!.marks);
+  expect(Number(counts!.honors)).toBeGreaterThanOrEqual(20);
+  expect(Number(counts!.studio_awards)).toBe(5);
+  const chain = await t.raw(
+    {
+      query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok checked } }',
+      variables: { id: gid('Competition', c!.id) },
+    },
+    { token: host },
+  );
+  const verdict = (chain.json.data as { verifyAuditChain: { ok: boolean; checked: number } })
+    .verifyAuditChain;
+  expect(verdict.ok).toBe(true);
+  expect(verdict.checked).toBeGreaterThan(Number(counts!.marks));
 });
