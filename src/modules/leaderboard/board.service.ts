@@ -86,14 +86,25 @@ export class Board {
   frozen = false;
   competitionId = 0;
   rules: ResultsRules | null = null;
+  /** Set by a change event: the next read checks the database whatever the freshness window. */
+  dirty = true;
+  private checkedAt = 0;
   private queue: Promise<void> = Promise.resolve();
+  /** Row details (number, name, unit, modules) by entrant, dropped when the row changes. */
+  private readonly details = new Map<number, Detail>();
 
   constructor(readonly tradeId: number) {}
 
   catchUp(em: EntityManager): Promise<void> {
+    // Reads within FRESH_MS of the last check, with no change announced, need no statement.
+    if (!this.dirty && Date.now() - this.checkedAt < FRESH_MS) return this.queue;
     // One catch-up at a time per board; later callers wait for it and then check again.
     this.queue = this.queue.then(() => this.apply(em)).catch(() => this.apply(em));
     return this.queue;
+  }
+
+  forgetDetails(): void {
+    this.details.clear();
   }
 
   private async apply(em: EntityManager): Promise<void> {
@@ -106,6 +117,8 @@ export class Board {
       [this.tradeId],
     );
     if (!t) return;
+    this.dirty = false;
+    this.checkedAt = Date.now();
     this.frozen = t.frozen;
     this.competitionId = t.competition_id;
     this.rules = t.results_rules;
@@ -120,6 +133,7 @@ export class Board {
     const jury: RankEntry[] = [];
     const pub: RankEntry[] = [];
     for (const r of rows) {
+      this.details.delete(r.entrant_id);
       const live = r.active ? { id: r.entrant_id, total: Number(r.total), tieBreak: r.tie_break } : null;
       const shown =
         r.active && r.public_total !== null
@@ -158,29 +172,29 @@ export class Board {
         tier: lens.awards ? tierFor(this.rules?.awards ?? null, n, rank, entry.total) : null,
       };
     });
-    return describeRows(em, lens, this.tradeId, placed);
+    const missing = placed.map((x) => x.entry.id).filter((id) => !this.details.has(id));
+    if (missing.length) for (const d of await fetchDetails(em, missing)) this.details.set(d.id, d);
+    return toRowViews(lens, this.tradeId, placed, this.details);
   }
 }
 
-/** Board rows with their details (number, identity, unit, modules): one query for the page. */
-export async function describeRows(
-  em: EntityManager,
-  lens: BoardLens,
-  tradeId: number | null,
-  placed: { entry: RankEntry; rank: number; tier: AwardTier | null }[],
-): Promise<BoardRowView[]> {
-  if (placed.length === 0) return [];
-  const details = await em.execute<
-    {
-      id: number;
-      trade_id: number;
-      lot_code: string | null;
-      name: string | null;
-      unit: string | null;
-      modules: { code: string; weighted: number }[];
-      public_modules: { code: string; weighted: number }[] | null;
-    }[]
-  >(
+interface Detail {
+  id: number;
+  trade_id: number;
+  lot_code: string | null;
+  name: string | null;
+  unit: string | null;
+  modules: { code: string; weighted: number }[];
+  public_modules: { code: string; weighted: number }[] | null;
+}
+
+type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
+
+/** How long a board read trusts its last check of the database when no change was announced. */
+const FRESH_MS = 50;
+
+async function fetchDetails(em: EntityManager, ids: number[]): Promise<Detail[]> {
+  return em.execute<Detail[]>(
     `select e.id, e.trade_id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
             coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
        from entrant e join board_entry b on b.entrant_id = e.id
@@ -188,10 +202,17 @@ export async function describeRows(
        left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
        left join organization eo on eo.id = e.organization_id
       where e.id = any(?::int[])`,
-    [pgArray(placed.map((x) => x.entry.id))],
+    [pgArray(ids)],
   );
-  const byId = new Map(details.map((d) => [d.id, d]));
-  return placed.map(({ entry: e, rank, tier }) => {
+}
+
+function toRowViews(
+  lens: BoardLens,
+  tradeId: number | null,
+  placed: Placed,
+  byId: ReadonlyMap<number, Detail>,
+) {
+  return placed.map(({ entry: e, rank, tier }): BoardRowView => {
     const d = byId.get(e.id);
     return {
       rank,
@@ -206,6 +227,21 @@ export async function describeRows(
       awardLabel: tier ? AWARD_TIER_LABELS[tier] : null,
     };
   });
+}
+
+/** Board rows with their details (number, identity, unit, modules): one query for the page. */
+export async function describeRows(
+  em: EntityManager,
+  lens: BoardLens,
+  tradeId: number | null,
+  placed: Placed,
+): Promise<BoardRowView[]> {
+  if (placed.length === 0) return [];
+  const details = await fetchDetails(
+    em,
+    placed.map((x) => x.entry.id),
+  );
+  return toRowViews(lens, tradeId, placed, new Map(details.map((d) => [d.id, d])));
 }
 
 // ------------------------------------------------------------------ subscriptions
@@ -275,6 +311,7 @@ export class BoardHub {
   private readonly groups = new Map<string, Group>();
   private readonly creating = new Map<string, Promise<Group>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly lastFlush = new Map<number, number>();
   private readonly listening = new Map<number, AsyncIterator<unknown>>();
   private readonly competitions = new Map<number, AsyncIterator<unknown>>();
   private closed = false;
@@ -293,7 +330,10 @@ export class BoardHub {
   /** The board, caught up with the database. */
   async board(tradeId: number, em: EntityManager = this.em()): Promise<Board> {
     let b = this.boards.get(tradeId);
-    if (!b) this.boards.set(tradeId, (b = new Board(tradeId)));
+    if (!b) {
+      this.boards.set(tradeId, (b = new Board(tradeId)));
+      this.listen(tradeId);
+    }
     await b.catchUp(em);
     return b;
   }
@@ -371,6 +411,8 @@ export class BoardHub {
       for (;;) {
         const next = await events.next();
         if (next.done || this.closed) return;
+        const board = this.boards.get(tradeId);
+        if (board) board.dirty = true;
         this.schedule(tradeId);
       }
     })();
@@ -393,28 +435,32 @@ export class BoardHub {
   /** At most one flush per board per interval; a change during a flush schedules the next. */
   schedule(tradeId: number): void {
     if (this.timers.has(tradeId) || this.closed) return;
+    // Leading edge: the first change after a quiet interval is pushed at once; later ones in
+    // the same interval wait for its end, so a burst still makes one push per interval.
+    const since = Date.now() - (this.lastFlush.get(tradeId) ?? 0);
     this.timers.set(
       tradeId,
-      setTimeout(() => {
-        this.flush(tradeId).then(
-          () => this.timers.delete(tradeId),
-          (err: unknown) => {
-            // The database may be away: try again, so the last state still reaches the screens.
-            this.timers.delete(tradeId);
-            this.log(`board ${tradeId}: push failed (${(err as Error).message}); retrying`);
-            setTimeout(() => this.schedule(tradeId), this.flushMs * 5).unref();
-          },
-        );
-      }, this.flushMs),
+      setTimeout(
+        () => {
+          this.lastFlush.set(tradeId, Date.now());
+          this.flush(tradeId).then(
+            () => this.timers.delete(tradeId),
+            (err: unknown) => {
+              // The database may be away: try again, so the last state still reaches the screens.
+              this.timers.delete(tradeId);
+              this.log(`board ${tradeId}: push failed (${(err as Error).message}); retrying`);
+              setTimeout(() => this.schedule(tradeId), this.flushMs * 5).unref();
+            },
+          );
+        },
+        Math.max(0, this.flushMs - since),
+      ),
     );
   }
 
   async flush(tradeId: number): Promise<void> {
     const groups = [...this.groups.values()].filter((g) => g.board.tradeId === tradeId);
-    if (groups.length === 0) {
-      this.stopListening(tradeId);
-      return;
-    }
+    if (groups.length === 0) return;
     const em = this.em();
     const board = await this.board(tradeId, em);
     for (const g of groups) {
@@ -440,6 +486,7 @@ export class BoardHub {
 
   /** Identities or awards became visible (publication, finality): every group of the competition starts over. */
   restartCompetition(competitionId: number): void {
+    for (const b of this.boards.values()) if (b.competitionId === competitionId) b.forgetDetails();
     for (const g of [...this.groups.values()]) {
       if (g.board.competitionId !== competitionId) continue;
       for (const s of g.subscribers) void s.return();

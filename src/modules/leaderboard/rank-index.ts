@@ -64,10 +64,11 @@ export class RankIndex {
 
   /** Builds from scratch (faster than n upserts). */
   reset(entries: RankEntry[]): void {
-    this.sorted.length = 0;
     this.byId.clear();
     for (const e of entries) this.byId.set(e.id, e);
-    this.sorted.push(...this.byId.values());
+    // No spread: a million arguments overflow the call stack.
+    this.sorted.length = 0;
+    for (const e of this.byId.values()) this.sorted.push(e);
     this.sorted.sort(compareEntry);
   }
 

@@ -52,6 +52,11 @@ export async function sharedSubscribe(
   const key = field.alias?.value ?? field.name.value;
   const source = await createSourceEventStream(args);
   if (!(Symbol.asyncIterator in source)) return source as ExecutionResult;
+  // The shared events need nothing of the request's context (its EntityManager, its loaders) once
+  // subscribed: graphql-ws holds these arguments as long as the subscription lives, so keep only
+  // the viewer there, for the access guard.
+  const viewer = (args.contextValue as { viewer?: unknown } | undefined)?.viewer;
+  (args as { contextValue: unknown }).contextValue = { viewer };
   const events = source as AsyncIterableIterator<unknown>;
   const docKey = `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
 
