@@ -1,0 +1,142 @@
+import 'reflect-metadata';
+import { arg, benchDatabase, connect, findBenchTrade, flag } from './support/bench-data';
+import { fmt, HttpTarget, type RunResult, summarize } from './support/http-load';
+import { forkServer, forkTs, type Child } from './support/processes';
+import { installPeerFunction } from './support/peer-sql';
+import { Profile } from './support/profile';
+
+/**
+ * Board read: the top 50 of a trade with 100,000 scored entrants, anonymously (the public board),
+ * over HTTP — side by side with PostGraphile 5 (amber preset) serving the same database with the
+ * equivalent query, in the same run. Both servers run in child processes with the same pool
+ * size; the load generator alternates rounds (A B B A …) so machine noise hits both.
+ *
+ *   npm run bench:load -- --entrants 100000      # once
+ *   node -r @swc-node/register bench/board-read.ts [--entrants 100000] [--requests 3000]
+ *        [--concurrency 8] [--rounds 6] [--profile]
+ *
+ * For the peer it creates, in the bench database, schema `bench_peer` with `board_top(trade_id, n)`
+ * (the public board's top n with competition ranks, numbers and totals) and the index it needs,
+ * `board_entry_bench_peer_top_idx`; both stay for the next run.
+ */
+const ENTRANTS = arg('entrants', 100_000);
+const REQUESTS = arg('requests', 3000);
+const CONCURRENCY = arg('concurrency', 8);
+const ROUNDS = arg('rounds', 6);
+const FIRST = 50;
+
+const OURS = `query Board($id: ID!, $first: Int) {
+  trade(id: $id) { board(first: $first) { nodes { rank entrantId anonymousNumber total } } }
+}`;
+const PEER = `query Board($tradeId: Int!, $n: Int!) {
+  boardTop(tradeId: $tradeId, n: $n) { nodes { rank entrantId anonymousNumber total } }
+}`;
+
+interface Row {
+  rank: number;
+  entrantId: string | number;
+  anonymousNumber: string;
+  total: number | string;
+}
+
+async function main() {
+  const db = await benchDatabase();
+  const client = await connect(db.url);
+  const children: Child[] = [];
+  let profile: Profile | null = null;
+  try {
+    const trade = await findBenchTrade(client, ENTRANTS);
+    await installPeerFunction(client);
+    const plan = await client.query<{ 'QUERY PLAN': string }>(
+      'explain (analyze, costs off) select * from bench_peer.board_top($1, $2)',
+      [trade.tradeId, FIRST],
+    );
+
+    const ours = await forkServer(db.url);
+    children.push(ours);
+    const peer = await forkTs('postgraphile-peer.ts', {
+      DATABASE_URL: db.url,
+      NODE_ENV: 'production',
+      GRAPHILE_ENV: 'production',
+      DB_POOL_MAX: '10',
+    });
+    children.push(peer);
+
+    const oursHttp = new HttpTarget(ours.url, CONCURRENCY);
+    const peerHttp = new HttpTarget(peer.url, CONCURRENCY);
+    const oursBody = JSON.stringify({ query: OURS, variables: { id: trade.tradeGid, first: FIRST } });
+    const peerBody = JSON.stringify({ query: PEER, variables: { tradeId: trade.tradeId, n: FIRST } });
+    const oursRows = (a: unknown): Row[] => {
+      const r = a as { data?: { trade?: { board?: { nodes: Row[] } } }; errors?: unknown };
+      if (r.errors || r.data?.trade?.board?.nodes.length !== FIRST)
+        throw new Error(JSON.stringify(a).slice(0, 500));
+      return r.data.trade.board.nodes;
+    };
+    const peerRows = (a: unknown): Row[] => {
+      const r = a as { data?: { boardTop?: { nodes: Row[] } }; errors?: unknown };
+      if (r.errors || r.data?.boardTop?.nodes.length !== FIRST)
+        throw new Error(JSON.stringify(a).slice(0, 500));
+      return r.data.boardTop.nodes;
+    };
+
+    // Same answer from both (our first request also loads the board into the rank index).
+    const a = oursRows(await oursHttp.post(oursBody));
+    const b = peerRows(await peerHttp.post(peerBody));
+    const key = (r: Row) => `${r.rank}|${r.anonymousNumber}|${Number(r.total).toFixed(2)}`;
+    const differ = a.findIndex((r, i) => key(r) !== key(b[i]!));
+    if (differ >= 0)
+      throw new Error(`the peer's board differs at row ${differ}: ${key(a[differ]!)} vs ${key(b[differ]!)}`);
+
+    // SQL statements one request costs (the API counts what it sends).
+    const sql0 = await ours.sqlCount();
+    for (let i = 0; i < 10; i++) oursRows(await oursHttp.post(oursBody));
+    const statements = ((await ours.sqlCount()) - sql0) / 10;
+
+    const targets = {
+      ours: () => oursHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
+      peer: () => peerHttp.run(REQUESTS, CONCURRENCY, () => peerBody, peerRows),
+    };
+    // Warm-up (JIT, pools, plans), then alternate A B B A … so drift and noise hit both.
+    await targets.ours();
+    await targets.peer();
+    profile = new Profile(ours, flag('profile'));
+    await profile.start();
+    const results: Record<'ours' | 'peer', RunResult[]> = { ours: [], peer: [] };
+    for (let r = 0; r < ROUNDS; r++) {
+      const order: ('ours' | 'peer')[] = r % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+      for (const name of order) results[name].push(await targets[name]());
+    }
+    await profile.stop();
+    oursHttp.close();
+    peerHttp.close();
+    const o = summarize(results.ours);
+    const p = summarize(results.peer);
+    console.log(
+      `board read: top ${FIRST} of trade ${trade.tradeId} (${trade.entrants} entrants), anonymous, ` +
+        `${ROUNDS} rounds × ${REQUESTS} requests each, concurrency ${CONCURRENCY}`,
+    );
+    console.log(`Jingsai (Apollo):        ${fmt(o)}`);
+    console.log(`PostGraphile 5 (peer):   ${fmt(p)}`);
+    console.log(`ratio (ours / peer throughput): ${(o.rps / p.rps).toFixed(2)}`);
+    console.log(`SQL statements per request (ours): ${statements}; peer: 1 (one generated query)`);
+    console.log(`ratio (peer / ours p99):        ${(p.p99 / o.p99).toFixed(2)}`);
+    console.log(
+      `per round (ours, peer req/s): ${results.ours.map((r, i) => `${(r.requests / r.seconds).toFixed(0)}/${(results.peer[i]!.requests / results.peer[i]!.seconds).toFixed(0)}`).join('  ')}`,
+    );
+    console.log('peer SQL, as PostgreSQL runs it:');
+    for (const l of plan.rows) console.log(`  ${l['QUERY PLAN']}`);
+  } finally {
+    for (const c of children) await c.stop();
+    await client.end();
+    await db.embedded?.stop();
+    profile?.print();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);

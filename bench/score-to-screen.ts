@@ -1,0 +1,440 @@
+import 'reflect-metadata';
+import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { performance } from 'node:perf_hooks';
+import type { Client } from 'pg';
+import type { Mark } from '../src/modules/scoring/aggregation';
+import { entrantResult } from '../src/modules/scoring/ranking';
+import { defaultRules, tieBreakValues } from '../src/modules/scoring/results-rules';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { toGlobalId } from '../src/shared/graphql/relay';
+import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
+import { arg, benchDatabase, connect, findBenchTrade, flag } from './support/bench-data';
+import { HttpTarget, percentile } from './support/http-load';
+import { type Child, forkServer, forkTs } from './support/processes';
+import { HeapProfile, Profile } from './support/profile';
+
+/**
+ * Score to screen: 5,000 screens subscribed to one trade's board on one API process; a judge's
+ * tablet corrects marks that each lift an entrant into the top 50; for every mark, the time from
+ * its acknowledgment (the tablet has the HTTP answer) to the moment each screen receives the
+ * DELTA that contains it. Also the API process's memory per idle subscriber.
+ *
+ *   npm run bench:load -- --entrants 100000      # once
+ *   node -r @swc-node/register bench/score-to-screen.ts [--entrants 100000] [--subscribers 5000]
+ *        [--clients 4] [--marks 40] [--interval 500] [--profile]
+ *
+ * The API runs in a child process (its memory is its own: VmRSS, and the V8 heap after a full
+ * GC); the screens are graphql-transport-ws sockets spread over `--clients` processes. Server
+ * pushes are coalesced per board every 200 ms, so the latency includes up to that interval.
+ * Frames and acknowledgments are stamped with each process's performance.timeOrigin + now().
+ *
+ * Peer, in the same run, with new client processes and the same number of screens: the floor
+ * (bench/support/ws-floor.ts), a bare `ws` server that answers the handshake and, for each
+ * "mark" (an IPC message; no database, so its acknowledgment is the moment it is sent), waits
+ * the same 200 ms window and writes one prebuilt copy of a real DELTA of the API to every socket.
+ */
+const ENTRANTS = arg('entrants', 100_000);
+const SUBSCRIBERS = arg('subscribers', 5000);
+const CLIENTS = arg('clients', 4);
+const MARKS = arg('marks', 40);
+const INTERVAL_MS = arg('interval', 500);
+const FIRST = 50;
+const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench-password';
+
+const SUBSCRIPTION = `subscription Screen($tradeId: ID!, $first: Int) {
+  boardUpdates(tradeId: $tradeId, first: $first) {
+    kind seq previousSeq entrantCount removed
+    rows { rank entrantId anonymousNumber total }
+  }
+}`;
+
+const now = () => performance.timeOrigin + performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const rssOf = (pid: number) =>
+  Number(/^VmRSS:\s+(\d+)/m.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+const kb = (bytes: number) => `${(bytes / 1024).toFixed(1)} KB`;
+const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+
+function trusted(operationName: string): string {
+  const text = Object.values(loadManifest()).find((d) =>
+    new RegExp(`^(query|mutation|subscription) ${operationName}\\b`, 'm').test(d),
+  );
+  if (!text) throw new Error(`no trusted document ${operationName}`);
+  return documentId(text);
+}
+
+interface Scored {
+  total: number;
+  tieBreak: number[];
+}
+const better = (a: Scored, b: Scored) => {
+  if (a.total !== b.total) return a.total > b.total;
+  for (let i = 0; i < Math.max(a.tieBreak.length, b.tieBreak.length); i++) {
+    const x = a.tieBreak[i] ?? -Infinity;
+    const y = b.tieBreak[i] ?? -Infinity;
+    if (x !== y) return x > y;
+  }
+  return false;
+};
+
+/**
+ * The next entrant just outside the top 50 whose T1 mark from this judge, raised to 100, lifts
+ * it above the current 50th row (computed with the engine, as refreshBoard will).
+ */
+async function nextCandidate(
+  client: Client,
+  tradeId: number,
+  judgeId: number,
+  scheme: MarkingScheme,
+  used: Set<number>,
+): Promise<{ entrantId: number; version: number; original: number; expected: number } | null> {
+  const rows = await client.query<{ entrant_id: number; public_total: string; public_tie_break: number[] }>(
+    `select entrant_id, public_total, public_tie_break from board_entry
+      where trade_id = $1 and active and public_total is not null
+      order by public_total desc, public_tie_break desc, entrant_id limit 2000`,
+    [tradeId],
+  );
+  const fiftieth = rows.rows[FIRST - 1]!;
+  const bar: Scored = { total: Number(fiftieth.public_total), tieBreak: fiftieth.public_tie_break };
+  const rules = defaultRules(scheme);
+  for (const r of rows.rows.slice(FIRST)) {
+    if (used.has(r.entrant_id)) continue;
+    const marks = await client.query<{
+      aspect_code: string;
+      judge_id: number;
+      value: string;
+      version: number;
+    }>('select aspect_code, judge_id, value, version from mark where entrant_id = $1', [r.entrant_id]);
+    const mine = marks.rows.find((m) => m.aspect_code === 'T1' && m.judge_id === judgeId);
+    if (!mine || Number(mine.value) === 100) continue;
+    const byAspect = new Map<string, Mark[]>();
+    for (const m of marks.rows) {
+      const value = m === mine ? 100 : Number(m.value);
+      byAspect.set(m.aspect_code, [
+        ...(byAspect.get(m.aspect_code) ?? []),
+        { judgeId: String(m.judge_id), value },
+      ]);
+    }
+    const result = entrantResult(scheme, byAspect);
+    const after: Scored = { total: result.total, tieBreak: tieBreakValues(rules, scheme, result, null) };
+    if (better(after, bar))
+      return {
+        entrantId: r.entrant_id,
+        version: mine.version,
+        original: Number(mine.value),
+        expected: result.total,
+      };
+  }
+  return null;
+}
+
+function request<T>(child: Child, msg: object, reply: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const on = (m: { type: string; message?: string }) => {
+      if (m.type === 'failed') {
+        child.process.off('message', on);
+        reject(new Error(m.message));
+      } else if (m.type === reply) {
+        child.process.off('message', on);
+        resolve(m as T);
+      }
+    };
+    child.process.on('message', on);
+    child.process.send(msg);
+  });
+}
+
+interface Collected {
+  arrivals: number[][];
+  firstSocketRows: Record<number, string[]>;
+  lastPayload: string | null;
+  errors: number;
+  closedEarly: number;
+}
+
+/** `SUBSCRIBERS` screens on `wsUrl`, spread over `CLIENTS` new processes; resolves once all have their snapshot. */
+async function openScreens(wsUrl: string, tradeGid: string, children: Child[]) {
+  const clients: Child[] = [];
+  for (let c = 0; c < CLIENTS; c++) clients.push(await forkTs('subscribers.ts', {}));
+  children.push(...clients);
+  const share = (c: number) => Math.floor(SUBSCRIBERS / CLIENTS) + (c < SUBSCRIBERS % CLIENTS ? 1 : 0);
+  const t0 = now();
+  await Promise.all(
+    clients.map((child, c) =>
+      request(
+        child,
+        {
+          type: 'open',
+          url: wsUrl,
+          count: share(c),
+          query: SUBSCRIPTION,
+          variables: { tradeId: tradeGid, first: FIRST },
+          parallel: 25,
+        },
+        'opened',
+      ),
+    ),
+  );
+  const seconds = (now() - t0) / 1000;
+  return {
+    seconds,
+    collect: () =>
+      Promise.all(clients.map((child) => request<Collected>(child, { type: 'collect' }, 'collected'))),
+  };
+}
+
+interface Delivery {
+  latencies: number[];
+  firsts: number[];
+  lasts: number[];
+  missing: number;
+  errors: number;
+  closedEarly: number;
+}
+
+/** For each mark (its seq and acknowledgment), each screen's first DELTA at or past that seq. */
+function deliveries(marks: { seq: number; ack: number }[], collected: Collected[]): Delivery {
+  const latencies: number[] = [];
+  const firstLast = marks.map(() => ({ first: Infinity, last: 0 }));
+  let missing = 0;
+  for (const c of collected)
+    for (const frames of c.arrivals)
+      marks.forEach((m, k) => {
+        for (let i = 0; i < frames.length; i += 2) {
+          if (frames[i]! >= m.seq) {
+            const l = frames[i + 1]! - m.ack;
+            latencies.push(l);
+            firstLast[k]!.first = Math.min(firstLast[k]!.first, l);
+            firstLast[k]!.last = Math.max(firstLast[k]!.last, l);
+            return;
+          }
+        }
+        missing++;
+      });
+  const sorted = (xs: number[]) => xs.sort((a, b) => a - b);
+  return {
+    latencies: sorted(latencies),
+    firsts: sorted(firstLast.map((f) => f.first)),
+    lasts: sorted(firstLast.map((f) => f.last)),
+    missing,
+    errors: collected.reduce((s, c) => s + c.errors, 0),
+    closedEarly: collected.reduce((s, c) => s + c.closedEarly, 0),
+  };
+}
+
+function report(name: string, d: Delivery, memory: { rss: number; heap: number }) {
+  const l = d.latencies;
+  console.log(
+    `${name}: mark → screen over ${l.length} deliveries: p50 ${percentile(l, 50).toFixed(1)} ms, ` +
+      `p90 ${percentile(l, 90).toFixed(1)} ms, p99 ${percentile(l, 99).toFixed(1)} ms, max ${l[l.length - 1]!.toFixed(1)} ms`,
+  );
+  console.log(
+    `  per mark, first screen p50 ${percentile(d.firsts, 50).toFixed(1)} ms, last screen p50 ` +
+      `${percentile(d.lasts, 50).toFixed(1)} ms (max ${d.lasts[d.lasts.length - 1]!.toFixed(1)} ms): ` +
+      `the 200 ms window, the flush, then the fan-out`,
+  );
+  console.log(
+    `  not delivered ${d.missing}, socket errors ${d.errors}, closed early ${d.closedEarly}; ` +
+      `memory per idle subscriber: RSS ${kb(memory.rss)}, heap ${kb(memory.heap)}`,
+  );
+}
+
+async function main() {
+  const db = await benchDatabase();
+  const client = await connect(db.url);
+  let profile: Profile | null = null;
+  let heap: HeapProfile | null = null;
+  const children: Child[] = [];
+  const stopAll = async () => {
+    // Servers first: they close their sockets cleanly, then the clients have nothing left.
+    for (const c of children.splice(0)) await c.stop();
+  };
+  try {
+    const trade = await findBenchTrade(client, ENTRANTS);
+    const judge = trade.judges[0]!;
+    const [{ id: judgeId }] = (await client.query('select id from account where username = $1', [judge]))
+      .rows as [{ id: number }];
+    const [{ marking_scheme: scheme }] = (
+      await client.query('select marking_scheme from trade where id = $1', [trade.tradeId])
+    ).rows as [{ marking_scheme: MarkingScheme }];
+
+    // ---------------------------------------------------------------- the API
+    const server = await forkServer(
+      db.url,
+      { WS_MAX_SOCKETS_PER_IP: String(SUBSCRIBERS * 2), WS_INIT_TIMEOUT_MS: '60000' },
+      ['--expose-gc'],
+    );
+    children.push(server);
+    profile = new Profile(server, flag('profile'));
+    heap = new HeapProfile(server, flag('profile'));
+    const http = new HttpTarget(server.url, 4);
+    // Warm the board (rank index loaded) and the tablet's session before the first reading.
+    const board = (await http.post(
+      JSON.stringify({
+        query: 'query($id: ID!) { trade(id: $id) { board(first: 50) { totalCount } } }',
+        variables: { id: trade.tradeGid },
+      }),
+    )) as { data: { trade: { board: { totalCount: number } } } };
+    const signIn = (await http.post(
+      JSON.stringify({
+        query:
+          'mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { token } }',
+        variables: { u: judge, p: PASSWORD },
+      }),
+    )) as { data: { signIn: { token: string | null } } };
+    const token = signIn.data.signIn.token;
+    if (!token) throw new Error(`cannot sign in as ${judge}`);
+    const submitId = trusted('TabletSubmitMarks');
+
+    const idle0 = await server.memory();
+    const rss0 = rssOf(server.process.pid!);
+    await heap.start();
+    const screens = await openScreens(server.url.replace(/^http/, 'ws'), trade.tradeGid, children);
+    await sleep(2000);
+    await heap.stop();
+    const idle1 = await server.memory();
+    const rss1 = rssOf(server.process.pid!);
+
+    // The marks: each lifts an entrant into the top 50 (this judge's T1 corrected to 100).
+    const correct = async (entrantId: number, value: number, version: number) => {
+      const body = JSON.stringify({
+        documentId: submitId,
+        variables: {
+          input: {
+            deviceId: 'bench-tablet',
+            marks: [
+              {
+                idempotencyKey: randomUUID(),
+                entrantId: toGlobalId('Entrant', entrantId),
+                aspectCode: 'T1',
+                value,
+                correctsVersion: version,
+                reason: '基准测试更正',
+              },
+            ],
+          },
+        },
+      });
+      const answer = (await http.post(body, { authorization: `Bearer ${token}` })) as {
+        data?: { submitMarks: { outcomes: { status: string; mark: { version: number } | null }[] } };
+      };
+      const outcome = answer.data?.submitMarks.outcomes[0];
+      if (outcome?.status !== 'ACCEPTED') throw new Error(`mark refused: ${JSON.stringify(answer)}`);
+      return outcome.mark!.version;
+    };
+    const used = new Set<number>();
+    const marks: {
+      entrantId: number;
+      original: number;
+      version: number;
+      seq: number;
+      ack: number;
+      submitMs: number;
+    }[] = [];
+    await profile.start();
+    try {
+      for (let k = 0; k < MARKS; k++) {
+        const c = await nextCandidate(client, trade.tradeId, judgeId, scheme, used);
+        if (!c) throw new Error('no entrant left to lift into the top 50');
+        used.add(c.entrantId);
+        const sent = now();
+        const version = await correct(c.entrantId, 100, c.version);
+        const ack = now();
+        // Only this tablet writes to the trade: the board seq now is this mark's.
+        const [{ board_seq }] = (
+          await client.query('select board_seq from trade where id = $1', [trade.tradeId])
+        ).rows as [{ board_seq: string }];
+        marks.push({ ...c, version, seq: Number(board_seq), ack, submitMs: ack - sent });
+        await sleep(Math.max(0, INTERVAL_MS - 100 + Math.random() * 200 - (now() - ack)));
+      }
+      await sleep(1500);
+      await profile.stop();
+    } finally {
+      // Put the marks back (not measured), so the next run starts from the same board.
+      for (const m of [...marks].reverse()) await correct(m.entrantId, m.original, m.version);
+    }
+    const collected = await screens.collect();
+    http.close();
+    const ours = deliveries(marks, collected);
+    const rows = collected[0]!.firstSocketRows;
+    const seqs = Object.keys(rows)
+      .map(Number)
+      .sort((a, b) => a - b);
+    const shown = marks.filter((m) => {
+      const s = seqs.find((x) => x >= m.seq);
+      return s !== undefined && rows[s]!.includes(toGlobalId('Entrant', m.entrantId));
+    }).length;
+    const submits = marks.map((m) => m.submitMs).sort((a, b) => a - b);
+    const frame = collected[0]!.lastPayload;
+    if (!frame) throw new Error('the first screen received no DELTA');
+    await stopAll();
+
+    // ---------------------------------------------------------------- the floor
+    const floor = await forkTs('ws-floor.ts', {}, { execArgv: ['--expose-gc'] });
+    children.push(floor);
+    const floor0 = await floor.memory();
+    const floorRss0 = rssOf(floor.process.pid!);
+    const floorScreens = await openScreens(floor.url.replace(/^http/, 'ws'), trade.tradeGid, children);
+    await sleep(2000);
+    const floor1 = await floor.memory();
+    const floorRss1 = rssOf(floor.process.pid!);
+    const published: { seq: number; ack: number }[] = [];
+    for (let k = 0; k < marks.length; k++) {
+      const seq = k + 1;
+      floor.process.send({ type: 'publish', seq, frame });
+      published.push({ seq, ack: now() });
+      await sleep(INTERVAL_MS - 100 + Math.random() * 200);
+    }
+    await sleep(1500);
+    const bare = deliveries(published, await floorScreens.collect());
+    await stopAll();
+
+    console.log(
+      `score to screen: trade ${trade.tradeId} (${board.data.trade.board.totalCount} entrants on the public board), ` +
+        `${SUBSCRIBERS} subscribers on ${CLIENTS} client processes, ${marks.length} marks ~${INTERVAL_MS} ms apart`,
+    );
+    console.log(
+      `sockets opened and subscribed in ${screens.seconds.toFixed(1)} s (API), ${floorScreens.seconds.toFixed(1)} s (floor)`,
+    );
+    report('Jingsai API', ours, {
+      rss: (rss1 - rss0) / SUBSCRIBERS,
+      heap: (idle1.heapUsed - idle0.heapUsed) / SUBSCRIBERS,
+    });
+    console.log(
+      `  submitMarks round trip p50 ${percentile(submits, 50).toFixed(1)} ms (max ${submits[submits.length - 1]!.toFixed(1)} ms); ` +
+        `DELTAs that carried the lifted entrant: ${shown}/${marks.length}`,
+    );
+    console.log(
+      `  API process idle, before → after: RSS ${mb(rss0)} → ${mb(rss1)}, heap used after GC ` +
+        `${mb(idle0.heapUsed)} → ${mb(idle1.heapUsed)}`,
+    );
+    report('floor (bare ws, prebuilt frame)', bare, {
+      rss: (floorRss1 - floorRss0) / SUBSCRIBERS,
+      heap: (floor1.heapUsed - floor0.heapUsed) / SUBSCRIBERS,
+    });
+    const p99 = (d: Delivery) => percentile(d.latencies, 99);
+    console.log(
+      `goals: p99 ≤ 250 ms → ${p99(ours).toFixed(1)} ms; ≤ 30 KB per idle subscriber → RSS ` +
+        `${kb((rss1 - rss0) / SUBSCRIBERS)}, heap ${kb((idle1.heapUsed - idle0.heapUsed) / SUBSCRIBERS)}`,
+    );
+    console.log(
+      `ratio (API / floor): p99 ${(p99(ours) / p99(bare)).toFixed(2)}, fan-out beyond the window ` +
+        `(p99 − 200 ms) ${((p99(ours) - 200) / Math.max(1, p99(bare) - 200)).toFixed(1)}×`,
+    );
+  } finally {
+    await stopAll();
+    await client.end();
+    await db.embedded?.stop();
+    profile?.print();
+    heap?.print(SUBSCRIBERS);
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (err) => {
+    console.error(err);
+    process.exit(1);
+  },
+);
