@@ -5,6 +5,7 @@ import { ConnectionArgs, encodeCursor, PageInfo, pageRequest, toGlobalId } from 
 import { Competition, CompetitionKind, Entrant, Trade } from '../competition/competition.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
+import { isOnPanel } from '../scoring/jury';
 import * as service from './campaign.service';
 import {
   AddRoundInput,
@@ -213,25 +214,13 @@ export class EntrantSubmissionResolver {
       'only when the round is not blind.',
   })
   async submission(@Root() e: Entrant, @Ctx() ctx: Context): Promise<Submission | null> {
-    const [row] = await ctx.em.execute<{ submission_id: number | null }[]>(
-      'select submission_id from entrant where id = ?',
-      [e.id],
-    );
-    if (!row?.submission_id) return null;
+    if (!e.submissionId) return null;
     const trade = await ctx.loaders.tradeById.load(e.trade.id);
     const c = trade && (await ctx.loaders.competitionById.load(trade.competition.id));
     if (!trade || !c || !(await canSeeCompetition(ctx, c))) return null;
     const identities = await canSeeEntrants(ctx, c);
-    let onPanel = false;
-    if (!identities && ctx.viewer.kind === 'account') {
-      const [seat] = await ctx.em.execute<{ n: string }[]>(
-        'select count(*) as n from judge_assignment where trade_id = ? and account_id = ?',
-        [trade.id, ctx.viewer.accountId],
-      );
-      onPanel = seat!.n !== '0';
-    }
-    if (!identities && !onPanel) return null;
-    const [s] = await service.loadSubmissions(ctx.em, 's.id = ?', [row.submission_id]);
+    if (!identities && !(await isOnPanel(ctx.em, trade.id, ctx.access.accountId))) return null;
+    const [s] = await service.loadSubmissions(ctx.em, 's.id = ?', [e.submissionId]);
     return s ? service.submissionView(s, identities || !trade.blindReview) : null;
   }
 }

@@ -378,7 +378,14 @@ registerEnumType(EntrantKind, {
 @Entity({ tableName: 'entrant' })
 export class Entrant {
   [OptionalProps]?:
-    'status' | 'createdAt' | 'updatedAt' | 'person' | 'team' | 'enterprise' | 'anonymousNumber';
+    | 'status'
+    | 'createdAt'
+    | 'updatedAt'
+    | 'person'
+    | 'team'
+    | 'enterprise'
+    | 'anonymousNumber'
+    | 'submissionId';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -406,6 +413,10 @@ export class Entrant {
   })
   @Property({ type: 'string', fieldName: 'lot_code', nullable: true })
   anonymousNumber?: string | null;
+
+  /** The innovation submission this entrant stands for, in a campaign's round; null in a contest. */
+  @Property({ type: 'integer', fieldName: 'submission_id', nullable: true })
+  submissionId?: number | null;
 
   @Field({ description: 'When the entrant registered.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })

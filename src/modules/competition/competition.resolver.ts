@@ -60,6 +60,7 @@ import {
   UpdateTradeInput,
 } from './competition.types';
 import * as service from './competition.service';
+import { isOnPanel } from '../scoring/jury';
 import { importEntrants, parseEntrantFile } from './entrant-import';
 
 @ObjectType({ description: 'A competition changed lifecycle state.' })
@@ -328,12 +329,7 @@ export class EntrantResolver {
     const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
     if (!t || !c) return false;
     if (await service.canSeeEntrants(ctx, c)) return true;
-    if (t.blindReview || ctx.viewer.kind !== 'account') return false;
-    const [seat] = await ctx.em.execute<{ n: string }[]>(
-      'select count(*) as n from judge_assignment where trade_id = ? and account_id = ?',
-      [t.id, ctx.viewer.accountId],
-    );
-    return seat!.n !== '0';
+    return !t.blindReview && isOnPanel(ctx.em, t.id, ctx.access.accountId);
   }
 
   @Mutation(() => EntrantPayload, {

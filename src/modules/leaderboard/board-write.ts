@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Mark } from '../scoring/aggregation';
+import { groupMarks, type StoredMark } from '../scoring/aggregation';
 import { entrantResult } from '../scoring/ranking';
 import { normalizeMarks } from '../scoring/normalization';
 import { defaultRules, type ResultsRules, tieBreakValues } from '../scoring/results-rules';
@@ -40,22 +40,12 @@ export async function refreshBoard(
     params,
   );
   if (entrants.length === 0) return null;
-  const marks = await em.execute<
-    { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
-  >(
+  const marks = await em.execute<StoredMark[]>(
     `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m join entrant e on e.id = m.entrant_id
       where m.trade_id = ? ${only}`,
     params,
   );
-  const byEntrant = new Map<number, Map<string, Mark[]>>();
-  for (const r of marks) {
-    const aspects = byEntrant.get(r.entrant_id) ?? new Map<string, Mark[]>();
-    aspects.set(r.aspect_code, [
-      ...(aspects.get(r.aspect_code) ?? []),
-      { judgeId: String(r.judge_id), value: Number(r.value) },
-    ]);
-    byEntrant.set(r.entrant_id, aspects);
-  }
+  const byEntrant = groupMarks(marks);
   const marksOf = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
   const seq = Number(trade.board_seq) + 1;
   const rowIds: number[] = [];

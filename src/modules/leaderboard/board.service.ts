@@ -2,8 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { pgArray } from '../../shared/db/paging';
 import type { PubSub } from '../../shared/graphql/pubsub';
 import { toGlobalId } from '../../shared/graphql/relay';
-import type { AwardRule, AwardTier } from '../scoring/ranking';
-import { AWARD_TIER_LABELS } from '../scoring/ranking';
+import { AWARD_TIER_LABELS, type AwardTier, tierAt } from '../scoring/ranking';
 import type { ResultsRules } from '../scoring/results-rules';
 import { RankIndex, type RankEntry } from './rank-index';
 
@@ -48,29 +47,6 @@ interface EntryRow {
   public_total: string | null;
   public_tie_break: number[] | null;
   active: boolean;
-}
-
-/** Award tier of a rank under a rule, as `awardTiers` gives it over the whole board (cumulative cut-offs). */
-export function tierFor(
-  rule: AwardRule | null,
-  entrants: number,
-  rank: number,
-  total: number,
-): AwardTier | null {
-  if (!rule) return null;
-  if (rule.by === 'THRESHOLD') return rule.tiers.find((t) => total >= t.minTotal)?.tier ?? null;
-  let cumulative = 0;
-  for (const t of rule.tiers) {
-    let quota: number;
-    if ('count' in t) quota = t.count;
-    else {
-      const h = Math.round(t.percent * 100);
-      quota = h > 0 ? Math.max(1, Math.floor((h * entrants) / 10000)) : 0;
-    }
-    cumulative = Math.min(entrants, cumulative + quota);
-    if (rank <= cumulative) return t.tier;
-  }
-  return null;
 }
 
 /**
@@ -169,7 +145,11 @@ export class Board {
       return {
         entry,
         rank,
-        tier: lens.awards ? tierFor(this.rules?.awards ?? null, n, rank, entry.total) : null,
+        tier: lens.awards
+          ? this.rules?.awards
+            ? tierAt(this.rules.awards, n, rank, entry.total)
+            : null
+          : null,
       };
     });
     const missing = placed.map((x) => x.entry.id).filter((id) => !this.details.has(id));

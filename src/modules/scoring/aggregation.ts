@@ -15,6 +15,27 @@ export interface Mark {
   value: number;
 }
 
+/** A stored mark as SQL returns it. */
+export interface StoredMark {
+  entrant_id: number;
+  aspect_code: string;
+  judge_id: number;
+  value: string;
+}
+
+/** Stored marks grouped by entrant, then aspect: what `entrantResult` takes per entrant. */
+export function groupMarks(rows: readonly StoredMark[]): Map<number, Map<string, Mark[]>> {
+  const byEntrant = new Map<number, Map<string, Mark[]>>();
+  for (const r of rows) {
+    let aspects = byEntrant.get(r.entrant_id);
+    if (!aspects) byEntrant.set(r.entrant_id, (aspects = new Map()));
+    let marks = aspects.get(r.aspect_code);
+    if (!marks) aspects.set(r.aspect_code, (marks = []));
+    marks.push({ judgeId: String(r.judge_id), value: Number(r.value) });
+  }
+  return byEntrant;
+}
+
 export interface DroppedMark extends Mark {
   reason: 'HIGHEST' | 'LOWEST';
 }

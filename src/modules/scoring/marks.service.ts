@@ -11,6 +11,7 @@ import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus, EntrantStatus } from '../competition/competition.entity';
 import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
 import { toleranceBreach } from './aggregation';
+import { isChiefJudge } from './jury';
 import { type BoardChange, refreshBoard } from '../leaderboard/board-write';
 import type { Aspect, MarkingScheme } from './scheme';
 import {
@@ -508,13 +509,8 @@ export async function setMarksLock(
     [d.id],
   );
   if (!t) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant or trade.', 'input.targetId');
-  if (!isAdmin(ctx.viewer)) {
-    const [chief] = await em.execute<{ n: string }[]>(
-      `select count(*) as n from judge_assignment where trade_id = ? and account_id = ? and role = 'CHIEF_JUDGE'`,
-      [t.trade_id, ctx.access.accountId ?? 0],
-    );
-    if (chief!.n === '0') throw forbidden('Only the trade’s chief judge locks and unlocks marks.');
-  }
+  if (!isAdmin(ctx.viewer) && !(await isChiefJudge(em, t.trade_id, ctx.access.accountId)))
+    throw forbidden('Only the trade’s chief judge locks and unlocks marks.');
   if (!lock && !reason?.trim())
     throw new DomainError(ErrorCode.REQUIRED, 'Unlocking needs a reason.', 'input.reason');
   const [stage] = await em.execute<{ status: CompetitionStatus }[]>(

@@ -251,10 +251,7 @@ export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awa
     if (mins.some((m, i) => !Number.isFinite(m) || (i > 0 && m > mins[i - 1]!))) {
       throw new RangeError('Thresholds must be numbers that do not increase from one tier to the next.');
     }
-    const entries = ranked.map((e) => ({
-      ...e,
-      tier: rule.tiers.find((t) => e.total >= t.minTotal)?.tier ?? null,
-    }));
+    const entries = ranked.map((e) => ({ ...e, tier: tierAt(rule, ranked.length, e.rank, e.total) }));
     return {
       entries,
       tiers: rule.tiers.map((t) => ({
@@ -267,6 +264,28 @@ export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awa
   }
 
   const n = ranked.length;
+  const { quotas, cutoffs } = tierPlaces(rule, n);
+  const tierOf = (r: number): AwardTier | null => {
+    const i = cutoffs.findIndex((c) => r <= c);
+    return i < 0 ? null : rule.tiers[i]!.tier;
+  };
+  const entries = ranked.map((e) => ({ ...e, tier: tierOf(e.rank) }));
+  return {
+    entries,
+    tiers: rule.tiers.map((t, i) => ({
+      tier: t.tier,
+      quota: quotas[i]!,
+      cutoffRank: cutoffs[i]!,
+      awarded: entries.filter((e) => e.tier === t.tier).length,
+    })),
+  };
+}
+
+/** Places per tier of a COUNT or PERCENT rule, and the cumulative cut-off ranks, among n ranked entrants. */
+function tierPlaces(
+  rule: Exclude<AwardRule, { by: 'THRESHOLD' }>,
+  n: number,
+): { quotas: number[]; cutoffs: number[] } {
   let quotas: number[];
   if (rule.by === 'COUNT') {
     quotas = rule.tiers.map((t) => t.count);
@@ -284,20 +303,17 @@ export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awa
   }
   let cumulative = 0;
   const cutoffs = quotas.map((q) => (cumulative = Math.min(n, cumulative + q)));
-  const tierOf = (r: number): AwardTier | null => {
-    const i = cutoffs.findIndex((c) => r <= c);
-    return i < 0 ? null : rule.tiers[i]!.tier;
-  };
-  const entries = ranked.map((e) => ({ ...e, tier: tierOf(e.rank) }));
-  return {
-    entries,
-    tiers: rule.tiers.map((t, i) => ({
-      tier: t.tier,
-      quota: quotas[i]!,
-      cutoffRank: cutoffs[i]!,
-      awarded: entries.filter((e) => e.tier === t.tier).length,
-    })),
-  };
+  return { quotas, cutoffs };
+}
+
+/**
+ * One entrant's tier as `awardTiers` gives it over a whole ranking of n entrants (for callers
+ * that hold a rank, not the ranking: a board page). The rule is assumed valid.
+ */
+export function tierAt(rule: AwardRule, n: number, rank: number, total: number): AwardTier | null {
+  if (rule.by === 'THRESHOLD') return rule.tiers.find((t) => total >= t.minTotal)?.tier ?? null;
+  const i = tierPlaces(rule, n).cutoffs.findIndex((c) => rank <= c);
+  return i < 0 ? null : rule.tiers[i]!.tier;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ import { runMutation } from '../../shared/graphql/mutation';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { pgArray } from '../../shared/db/paging';
 import { Trade } from '../competition/competition.entity';
+import type { StoredMark } from './aggregation';
 import { judgeAnalysis } from './analysis';
 import { toleranceAlert } from './marks.resolver';
 import { ToleranceAlert } from './marks.types';
@@ -93,9 +94,7 @@ export class ResultsResolver {
   async judgeAnalysis(@Root() trade: Trade, @Ctx() ctx: Context): Promise<JudgeAnalysis[] | null> {
     const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
     if (!scheme || !(await results.isJury(ctx, trade))) return null;
-    const rows = await ctx.em.execute<
-      { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
-    >(
+    const rows = await ctx.em.execute<StoredMark[]>(
       `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m
          join entrant e on e.id = m.entrant_id and e.status = 'CHECKED_IN' where m.trade_id = ?`,
       [trade.id],

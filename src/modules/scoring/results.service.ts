@@ -12,7 +12,7 @@ import {
   RESULTS_PUBLIC_STATUSES,
   type Trade,
 } from '../competition/competition.entity';
-import { type Mark, toleranceBreach } from './aggregation';
+import { groupMarks, type StoredMark, toleranceBreach } from './aggregation';
 import { isChiefJudge, loadTradeForJury } from './jury';
 import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { ENTRANT_LOCKED_SQL, type ToleranceNotice } from './marks.service';
@@ -74,9 +74,10 @@ export async function computeTradeResults(
   scheme: MarkingScheme,
 ): Promise<TradeResults> {
   // One after the other: inside a transaction they share one connection.
-  const rows = await em.execute<
-    { entrant_id: number; aspect_code: string; judge_id: number; value: string }[]
-  >('select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?', [tradeId]);
+  const rows = await em.execute<StoredMark[]>(
+    'select entrant_id, aspect_code, judge_id, value from mark where trade_id = ?',
+    [tradeId],
+  );
   const entrants = await em.find(Entrant, { trade: tradeId, status: EntrantStatus.CHECKED_IN });
   const times = await em.execute<{ id: number; completion_seconds: string | null }[]>(
     `select id, completion_seconds from entrant where trade_id = ? and status = 'CHECKED_IN'`,
@@ -87,15 +88,7 @@ export async function computeTradeResults(
   const timeOf = new Map(
     times.map((r) => [r.id, r.completion_seconds === null ? null : Number(r.completion_seconds)]),
   );
-  const byEntrant = new Map<number, Map<string, Mark[]>>();
-  for (const r of rows) {
-    const aspects = byEntrant.get(r.entrant_id) ?? new Map<string, Mark[]>();
-    aspects.set(r.aspect_code, [
-      ...(aspects.get(r.aspect_code) ?? []),
-      { judgeId: String(r.judge_id), value: Number(r.value) },
-    ]);
-    byEntrant.set(r.entrant_id, aspects);
-  }
+  const byEntrant = groupMarks(rows);
   const marks = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
   const computed = entrants.map((e) => {
     const result = entrantResult(scheme, marks.get(e.id) ?? new Map());
