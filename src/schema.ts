@@ -24,7 +24,7 @@ import {
   EntrantSubmissionResolver,
 } from './modules/campaign/campaign.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
-import { AccessGuard } from './shared/access/policy';
+import { guardRootFields } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
 
 export const resolvers = [
@@ -64,10 +64,10 @@ export async function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers,
     pubSub,
-    globalMiddlewares: [AccessGuard],
     validate: false,
     emitSchemaFile: false,
   });
+  guardRootFields(schema);
   // type-graphql has no option for root type descriptions.
   for (const [name, description] of Object.entries(ROOT_DESCRIPTIONS)) {
     const type = schema.getType(name);

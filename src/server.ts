@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MikroORM } from '@mikro-orm/postgresql';
@@ -163,7 +164,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
     try {
-      return await authenticate(orm.em.fork() as never, tokens, creds);
+      return await authenticate(() => orm.em.fork() as never, tokens, creds);
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         throw topLevel(TopLevelCode.DATABASE_UNAVAILABLE, 'The database is unavailable; retry shortly.', {
@@ -350,7 +351,12 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   const apollo = new ApolloServer<Context>({
     schema,
-    plugins: [ApolloServerPluginDrainHttpServer({ httpServer }), drainWs],
+    plugins: [
+      ApolloServerPluginDrainHttpServer({ httpServer }),
+      drainWs,
+      // No HTTP cache hints are served; the plugin would wrap every field's resolver.
+      ApolloServerPluginCacheControlDisabled(),
+    ],
     formatError: format,
     introspection: config.INTROSPECTION,
     includeStacktraceInErrorResponses: !production,
