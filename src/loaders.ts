@@ -10,12 +10,17 @@ import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/
 
 /** The request's DataLoader set: created with its forked EntityManager, dropped with it. */
 export function createLoaders(em: EntityManager) {
+  const competitionById = byIdLoader(em, Competition);
   return {
     organizationById: byIdLoader(em, Organization),
     personById: byIdLoader(em, Person),
     accountById: byIdLoader(em, Account),
-    competitionById: byIdLoader(em, Competition),
-    tradeById: byIdLoader(em, Trade),
+    competitionById,
+    tradeById: byIdLoader(em, Trade, {
+      entity: Competition,
+      column: 'competition_id',
+      loader: competitionById,
+    }),
     teamById: byIdLoader(em, Team),
     entrantById: byIdLoader(em, Entrant),
     organizationChildren: childPageLoader(em, {

@@ -49,14 +49,15 @@ export interface Credentials {
  * are an error (not silently anonymous) so a client learns its token expired.
  */
 export async function authenticate(
-  em: EntityManager,
+  /** Called only when there are credentials to check: an anonymous request forks no EntityManager. */
+  db: () => EntityManager,
   settings: TokenSettings,
   creds: Credentials,
 ): Promise<Viewer> {
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
     if (!m) throw unauthenticated('Malformed API key.');
-    const [row] = await em.execute<
+    const [row] = await db().execute<
       {
         id: number;
         secret_hash: string;
@@ -98,7 +99,7 @@ export async function authenticate(
   } catch {
     throw unauthenticated('Invalid or expired token.');
   }
-  const [acc] = await em.execute<
+  const [acc] = await db().execute<
     { id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]
   >(
     `select a.id, a.role, a.active, a.organization_id, o.path::text as path

@@ -47,13 +47,18 @@ export async function hostPath(ctx: Context, c: Competition): Promise<string> {
   return host!.path;
 }
 
+/** Whether the viewer manages the competition's host union (no lookup for one who manages none). */
+async function managesHost(ctx: Context, c: Competition): Promise<boolean> {
+  return ctx.access.managed !== null && ctx.access.manages(await hostPath(ctx, c));
+}
+
 export async function canSeeCompetition(ctx: Context, c: Competition): Promise<boolean> {
-  return PUBLIC_COMPETITION_STATUSES.includes(c.status) || ctx.access.manages(await hostPath(ctx, c));
+  return PUBLIC_COMPETITION_STATUSES.includes(c.status) || managesHost(ctx, c);
 }
 
 /** Entrant identities are for the organizers until results are published. */
 export async function canSeeEntrants(ctx: Context, c: Competition): Promise<boolean> {
-  return RESULTS_PUBLIC_STATUSES.includes(c.status) || ctx.access.manages(await hostPath(ctx, c));
+  return RESULTS_PUBLIC_STATUSES.includes(c.status) || managesHost(ctx, c);
 }
 
 export async function listCompetitions(

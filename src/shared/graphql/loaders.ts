@@ -1,14 +1,88 @@
-import type { EntityClass } from '@mikro-orm/core';
+import { type EntityClass, ReferenceKind } from '@mikro-orm/core';
 import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
 
-/** Batches lookups by primary key into one `where id = any(...)` per tick. */
-export function byIdLoader<T extends { id: number }>(em: EntityManager, entity: EntityClass<T>) {
+/**
+ * The entity's own columns, lazy ones left out (a trade's marking scheme is a large JSON
+ * document that the ORM would otherwise parse and snapshot on every load).
+ */
+function columnNames(em: EntityManager, entity: EntityClass<unknown>): string[] {
+  let names = columnCache.get(entity);
+  if (!names) {
+    const stored = [ReferenceKind.SCALAR, ReferenceKind.MANY_TO_ONE, ReferenceKind.ONE_TO_ONE];
+    names = em
+      .getMetadata()
+      .find(entity.name)!
+      .props.filter((p) => stored.includes(p.kind) && !p.lazy && p.persist !== false && !p.formula)
+      .filter((p) => p.kind !== ReferenceKind.ONE_TO_ONE || p.owner)
+      .flatMap((p) => p.fieldNames ?? []);
+    columnCache.set(entity, names);
+  }
+  return names;
+}
+
+/** Per entity: the metadata does not change while the process runs. */
+const columnCache = new Map<EntityClass<unknown>, string[]>();
+
+/** `alias."col", …` for a select list; with `prefix`, each named `prefix + col`. */
+export function eagerColumns(
+  em: EntityManager,
+  entity: EntityClass<unknown>,
+  alias: string,
+  prefix = '',
+): string {
+  return columnNames(em, entity)
+    .map((c) => (prefix ? `${alias}."${c}" as "${prefix}${c}"` : `${alias}."${c}"`))
+    .join(', ');
+}
+
+/** The parent a by-id load brings in the same statement, and the loader to prime with it. */
+export interface JoinedParent<P extends { id: number }> {
+  entity: EntityClass<P>;
+  /** The child's foreign-key column. */
+  column: string;
+  loader: DataLoader<number, P | null>;
+}
+
+/**
+ * Batches lookups by primary key into one `where id = any(...)` per tick. Raw SQL mapped with
+ * `em.map` rather than `em.find`: the same entities in the same identity map, without building
+ * a query through the ORM on every request (most of the CPU of a hot read). With `parent`, the
+ * parent row comes in the same statement and primes the parent's loader (a trade is almost
+ * always followed by the question whether its competition may be seen).
+ */
+export function byIdLoader<T extends { id: number }, P extends { id: number } = never>(
+  em: EntityManager,
+  entity: EntityClass<T>,
+  parent?: JoinedParent<P>,
+) {
+  const meta = em.getMetadata();
+  const table = meta.find(entity.name)!.tableName;
+  const PREFIX = 'parent__';
+  const sql = parent
+    ? `select ${eagerColumns(em, entity, 'x')}, ${eagerColumns(em, parent.entity, 'p', PREFIX)}
+         from ${table} x join ${meta.find(parent.entity.name)!.tableName} p on p.id = x.${parent.column}
+        where x.id = any(?::int[])`
+    : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
   return new DataLoader<number, T | null>(async (ids) => {
-    const rows = await em.find(entity, { id: { $in: ids as number[] } } as never);
-    const byId = new Map(rows.map((r) => [r.id, r]));
+    const raw = await em.execute<Record<string, unknown>[]>(sql, [pgArray(ids as number[])]);
+    const byId = new Map<number, T>();
+    for (const r of raw) {
+      if (parent) {
+        const p: Record<string, unknown> = {};
+        for (const key of Object.keys(r)) {
+          if (!key.startsWith(PREFIX)) continue;
+          p[key.slice(PREFIX.length)] = r[key];
+          delete r[key];
+        }
+        const mapped = em.map(parent.entity, p as never);
+        parent.loader.prime(mapped.id, mapped);
+      }
+      const row = em.map(entity, r as never);
+      byId.set(row.id, row);
+    }
     return ids.map((id) => byId.get(id) ?? null);
   });
 }
@@ -32,6 +106,7 @@ export interface ChildPageSpec<T> {
  * list costs one query per level whatever the page size.
  */
 export function childPageLoader<T extends { id: number }>(em: EntityManager, spec: ChildPageSpec<T>) {
+  const columns = eagerColumns(em, spec.entity, 'c');
   return new DataLoader<ChildPageKey, T[], string>(
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
@@ -53,7 +128,7 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
         params.push(first + 1);
         const rows = await em.execute<Record<string, unknown>[]>(
           `select * from (
-             select c.*, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
+             select ${columns}, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
              from ${spec.table} c
              where c.${spec.parentColumn} = any(?::int[]) and (?::int is null or c.id > ?::int)${filterSql}
            ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.id`,
