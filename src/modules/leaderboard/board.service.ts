@@ -140,8 +140,9 @@ export class Board {
   async rows(em: EntityManager, lens: BoardLens, from: number, count: number): Promise<BoardRowView[]> {
     const index = this.index(lens.view);
     const n = index.size;
+    const ranks = index.ranksAt(from, count);
     const placed = index.slice(from, count).map((entry, i) => {
-      const rank = index.rankAt(from + i);
+      const rank = ranks[i]!;
       return {
         entry,
         rank,
@@ -166,6 +167,8 @@ interface Detail {
   unit: string | null;
   modules: { code: string; weighted: number }[];
   public_modules: { code: string; weighted: number }[] | null;
+  gid?: string;
+  tradeGid?: string;
 }
 
 type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
@@ -174,7 +177,7 @@ type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
 const FRESH_MS = 50;
 
 async function fetchDetails(em: EntityManager, ids: number[]): Promise<Detail[]> {
-  return em.execute<Detail[]>(
+  const rows = await em.execute<Detail[]>(
     `select e.id, e.trade_id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
             coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
        from entrant e join board_entry b on b.entrant_id = e.id
@@ -184,6 +187,12 @@ async function fetchDetails(em: EntityManager, ids: number[]): Promise<Detail[]>
       where e.id = any(?::int[])`,
     [pgArray(ids)],
   );
+  // Encoded once per cached detail, not on every read of the page.
+  for (const d of rows) {
+    d.gid = toGlobalId('Entrant', d.id);
+    d.tradeGid = toGlobalId('Trade', d.trade_id);
+  }
+  return rows;
 }
 
 function toRowViews(
@@ -196,8 +205,8 @@ function toRowViews(
     const d = byId.get(e.id);
     return {
       rank,
-      entrantId: toGlobalId('Entrant', e.id),
-      tradeId: toGlobalId('Trade', d?.trade_id ?? tradeId ?? 0),
+      entrantId: d?.gid ?? toGlobalId('Entrant', e.id),
+      tradeId: d?.tradeGid ?? toGlobalId('Trade', tradeId ?? 0),
       anonymousNumber: d?.lot_code ?? null,
       name: lens.identities ? (d?.name ?? null) : null,
       unit: lens.identities ? (d?.unit ?? null) : null,

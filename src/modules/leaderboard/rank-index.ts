@@ -89,6 +89,17 @@ export class RankIndex {
     return this.lowerBound(this.sorted[position]!, compareScore) + 1;
   }
 
+  /** Ranks of the entries at positions [from, from + count): one search, then a walk down the page. */
+  ranksAt(from: number, count: number): number[] {
+    const ranks: number[] = [];
+    const end = Math.min(this.sorted.length, from + count);
+    for (let p = Math.max(0, from); p < end; p++) {
+      const tied = ranks.length > 0 && compareScore(this.sorted[p - 1]!, this.sorted[p]!) === 0;
+      ranks.push(ranks.length === 0 ? this.rankAt(p) : tied ? ranks[ranks.length - 1]! : p + 1);
+    }
+    return ranks;
+  }
+
   slice(from: number, count: number): RankEntry[] {
     return this.sorted.slice(Math.max(0, from), Math.max(0, from) + count);
   }
