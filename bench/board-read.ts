@@ -28,6 +28,8 @@ const FIRST = 50;
 const OURS = `query Board($id: ID!, $first: Int) {
   trade(id: $id) { board(first: $first) { nodes { rank entrantId anonymousNumber total } } }
 }`;
+/** The cheapest request through the same pipeline: what HTTP, auth, limits and Apollo cost alone. */
+const FLOOR = `query Floor { __typename }`;
 const PEER = `query Board($tradeId: Int!, $n: Int!) {
   boardTop(tradeId: $tradeId, n: $n) { nodes { rank entrantId anonymousNumber total } }
 }`;
@@ -92,18 +94,26 @@ async function main() {
     for (let i = 0; i < 10; i++) oursRows(await oursHttp.post(oursBody));
     const statements = ((await ours.sqlCount()) - sql0) / 10;
 
+    const floorBody = JSON.stringify({ query: FLOOR });
+    const floorOk = (a: unknown) => {
+      if ((a as { data?: { __typename?: string } }).data?.__typename !== 'Query')
+        throw new Error(JSON.stringify(a).slice(0, 500));
+      return a;
+    };
     const targets = {
       ours: () => oursHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       peer: () => peerHttp.run(REQUESTS, CONCURRENCY, () => peerBody, peerRows),
+      floor: () => oursHttp.run(REQUESTS, CONCURRENCY, () => floorBody, floorOk),
     };
     // Warm-up (JIT, pools, plans), then alternate A B B A … so drift and noise hit both.
     await targets.ours();
     await targets.peer();
     profile = new Profile(ours, flag('profile'));
     await profile.start();
-    const results: Record<'ours' | 'peer', RunResult[]> = { ours: [], peer: [] };
+    const results: Record<'ours' | 'peer' | 'floor', RunResult[]> = { ours: [], peer: [], floor: [] };
     for (let r = 0; r < ROUNDS; r++) {
-      const order: ('ours' | 'peer')[] = r % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours'];
+      const order: ('ours' | 'peer' | 'floor')[] =
+        r % 2 === 0 ? ['ours', 'peer', 'floor'] : ['floor', 'peer', 'ours'];
       for (const name of order) results[name].push(await targets[name]());
     }
     await profile.stop();
@@ -111,15 +121,18 @@ async function main() {
     peerHttp.close();
     const o = summarize(results.ours);
     const p = summarize(results.peer);
+    const f = summarize(results.floor);
     console.log(
       `board read: top ${FIRST} of trade ${trade.tradeId} (${trade.entrants} entrants), anonymous, ` +
         `${ROUNDS} rounds × ${REQUESTS} requests each, concurrency ${CONCURRENCY}`,
     );
     console.log(`Jingsai (Apollo):        ${fmt(o)}`);
     console.log(`PostGraphile 5 (peer):   ${fmt(p)}`);
+    console.log(`Jingsai, { __typename }: ${fmt(f)}  (the pipeline alone, no resolver, no SQL)`);
     console.log(`ratio (ours / peer throughput): ${(o.rps / p.rps).toFixed(2)}`);
     console.log(`SQL statements per request (ours): ${statements}; peer: 1 (one generated query)`);
     console.log(`ratio (peer / ours p99):        ${(p.p99 / o.p99).toFixed(2)}`);
+    console.log(`ratio (floor / peer throughput): ${(f.rps / p.rps).toFixed(2)}`);
     console.log(
       `per round (ours, peer req/s): ${results.ours.map((r, i) => `${(r.requests / r.seconds).toFixed(0)}/${(results.peer[i]!.requests / results.peer[i]!.seconds).toFixed(0)}`).join('  ')}`,
     );
