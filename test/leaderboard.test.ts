@@ -151,6 +151,9 @@ test('the board ranks scored entrants; the public sees numbers, the jury the sam
   expect(page1.pageInfo.hasNextPage).toBe(true);
   expect([...page1.nodes, ...page2.nodes].map((r) => r.entrantId)).toEqual(pub.nodes.map((r) => r.entrantId));
   expect(page2.pageInfo.hasNextPage).toBe(false);
+  // Edges carry the same rows, and the last edge's cursor is the page's end cursor.
+  expect(page1.edges.map((e) => e.node.entrantId)).toEqual(page1.nodes.map((r) => r.entrantId));
+  expect(page1.edges.at(-1)!.cursor).toBe(page1.pageInfo.endCursor);
 });
 
 test('the rank of any entrant and the entrants around it', async () => {

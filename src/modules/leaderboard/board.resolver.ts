@@ -186,19 +186,22 @@ function connection(
   rows: BoardRowView[],
 ): BoardConnection {
   const nodes = rows as BoardRow[];
-  const edges = nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
+  const last = from + rows.length;
   return {
     view: lens.view as never,
     frozen,
     seq,
     totalCount: size,
-    edges,
+    // Built when asked for: a screen reads `nodes` and would pay for fifty cursors it never uses.
+    get edges() {
+      return nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
+    },
     nodes,
     pageInfo: {
-      hasNextPage: from + rows.length < size,
+      hasNextPage: last < size,
       hasPreviousPage: from > 0,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
+      startCursor: rows.length ? encodeCursor(from + 1) : null,
+      endCursor: rows.length ? encodeCursor(last) : null,
     },
   };
 }

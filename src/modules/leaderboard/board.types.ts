@@ -29,7 +29,12 @@ registerEnumType(BoardFrameKind, {
   },
 });
 
-@ObjectType({ description: 'A module’s share of a board row’s total.' })
+@ObjectType({
+  description: 'A module’s share of a board row’s total.',
+  // Plain data, read in bulk (fifty rows to every screen): graphql-js's own property
+  // resolver, here and on the board types below.
+  simpleResolvers: true,
+})
 export class BoardModuleScore {
   @Field({ description: 'Module code.' })
   code!: string;
@@ -38,7 +43,10 @@ export class BoardModuleScore {
   weighted!: number;
 }
 
-@ObjectType({ description: 'One entrant on a board.' })
+@ObjectType({
+  description: 'One entrant on a board.',
+  simpleResolvers: true,
+})
 export class BoardRow {
   @Field(() => Int, { description: 'Rank on this board; true ties share it (1, 1, 3).' })
   rank!: number;
@@ -77,7 +85,10 @@ export class BoardRow {
   awardLabel!: string | null;
 }
 
-@ObjectType({ description: 'An edge to a board row.' })
+@ObjectType({
+  description: 'An edge to a board row.',
+  simpleResolvers: true,
+})
 export class BoardEdge {
   @Field({ description: 'Opaque cursor (a position on the board).' })
   cursor!: string;
@@ -86,7 +97,10 @@ export class BoardEdge {
   node!: BoardRow;
 }
 
-@ObjectType({ description: 'A page of a trade’s board, best first.' })
+@ObjectType({
+  description: 'A page of a trade’s board, best first.',
+  simpleResolvers: true,
+})
 export class BoardConnection {
   @Field(() => BoardViewEnum, { description: 'Which board this is.' })
   view!: BoardViewEnum;
@@ -110,7 +124,10 @@ export class BoardConnection {
   pageInfo!: PageInfo;
 }
 
-@ObjectType({ description: 'A push of a board subscription.' })
+@ObjectType({
+  description: 'A push of a board subscription.',
+  simpleResolvers: true,
+})
 export class BoardFrame {
   @Field(() => ID, { description: 'The trade.' })
   tradeId!: string;

@@ -38,6 +38,10 @@ export function eagerColumns(
     .join(', ');
 }
 
+const PREFIX = 'parent__';
+/** By entity and joined parent: built once per process. */
+const byIdSql = new Map<string, string>();
+
 /** The parent a by-id load brings in the same statement, and the loader to prime with it. */
 export interface JoinedParent<P extends { id: number }> {
   entity: EntityClass<P>;
@@ -58,16 +62,20 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
   entity: EntityClass<T>,
   parent?: JoinedParent<P>,
 ) {
-  const meta = em.getMetadata();
-  const table = meta.find(entity.name)!.tableName;
-  const PREFIX = 'parent__';
-  const sql = parent
-    ? `select ${eagerColumns(em, entity, 'x')}, ${eagerColumns(em, parent.entity, 'p', PREFIX)}
-         from ${table} x join ${meta.find(parent.entity.name)!.tableName} p on p.id = x.${parent.column}
-        where x.id = any(?::int[])`
-    : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
+  const sqlKey = `${entity.name} ${parent?.entity.name ?? ''}`;
+  let sql = byIdSql.get(sqlKey);
+  if (sql === undefined) {
+    const meta = em.getMetadata();
+    const table = meta.find(entity.name)!.tableName;
+    sql = parent
+      ? `select ${eagerColumns(em, entity, 'x')}, ${eagerColumns(em, parent.entity, 'p', PREFIX)}
+           from ${table} x join ${meta.find(parent.entity.name)!.tableName} p on p.id = x.${parent.column}
+          where x.id = any(?::int[])`
+      : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
+    byIdSql.set(sqlKey, sql);
+  }
   return new DataLoader<number, T | null>(async (ids) => {
-    const raw = await em.execute<Record<string, unknown>[]>(sql, [pgArray(ids as number[])]);
+    const raw = await em.execute<Record<string, unknown>[]>(sql!, [pgArray(ids as number[])]);
     const byId = new Map<number, T>();
     for (const r of raw) {
       if (parent) {

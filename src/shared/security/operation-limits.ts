@@ -128,7 +128,10 @@ export interface CheckedOperation {
 }
 
 /** Parse and validate results depend only on the text; the cost depends on variables too. */
-const parsed = new Map<string, { document: DocumentNode | null; errors: GraphQLError[] }>();
+const parsed = new Map<
+  string,
+  { document: DocumentNode | null; errors: GraphQLError[]; costs?: Map<string, number> }
+>();
 const PARSE_CACHE_SIZE = 500;
 
 /**
@@ -199,13 +202,7 @@ export function checkOperation(
     return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, e.message)) };
   }
   try {
-    const cost = getComplexity({
-      schema,
-      query: entry.document,
-      variables: variables ?? {},
-      ...(operationName ? { operationName } : {}),
-      estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
-    });
+    const cost = operationCost(schema, entry, variables, operationName);
     if (cost > limits.maxCost) {
       return {
         document: null,
@@ -227,6 +224,38 @@ export function checkOperation(
   }
   return entry;
 }
+
+/**
+ * The estimated cost, remembered per document and small variable set: a screen or an app
+ * repeats the same few requests, and walking the document costs more than the rest of the gate.
+ */
+function operationCost(
+  schema: GraphQLSchema,
+  entry: { document: DocumentNode | null; costs?: Map<string, number> },
+  variables: Record<string, unknown> | null | undefined,
+  operationName: string | null | undefined,
+): number {
+  const vars = JSON.stringify(variables ?? {});
+  // Kept with the parsed document (itself in a bounded cache), a few variable sets each.
+  const key = vars.length <= 256 ? `${operationName ?? ''}\n${vars}` : null;
+  const costs = (entry.costs ??= new Map());
+  const known = key === null ? undefined : costs.get(key);
+  if (known !== undefined) return known;
+  const cost = getComplexity({
+    schema,
+    query: entry.document!,
+    variables: variables ?? {},
+    ...(operationName ? { operationName } : {}),
+    estimators: [pageEstimator, simpleEstimator({ defaultComplexity: 1 })],
+  });
+  if (key !== null) {
+    if (costs.size >= COSTS_PER_DOCUMENT) costs.delete(costs.keys().next().value!);
+    costs.set(key, cost);
+  }
+  return cost;
+}
+
+const COSTS_PER_DOCUMENT = 64;
 
 // A high surrogate not followed by a low one, or a low one not preceded by a high one.
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
