@@ -6,6 +6,7 @@ import { OrganizationLevel } from '../src/modules/organization/organization.enti
 import { fanoutStats } from '../src/shared/graphql/fanout';
 import {
   BoardAroundDocument,
+  BoardRankDetailsDocument,
   CompetitionBoardDocument,
   RevealBoardDocument,
   SetBoardFreezeDocument,
@@ -165,6 +166,14 @@ test('the rank of any entrant and the entrants around it', async () => {
   expect(none.data!.trade!.boardRank).toBeNull();
   const tooMany = await t.gql(BoardAroundDocument, { tradeId, entrantId: entrants[0]!, before: 51 });
   expect(tooMany.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  // Ranks and totals come from the index alone; fields asked for through a fragment still get
+  // the row's details.
+  const board = (await t.gql(TradeBoardDocument, { tradeId })).data!.trade!.board!;
+  const row = board.nodes.find((n) => n.entrantId === entrants[0])!;
+  const detailed = (await t.gql(BoardRankDetailsDocument, { tradeId, entrantId: entrants[0]! })).data!.trade!
+    .boardRank!;
+  expect(detailed).toEqual({ rank: 4, anonymousNumber: row.anonymousNumber, modules: row.modules });
+  expect(row.anonymousNumber).toMatch(/^\d{3}$/);
 });
 
 test('a subscription starts with a snapshot, then coalesces a burst into few deltas that end in the final state', async () => {

@@ -1,9 +1,22 @@
-import { GraphQLError } from 'graphql';
-import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Resolver, Root, Subscription } from 'type-graphql';
+import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import {
+  Arg,
+  Args,
+  Ctx,
+  FieldResolver,
+  ID,
+  Info,
+  Int,
+  Mutation,
+  Resolver,
+  Root,
+  Subscription,
+} from 'type-graphql';
 import { guardSubscribe } from '../../shared/access/policy';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { ConnectionArgs, encodeCursor, fromGlobalId, pageRequest } from '../../shared/graphql/relay';
+import { selectsAny } from '../../shared/graphql/selection';
 import {
   Competition,
   CompetitionKind,
@@ -39,6 +52,9 @@ async function lensFor(ctx: Context, trade: Trade): Promise<BoardLens | null> {
 
 const MAX_AROUND = 50;
 
+/** Row fields that need the row's details from the database; rank and total come from the index. */
+const DETAIL_FIELDS = new Set(['anonymousNumber', 'name', 'unit', 'modules']);
+
 @Resolver(() => Trade)
 export class BoardResolver {
   @FieldResolver(() => BoardConnection, {
@@ -51,13 +67,14 @@ export class BoardResolver {
     @Root() trade: Trade,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<BoardConnection | null> {
     const lens = await lensFor(ctx, trade);
     if (!lens) return null;
     const req = pageRequest(args);
     const board = await ctx.boards.board(trade.id, ctx.em);
     const from = req.afterId ?? 0;
-    const rows = await board.rows(ctx.em, lens, from, req.first);
+    const rows = await board.rows(ctx.em, lens, from, req.first, selectsAny(info, DETAIL_FIELDS));
     return connection(
       lens,
       lens.view === 'PUBLIC' && board.frozen,
@@ -76,8 +93,9 @@ export class BoardResolver {
     @Root() trade: Trade,
     @Arg('entrantId', () => ID, { description: 'The entrant.' }) entrantId: string,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<BoardRow | null> {
-    return (await this.around(trade, entrantId, 0, 0, ctx))?.[0] ?? null;
+    return (await this.around(trade, entrantId, 0, 0, ctx, info))?.[0] ?? null;
   }
 
   @FieldResolver(() => [BoardRow], {
@@ -92,11 +110,19 @@ export class BoardResolver {
     before: number,
     @Arg('after', () => Int, { defaultValue: 5, description: `Rows below (0–${MAX_AROUND}).` }) after: number,
     @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<BoardRow[] | null> {
-    return this.around(trade, entrantId, before, after, ctx);
+    return this.around(trade, entrantId, before, after, ctx, info);
   }
 
-  private async around(trade: Trade, entrantId: string, before: number, after: number, ctx: Context) {
+  private async around(
+    trade: Trade,
+    entrantId: string,
+    before: number,
+    after: number,
+    ctx: Context,
+    info: GraphQLResolveInfo,
+  ) {
     for (const [name, v] of [
       ['before', before],
       ['after', after],
@@ -113,7 +139,8 @@ export class BoardResolver {
     const at = board.index(lens.view).positionOf(d.id);
     if (at < 0) return null;
     const from = Math.max(0, at - before);
-    return (await board.rows(ctx.em, lens, from, at - from + 1 + after)) as BoardRow[];
+    const count = at - from + 1 + after;
+    return (await board.rows(ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS))) as BoardRow[];
   }
 
   @Subscription(() => BoardFrame, {

@@ -4,6 +4,7 @@ import type { PubSub } from '../../shared/graphql/pubsub';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { AWARD_TIER_LABELS, type AwardTier, tierAt } from '../scoring/ranking';
 import type { ResultsRules } from '../scoring/results-rules';
+import { ENTRANT_UNIT } from '../scoring/marks.service';
 import { RankIndex, type RankEntry } from './rank-index';
 
 export type BoardView = 'JURY' | 'PUBLIC';
@@ -136,8 +137,18 @@ export class Board {
     return view === 'JURY' ? this.jury : this.public;
   }
 
-  /** Rows of the board at positions [from, from + count) as this lens shows them; one query for their details. */
-  async rows(em: EntityManager, lens: BoardLens, from: number, count: number): Promise<BoardRowView[]> {
+  /**
+   * Rows of the board at positions [from, from + count) as this lens shows them; one query for
+   * the details not cached (number, identity, unit, modules), none when `details` is false (the
+   * caller reads only ranks and totals).
+   */
+  async rows(
+    em: EntityManager,
+    lens: BoardLens,
+    from: number,
+    count: number,
+    details = true,
+  ): Promise<BoardRowView[]> {
     const index = this.index(lens.view);
     const n = index.size;
     const ranks = index.ranksAt(from, count);
@@ -153,9 +164,31 @@ export class Board {
           : null,
       };
     });
-    const missing = placed.map((x) => x.entry.id).filter((id) => !this.details.has(id));
-    if (missing.length) for (const d of await fetchDetails(em, missing)) this.details.set(d.id, d);
-    return toRowViews(lens, this.tradeId, placed, this.details);
+    const page = new Map<number, Detail>();
+    const missing: number[] = [];
+    if (!details) return toRowViews(lens, this.tradeId, placed, page);
+    for (const { entry } of placed) {
+      const d = this.details.get(entry.id);
+      if (!d) {
+        missing.push(entry.id);
+        continue;
+      }
+      // Most recently read last: the screens' top pages stay, one-off lookups age out.
+      this.details.delete(entry.id);
+      this.details.set(entry.id, d);
+      page.set(entry.id, d);
+    }
+    if (missing.length) {
+      for (const d of await fetchDetails(em, missing)) {
+        this.details.set(d.id, d);
+        page.set(d.id, d);
+      }
+      for (const id of this.details.keys()) {
+        if (this.details.size <= MAX_CACHED_DETAILS) break;
+        this.details.delete(id);
+      }
+    }
+    return toRowViews(lens, this.tradeId, placed, page);
   }
 }
 
@@ -173,17 +206,18 @@ interface Detail {
 
 type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
 
+/** Row details kept per board: the pages screens show, and room for lookups around them. */
+const MAX_CACHED_DETAILS = 10_000;
+
 /** How long a board read trusts its last check of the database when no change was announced. */
 const FRESH_MS = 50;
 
 async function fetchDetails(em: EntityManager, ids: number[]): Promise<Detail[]> {
   const rows = await em.execute<Detail[]>(
-    `select e.id, e.trade_id, e.lot_code, coalesce(p.name, tm.name, eo.name) as name,
-            coalesce(po.name, tmo.name, eo.name) as unit, b.modules, b.public_modules
+    `select e.id, e.trade_id, e.lot_code, ${ENTRANT_UNIT.name} as name, ${ENTRANT_UNIT.unitName} as unit,
+            b.modules, b.public_modules
        from entrant e join board_entry b on b.entrant_id = e.id
-       left join person p on p.id = e.person_id left join organization po on po.id = p.employer_id
-       left join team tm on tm.id = e.team_id left join organization tmo on tmo.id = tm.organization_id
-       left join organization eo on eo.id = e.organization_id
+       ${ENTRANT_UNIT.joins}
       where e.id = any(?::int[])`,
     [pgArray(ids)],
   );

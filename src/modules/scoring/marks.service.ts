@@ -139,6 +139,10 @@ export const ENTRANT_UNIT = {
        left join organization eu_to on eu_to.id = eu_t.organization_id
        left join organization eu_eo on eu_eo.id = e.organization_id`,
   path: 'coalesce(eu_po.path, eu_to.path, eu_eo.path)::text',
+  /** The entrant's name: the person's, the team's or the enterprise's. */
+  name: 'coalesce(eu_p.name, eu_t.name, eu_eo.name)',
+  /** The name of that unit. */
+  unitName: 'coalesce(eu_po.name, eu_to.name, eu_eo.name)',
 };
 
 interface MarkContext {
