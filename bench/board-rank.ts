@@ -36,6 +36,13 @@ const QUERY = `query Rank($id: ID!, $entrant: ID!) {
   trade(id: $id) { boardRank(entrantId: $entrant) { rank total } }
 }`;
 
+/** The cheapest request through the same pipeline, in the same chunks: HTTP, auth, limits, Apollo. */
+const FLOOR_BODY = JSON.stringify({ query: 'query Floor { __typename }' });
+const floorOk = (a: unknown) => {
+  if ((a as { data?: { __typename?: string } }).data?.__typename !== 'Query')
+    throw new Error(JSON.stringify(a).slice(0, 400));
+};
+
 /** A reproducible stream of random numbers (mulberry32), so reruns pick the same entrants. */
 function rng(seed: number) {
   return () => {
@@ -171,11 +178,13 @@ async function main() {
     await profile.start();
     const ours: RunResult[] = [];
     const naive: RunResult[] = [];
+    const floor: RunResult[] = [];
     for (let from = 0; from < ids.length; from += CHUNK) {
       const chunk = ids.slice(from, from + CHUNK);
       const oursFirst = (from / CHUNK) % 2 === 0;
       if (!oursFirst) naive.push(await countAbove(pool, trade.tradeId, chunk, peerRanks));
       ours.push(await http.run(chunk.length, CONCURRENCY, (i) => body(trade, chunk[i]!), rankOf));
+      floor.push(await http.run(chunk.length, CONCURRENCY, () => FLOOR_BODY, floorOk));
       if (oursFirst) naive.push(await countAbove(pool, trade.tradeId, chunk, peerRanks));
     }
     await profile.stop();
@@ -223,6 +232,7 @@ async function main() {
 
     const o = summarize(ours);
     const p = summarize(naive);
+    const f = summarize(floor);
     const ip = summarize([{ requests: bigIds.length, seconds: 1, latencies: inProcess }]);
     const bp = summarize(bigNaive);
     console.log(
@@ -243,6 +253,7 @@ async function main() {
       );
     console.log(`boardRank over HTTP (${trade.entrants}):      ${fmt(o)}   (goal at 1M: p99 ≤ 5 ms)`);
     console.log(`peer, SQL count(*) above (${trade.entrants}): ${fmt(p)}`);
+    console.log(`the pipeline alone, { __typename }:   ${fmt(f)}`);
     console.log(`SQL statements per boardRank request: ${statements}; peer: 1`);
     console.log(
       `ratio (peer / ours): p50 ${(p.p50 / o.p50).toFixed(1)}×, p99 ${(p.p99 / o.p99).toFixed(1)}×, ` +
