@@ -6,6 +6,7 @@ import {
   AddRoundDocument,
   AdvanceRoundDocument,
   ApplyStudioDocument,
+  NodeByIdDocument,
   AssignReviewersDocument,
   CampaignDetailDocument,
   CreateCampaignDocument,
@@ -234,6 +235,10 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
     expect(r.data!.submitEntry.errors).toEqual([]);
     subs[key] = r.data!.submitEntry.submission!.id;
   }
+  // Reachable by its global ID: the host's organizers see it, the public not before publication.
+  const byId = await t.gql(NodeByIdDocument, { id: subs.A! }, { token: w.tokens.xian });
+  expect(byId.data!.node).toMatchObject({ __typename: 'Submission', id: subs.A, title: '项目A' });
+  expect((await t.gql(NodeByIdDocument, { id: subs.A! })).data!.node).toBeNull();
   const badUrl = await t.gql(
     SubmitEntryDocument,
     {

@@ -11,6 +11,7 @@ import {
   FileAppealDocument,
   FinalizeResultsDocument,
   LotDrawsDocument,
+  NodeByIdDocument,
   PublishResultsDocument,
   SetMarkingSchemeDocument,
   SetResultsRulesDocument,
@@ -587,6 +588,15 @@ describe('re-check (复核), publication (公示), appeal (申诉) and final res
     if (!filed.data?.fileAppeal.appeal) throw new Error(JSON.stringify(filed));
     const appeal = filed.data.fileAppeal.appeal;
     expect(appeal.status).toBe('PENDING');
+    // Reachable by its global ID, for the jury only (as `Trade.appeals`).
+    const byId = await t.gql(NodeByIdDocument, { id: appeal.id }, { token: w.tokens.xian });
+    expect(byId.data!.node).toEqual({
+      __typename: 'Appeal',
+      id: appeal.id,
+      reason: '实操评分有误',
+      appealStatus: 'PENDING',
+    });
+    expect((await t.gql(NodeByIdDocument, { id: appeal.id })).data!.node).toBeNull();
     const twice = await t.gql(
       FileAppealDocument,
       { input: { entrantId: entrant.E, reason: '再次' } },

@@ -26,7 +26,7 @@ import {
   type ReviewEligibilityInput,
   type SetReviewersInput,
   RoundKind,
-  type Submission,
+  Submission,
   type SubmitEntryInput,
 } from './campaign.types';
 
@@ -205,7 +205,8 @@ const SUBMISSION_SELECT = `
     left join studio st on st.id = s.studio_id left join organization sh on sh.id = st.host_id`;
 
 export function submissionView(r: SubmissionRow, identities: boolean): Submission {
-  return {
+  // An instance, not a literal: `node(id:)` tells the types apart by class.
+  return Object.assign(new Submission(), {
     id: toGlobalId('Submission', r.id),
     title: r.title,
     summary: r.summary,
@@ -217,7 +218,7 @@ export function submissionView(r: SubmissionRow, identities: boolean): Submissio
     eligibility: r.eligibility,
     eligibilityReason: r.eligibility_reason,
     submittedAt: new Date(r.submitted_at),
-  };
+  });
 }
 
 export async function loadSubmissions(em: EntityManager, where: string, params: unknown[], limit?: number) {

@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
+import { Node } from '../../shared/graphql/relay';
 import { Competition, Trade } from '../competition/competition.entity';
 
 export enum RoundKind {
@@ -242,8 +243,8 @@ export class Attachment {
   durationSeconds!: number | null;
 }
 
-@ObjectType({ description: 'A submission to a campaign.' })
-export class Submission {
+@ObjectType({ implements: Node, description: 'A submission to a campaign.' })
+export class Submission implements Node {
   @Field(() => ID, { description: 'Global ID of the submission.' })
   id!: string;
 

@@ -7,6 +7,9 @@ import { canSeeCompetition, canSeeEntrants } from '../competition/competition.se
 import { Honor } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Achievement, Alliance, Studio } from '../studio/studio.entity';
+import { loadSubmissions, submissionView } from '../campaign/campaign.service';
+import { isJury } from '../scoring/results.service';
+import { appealView } from '../scoring/review.service';
 import { canSeeStudio } from '../studio/studio.service';
 
 /**
@@ -61,6 +64,20 @@ const FETCHERS: Record<string, (ctx: Context, id: number) => Promise<object | nu
     const s = a && (await ctx.em.findOne(Studio, { id: a.studio.id }));
     return s && (await canSeeStudio(ctx, s)) ? a : null;
   },
+  // As `Trade.appeals`: the jury's.
+  Appeal: async (ctx, id) => {
+    const rows = await ctx.em.execute<Parameters<typeof appealView>[1]>('select * from appeal where id = ?', [
+      id,
+    ]);
+    const t = rows[0] && (await ctx.loaders.tradeById.load(rows[0].trade_id));
+    return t && (await isJury(ctx, t)) ? ((await appealView(ctx.em, rows))[0] ?? null) : null;
+  },
+  // As `Competition.submissions`: the host's organizers, everyone once results are published.
+  Submission: async (ctx, id) => {
+    const [s] = await loadSubmissions(ctx.em, 's.id = ?', [id]);
+    const c = s && (await ctx.loaders.competitionById.load(s.competition_id));
+    return c && (await canSeeEntrants(ctx, c)) ? submissionView(s, true) : null;
+  },
   ApiKey: async (ctx, id) => {
     const k = await ctx.em.findOne(ApiKey, { id });
     const o = k && (await ctx.loaders.organizationById.load(k.organization.id));
@@ -97,7 +114,8 @@ export class NodeResolver {
   }
 
   @FieldResolver(() => ID, { description: 'Globally unique, opaque identifier.' })
-  id(@Root() node: { id: number; constructor: { name: string } }): string {
-    return toGlobalId(node.constructor.name, node.id);
+  id(@Root() node: { id: number | string; constructor: { name: string } }): string {
+    // Views built from SQL rows (appeals, submissions) carry their global ID already.
+    return typeof node.id === 'string' ? node.id : toGlobalId(node.constructor.name, node.id);
   }
 }

@@ -21,7 +21,7 @@ import { recheckSample } from './ranking';
 import { computeTradeResults } from './results.service';
 import type { MarkingScheme } from './scheme';
 import {
-  type Appeal,
+  Appeal,
   AppealStatus,
   type DrawRecheckInput,
   type FileAppealInput,
@@ -460,15 +460,18 @@ export async function appealView(em: EntityManager, rows: AppealRow[]): Promise<
       e,
     ]),
   );
-  return rows.map((r) => ({
-    id: toGlobalId('Appeal', r.id),
-    entrant: entrants.get(r.entrant_id)!,
-    reason: r.reason,
-    filedAt: new Date(r.filed_at),
-    status: r.status,
-    response: r.response,
-    resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
-  }));
+  // Instances, not literals: `node(id:)` tells the types apart by class.
+  return rows.map((r) =>
+    Object.assign(new Appeal(), {
+      id: toGlobalId('Appeal', r.id),
+      entrant: entrants.get(r.entrant_id)!,
+      reason: r.reason,
+      filedAt: new Date(r.filed_at),
+      status: r.status,
+      response: r.response,
+      resolvedAt: r.resolved_at === null ? null : new Date(r.resolved_at),
+    }),
+  );
 }
 
 export async function tradeAppeals(em: EntityManager, tradeId: number): Promise<Appeal[]> {

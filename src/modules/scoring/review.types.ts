@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
+import { Node } from '../../shared/graphql/relay';
 import { Competition, Entrant } from '../competition/competition.entity';
 
 export enum RecheckKind {
@@ -193,8 +194,11 @@ export class ResultsStepPayload {
   errors!: UserError[];
 }
 
-@ObjectType({ description: 'An appeal (申诉) against an entrant’s published result.' })
-export class Appeal {
+@ObjectType({
+  implements: Node,
+  description: 'An appeal (申诉) against an entrant’s published result.',
+})
+export class Appeal implements Node {
   @Field(() => ID, { description: 'Global ID of the appeal.' })
   id!: string;
 
