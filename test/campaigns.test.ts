@@ -239,6 +239,8 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   const byId = await t.gql(NodeByIdDocument, { id: subs.A! }, { token: w.tokens.xian });
   expect(byId.data!.node).toMatchObject({ __typename: 'Submission', id: subs.A, title: '项目A' });
   expect((await t.gql(NodeByIdDocument, { id: subs.A! })).data!.node).toBeNull();
+  const category = await t.gql(NodeByIdDocument, { id: project.id });
+  expect(category.data!.node).toMatchObject({ __typename: 'CampaignCategory', code: 'PROJECT' });
   const badUrl = await t.gql(
     SubmitEntryDocument,
     {

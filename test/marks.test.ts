@@ -6,7 +6,7 @@ import { adminUrl } from './support/db';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
-import { SetMarkingSchemeDocument } from './generated/graphql';
+import { NodeByIdDocument, SetMarkingSchemeDocument } from './generated/graphql';
 import { gid, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -81,7 +81,7 @@ interface Outcome {
   idempotencyKey: string;
   status: 'ACCEPTED' | 'REFUSED';
   code: string | null;
-  mark: { value: number; version: number } | null;
+  mark: { id: string; value: number; version: number } | null;
   toleranceBreached: boolean;
 }
 
@@ -270,6 +270,12 @@ test('a mark that spreads the panel beyond the tolerance is flagged', async () =
     { idempotencyKey: randomUUID(), entrantId: entrants[2], aspectCode: 'A', value: 5 },
   ]);
   expect(a2).toMatchObject({ status: 'ACCEPTED', toleranceBreached: true });
+  // A mark is a Relay node: the jury reaches it by its global ID, an outside organizer does not.
+  const markId = a2!.mark!.id;
+  const byId = await t.gql(NodeByIdDocument, { id: markId }, { token: w.tokens.xian });
+  expect(byId.data!.node).toMatchObject({ __typename: 'Mark', id: markId, aspectCode: 'A', markValue: 5 });
+  expect((await t.gql(NodeByIdDocument, { id: markId }, { token: w.tokens.xianyang })).data!.node).toBeNull();
+  expect((await t.gql(NodeByIdDocument, { id: markId })).data!.node).toBeNull();
 });
 
 test('marks as of a past moment are rebuilt from the audit log', async () => {

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, encodeCursor, PageInfo, pageRequest, toGlobalId } from '../../shared/graphql/relay';
+import { ConnectionArgs, encodeCursor, PageInfo, pageRequest } from '../../shared/graphql/relay';
 import { Competition, CompetitionKind, Entrant, Trade } from '../competition/competition.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
@@ -34,30 +34,6 @@ export class SubmissionConnection {
   pageInfo!: PageInfo;
 }
 
-async function categoriesOf(ctx: Context, competitionId: number): Promise<CampaignCategory[]> {
-  const rows = await ctx.em.execute<
-    { id: number; code: string; name: string; award_quota: number; n: string }[]
-  >(
-    `select k.id, k.code, k.name, k.award_quota, (select count(*) from submission s where s.category_id = k.id) as n
-       from campaign_category k where k.competition_id = ? order by k.id`,
-    [competitionId],
-  );
-  const trades = await ctx.em.find(
-    Trade,
-    { competition: competitionId, categoryId: { $ne: null } },
-    { orderBy: { roundNo: 'asc' } },
-  );
-  return rows.map((r) => ({
-    id: toGlobalId('CampaignCategory', r.id),
-    dbId: r.id,
-    code: r.code,
-    name: r.name,
-    awardQuota: r.award_quota,
-    submissionCount: Number(r.n),
-    rounds: trades.filter((t) => t.categoryId === r.id),
-  }));
-}
-
 @Resolver(() => Competition)
 export class CampaignResolver {
   @FieldResolver(() => [CampaignCategory], {
@@ -65,7 +41,7 @@ export class CampaignResolver {
     description: 'Campaigns: the categories with their award quotas and rounds; null for other competitions.',
   })
   async categories(@Root() c: Competition, @Ctx() ctx: Context): Promise<CampaignCategory[] | null> {
-    return c.kind === CompetitionKind.INNOVATION ? categoriesOf(ctx, c.id) : null;
+    return c.kind === CompetitionKind.INNOVATION ? service.categoriesOf(ctx, c.id) : null;
   }
 
   @FieldResolver(() => SubmissionConnection, {

@@ -21,6 +21,7 @@ import {
   type AddRoundInput,
   type AdvanceRoundInput,
   type AssignReviewersInput,
+  CampaignCategory,
   type CreateCampaignInput,
   Eligibility,
   type ReviewEligibilityInput,
@@ -736,4 +737,32 @@ export async function advanceRound(ctx: Context, em: EntityManager, input: Advan
 export function categoryId(globalId: string): number | null {
   const d = fromGlobalId(globalId);
   return d?.type === 'CampaignCategory' ? d.id : null;
+}
+
+/** A campaign's categories with their submission counts and judged rounds. */
+export async function categoriesOf(ctx: Context, competitionId: number): Promise<CampaignCategory[]> {
+  const rows = await ctx.em.execute<
+    { id: number; code: string; name: string; award_quota: number; n: string }[]
+  >(
+    `select k.id, k.code, k.name, k.award_quota, (select count(*) from submission s where s.category_id = k.id) as n
+       from campaign_category k where k.competition_id = ? order by k.id`,
+    [competitionId],
+  );
+  const trades = await ctx.em.find(
+    Trade,
+    { competition: competitionId, categoryId: { $ne: null } },
+    { orderBy: { roundNo: 'asc' } },
+  );
+  // Instances, not literals: `node(id:)` tells the types apart by class.
+  return rows.map((r) =>
+    Object.assign(new CampaignCategory(), {
+      id: toGlobalId('CampaignCategory', r.id),
+      dbId: r.id,
+      code: r.code,
+      name: r.name,
+      awardQuota: r.award_quota,
+      submissionCount: Number(r.n),
+      rounds: trades.filter((t) => t.categoryId === r.id),
+    }),
+  );
 }

@@ -282,8 +282,8 @@ export class Submission implements Node {
   submittedAt!: Date;
 }
 
-@ObjectType({ description: 'A category of a campaign.' })
-export class CampaignCategory {
+@ObjectType({ implements: Node, description: 'A category of a campaign.' })
+export class CampaignCategory implements Node {
   @Field(() => ID, { description: 'Global ID of the category.' })
   id!: string;
 

@@ -7,7 +7,8 @@ import { canSeeCompetition, canSeeEntrants } from '../competition/competition.se
 import { Honor } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Achievement, Alliance, Studio } from '../studio/studio.entity';
-import { loadSubmissions, submissionView } from '../campaign/campaign.service';
+import { categoriesOf, loadSubmissions, submissionView } from '../campaign/campaign.service';
+import { markView } from '../scoring/marks.service';
 import { isJury } from '../scoring/results.service';
 import { appealView } from '../scoring/review.service';
 import { canSeeStudio } from '../studio/studio.service';
@@ -77,6 +78,34 @@ const FETCHERS: Record<string, (ctx: Context, id: number) => Promise<object | nu
     const [s] = await loadSubmissions(ctx.em, 's.id = ?', [id]);
     const c = s && (await ctx.loaders.competitionById.load(s.competition_id));
     return c && (await canSeeEntrants(ctx, c)) ? submissionView(s, true) : null;
+  },
+  // As the campaign's `categories`: whoever may see the campaign.
+  CampaignCategory: async (ctx, id) => {
+    const [k] = await ctx.em.execute<{ competition_id: number }[]>(
+      'select competition_id from campaign_category where id = ?',
+      [id],
+    );
+    const c = k && (await ctx.loaders.competitionById.load(k.competition_id));
+    if (!c || !(await canSeeCompetition(ctx, c))) return null;
+    return (await categoriesOf(ctx, c.id)).find((x) => x.dbId === id) ?? null;
+  },
+  // The judge who gave it and the jury (the public sees totals, never single marks).
+  Mark: async (ctx, id) => {
+    const [m] = await ctx.em.execute<
+      {
+        entrant_id: number;
+        trade_id: number;
+        aspect_code: string;
+        value: string;
+        version: number;
+        judge_id: number;
+      }[]
+    >('select entrant_id, trade_id, aspect_code, value, version, judge_id from mark where id = ?', [id]);
+    if (!m) return null;
+    const t = await ctx.loaders.tradeById.load(m.trade_id);
+    const mine = ctx.access.accountId === m.judge_id;
+    if (!t || (!mine && !(await isJury(ctx, t)))) return null;
+    return markView(id, m.entrant_id, m.aspect_code, Number(m.value), m.version, m.judge_id);
   },
   ApiKey: async (ctx, id) => {
     const k = await ctx.em.findOne(ApiKey, { id });

@@ -17,7 +17,7 @@ import type { Aspect, MarkingScheme } from './scheme';
 import {
   type AssignJudgeInput,
   type DeclareConflictInput,
-  type Mark,
+  Mark,
   MarkRefusal,
   type MarkInput,
   type MarkOutcome,
@@ -422,7 +422,7 @@ async function submitOne(
   return outcome;
 }
 
-function markView(
+export function markView(
   id: number,
   entrantId: number,
   aspectCode: string,
@@ -430,14 +430,15 @@ function markView(
   version: number,
   judgeId: number,
 ): Mark {
-  return {
+  // An instance, not a literal: `node(id:)` tells the types apart by class.
+  return Object.assign(new Mark(), {
     id: toGlobalId('Mark', id),
     entrantId: toGlobalId('Entrant', entrantId),
     aspectCode,
     value,
     version,
     judgeId: toGlobalId('Account', judgeId),
-  };
+  });
 }
 
 /** Each mark gets its own outcome; a refused mark writes nothing and does not hold back the others. */

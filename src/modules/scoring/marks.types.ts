@@ -1,5 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
+import { Node } from '../../shared/graphql/relay';
 
 export enum PanelRole {
   JUDGE = 'JUDGE',
@@ -39,8 +40,8 @@ export enum MarkRefusal {
 }
 registerEnumType(MarkRefusal, { name: 'MarkRefusal', description: 'Why a mark was refused.' });
 
-@ObjectType({ description: 'A judge’s current mark for one entrant on one aspect.' })
-export class Mark {
+@ObjectType({ implements: Node, description: 'A judge’s current mark for one entrant on one aspect.' })
+export class Mark implements Node {
   @Field(() => ID, { description: 'Global ID of the mark.' })
   id!: string;
 
