@@ -238,17 +238,20 @@ test('a frame is computed and serialised once for all the screens that show it',
 });
 
 test('after the freeze the public board stops moving, the jury board does not; the reveal walks it back', async () => {
-  const freeze = await t.gql(
-    SetBoardFreezeDocument,
-    { input: { tradeId, freezeAt: new Date(Date.now() + 300).toISOString() } },
-    { token: w.tokens.xian },
-  );
-  expect(freeze.data!.setBoardFreeze.errors).toEqual([]);
-  await new Promise((r) => setTimeout(r, 400));
-  const before = await board();
   const s = watch();
   try {
     await s.until(1);
+    expect(s.frames[0]!.frozen).toBe(false);
+    const freeze = await t.gql(
+      SetBoardFreezeDocument,
+      { input: { tradeId, freezeAt: new Date(Date.now() + 600).toISOString() } },
+      { token: w.tokens.xian },
+    );
+    expect(freeze.data!.setBoardFreeze.errors).toEqual([]);
+    // The moment passing is pushed by itself: the screens show the freeze before any mark moves.
+    await s.until(2);
+    expect(s.frames.slice(1)).toEqual([expect.objectContaining({ kind: 'DELTA', frozen: true, rows: [] })]);
+    const before = await board();
     // Two entrants jump to the top after the freeze.
     await mark(entrants[0]!, 99);
     await mark(entrants[4]!, 98);

@@ -64,6 +64,12 @@ export async function setBoardFreeze(
       [seq, tradeId],
     );
     announceBoard(ctx, { tradeId, seq });
+  } else {
+    // No row moves; every instance re-reads the board's settings and arms its push at the moment.
+    const [t] = await em.execute<{ board_seq: string }[]>('select board_seq from trade where id = ?', [
+      tradeId,
+    ]);
+    announceBoard(ctx, { tradeId, seq: Number(t!.board_seq) });
   }
   return { revealed: [], remaining: await hiddenCount(em, tradeId), freezeAt };
 }

@@ -61,6 +61,8 @@ export class Board {
   readonly public = new RankIndex();
   seq = -1;
   frozen = false;
+  /** The freeze moment (ms since the epoch), past or future; null when none is set. */
+  freezeAt: number | null = null;
   competitionId = 0;
   rules: ResultsRules | null = null;
   /** Set by a change event: the next read checks the database whatever the freshness window. */
@@ -86,9 +88,15 @@ export class Board {
 
   private async apply(em: EntityManager): Promise<void> {
     const [t] = await em.execute<
-      { board_seq: string; frozen: boolean; competition_id: number; results_rules: ResultsRules | null }[]
+      {
+        board_seq: string;
+        frozen: boolean;
+        freeze_at: Date | string | null;
+        competition_id: number;
+        results_rules: ResultsRules | null;
+      }[]
     >(
-      `select board_seq, competition_id, results_rules,
+      `select board_seq, competition_id, results_rules, board_freeze_at as freeze_at,
               board_freeze_at is not null and board_freeze_at <= now() as frozen
          from trade where id = ?`,
       [this.tradeId],
@@ -97,6 +105,7 @@ export class Board {
     this.dirty = false;
     this.checkedAt = Date.now();
     this.frozen = t.frozen;
+    this.freezeAt = t.freeze_at === null ? null : new Date(t.freeze_at).getTime();
     this.competitionId = t.competition_id;
     this.rules = t.results_rules;
     const target = Number(t.board_seq);
@@ -209,6 +218,10 @@ type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
 /** Row details kept per board: the pages screens show, and room for lookups around them. */
 const MAX_CACHED_DETAILS = 10_000;
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The database decides when the freeze has begun (its `now()`); a little after, to be past it. */
+const FREEZE_MARGIN_MS = 100;
+
 /** How long a board read trusts its last check of the database when no change was announced. */
 const FRESH_MS = 50;
 
@@ -317,6 +330,8 @@ interface Group {
   subscribers: Set<FrameQueue>;
   window: BoardRowView[];
   seq: number;
+  /** What the group's screens were last told about the freeze. */
+  frozen: boolean;
   /** The snapshot new subscribers get, shared until the window changes. */
   snapshot: BoardFrameView | null;
 }
@@ -334,6 +349,8 @@ export class BoardHub {
   private readonly groups = new Map<string, Group>();
   private readonly creating = new Map<string, Promise<Group>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Per trade: a push at its freeze moment, so screens show the freeze without waiting for a mark. */
+  private readonly freezeTimers = new Map<number, { at: number; timer: NodeJS.Timeout }>();
   private readonly lastFlush = new Map<number, number>();
   private readonly listening = new Map<number, AsyncIterator<unknown>>();
   private readonly competitions = new Map<number, AsyncIterator<unknown>>();
@@ -358,7 +375,25 @@ export class BoardHub {
       this.listen(tradeId);
     }
     await b.catchUp(em);
+    this.armFreeze(b);
     return b;
+  }
+
+  private armFreeze(b: Board): void {
+    const armed = this.freezeTimers.get(b.tradeId);
+    if (armed?.at === b.freezeAt || this.closed) return;
+    if (armed) clearTimeout(armed.timer);
+    this.freezeTimers.delete(b.tradeId);
+    const wait = b.freezeAt === null ? -1 : b.freezeAt - Date.now();
+    // Past moments are already on the board; a timer cannot wait beyond ~24 days (a later read re-arms).
+    if (b.freezeAt === null || wait < 0 || wait > MAX_TIMER_MS) return;
+    const timer = setTimeout(() => {
+      this.freezeTimers.delete(b.tradeId);
+      b.dirty = true;
+      this.schedule(b.tradeId);
+    }, wait + FREEZE_MARGIN_MS);
+    timer.unref();
+    this.freezeTimers.set(b.tradeId, { at: b.freezeAt, timer });
   }
 
   async subscribe(
@@ -385,6 +420,7 @@ export class BoardHub {
             subscribers: new Set(),
             window,
             seq: board.seq,
+            frozen: lens.view === 'PUBLIC' && board.frozen,
             snapshot: null,
           };
           this.groups.set(key, g);
@@ -492,10 +528,13 @@ export class BoardHub {
       const now = new Set(window.map((r) => r.entrantId));
       const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));
       const removed = g.window.filter((r) => !now.has(r.entrantId)).map((r) => r.entrantId);
-      if (changed.length === 0 && removed.length === 0 && board.seq === g.seq) continue;
+      const frozen = g.lens.view === 'PUBLIC' && board.frozen;
+      if (changed.length === 0 && removed.length === 0 && board.seq === g.seq && frozen === g.frozen)
+        continue;
       const previousSeq = g.seq;
       g.window = window;
       g.seq = board.seq;
+      g.frozen = frozen;
       g.snapshot = null;
       const frame = this.frame(g, 'DELTA', changed, removed, previousSeq);
       for (const s of g.subscribers) s.push(frame);
@@ -520,6 +559,8 @@ export class BoardHub {
     this.closed = true;
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const f of this.freezeTimers.values()) clearTimeout(f.timer);
+    this.freezeTimers.clear();
     for (const id of [...this.listening.keys()]) this.stopListening(id);
     for (const events of this.competitions.values()) void events.return?.();
     this.competitions.clear();
