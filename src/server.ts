@@ -283,6 +283,8 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
         // The socket may have closed while we authenticated; tracking it now would leak its place.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         sockets.set(ctx.extra.socket, { viewer, ip: clientIp(ctx.extra.request) });
+        // Nothing reads the upgrade request again; a screen connected for hours need not keep it.
+        delete (ctx.extra as { request?: IncomingMessage }).request;
         return true;
       },
       onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
