@@ -6,21 +6,34 @@ import { Competition, Entrant, Team, Trade } from './modules/competition/competi
 import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import type { MarkingScheme } from './modules/scoring/scheme';
-import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
+import { byIdLoader, childCountLoader, childPageLoader, RecentRows } from './shared/graphql/loaders';
 
-/** The request's DataLoader set: created with its forked EntityManager, dropped with it. */
-export function createLoaders(em: EntityManager) {
+/** Trades and their competitions as anonymous readers of this process saw them in the last moments. */
+const recentTrades = new RecentRows();
+
+/** After a write in this process: no request of this process reads what was there before it. */
+export function forgetRecentReads(): void {
+  recentTrades.clear();
+}
+
+/**
+ * The request's DataLoader set: created with its forked EntityManager, dropped with it.
+ * `recentReads`: an anonymous caller (who writes nothing) may read a trade from the last few
+ * tens of milliseconds (`RecentRows`).
+ */
+export function createLoaders(em: EntityManager, recentReads = false) {
   const competitionById = byIdLoader(em, Competition);
   return {
     organizationById: byIdLoader(em, Organization),
     personById: byIdLoader(em, Person),
     accountById: byIdLoader(em, Account),
     competitionById,
-    tradeById: byIdLoader(em, Trade, {
-      entity: Competition,
-      column: 'competition_id',
-      loader: competitionById,
-    }),
+    tradeById: byIdLoader(
+      em,
+      Trade,
+      { entity: Competition, column: 'competition_id', loader: competitionById },
+      recentReads ? recentTrades : null,
+    ),
     teamById: byIdLoader(em, Team),
     entrantById: byIdLoader(em, Entrant),
     organizationChildren: childPageLoader(em, {

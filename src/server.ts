@@ -494,7 +494,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     gate,
     expressMiddleware(apollo, {
       context: async ({ res }) =>
-        createContext(services, res.locals.viewer as Viewer, res.locals.ip as string),
+        createContext(services, res.locals.viewer as Viewer, res.locals.ip as string, true),
     }),
   );
 

@@ -3,11 +3,13 @@ import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
+import { sqlStatements } from '../src/shared/db/orm';
 import { fanoutStats } from '../src/shared/graphql/fanout';
 import {
   BoardAroundDocument,
   BoardRankDetailsDocument,
   CompetitionBoardDocument,
+  NodeByIdDocument,
   RevealBoardDocument,
   SetBoardFreezeDocument,
   SetMarkingSchemeDocument,
@@ -296,6 +298,29 @@ test('after the freeze the public board stops moving, the jury board does not; t
   } finally {
     await s.client.dispose();
   }
+});
+
+test('anonymous reads share a trade read moments ago; a change committed here is seen at once', async () => {
+  // Read twice in quick succession: the second read of the trade needs no statement.
+  let reused = false;
+  for (let i = 0; i < 5 && !reused; i++) {
+    await t.gql(NodeByIdDocument, { id: tradeId });
+    const before = sqlStatements.count;
+    const again = await t.gql(NodeByIdDocument, { id: tradeId });
+    expect(again.data!.node).toMatchObject({ __typename: 'Trade', id: tradeId });
+    reused = sqlStatements.count === before;
+  }
+  expect(reused).toBe(true);
+  // A draft is invisible; the moment it opens, the next anonymous read sees it, however recently
+  // the draft was read. Signed-in readers never share reads.
+  const draft = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '刚开放的竞赛' });
+  const draftTrade = await createTrade(t, w.tokens.xian, draft, { name: '电工' });
+  expect((await t.gql(NodeByIdDocument, { id: draftTrade })).data!.node).toBeNull();
+  await moveTo(t, w.tokens.xian, draft, 'REGISTRATION_OPEN');
+  expect((await t.gql(NodeByIdDocument, { id: draftTrade })).data!.node).toMatchObject({ id: draftTrade });
+  const before = sqlStatements.count;
+  await t.gql(NodeByIdDocument, { id: draftTrade }, { token: w.tokens.xian });
+  expect(sqlStatements.count).toBeGreaterThan(before);
 });
 
 test('a labor competition’s board ranks its enterprises across trades', async () => {

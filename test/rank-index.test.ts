@@ -48,6 +48,9 @@ test('the rank index agrees with a full sort after any sequence of upserts and r
       const { order, ranks } = naive(truth.values());
       expect(index.size).toBe(order.length);
       expect(index.slice(0, order.length).map((e) => e.id)).toEqual(order);
+      expect(index.page(0, order.length)).toEqual(
+        index.slice(0, order.length).map(({ id, total }) => ({ id, total })),
+      );
       expect(order.map((id) => index.rankOf(id))).toEqual(ranks);
       expect(order.map((id) => index.positionOf(id))).toEqual(order.map((_, i) => i));
       expect(order.map((_, p) => index.rankAt(p))).toEqual(ranks);

@@ -161,7 +161,7 @@ export class Board {
     const index = this.index(lens.view);
     const n = index.size;
     const ranks = index.ranksAt(from, count);
-    const placed = index.slice(from, count).map((entry, i) => {
+    const placed = index.page(from, count).map((entry, i) => {
       const rank = ranks[i]!;
       return {
         entry,
@@ -213,7 +213,7 @@ interface Detail {
   tradeGid?: string;
 }
 
-type Placed = { entry: RankEntry; rank: number; tier: AwardTier | null }[];
+type Placed = { entry: Pick<RankEntry, 'id' | 'total'>; rank: number; tier: AwardTier | null }[];
 
 /** Row details kept per board: the pages screens show, and room for lookups around them. */
 const MAX_CACHED_DETAILS = 10_000;

@@ -111,6 +111,18 @@ export class RankIndex {
     return ranks;
   }
 
+  /** Ids and totals at positions [from, from + count): a page of a board, without tie-breaks. */
+  page(from: number, count: number): Pick<RankEntry, 'id' | 'total'>[] {
+    const start = Math.max(0, from);
+    const end = Math.min(this.n, start + Math.max(0, count));
+    const out: Pick<RankEntry, 'id' | 'total'>[] = [];
+    for (let p = start; p < end; p++) {
+      const slot = this.order[p]!;
+      out.push({ id: this.ids[slot]!, total: this.totals[slot]! });
+    }
+    return out;
+  }
+
   slice(from: number, count: number): RankEntry[] {
     const start = Math.max(0, from);
     const end = Math.min(this.n, start + Math.max(0, count));

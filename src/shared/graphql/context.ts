@@ -39,13 +39,23 @@ export interface Services {
 
 let localLimits: RateLimits | null = null;
 
-export function createContext(services: Services, viewer: Viewer, ip = 'local'): Context {
+/**
+ * `recentReads`: an anonymous HTTP request may read trades from the last few tens of
+ * milliseconds (see `RecentRows`); subscriptions never do, since a screen resubscribing at
+ * publication must see the new status.
+ */
+export function createContext(
+  services: Services,
+  viewer: Viewer,
+  ip = 'local',
+  recentReads = false,
+): Context {
   const { orm, pubsub, tokens, boards } = services;
   const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
   const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
   return {
     em,
-    loaders: createLoaders(em),
+    loaders: createLoaders(em, recentReads && viewer.kind === 'anonymous'),
     viewer,
     access: new Access(viewer),
     pubsub,

@@ -42,6 +42,46 @@ const PREFIX = 'parent__';
 /** By entity and joined parent: built once per process. */
 const byIdSql = new Map<string, string>();
 
+/**
+ * Rows read by by-id loaders in the last `RECENT_MS`, shared by the anonymous requests of this
+ * process: a public screen or page polling a board would otherwise read the same trade and
+ * competition hundreds of times a second. It is the freshness the boards themselves keep (a board
+ * read trusts its last database check for as long); anonymous callers write nothing, so none of
+ * them can miss its own change, and every commit in this process empties it (`runMutation`), so
+ * only a change made on another instance can be seen up to `RECENT_MS` late. Requests with an
+ * identity, and subscriptions, never use it.
+ */
+export class RecentRows {
+  private readonly rows = new Map<string, { at: number; row: Record<string, unknown> | null }>();
+
+  constructor(
+    private readonly ttlMs = RECENT_MS,
+    private readonly max = 2_000,
+  ) {}
+
+  get(key: string): Record<string, unknown> | null | undefined {
+    const hit = this.rows.get(key);
+    if (!hit) return undefined;
+    if (Date.now() - hit.at >= this.ttlMs) {
+      this.rows.delete(key);
+      return undefined;
+    }
+    // A copy: the caller's mapping must not change what the next request reads.
+    return hit.row && { ...hit.row };
+  }
+
+  clear(): void {
+    this.rows.clear();
+  }
+
+  set(key: string, row: Record<string, unknown> | null): void {
+    if (this.rows.size >= this.max) this.rows.delete(this.rows.keys().next().value!);
+    this.rows.set(key, { at: Date.now(), row: row && { ...row } });
+  }
+}
+
+const RECENT_MS = 50;
+
 /** The parent a by-id load brings in the same statement, and the loader to prime with it. */
 export interface JoinedParent<P extends { id: number }> {
   entity: EntityClass<P>;
@@ -60,7 +100,8 @@ export interface JoinedParent<P extends { id: number }> {
 export function byIdLoader<T extends { id: number }, P extends { id: number } = never>(
   em: EntityManager,
   entity: EntityClass<T>,
-  parent?: JoinedParent<P>,
+  parent?: JoinedParent<P> | null,
+  recent?: RecentRows | null,
 ) {
   const sqlKey = `${entity.name} ${parent?.entity.name ?? ''}`;
   let sql = byIdSql.get(sqlKey);
@@ -75,7 +116,24 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
     byIdSql.set(sqlKey, sql);
   }
   return new DataLoader<number, T | null>(async (ids) => {
-    const raw = await em.execute<Record<string, unknown>[]>(sql!, [pgArray(ids as number[])]);
+    const raw: Record<string, unknown>[] = [];
+    let missing = ids as number[];
+    if (recent) {
+      missing = [];
+      for (const id of ids) {
+        const row = recent.get(`${sqlKey}:${id}`);
+        if (row === undefined) missing.push(id);
+        else if (row) raw.push(row);
+      }
+    }
+    if (missing.length) {
+      const fetched = await em.execute<Record<string, unknown>[]>(sql!, [pgArray(missing)]);
+      if (recent) {
+        const found = new Map(fetched.map((r) => [Number(r.id), r]));
+        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null);
+      }
+      raw.push(...fetched);
+    }
     const byId = new Map<number, T>();
     for (const r of raw) {
       if (parent) {

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 import { DomainError, ErrorCode, UserError } from '../errors';
 import type { Context } from './context';
+import { forgetRecentReads } from '../../loaders';
 
 export interface PayloadShape<T> {
   errors: UserError[];
@@ -24,6 +25,7 @@ export async function runMutation<T>(
 ): Promise<PayloadShape<T>> {
   try {
     const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
+    forgetRecentReads();
     for (const announce of ctx.afterCommit.splice(0)) announce();
     return { value, errors: [] };
   } catch (err) {
