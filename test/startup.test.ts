@@ -1,5 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -9,7 +10,22 @@ import path from 'node:path';
  */
 const root = path.resolve(__dirname, '..');
 const dataDir = path.join(os.tmpdir(), `jingsai-startup-test-${process.pid}`);
-const port = 54400 + (process.pid % 500);
+/** A port nothing listens on now (asked of the system), for the embedded PostgreSQL. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+}
+
+let port = 0;
+beforeAll(async () => {
+  port = await freePort();
+});
 
 function start(): { child: ChildProcess; output: () => string; url: Promise<string> } {
   const env: NodeJS.ProcessEnv = {
