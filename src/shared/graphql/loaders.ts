@@ -53,6 +53,8 @@ const byIdSql = new Map<string, string>();
  */
 export class RecentRows {
   private readonly rows = new Map<string, { at: number; row: Record<string, unknown> | null }>();
+  /** Counts `clear`s: a row read before one must not be kept after it. */
+  generation = 0;
 
   constructor(
     private readonly ttlMs = RECENT_MS,
@@ -71,10 +73,13 @@ export class RecentRows {
   }
 
   clear(): void {
+    this.generation++;
     this.rows.clear();
   }
 
-  set(key: string, row: Record<string, unknown> | null): void {
+  /** Keeps a row read at `generation`, unless a commit has emptied the cache since. */
+  set(key: string, row: Record<string, unknown> | null, generation: number): void {
+    if (generation !== this.generation) return;
     if (this.rows.size >= this.max) this.rows.delete(this.rows.keys().next().value!);
     this.rows.set(key, { at: Date.now(), row: row && { ...row } });
   }
@@ -127,10 +132,11 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
       }
     }
     if (missing.length) {
+      const generation = recent?.generation ?? 0;
       const fetched = await em.execute<Record<string, unknown>[]>(sql!, [pgArray(missing)]);
       if (recent) {
         const found = new Map(fetched.map((r) => [Number(r.id), r]));
-        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null);
+        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation);
       }
       raw.push(...fetched);
     }
