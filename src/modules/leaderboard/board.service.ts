@@ -166,11 +166,7 @@ export class Board {
       return {
         entry,
         rank,
-        tier: lens.awards
-          ? this.rules?.awards
-            ? tierAt(this.rules.awards, n, rank, entry.total)
-            : null
-          : null,
+        tier: lens.awards && this.rules?.awards ? tierAt(this.rules.awards, n, rank, entry.total) : null,
       };
     });
     const page = new Map<number, Detail>();
