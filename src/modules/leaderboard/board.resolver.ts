@@ -75,14 +75,7 @@ export class BoardResolver {
     const board = await ctx.boards.board(trade.id, ctx.em);
     const from = req.afterId ?? 0;
     const rows = await board.rows(ctx.em, lens, from, req.first, selectsAny(info, DETAIL_FIELDS));
-    return connection(
-      lens,
-      lens.view === 'PUBLIC' && board.frozen,
-      board.seq,
-      board.index(lens.view).size,
-      from,
-      rows,
-    );
+    return connection(lens, board.frozenFor(lens.view), board.seq, board.index(lens.view).size, from, rows);
   }
 
   @FieldResolver(() => BoardRow, {
@@ -266,7 +259,7 @@ export class CompetitionBoardResolver {
     let seq = 0;
     for (const id of tradeIds) {
       const b = await ctx.boards.board(id, ctx.em);
-      frozen ||= lens.view === 'PUBLIC' && b.frozen;
+      frozen ||= b.frozenFor(lens.view);
       seq += b.seq;
       const index = b.index(lens.view);
       for (const e of index.slice(0, index.size)) if (wanted.has(e.id)) entries.push({ ...e, tieBreak: [] });

@@ -2,7 +2,7 @@ import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { pgArray } from '../../shared/db/paging';
 import type { PubSub } from '../../shared/graphql/pubsub';
 import { toGlobalId } from '../../shared/graphql/relay';
-import { AWARD_TIER_LABELS, type AwardTier, tierAt } from '../scoring/ranking';
+import { AWARD_TIER_LABELS, type AwardTier, tierLookup } from '../scoring/ranking';
 import type { ResultsRules } from '../scoring/results-rules';
 import { ENTRANT_UNIT } from '../scoring/marks.service';
 import { RankIndex, type RankEntry } from './rank-index';
@@ -146,6 +146,11 @@ export class Board {
     return view === 'JURY' ? this.jury : this.public;
   }
 
+  /** Whether this view is frozen: the public one after the freeze moment; the jury's never. */
+  frozenFor(view: BoardView): boolean {
+    return view === 'PUBLIC' && this.frozen;
+  }
+
   /**
    * Rows of the board at positions [from, from + count) as this lens shows them; one query for
    * the details not cached (number, identity, unit, modules), none when `details` is false (the
@@ -159,16 +164,13 @@ export class Board {
     details = true,
   ): Promise<BoardRowView[]> {
     const index = this.index(lens.view);
-    const n = index.size;
     const ranks = index.ranksAt(from, count);
-    const placed = index.page(from, count).map((entry, i) => {
-      const rank = ranks[i]!;
-      return {
-        entry,
-        rank,
-        tier: lens.awards && this.rules?.awards ? tierAt(this.rules.awards, n, rank, entry.total) : null,
-      };
-    });
+    const tierOf = lens.awards && this.rules?.awards ? tierLookup(this.rules.awards, index.size) : null;
+    const placed = index.page(from, count).map((entry, i) => ({
+      entry,
+      rank: ranks[i]!,
+      tier: tierOf ? tierOf(ranks[i]!, entry.total) : null,
+    }));
     const page = new Map<number, Detail>();
     const missing: number[] = [];
     if (!details) return toRowViews(lens, this.tradeId, placed, page);
@@ -376,20 +378,22 @@ export class BoardHub {
   }
 
   private armFreeze(b: Board): void {
+    const at = b.freezeAt;
     const armed = this.freezeTimers.get(b.tradeId);
-    if (armed?.at === b.freezeAt || this.closed) return;
+    if (armed?.at === at || this.closed) return;
     if (armed) clearTimeout(armed.timer);
     this.freezeTimers.delete(b.tradeId);
-    const wait = b.freezeAt === null ? -1 : b.freezeAt - Date.now();
+    if (at === null) return;
+    const wait = at - Date.now();
     // Past moments are already on the board; a timer cannot wait beyond ~24 days (a later read re-arms).
-    if (b.freezeAt === null || wait < 0 || wait > MAX_TIMER_MS) return;
+    if (wait < 0 || wait > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       this.freezeTimers.delete(b.tradeId);
       b.dirty = true;
       this.schedule(b.tradeId);
     }, wait + FREEZE_MARGIN_MS);
     timer.unref();
-    this.freezeTimers.set(b.tradeId, { at: b.freezeAt, timer });
+    this.freezeTimers.set(b.tradeId, { at, timer });
   }
 
   async subscribe(
@@ -416,7 +420,7 @@ export class BoardHub {
             subscribers: new Set(),
             window,
             seq: board.seq,
-            frozen: lens.view === 'PUBLIC' && board.frozen,
+            frozen: board.frozenFor(lens.view),
             snapshot: null,
           };
           this.groups.set(key, g);
@@ -451,7 +455,7 @@ export class BoardHub {
       seq: g.seq,
       previousSeq,
       view: g.lens.view,
-      frozen: g.lens.view === 'PUBLIC' && g.board.frozen,
+      frozen: g.frozen,
       entrantCount: g.board.index(g.lens.view).size,
       rows,
       removed,
@@ -524,7 +528,7 @@ export class BoardHub {
       const now = new Set(window.map((r) => r.entrantId));
       const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));
       const removed = g.window.filter((r) => !now.has(r.entrantId)).map((r) => r.entrantId);
-      const frozen = g.lens.view === 'PUBLIC' && board.frozen;
+      const frozen = board.frozenFor(g.lens.view);
       if (changed.length === 0 && removed.length === 0 && board.seq === g.seq && frozen === g.frozen)
         continue;
       const previousSeq = g.seq;

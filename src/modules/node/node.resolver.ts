@@ -144,7 +144,7 @@ export class NodeResolver {
 
   @FieldResolver(() => ID, { description: 'Globally unique, opaque identifier.' })
   id(@Root() node: { id: number | string; constructor: { name: string } }): string {
-    // Views built from SQL rows (appeals, submissions) carry their global ID already.
+    // Views built from SQL rows (appeals, submissions, marks, categories) carry their global ID already.
     return typeof node.id === 'string' ? node.id : toGlobalId(node.constructor.name, node.id);
   }
 }

@@ -251,7 +251,8 @@ export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awa
     if (mins.some((m, i) => !Number.isFinite(m) || (i > 0 && m > mins[i - 1]!))) {
       throw new RangeError('Thresholds must be numbers that do not increase from one tier to the next.');
     }
-    const entries = ranked.map((e) => ({ ...e, tier: tierAt(rule, ranked.length, e.rank, e.total) }));
+    const tierOf = tierLookup(rule, ranked.length);
+    const entries = ranked.map((e) => ({ ...e, tier: tierOf(e.rank, e.total) }));
     return {
       entries,
       tiers: rule.tiers.map((t) => ({
@@ -265,10 +266,7 @@ export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awa
 
   const n = ranked.length;
   const { quotas, cutoffs } = tierPlaces(rule, n);
-  const tierOf = (r: number): AwardTier | null => {
-    const i = cutoffs.findIndex((c) => r <= c);
-    return i < 0 ? null : rule.tiers[i]!.tier;
-  };
+  const tierOf = tierByRank(rule, cutoffs);
   const entries = ranked.map((e) => ({ ...e, tier: tierOf(e.rank) }));
   return {
     entries,
@@ -306,14 +304,24 @@ function tierPlaces(
   return { quotas, cutoffs };
 }
 
+/** The tier of a rank under cumulative cut-offs (the first cut-off the rank is within). */
+function tierByRank(rule: Exclude<AwardRule, { by: 'THRESHOLD' }>, cutoffs: number[]) {
+  return (rank: number): AwardTier | null => {
+    const i = cutoffs.findIndex((c) => rank <= c);
+    return i < 0 ? null : rule.tiers[i]!.tier;
+  };
+}
+
 /**
- * One entrant's tier as `awardTiers` gives it over a whole ranking of n entrants (for callers
- * that hold a rank, not the ranking: a board page). The rule is assumed valid.
+ * An entrant's tier from its rank and total, as `awardTiers` gives it over a whole ranking of
+ * n entrants (for callers that hold ranks, not the ranking: a board page). The cut-offs are
+ * worked out once per call, not per entrant. The rule is assumed valid.
  */
-export function tierAt(rule: AwardRule, n: number, rank: number, total: number): AwardTier | null {
-  if (rule.by === 'THRESHOLD') return rule.tiers.find((t) => total >= t.minTotal)?.tier ?? null;
-  const i = tierPlaces(rule, n).cutoffs.findIndex((c) => rank <= c);
-  return i < 0 ? null : rule.tiers[i]!.tier;
+export function tierLookup(rule: AwardRule, n: number): (rank: number, total: number) => AwardTier | null {
+  if (rule.by === 'THRESHOLD') {
+    return (_rank, total) => rule.tiers.find((t) => total >= t.minTotal)?.tier ?? null;
+  }
+  return tierByRank(rule, tierPlaces(rule, n).cutoffs);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -141,8 +141,8 @@ export function guardRootFields(schema: GraphQLSchema): void {
 }
 
 /**
- * Subscriptions resolve their source in `subscribe`, before any middleware
- * runs, so the same table is applied there explicitly.
+ * Subscriptions resolve their source in `subscribe`, before the guarded
+ * resolver runs, so the same table is applied there explicitly.
  */
 export function guardSubscribe<A>(
   field: string,

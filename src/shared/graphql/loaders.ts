@@ -5,38 +5,35 @@ import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
 
 /**
- * The entity's own columns, lazy ones left out (a trade's marking scheme is a large JSON
- * document that the ORM would otherwise parse and snapshot on every load).
+ * The entity's own columns as a select list, `alias."col", …` (with `prefix`, each named
+ * `prefix + col`), lazy ones left out: a trade's marking scheme is a large JSON document that the
+ * ORM would otherwise parse and snapshot on every load.
  */
-function columnNames(em: EntityManager, entity: EntityClass<unknown>): string[] {
-  let names = columnCache.get(entity);
-  if (!names) {
-    const stored = [ReferenceKind.SCALAR, ReferenceKind.MANY_TO_ONE, ReferenceKind.ONE_TO_ONE];
-    names = em
-      .getMetadata()
-      .find(entity.name)!
-      .props.filter((p) => stored.includes(p.kind) && !p.lazy && p.persist !== false && !p.formula)
-      .filter((p) => p.kind !== ReferenceKind.ONE_TO_ONE || p.owner)
-      .flatMap((p) => p.fieldNames ?? []);
-    columnCache.set(entity, names);
-  }
-  return names;
-}
-
-/** Per entity: the metadata does not change while the process runs. */
-const columnCache = new Map<EntityClass<unknown>, string[]>();
-
-/** `alias."col", …` for a select list; with `prefix`, each named `prefix + col`. */
 export function eagerColumns(
   em: EntityManager,
   entity: EntityClass<unknown>,
   alias: string,
   prefix = '',
 ): string {
-  return columnNames(em, entity)
-    .map((c) => (prefix ? `${alias}."${c}" as "${prefix}${c}"` : `${alias}."${c}"`))
-    .join(', ');
+  const key = `${entity.name} ${alias} ${prefix}`;
+  let list = columnLists.get(key);
+  if (list === undefined) {
+    const stored = [ReferenceKind.SCALAR, ReferenceKind.MANY_TO_ONE, ReferenceKind.ONE_TO_ONE];
+    list = em
+      .getMetadata()
+      .find(entity.name)!
+      .props.filter((p) => stored.includes(p.kind) && !p.lazy && p.persist !== false && !p.formula)
+      .filter((p) => p.kind !== ReferenceKind.ONE_TO_ONE || p.owner)
+      .flatMap((p) => p.fieldNames ?? [])
+      .map((c) => (prefix ? `${alias}."${c}" as "${prefix}${c}"` : `${alias}."${c}"`))
+      .join(', ');
+    columnLists.set(key, list);
+  }
+  return list;
 }
+
+/** Built once per entity, alias and prefix: loaders are created on every request. */
+const columnLists = new Map<string, string>();
 
 const PREFIX = 'parent__';
 /** By entity and joined parent: built once per process. */
