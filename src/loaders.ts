@@ -6,22 +6,15 @@ import { Competition, Entrant, Team, Trade } from './modules/competition/competi
 import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import type { MarkingScheme } from './modules/scoring/scheme';
-import { byIdLoader, childCountLoader, childPageLoader, RecentRows } from './shared/graphql/loaders';
-
-/** Trades and their competitions as anonymous readers of this process saw them in the last moments. */
-const recentTrades = new RecentRows();
-
-/** After a write in this process: no request of this process reads what was there before it. */
-export function forgetRecentReads(): void {
-  recentTrades.clear();
-}
+import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
+import type { Recent, RecentRow } from './shared/graphql/recent';
 
 /**
  * The request's DataLoader set: created with its forked EntityManager, dropped with it.
- * `recentReads`: an anonymous caller (who writes nothing) may read a trade from the last few
- * tens of milliseconds (`RecentRows`).
+ * `recent`: for an anonymous caller (who writes nothing), trades read in the last few tens of
+ * milliseconds (see `RecentReads`).
  */
-export function createLoaders(em: EntityManager, recentReads = false) {
+export function createLoaders(em: EntityManager, recent: Recent<RecentRow> | null = null) {
   const competitionById = byIdLoader(em, Competition);
   return {
     organizationById: byIdLoader(em, Organization),
@@ -32,7 +25,7 @@ export function createLoaders(em: EntityManager, recentReads = false) {
       em,
       Trade,
       { entity: Competition, column: 'competition_id', loader: competitionById },
-      recentReads ? recentTrades : null,
+      recent,
     ),
     teamById: byIdLoader(em, Team),
     entrantById: byIdLoader(em, Entrant),

@@ -27,6 +27,8 @@ import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
 import { expandTokens, sharedSubscribe } from './shared/graphql/fanout';
+import { RecentReads } from './shared/graphql/recent';
+import { sharedAnonymousReads } from './shared/graphql/shared-reads';
 import { BoardHub } from './modules/leaderboard/board.service';
 import { screenRouter } from './modules/leaderboard/screen/screen.route';
 import { checkOperation, type OperationLimits } from './shared/security/operation-limits';
@@ -41,6 +43,8 @@ export interface App {
   /** Full URL of the GraphQL endpoint (http://host:port/graphql). */
   url: string;
   schema: GraphQLSchema;
+  /** Drops the anonymous reads shared for a moment (after a write made behind the API's back). */
+  forgetRecentReads(): void;
   close(): Promise<void>;
 }
 
@@ -158,8 +162,10 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const pubsub = createEventBus(config, log);
   const schema = await createSchema(pubsub);
   const tokens: TokenSettings = { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS };
-  const boards = new BoardHub(orm, pubsub, 200, log);
-  const services: Services = { orm, pubsub, tokens, rateLimits, boards };
+  // Anonymous reads shared for a moment; a board change this instance hears of ends them at once.
+  const recent = new RecentReads(config.SHARED_READS_MS);
+  const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget());
+  const services: Services = { orm, pubsub, tokens, rateLimits, boards, recent };
   const format = formatError(production);
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
@@ -358,6 +364,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       drainWs,
       // No HTTP cache hints are served; the plugin would wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
+      sharedAnonymousReads(recent.answers),
     ],
     formatError: format,
     introspection: config.INTROSPECTION,
@@ -512,6 +519,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     httpServer,
     url,
     schema,
+    forgetRecentReads: () => recent.forget(),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
-import { SetMarkingSchemeDocument } from './generated/graphql';
+import { SetMarkingSchemeDocument, TradeBoardDocument } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -61,7 +61,8 @@ const redis = new Redis(REDIS_URL, { lazyConnect: true });
 beforeAll(async () => {
   const env = { JWT_SECRET: randomBytes(32).toString('hex'), REDIS_URL, REDIS_KEY_PREFIX: PREFIX };
   a = await startTestApp(env);
-  b = await startTestApp(env, { database: a.database });
+  // B shares anonymous answers for a whole second: one it should have dropped would still be served.
+  b = await startTestApp({ ...env, SHARED_READS_MS: '1000' }, { database: a.database });
   w = await buildWorld(a);
   const competitionId = await createCompetition(a, w.tokens.xian, w.orgs.xian, { name: '双实例榜单' });
   tradeId = await createTrade(a, w.tokens.xian, competitionId);
@@ -126,6 +127,11 @@ test('a mark submitted to instance A reaches a screen on instance B', async () =
       await new Promise((r) => setTimeout(r, 20));
     }
     expect(frames[0]).toMatchObject({ kind: 'SNAPSHOT', rows: [] });
+    // An anonymous page on B reads the board over HTTP; its answer is shared until B hears of a change.
+    const page = async () => (await b.gql(TradeBoardDocument, { tradeId, first: 10 })).data!.trade!.board!;
+    const before = await page();
+    expect(await page()).toEqual(before);
+    expect(before.nodes).toEqual([]);
     const r = await tablet<{ submitMarks: { outcomes: { code: string | null }[] } }>(
       a,
       judge,
@@ -145,6 +151,8 @@ test('a mark submitted to instance A reaches a screen on instance B', async () =
       rows: [{ entrantId: entrants[1], total: 88, rank: 1 }],
     });
     console.log(`instance A acknowledged the mark; screen on B had it ${arrived[1]! - acked} ms later`);
+    // B heard of the change: its next anonymous answer has the mark.
+    expect((await page()).nodes).toMatchObject([{ entrantId: entrants[1], total: 88, rank: 1 }]);
   } finally {
     await client.dispose();
   }

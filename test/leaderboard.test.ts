@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
@@ -14,6 +14,7 @@ import {
   SetBoardFreezeDocument,
   SetMarkingSchemeDocument,
   TradeBoardDocument,
+  ViewerDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
@@ -62,7 +63,7 @@ let judge: string;
 let chief: string;
 const version = new Map<string, number>();
 
-async function mark(entrantId: string, value: number) {
+async function mark(entrantId: string, value: number, on: TestApp = t) {
   const v = version.get(entrantId);
   const m = {
     idempotencyKey: randomUUID(),
@@ -72,7 +73,7 @@ async function mark(entrantId: string, value: number) {
     ...(v ? { correctsVersion: v, reason: '更正' } : {}),
   };
   const r = await tablet<{ submitMarks: { outcomes: { code: string | null; mark: { version: number } }[] } }>(
-    t,
+    on,
     judge,
     'TabletSubmitMarks',
     { input: { deviceId: 'tablet', marks: [m] } },
@@ -116,8 +117,11 @@ function watch(auth: Record<string, string> = {}): {
 
 const settle = () => new Promise((r) => setTimeout(r, 500));
 
+/** Shared with the second instance of the shared-answers test, which must accept the same tokens. */
+const JWT_SECRET = randomBytes(32).toString('hex');
+
 beforeAll(async () => {
-  t = await startTestApp();
+  t = await startTestApp({ JWT_SECRET });
   w = await buildWorld(t);
   ({ competitionId, tradeId, judge, chief, entrants } = await runningTrade(t, w, {
     name: '钳工',
@@ -236,6 +240,37 @@ test('a frame is computed and serialised once for all the screens that show it',
     expect(fanoutStats.executions - before.executions).toBe(1);
   } finally {
     for (const s of screens) await s.client.dispose();
+  }
+});
+
+test('anonymous queries share an answer until a commit or a board change; callers with an identity never do', async () => {
+  // A second instance on the same database that shares answers for a whole second: an answer it
+  // should have dropped would still be served when the next read comes.
+  const s = await startTestApp({ JWT_SECRET, SHARED_READS_MS: '1000' }, { database: t.database });
+  try {
+    const read = async (token?: string) =>
+      (await s.gql(TradeBoardDocument, { tradeId, first: 10 }, token ? { token } : {})).data!.trade!.board!;
+    const first = await read();
+    const before = sqlStatements.count;
+    expect(await read()).toEqual(first);
+    expect(sqlStatements.count).toBe(before); // the whole answer was shared: no statement
+    // The jury's view of the same document, and a question whose answer is the caller.
+    expect((await read(w.tokens.xian)).view).toBe('JURY');
+    expect((await s.gql(ViewerDocument, {})).data!.viewer.kind).toBe('ANONYMOUS');
+    expect((await s.gql(ViewerDocument, {}, { token: w.tokens.xian })).data!.viewer.kind).toBe('ACCOUNT');
+    expect((await s.gql(ViewerDocument, {})).data!.viewer.kind).toBe('ANONYMOUS');
+    // A mark committed on this instance is in the very next anonymous read, each time.
+    const target = entrants[5]!;
+    for (const value of [99, 98]) {
+      const seen = await read();
+      expect(await read()).toEqual(seen);
+      await mark(target, value, s);
+      const after = await read();
+      expect(after.nodes.find((r) => r.entrantId === target)?.total).toBe(value);
+      expect(after.seq).toBeGreaterThan(seen.seq);
+    }
+  } finally {
+    await s.close();
   }
 });
 

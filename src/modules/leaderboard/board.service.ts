@@ -359,6 +359,8 @@ export class BoardHub {
     private readonly pubsub: PubSub,
     private readonly flushMs = 200,
     private readonly log: (message: string) => void = () => {},
+    /** Told of every change to a board this process holds (answers shared with it are stale). */
+    private readonly onChange: () => void = () => {},
   ) {}
 
   private em(): EntityManager {
@@ -390,6 +392,7 @@ export class BoardHub {
     const timer = setTimeout(() => {
       this.freezeTimers.delete(b.tradeId);
       b.dirty = true;
+      this.onChange();
       this.schedule(b.tradeId);
     }, wait + FREEZE_MARGIN_MS);
     timer.unref();
@@ -472,6 +475,7 @@ export class BoardHub {
         if (next.done || this.closed) return;
         const board = this.boards.get(tradeId);
         if (board) board.dirty = true;
+        this.onChange();
         this.schedule(tradeId);
       }
     })();
@@ -548,6 +552,7 @@ export class BoardHub {
 
   /** Identities or awards became visible (publication, finality): every group of the competition starts over. */
   restartCompetition(competitionId: number): void {
+    this.onChange();
     for (const b of this.boards.values()) if (b.competitionId === competitionId) b.forgetDetails();
     for (const g of [...this.groups.values()]) {
       if (g.board.competitionId !== competitionId) continue;

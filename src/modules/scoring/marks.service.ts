@@ -453,6 +453,7 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
   p.throwIfAny();
   const outcomes: MarkOutcome[] = [];
   const publish = (notices: ToleranceNotice[], boards: BoardChange[]) => {
+    ctx.recent?.forget();
     for (const n of notices) ctx.pubsub.publish('TOLERANCE_BREACHED', n.tradeId, n);
     for (const b of boards) ctx.pubsub.publish('BOARD_CHANGED', b.tradeId, b);
   };

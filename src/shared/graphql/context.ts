@@ -5,6 +5,7 @@ import type { Viewer } from '../access/viewer';
 import type { TokenSettings } from '../../modules/account/auth.service';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
 import type { PubSub } from './pubsub';
+import type { RecentReads } from './recent';
 import type { BoardHub } from '../../modules/leaderboard/board.service';
 
 /**
@@ -26,6 +27,8 @@ export interface Context {
   ip: string;
   /** Run by `runMutation` once its transaction has committed (events about what it wrote). */
   afterCommit: (() => void)[];
+  /** The instance's shared anonymous reads, emptied by every commit; null for local tools. */
+  recent: RecentReads | null;
 }
 
 export interface Services {
@@ -35,13 +38,15 @@ export interface Services {
   boards: BoardHub;
   /** Omitted by local tools (CLI): they get a process-local limiter. */
   rateLimits?: RateLimits;
+  /** Omitted by local tools (CLI): they share no reads. */
+  recent?: RecentReads;
 }
 
 let localLimits: RateLimits | null = null;
 
 /**
  * `recentReads`: an anonymous HTTP request may read trades from the last few tens of
- * milliseconds (see `RecentRows`); subscriptions never do, since a screen resubscribing at
+ * milliseconds (see `RecentReads`); subscriptions never do, since a screen resubscribing at
  * publication must see the new status.
  */
 export function createContext(
@@ -55,7 +60,10 @@ export function createContext(
   const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
   return {
     em,
-    loaders: createLoaders(em, recentReads && viewer.kind === 'anonymous'),
+    loaders: createLoaders(
+      em,
+      recentReads && viewer.kind === 'anonymous' ? (services.recent?.rows ?? null) : null,
+    ),
     viewer,
     access: new Access(viewer),
     pubsub,
@@ -64,5 +72,6 @@ export function createContext(
     boards,
     ip,
     afterCommit: [],
+    recent: services.recent ?? null,
   };
 }

@@ -3,6 +3,7 @@ import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
+import type { Recent, RecentRow } from './recent';
 
 /**
  * The entity's own columns as a select list, `alias."col", …` (with `prefix`, each named
@@ -39,51 +40,6 @@ const PREFIX = 'parent__';
 /** By entity and joined parent: built once per process. */
 const byIdSql = new Map<string, string>();
 
-/**
- * Rows read by by-id loaders in the last `RECENT_MS`, shared by the anonymous requests of this
- * process: a public screen or page polling a board would otherwise read the same trade and
- * competition hundreds of times a second. It is the freshness the boards themselves keep (a board
- * read trusts its last database check for as long); anonymous callers write nothing, so none of
- * them can miss its own change, and every commit in this process empties it (`runMutation`), so
- * only a change made on another instance can be seen up to `RECENT_MS` late. Requests with an
- * identity, and subscriptions, never use it.
- */
-export class RecentRows {
-  private readonly rows = new Map<string, { at: number; row: Record<string, unknown> | null }>();
-  /** Counts `clear`s: a row read before one must not be kept after it. */
-  generation = 0;
-
-  constructor(
-    private readonly ttlMs = RECENT_MS,
-    private readonly max = 2_000,
-  ) {}
-
-  get(key: string): Record<string, unknown> | null | undefined {
-    const hit = this.rows.get(key);
-    if (!hit) return undefined;
-    if (Date.now() - hit.at >= this.ttlMs) {
-      this.rows.delete(key);
-      return undefined;
-    }
-    // A copy: the caller's mapping must not change what the next request reads.
-    return hit.row && { ...hit.row };
-  }
-
-  clear(): void {
-    this.generation++;
-    this.rows.clear();
-  }
-
-  /** Keeps a row read at `generation`, unless a commit has emptied the cache since. */
-  set(key: string, row: Record<string, unknown> | null, generation: number): void {
-    if (generation !== this.generation) return;
-    if (this.rows.size >= this.max) this.rows.delete(this.rows.keys().next().value!);
-    this.rows.set(key, { at: Date.now(), row: row && { ...row } });
-  }
-}
-
-const RECENT_MS = 50;
-
 /** The parent a by-id load brings in the same statement, and the loader to prime with it. */
 export interface JoinedParent<P extends { id: number }> {
   entity: EntityClass<P>;
@@ -103,7 +59,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
   em: EntityManager,
   entity: EntityClass<T>,
   parent?: JoinedParent<P> | null,
-  recent?: RecentRows | null,
+  recent?: Recent<RecentRow> | null,
 ) {
   const sqlKey = `${entity.name} ${parent?.entity.name ?? ''}`;
   let sql = byIdSql.get(sqlKey);

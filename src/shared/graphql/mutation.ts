@@ -7,7 +7,6 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 import { DomainError, ErrorCode, UserError } from '../errors';
 import type { Context } from './context';
-import { forgetRecentReads } from '../../loaders';
 
 export interface PayloadShape<T> {
   errors: UserError[];
@@ -25,7 +24,7 @@ export async function runMutation<T>(
 ): Promise<PayloadShape<T>> {
   try {
     const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
-    forgetRecentReads();
+    ctx.recent?.forget();
     for (const announce of ctx.afterCommit.splice(0)) announce();
     return { value, errors: [] };
   } catch (err) {
