@@ -8,8 +8,10 @@ import { Profile } from './support/profile';
 /**
  * Board read: the top 50 of a trade with 100,000 scored entrants, anonymously (the public board),
  * over HTTP — side by side with PostGraphile 5 (amber preset) serving the same database with the
- * equivalent query, in the same run. Both servers run in child processes with the same pool
- * size; the load generator alternates rounds (A B B A …) so machine noise hits both.
+ * equivalent query, in the same run. Ours runs twice, as shipped (anonymous answers shared for
+ * up to 50 ms, SHARED_READS_MS) and with sharing off (every answer computed). The servers run in
+ * child processes with the same pool size; the load generator alternates rounds (A B B A …) so
+ * machine noise hits all of them.
  *
  *   npm run bench:load -- --entrants 100000      # once
  *   node -r @swc-node/register bench/board-read.ts [--entrants 100000] [--requests 3000]
@@ -41,6 +43,12 @@ interface Row {
   total: number | string;
 }
 
+/** Both API processes read the same database: their answers must be the same rows. */
+function expect(rows: Row[], like: Row[]): void {
+  if (JSON.stringify(rows) !== JSON.stringify(like))
+    throw new Error('the two API processes answer differently');
+}
+
 async function main() {
   const db = await benchDatabase();
   const client = await connect(db.url);
@@ -56,6 +64,9 @@ async function main() {
 
     const ours = await forkServer(db.url);
     children.push(ours);
+    // The same API with shared anonymous answers off: what every answer costs when computed.
+    const computed = await forkServer(db.url, { SHARED_READS_MS: '0' });
+    children.push(computed);
     const peer = await forkTs('postgraphile-peer.ts', {
       DATABASE_URL: db.url,
       NODE_ENV: 'production',
@@ -65,6 +76,7 @@ async function main() {
     children.push(peer);
 
     const oursHttp = new HttpTarget(ours.url, CONCURRENCY);
+    const computedHttp = new HttpTarget(computed.url, CONCURRENCY);
     const peerHttp = new HttpTarget(peer.url, CONCURRENCY);
     const oursBody = JSON.stringify({ query: OURS, variables: { id: trade.tradeGid, first: FIRST } });
     const peerBody = JSON.stringify({ query: PEER, variables: { tradeId: trade.tradeId, n: FIRST } });
@@ -81,8 +93,9 @@ async function main() {
       return r.data.boardTop.nodes;
     };
 
-    // Same answer from both (our first request also loads the board into the rank index).
+    // Same answer from all (our first request also loads the board into the rank index).
     const a = oursRows(await oursHttp.post(oursBody));
+    expect(oursRows(await computedHttp.post(oursBody)), a);
     const b = peerRows(await peerHttp.post(peerBody));
     const key = (r: Row) => `${r.rank}|${r.anonymousNumber}|${Number(r.total).toFixed(2)}`;
     const differ = a.findIndex((r, i) => key(r) !== key(b[i]!));
@@ -90,9 +103,13 @@ async function main() {
       throw new Error(`the peer's board differs at row ${differ}: ${key(a[differ]!)} vs ${key(b[differ]!)}`);
 
     // SQL statements one request costs (the API counts what it sends).
-    const sql0 = await ours.sqlCount();
-    for (let i = 0; i < 10; i++) oursRows(await oursHttp.post(oursBody));
-    const statements = ((await ours.sqlCount()) - sql0) / 10;
+    const perRequest = async (child: Child, http: HttpTarget) => {
+      const sql0 = await child.sqlCount();
+      for (let i = 0; i < 10; i++) oursRows(await http.post(oursBody));
+      return ((await child.sqlCount()) - sql0) / 10;
+    };
+    const statements = await perRequest(ours, oursHttp);
+    const computedStatements = await perRequest(computed, computedHttp);
 
     const floorBody = JSON.stringify({ query: FLOOR });
     const floorOk = (a: unknown) => {
@@ -102,39 +119,51 @@ async function main() {
     };
     const targets = {
       ours: () => oursHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
+      computed: () => computedHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       peer: () => peerHttp.run(REQUESTS, CONCURRENCY, () => peerBody, peerRows),
       floor: () => oursHttp.run(REQUESTS, CONCURRENCY, () => floorBody, floorOk),
     };
     // Warm-up (JIT, pools, plans), then alternate A B B A … so drift and noise hit both.
     await targets.ours();
+    await targets.computed();
     await targets.peer();
     profile = new Profile(ours, flag('profile'));
     await profile.start();
-    const results: Record<'ours' | 'peer' | 'floor', RunResult[]> = { ours: [], peer: [], floor: [] };
+    type Target = keyof typeof targets;
+    const results: Record<Target, RunResult[]> = { ours: [], computed: [], peer: [], floor: [] };
     for (let r = 0; r < ROUNDS; r++) {
-      const order: ('ours' | 'peer' | 'floor')[] =
-        r % 2 === 0 ? ['ours', 'peer', 'floor'] : ['floor', 'peer', 'ours'];
+      const order: Target[] =
+        r % 2 === 0 ? ['ours', 'computed', 'peer', 'floor'] : ['floor', 'peer', 'computed', 'ours'];
       for (const name of order) results[name].push(await targets[name]());
     }
     await profile.stop();
     oursHttp.close();
+    computedHttp.close();
     peerHttp.close();
     const o = summarize(results.ours);
+    const c = summarize(results.computed);
     const p = summarize(results.peer);
     const f = summarize(results.floor);
     console.log(
       `board read: top ${FIRST} of trade ${trade.tradeId} (${trade.entrants} entrants), anonymous, ` +
         `${ROUNDS} rounds × ${REQUESTS} requests each, concurrency ${CONCURRENCY}`,
     );
-    console.log(`Jingsai (Apollo):        ${fmt(o)}`);
-    console.log(`PostGraphile 5 (peer):   ${fmt(p)}`);
-    console.log(`Jingsai, { __typename }: ${fmt(f)}  (the pipeline alone, no resolver, no SQL)`);
+    console.log(`Jingsai (Apollo):              ${fmt(o)}`);
+    console.log(`Jingsai, shared answers off:   ${fmt(c)}  (SHARED_READS_MS=0: every answer computed)`);
+    console.log(`PostGraphile 5 (peer):         ${fmt(p)}`);
+    console.log(`Jingsai, { __typename }:       ${fmt(f)}  (the pipeline alone, no resolver, no SQL)`);
     console.log(`ratio (ours / peer throughput): ${(o.rps / p.rps).toFixed(2)}`);
-    console.log(`SQL statements per request (ours): ${statements}; peer: 1 (one generated query)`);
-    console.log(`ratio (peer / ours p99):        ${(p.p99 / o.p99).toFixed(2)}`);
-    console.log(`ratio (floor / peer throughput): ${(f.rps / p.rps).toFixed(2)}`);
+    console.log(`ratio (ours, shared answers off / peer throughput): ${(c.rps / p.rps).toFixed(2)}`);
     console.log(
-      `per round (ours, peer req/s): ${results.ours.map((r, i) => `${(r.requests / r.seconds).toFixed(0)}/${(results.peer[i]!.requests / results.peer[i]!.seconds).toFixed(0)}`).join('  ')}`,
+      `SQL statements per request (ours): ${statements}; shared answers off: ${computedStatements}; peer: 1 (one generated query)`,
+    );
+    console.log(`ratio (peer / ours p99):        ${(p.p99 / o.p99).toFixed(2)}`);
+    console.log(`ratio (peer / ours p99, shared answers off): ${(p.p99 / c.p99).toFixed(2)}`);
+    console.log(`ratio (floor / peer throughput): ${(f.rps / p.rps).toFixed(2)}`);
+    const perRound = (name: Target) =>
+      results[name].map((r) => (r.requests / r.seconds).toFixed(0)).join(' ');
+    console.log(
+      `per round, req/s — ours: ${perRound('ours')}; shared answers off: ${perRound('computed')}; peer: ${perRound('peer')}`,
     );
     console.log('peer SQL, as PostgreSQL runs it:');
     for (const l of plan.rows) console.log(`  ${l['QUERY PLAN']}`);

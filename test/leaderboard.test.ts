@@ -254,6 +254,18 @@ test('anonymous queries share an answer until a commit or a board change; caller
     const before = sqlStatements.count;
     expect(await read()).toEqual(first);
     expect(sqlStatements.count).toBe(before); // the whole answer was shared: no statement
+    // Many asking at once, after the shared answers were dropped: one computes, the others wait
+    // for it. The trade table is locked meanwhile, so every computation would block in PostgreSQL.
+    s.app.forgetRecentReads();
+    const lock = s.orm.em.fork();
+    await lock.begin();
+    await lock.execute('lock table trade in access exclusive mode');
+    const atOnce = sqlStatements.count;
+    const together = Promise.all(Array.from({ length: 10 }, () => read()));
+    await new Promise((r) => setTimeout(r, 300));
+    await lock.rollback();
+    for (const answer of await together) expect(answer).toEqual(first);
+    expect(sqlStatements.count - atOnce).toBeLessThanOrEqual(3); // the trade, the board's check, row details
     // The jury's view of the same document, and a question whose answer is the caller.
     expect((await read(w.tokens.xian)).view).toBe('JURY');
     expect((await s.gql(ViewerDocument, {})).data!.viewer.kind).toBe('ANONYMOUS');
