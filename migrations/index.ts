@@ -7,6 +7,7 @@ import { Migration20261125040000_judging_workflow } from './Migration20261125040
 import { Migration20261125050000_leaderboards } from './Migration20261125050000_leaderboards';
 import { Migration20261125060000_studios } from './Migration20261125060000_studios';
 import { Migration20261125070000_innovation_campaigns } from './Migration20261125070000_innovation_campaigns';
+import { Migration20261202000000_change_notices } from './Migration20261202000000_change_notices';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -25,4 +26,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261125070000_innovation_campaigns',
     class: Migration20261125070000_innovation_campaigns,
   },
+  { name: 'Migration20261202000000_change_notices', class: Migration20261202000000_change_notices },
 ];

@@ -23,6 +23,7 @@ import { authenticate, type Credentials, type TokenSettings } from './modules/ac
 import { createSchema } from './schema';
 import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
+import { DatabaseChanges } from './shared/db/changes';
 import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
@@ -162,9 +163,27 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const pubsub = createEventBus(config, log);
   const schema = await createSchema(pubsub);
   const tokens: TokenSettings = { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS };
+  // PostgreSQL announces every committed change to a trade or competition, whoever made it: while
+  // that is heard, boards and shared rows are trusted until a notice comes, not re-checked every 50 ms.
+  const changes = new DatabaseChanges(
+    orm.config.get('clientUrl')!,
+    {
+      onChange: (c) => {
+        recent.forget();
+        if (c.table === 'trade') boards.heard(c.id);
+      },
+      onGap: () => {
+        recent.forget();
+        boards.checkAll();
+      },
+    },
+    log,
+  );
+  const trusts = (readAt: number) => changes.trusts(readAt);
   // Anonymous reads shared for a moment; a board change this instance hears of ends them at once.
-  const recent = new RecentReads(config.SHARED_READS_MS);
-  const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget());
+  const recent = new RecentReads(config.SHARED_READS_MS, trusts);
+  const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget(), trusts);
+  await changes.start();
   const services: Services = { orm, pubsub, tokens, rateLimits, boards, recent };
   const format = formatError(production);
 
@@ -508,6 +527,14 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());
+  }).catch(async (err: unknown) => {
+    // The port is taken (say): nothing of this app may keep the process alive.
+    await apollo.stop();
+    boards.close();
+    await changes.close();
+    await pubsub.close();
+    redis?.disconnect();
+    throw err;
   });
   const { port } = httpServer.address() as AddressInfo;
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
@@ -525,6 +552,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       closed = true;
       await apollo.stop();
       boards.close();
+      await changes.close();
       await revocations.return?.();
       await pubsub.close();
       redis?.disconnect();

@@ -65,28 +65,64 @@ export class Board {
   freezeAt: number | null = null;
   competitionId = 0;
   rules: ResultsRules | null = null;
-  /** Set by a change event: the next read checks the database whatever the freshness window. */
-  dirty = true;
+  /** Change events heard, and how many of them the last check had seen when it began. */
+  private changes = 1;
+  private seenChanges = 0;
   private checkedAt = 0;
-  private queue: Promise<void> = Promise.resolve();
+  /** The catch-up running now (one at a time per board) and the change count it began at. */
+  private running: { done: Promise<void>; changes: number } | null = null;
   /** Row details (number, name, unit, modules) by entrant, dropped when the row changes. */
   private readonly details = new Map<number, Detail>();
 
-  constructor(readonly tradeId: number) {}
+  constructor(
+    readonly tradeId: number,
+    /** Whether what was read at a moment still holds unless a change is announced (change notices). */
+    private readonly trusts: (readAt: number) => boolean = () => false,
+  ) {}
 
+  /** A change event: the next read checks the database whatever the freshness window. */
+  markDirty(): void {
+    this.changes++;
+  }
+
+  /**
+   * Brings the board up to date when it must be: a change was announced since the last check, or
+   * that check is FRESH_MS old (TRUSTED_MS while PostgreSQL's change notices are heard, as every
+   * change is then announced). Past half that age a read still answers from memory at once and a
+   * check starts behind it, so under steady reads no read waits for the database (refresh-ahead).
+   */
   catchUp(em: EntityManager): Promise<void> {
-    // Reads within FRESH_MS of the last check, with no change announced, need no statement.
-    if (!this.dirty && Date.now() - this.checkedAt < FRESH_MS) return this.queue;
-    // One catch-up at a time per board; later callers wait for it and then check again.
-    this.queue = this.queue.then(() => this.apply(em)).catch(() => this.apply(em));
-    return this.queue;
+    const age = Date.now() - this.checkedAt;
+    const freshFor = this.trusts(this.checkedAt) ? TRUSTED_MS : FRESH_MS;
+    if (this.seenChanges === this.changes && age < freshFor) {
+      if (age >= freshFor / 2 && !this.running) void this.check(em).catch(() => {});
+      return Promise.resolve();
+    }
+    // Joins a check that began after the last change; otherwise starts one after it.
+    if (this.running && this.running.changes === this.changes) return this.running.done;
+    return this.check(em);
+  }
+
+  private check(em: EntityManager): Promise<void> {
+    const changes = this.changes;
+    const before = this.running?.done.catch(() => {}) ?? Promise.resolve();
+    const done = before.then(() => this.apply(em, changes));
+    const running = { done, changes };
+    this.running = running;
+    const clear = () => {
+      if (this.running === running) this.running = null;
+    };
+    done.then(clear, clear);
+    return done;
   }
 
   forgetDetails(): void {
     this.details.clear();
   }
 
-  private async apply(em: EntityManager): Promise<void> {
+  /** Reads what changed, then applies it all at once: a read in between sees the old board whole. */
+  private async apply(em: EntityManager, changes: number): Promise<void> {
+    const startedAt = Date.now();
     const [t] = await em.execute<
       {
         board_seq: string;
@@ -102,19 +138,22 @@ export class Board {
       [this.tradeId],
     );
     if (!t) return;
-    this.dirty = false;
-    this.checkedAt = Date.now();
+    const target = Number(t.board_seq);
+    const rows =
+      target === this.seq
+        ? []
+        : await em.execute<EntryRow[]>(
+            `select entrant_id, total, tie_break, public_total, public_tie_break, active
+               from board_entry where trade_id = ? and seq > ? and seq <= ?`,
+            [this.tradeId, this.seq, target],
+          );
+    this.seenChanges = changes;
+    this.checkedAt = startedAt;
     this.frozen = t.frozen;
     this.freezeAt = t.freeze_at === null ? null : new Date(t.freeze_at).getTime();
     this.competitionId = t.competition_id;
     this.rules = t.results_rules;
-    const target = Number(t.board_seq);
     if (target === this.seq) return;
-    const rows = await em.execute<EntryRow[]>(
-      `select entrant_id, total, tie_break, public_total, public_tie_break, active
-         from board_entry where trade_id = ? and seq > ? and seq <= ?`,
-      [this.tradeId, this.seq, target],
-    );
     const first = this.seq < 0;
     const jury: RankEntry[] = [];
     const pub: RankEntry[] = [];
@@ -222,6 +261,8 @@ const FREEZE_MARGIN_MS = 100;
 
 /** How long a board read trusts its last check of the database when no change was announced. */
 const FRESH_MS = 50;
+/** The same while change notices are heard: a safety bound, since every change is then announced. */
+const TRUSTED_MS = 60_000;
 
 async function fetchDetails(em: EntityManager, ids: number[]): Promise<Detail[]> {
   const rows = await em.execute<Detail[]>(
@@ -361,6 +402,8 @@ export class BoardHub {
     private readonly log: (message: string) => void = () => {},
     /** Told of every change to a board this process holds (answers shared with it are stale). */
     private readonly onChange: () => void = () => {},
+    /** Whether a board checked at a moment is still as read unless a change is announced. */
+    private readonly trusts: (readAt: number) => boolean = () => false,
   ) {}
 
   private em(): EntityManager {
@@ -371,7 +414,7 @@ export class BoardHub {
   async board(tradeId: number, em: EntityManager = this.em()): Promise<Board> {
     let b = this.boards.get(tradeId);
     if (!b) {
-      this.boards.set(tradeId, (b = new Board(tradeId)));
+      this.boards.set(tradeId, (b = new Board(tradeId, this.trusts)));
       this.listen(tradeId);
     }
     await b.catchUp(em);
@@ -391,7 +434,7 @@ export class BoardHub {
     if (wait < 0 || wait > MAX_TIMER_MS) return;
     const timer = setTimeout(() => {
       this.freezeTimers.delete(b.tradeId);
-      b.dirty = true;
+      b.markDirty();
       this.onChange();
       this.schedule(b.tradeId);
     }, wait + FREEZE_MARGIN_MS);
@@ -473,12 +516,21 @@ export class BoardHub {
       for (;;) {
         const next = await events.next();
         if (next.done || this.closed) return;
-        const board = this.boards.get(tradeId);
-        if (board) board.dirty = true;
-        this.onChange();
-        this.schedule(tradeId);
+        this.heard(tradeId);
       }
     })();
+  }
+
+  /** A change to the trade (its board, its freeze moment, its rules), announced by whoever made it. */
+  heard(tradeId: number): void {
+    this.boards.get(tradeId)?.markDirty();
+    this.onChange();
+    this.schedule(tradeId);
+  }
+
+  /** Changes may have gone unannounced (change notices were not heard for a while): check every board. */
+  checkAll(): void {
+    for (const id of this.boards.keys()) this.heard(id);
   }
 
   /** Publication and finality change what the public sees: its subscriptions complete, and screens resubscribe. */

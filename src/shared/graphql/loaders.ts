@@ -73,23 +73,34 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
       : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
     byIdSql.set(sqlKey, sql);
   }
+  const read = (ids: number[]) => em.execute<Record<string, unknown>[]>(sql!, [pgArray(ids)]);
+  /** Reads the rows again for the shared cache, behind the request that found them aging. */
+  const renew = (id: number) => () => {
+    const generation = recent!.generation;
+    const readAt = Date.now();
+    read([id]).then(
+      ([row]) => recent!.set(`${sqlKey}:${id}`, row ?? null, generation, readAt),
+      () => {}, // the next read past the entry's age reads it itself
+    );
+  };
   return new DataLoader<number, T | null>(async (ids) => {
     const raw: Record<string, unknown>[] = [];
     let missing = ids as number[];
     if (recent) {
       missing = [];
       for (const id of ids) {
-        const row = recent.get(`${sqlKey}:${id}`);
+        const row = recent.get(`${sqlKey}:${id}`, renew(id));
         if (row === undefined) missing.push(id);
         else if (row) raw.push(row);
       }
     }
     if (missing.length) {
       const generation = recent?.generation ?? 0;
-      const fetched = await em.execute<Record<string, unknown>[]>(sql!, [pgArray(missing)]);
+      const readAt = Date.now();
+      const fetched = await read(missing);
       if (recent) {
         const found = new Map(fetched.map((r) => [Number(r.id), r]));
-        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation);
+        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation, readAt);
       }
       raw.push(...fetched);
     }

@@ -1,0 +1,132 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { createClient } from 'graphql-ws';
+import { Client } from 'pg';
+import WebSocket from 'ws';
+import { sqlStatements } from '../src/shared/db/orm';
+import { NodeByIdDocument } from './generated/graphql';
+import { startTestApp, type TestApp } from './support/app';
+import { buildWorld, dbId, runningTrade, tablet, type World } from './support/world';
+
+/**
+ * PostgreSQL's change notices (migration change_notices, src/shared/db/changes.ts): two instances
+ * on one database, no Redis. What one instance, a tool or an operator commits to a trade or a
+ * competition is heard by every instance, which then trusts what it read until the next notice.
+ */
+const JWT_SECRET = randomBytes(32).toString('hex');
+let a: TestApp;
+let b: TestApp;
+let w: World;
+let tradeId: string;
+let judge: string;
+let entrants: string[];
+let sql: Client;
+
+/** A connection of its own: a change the API is not told about, as from another tool. */
+async function behindTheApisBack(text: string, params: unknown[]) {
+  await sql.query(text, params);
+}
+
+const listeners = async () =>
+  Number(
+    (
+      await sql.query<{ n: string }>(
+        `select count(*) as n from pg_stat_activity
+          where application_name = 'jingsai-changes' and datname = current_database()`,
+      )
+    ).rows[0]!.n,
+  );
+
+const tradeName = async (app: TestApp) => {
+  const r = await app.gql(NodeByIdDocument, { id: tradeId });
+  return (r.data!.node as { name: string }).name;
+};
+
+async function until(what: () => Promise<boolean>, ms = 3000): Promise<number> {
+  const started = Date.now();
+  while (!(await what())) {
+    if (Date.now() - started > ms) throw new Error('timed out');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+  return Date.now() - started;
+}
+
+beforeAll(async () => {
+  a = await startTestApp({ JWT_SECRET });
+  b = await startTestApp({ JWT_SECRET }, { database: a.database });
+  w = await buildWorld(a);
+  ({ tradeId, judge, entrants } = await runningTrade(a, w, { name: '通知', entrants: 3 }));
+  sql = new Client({ connectionString: a.orm.config.get('clientUrl') });
+  await sql.connect();
+});
+afterAll(async () => {
+  await sql?.end();
+  await b?.close(); // B first: A drops the database
+  await a?.close();
+});
+
+test('without Redis, a mark submitted to instance A reaches a screen on instance B', async () => {
+  const client = createClient({
+    url: b.url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  const frames: { kind: string; rows: { entrantId: string; total: number }[] }[] = [];
+  client.subscribe(
+    {
+      query: `subscription($id: ID!) { boardUpdates(tradeId: $id, first: 10) { kind rows { entrantId total } } }`,
+      variables: { id: tradeId },
+    },
+    {
+      next: (m) => frames.push((m.data as { boardUpdates: (typeof frames)[number] }).boardUpdates),
+      error: () => {},
+      complete: () => {},
+    },
+  );
+  try {
+    await until(async () => frames.length >= 1);
+    expect(frames[0]!.kind).toBe('SNAPSHOT');
+    const r = await tablet<{ submitMarks: { outcomes: { code: string | null }[] } }>(
+      a,
+      judge,
+      'TabletSubmitMarks',
+      {
+        input: {
+          deviceId: 'tablet',
+          marks: [{ idempotencyKey: randomUUID(), entrantId: entrants[0], aspectCode: 'P1', value: 77 }],
+        },
+      },
+    );
+    expect(r.submitMarks.outcomes[0]!.code).toBeNull();
+    await until(async () => frames.length >= 2);
+    expect(frames[1]).toMatchObject({ kind: 'DELTA', rows: [{ entrantId: entrants[0], total: 77 }] });
+  } finally {
+    await client.dispose();
+  }
+});
+
+test('rows read while notices are heard are trusted; a change made behind the API’s back is seen at once', async () => {
+  const before = await tradeName(b);
+  // Well past the 50 ms an unannounced change may stay unseen: still no statement for the trade.
+  await new Promise((r) => setTimeout(r, 150));
+  const statements = sqlStatements.count;
+  expect(await tradeName(b)).toBe(before);
+  expect(sqlStatements.count).toBe(statements);
+  await behindTheApisBack('update trade set name = $1 where id = $2', ['通知改名', dbId(tradeId)]);
+  const waited = await until(async () => (await tradeName(b)) === '通知改名');
+  expect(waited).toBeLessThan(1000);
+});
+
+test('when the notices’ connection drops, each instance reconnects and trusts its reads again', async () => {
+  expect(await listeners()).toBe(2);
+  await sql.query(
+    `select pg_terminate_backend(pid) from pg_stat_activity
+      where application_name = 'jingsai-changes' and datname = current_database()`,
+  );
+  await until(async () => (await listeners()) === 2, 10_000);
+  await behindTheApisBack('update trade set name = $1 where id = $2', ['通知再改', dbId(tradeId)]);
+  await until(async () => (await tradeName(b)) === '通知再改');
+  await new Promise((r) => setTimeout(r, 150));
+  const statements = sqlStatements.count;
+  expect(await tradeName(b)).toBe('通知再改');
+  expect(sqlStatements.count).toBe(statements);
+});
