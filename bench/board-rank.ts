@@ -5,7 +5,7 @@ import { RankIndex, type RankEntry } from '../src/modules/leaderboard/rank-index
 import { toGlobalId } from '../src/shared/graphql/relay';
 import { arg, benchDatabase, type BenchTrade, connect, findBenchTrade, flag } from './support/bench-data';
 import { fmt, HttpTarget, type RunResult, summarize } from './support/http-load';
-import { type Child, forkServer } from './support/processes';
+import { type Child, forkServer, forkTs } from './support/processes';
 import { COUNT_ABOVE_SQL, ensurePeerIndex } from './support/peer-sql';
 import { Profile } from './support/profile';
 
@@ -13,12 +13,13 @@ import { Profile } from './support/profile';
  * Rank of a random entrant in a 1,000,000-entrant trade: `Trade.boardRank` over HTTP
  * (anonymous, the public board), and `RankIndex.rankOf` in this process on the same rows; the
  * peer is the naive SQL rank, `count(*)` of the rows above the entrant (with an index in board
- * order), for the same random entrants in the same run, interleaved in chunks with the HTTP
- * requests. Every rank is checked against the peer's.
+ * order), for the same random entrants in the same run, after the HTTP phase. Every rank is
+ * checked against the peer's. Interleaved in chunks with our requests: `{ __typename }` through
+ * our pipeline, and a bare node:http server answering a fixed body (what no server here can beat).
  *
  *   npm run bench:load -- --entrants 1000000     # once (a few minutes)
  *   node -r @swc-node/register bench/board-rank.ts [--entrants 1000000] [--requests 1000]
- *        [--concurrency 1] [--fallback 100000] [--profile]
+ *        [--concurrency 1] [--warmup 3000] [--fallback 100000] [--profile]
  *
  * The API's first request on the trade loads the board into its rank indexes; that cold start
  * is timed separately (with DB_STATEMENT_TIMEOUT_MS=60000, REQUEST_TIMEOUT_MS=120000, as a
@@ -31,6 +32,7 @@ const FALLBACK = arg('fallback', 100_000);
 const REQUESTS = arg('requests', 1000);
 const CONCURRENCY = arg('concurrency', 1);
 const CHUNK = 100;
+const WARMUP = arg('warmup', 3000);
 
 const QUERY = `query Rank($id: ID!, $entrant: ID!) {
   trade(id: $id) { boardRank(entrantId: $entrant) { rank total } }
@@ -116,6 +118,7 @@ async function main() {
   const client = await connect(db.url);
   let profile: Profile | null = null;
   let server: Child | null = null;
+  let bare: Child | null = null;
   const pool = new Pool({ connectionString: db.url, max: CONCURRENCY });
   const startServer = () =>
     forkServer(db.url, { DB_STATEMENT_TIMEOUT_MS: '60000', REQUEST_TIMEOUT_MS: '120000' });
@@ -159,9 +162,10 @@ async function main() {
       fallbackColdMs = performance.now() - t0;
     }
     profile = new Profile(server, flag('profile'));
-    // Warm-up on other entrants (JIT, pools, plans).
+    // Warm-up on other entrants (JIT, pools, plans, and the collector done with the garbage of
+    // loading a million rows: the cold start is timed on its own above).
     await http.run(
-      300,
+      WARMUP,
       CONCURRENCY,
       (i) => body(trade, trade.firstEntrantId + ((i * 7919) % trade.entrants)),
       rankOf,
@@ -174,26 +178,42 @@ async function main() {
     for (let i = 0; i < 10; i++) rankOf(await http.post(body(trade, ids[i % ids.length]!)));
     const statements = ((await server.sqlCount()) - sql0) / 10;
 
+    // The machine's own floor: a bare node:http server answering a fixed body, same chunks.
+    bare = await forkTs('bare-http.ts', {});
+    const bareHttp = new HttpTarget(bare.url, CONCURRENCY);
+    await bareHttp.run(300, CONCURRENCY, () => FLOOR_BODY, floorOk);
+
     // --- HTTP and the peer, interleaved in chunks (A B B A …), the same entrants
     await profile.start();
     const ours: RunResult[] = [];
     const naive: RunResult[] = [];
     const floor: RunResult[] = [];
+    const bareFloor: RunResult[] = [];
+    // The three HTTP targets take turns in chunks, then the SQL peer runs on the same entrants on
+    // its own: its seconds of scans at full CPU disturbed whichever server ran right after them
+    // (caches and the collector's young generation cold again), which measured the peer, not us.
     for (let from = 0; from < ids.length; from += CHUNK) {
       const chunk = ids.slice(from, from + CHUNK);
-      const oursFirst = (from / CHUNK) % 2 === 0;
-      if (!oursFirst) naive.push(await countAbove(pool, trade.tradeId, chunk, peerRanks));
-      ours.push(await http.run(chunk.length, CONCURRENCY, (i) => body(trade, chunk[i]!), rankOf));
-      floor.push(await http.run(chunk.length, CONCURRENCY, () => FLOOR_BODY, floorOk));
-      if (oursFirst) naive.push(await countAbove(pool, trade.tradeId, chunk, peerRanks));
+      const n = from / CHUNK;
+      const runs = [
+        async () =>
+          ours.push(await http.run(chunk.length, CONCURRENCY, (i) => body(trade, chunk[i]!), rankOf)),
+        async () => floor.push(await http.run(chunk.length, CONCURRENCY, () => FLOOR_BODY, floorOk)),
+        async () => bareFloor.push(await bareHttp.run(chunk.length, CONCURRENCY, () => FLOOR_BODY, floorOk)),
+      ];
+      for (let k = 0; k < runs.length; k++) await runs[(k + n) % runs.length]!();
     }
+    naive.push(await countAbove(pool, trade.tradeId, ids, peerRanks));
     await profile.stop();
     // The answers, checked outside the timed loop.
     let httpWrong = 0;
     for (const id of ids) if (rankOf(await http.post(body(trade, id))) !== peerRanks.get(id)) httpWrong++;
     http.close();
+    bareHttp.close();
     await server.stop();
     server = null;
+    await bare.stop();
+    bare = null;
 
     // --- RankIndex.rankOf in this process, on the big trade's rows; its peer on the same entrants
     const bigPeerRanks = trade === big ? peerRanks : new Map<number, number>();
@@ -233,10 +253,11 @@ async function main() {
     const o = summarize(ours);
     const p = summarize(naive);
     const f = summarize(floor);
+    const bf = summarize(bareFloor);
     const ip = summarize([{ requests: bigIds.length, seconds: 1, latencies: inProcess }]);
     const bp = summarize(bigNaive);
     console.log(
-      `board rank: ${REQUESTS} random entrants, concurrency ${CONCURRENCY}, HTTP and peer interleaved in chunks of ${CHUNK}`,
+      `board rank: ${REQUESTS} random entrants, concurrency ${CONCURRENCY}, our three HTTP targets interleaved in chunks of ${CHUNK}, then the SQL peer`,
     );
     if (coldError) {
       console.log(
@@ -254,6 +275,7 @@ async function main() {
     console.log(`boardRank over HTTP (${trade.entrants}):      ${fmt(o)}   (goal at 1M: p99 ≤ 5 ms)`);
     console.log(`peer, SQL count(*) above (${trade.entrants}): ${fmt(p)}`);
     console.log(`the pipeline alone, { __typename }:   ${fmt(f)}`);
+    console.log(`a bare node:http server (no framework): ${fmt(bf)}  (the machine's floor)`);
     console.log(`SQL statements per boardRank request: ${statements}; peer: 1`);
     console.log(
       `ratio (peer / ours): p50 ${(p.p50 / o.p50).toFixed(1)}×, p99 ${(p.p99 / o.p99).toFixed(1)}×, ` +
@@ -279,6 +301,7 @@ async function main() {
     if (httpWrong || indexWrong) process.exitCode = 1;
   } finally {
     await server?.stop();
+    await bare?.stop();
     await pool.end();
     await client.end();
     await db.embedded?.stop();
