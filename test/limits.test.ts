@@ -121,6 +121,17 @@ describe.each(['HTTP', 'WebSocket'] as const)('over %s', (transport) => {
   });
 });
 
+test('the cost follows every variable it depends on: page sizes and @include / @skip', async () => {
+  const q = `query($n: Int, $w: Boolean!) {
+    organizations(first: 10) { nodes { children(first: $n) @include(if: $w) { totalCount } } }
+  }`;
+  expect((await viaHttp(q, { n: 10, w: false })).errors).toBeUndefined();
+  const wide = await viaHttp(q, { n: 10, w: true });
+  expect(wide.errors?.[0]?.extensions?.code).toBe('QUERY_TOO_COSTLY');
+  expect((await viaHttp(q, { n: 1, w: true })).errors).toBeUndefined();
+  expect((await viaHttp(q, { n: 10, w: false })).errors).toBeUndefined();
+});
+
 test('HTTP batching is refused', async () => {
   const r = await t.raw([{ query: '{ viewer { kind } }' }, { query: '{ viewer { kind } }' }]);
   expect(r.status).toBe(400);

@@ -130,7 +130,12 @@ export interface CheckedOperation {
 /** Parse and validate results depend only on the text; the cost depends on variables too. */
 const parsed = new Map<
   string,
-  { document: DocumentNode | null; errors: GraphQLError[]; costs?: Map<string, number> }
+  {
+    document: DocumentNode | null;
+    errors: GraphQLError[];
+    costs?: Map<string, number>;
+    costVariables?: string[];
+  }
 >();
 const PARSE_CACHE_SIZE = 500;
 
@@ -226,16 +231,18 @@ export function checkOperation(
 }
 
 /**
- * The estimated cost, remembered per document and small variable set: a screen or an app
- * repeats the same few requests, and walking the document costs more than the rest of the gate.
+ * The estimated cost, remembered per document and the values of the variables it depends on: a
+ * screen or an app repeats the same few requests (a worker's app asks the same rank question with
+ * a different entrant each time), and walking the document costs more than the rest of the gate.
  */
 function operationCost(
   schema: GraphQLSchema,
-  entry: { document: DocumentNode | null; costs?: Map<string, number> },
+  entry: { document: DocumentNode | null; costs?: Map<string, number>; costVariables?: string[] },
   variables: Record<string, unknown> | null | undefined,
   operationName: string | null | undefined,
 ): number {
-  const vars = JSON.stringify(variables ?? {});
+  const relevant = (entry.costVariables ??= costVariables(entry.document!));
+  const vars = JSON.stringify(relevant.map((name) => variables?.[name] ?? null));
   // Kept with the parsed document (itself in a bounded cache), a few variable sets each.
   const key = vars.length <= 256 ? `${operationName ?? ''}\n${vars}` : null;
   const costs = (entry.costs ??= new Map());
@@ -253,6 +260,24 @@ function operationCost(
     costs.set(key, cost);
   }
   return cost;
+}
+
+/**
+ * The variables a document's cost can depend on: those given to a `first` argument (the page
+ * estimator) or to a directive (`@include` and `@skip` decide what is counted). No other value
+ * changes the estimate.
+ */
+function costVariables(document: DocumentNode): string[] {
+  const names = new Set<string>();
+  visit(document, {
+    Argument(node, _key, _parent, _path, ancestors) {
+      if (node.value.kind !== Kind.VARIABLE) return;
+      // The parent is the list of arguments; the node that owns them comes before it.
+      const owner = ancestors[ancestors.length - 1] as { kind?: string } | undefined;
+      if (node.name.value === 'first' || owner?.kind === Kind.DIRECTIVE) names.add(node.value.name.value);
+    },
+  });
+  return [...names].sort();
 }
 
 const COSTS_PER_DOCUMENT = 64;
