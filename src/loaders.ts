@@ -7,14 +7,14 @@ import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import type { MarkingScheme } from './modules/scoring/scheme';
 import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
-import type { Recent, RecentRow } from './shared/graphql/recent';
+import type { Recent, RecentEntities } from './shared/graphql/recent';
 
 /**
  * The request's DataLoader set: created with its forked EntityManager, dropped with it.
  * `recent`: for an anonymous caller (who writes nothing), trades read in the last few tens of
  * milliseconds (see `RecentReads`).
  */
-export function createLoaders(em: EntityManager, recent: Recent<RecentRow> | null = null) {
+export function createLoaders(em: EntityManager, recent: Recent<RecentEntities | null> | null = null) {
   const competitionById = byIdLoader(em, Competition);
   return {
     organizationById: byIdLoader(em, Organization),

@@ -3,7 +3,7 @@ import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
-import type { Recent, RecentRow } from './recent';
+import type { Recent, RecentEntities } from './recent';
 
 /**
  * The entity's own columns as a select list, `alias."col", …` (with `prefix`, each named
@@ -59,7 +59,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
   em: EntityManager,
   entity: EntityClass<T>,
   parent?: JoinedParent<P> | null,
-  recent?: Recent<RecentRow> | null,
+  recent?: Recent<RecentEntities | null> | null,
 ) {
   const sqlKey = `${entity.name} ${parent?.entity.name ?? ''}`;
   let sql = byIdSql.get(sqlKey);
@@ -74,50 +74,63 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
     byIdSql.set(sqlKey, sql);
   }
   const read = (ids: number[]) => em.execute<Record<string, unknown>[]>(sql!, [pgArray(ids)]);
+  /** A row (and its parent's columns) as entities of `target`. */
+  const toEntities = (target: EntityManager, r: Record<string, unknown>): RecentEntities => {
+    let mappedParent: { id: number } | null = null;
+    if (parent) {
+      const p: Record<string, unknown> = {};
+      for (const key of Object.keys(r)) {
+        if (!key.startsWith(PREFIX)) continue;
+        p[key.slice(PREFIX.length)] = r[key];
+        delete r[key];
+      }
+      mappedParent = target.map(parent.entity, p as never);
+    }
+    return { entity: target.map(entity, r as never), parent: mappedParent };
+  };
+  /**
+   * Shared reads are mapped once, into an EntityManager of their own, and the same entities serve
+   * every anonymous request until the entry is dropped: those requests only read (the one
+   * mutation open to them, signing in, touches no trade), and mapping rows into entities was most
+   * of a cached read's cost.
+   */
+  const share = (rows: Record<string, unknown>[], ids: number[], generation: number, readAt: number) => {
+    const shared = em.fork({ clear: true, useContext: false }) as EntityManager;
+    const found = new Map(rows.map((r) => [Number(r.id), toEntities(shared, r)]));
+    for (const id of ids) recent!.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation, readAt);
+    return found;
+  };
   /** Reads the rows again for the shared cache, behind the request that found them aging. */
   const renew = (id: number) => () => {
     const generation = recent!.generation;
     const readAt = Date.now();
     read([id]).then(
-      ([row]) => recent!.set(`${sqlKey}:${id}`, row ?? null, generation, readAt),
+      (rows) => share(rows, [id], generation, readAt),
       () => {}, // the next read past the entry's age reads it itself
     );
   };
   return new DataLoader<number, T | null>(async (ids) => {
-    const raw: Record<string, unknown>[] = [];
+    const loaded: RecentEntities[] = [];
     let missing = ids as number[];
     if (recent) {
       missing = [];
       for (const id of ids) {
-        const row = recent.get(`${sqlKey}:${id}`, renew(id));
-        if (row === undefined) missing.push(id);
-        else if (row) raw.push(row);
+        const hit = recent.get(`${sqlKey}:${id}`, renew(id));
+        if (hit === undefined) missing.push(id);
+        else if (hit) loaded.push(hit);
       }
     }
     if (missing.length) {
       const generation = recent?.generation ?? 0;
       const readAt = Date.now();
       const fetched = await read(missing);
-      if (recent) {
-        const found = new Map(fetched.map((r) => [Number(r.id), r]));
-        for (const id of missing) recent.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation, readAt);
-      }
-      raw.push(...fetched);
+      if (recent) loaded.push(...share(fetched, missing, generation, readAt).values());
+      else for (const r of fetched) loaded.push(toEntities(em, r));
     }
     const byId = new Map<number, T>();
-    for (const r of raw) {
-      if (parent) {
-        const p: Record<string, unknown> = {};
-        for (const key of Object.keys(r)) {
-          if (!key.startsWith(PREFIX)) continue;
-          p[key.slice(PREFIX.length)] = r[key];
-          delete r[key];
-        }
-        const mapped = em.map(parent.entity, p as never);
-        parent.loader.prime(mapped.id, mapped);
-      }
-      const row = em.map(entity, r as never);
-      byId.set(row.id, row);
+    for (const { entity: e, parent: p } of loaded) {
+      if (parent && p) parent.loader.prime(p.id, p as P);
+      byId.set((e as T).id, e as T);
     }
     return ids.map((id) => byId.get(id) ?? null);
   });

@@ -63,7 +63,12 @@ export class Recent<V> {
   }
 }
 
-export type RecentRow = Record<string, unknown> | null;
+/** A row read by a by-id loader, as entities of an EntityManager kept for anonymous readers. */
+export interface RecentEntities {
+  entity: { id: number };
+  /** The parent read in the same statement (a trade's competition), if any. */
+  parent: { id: number } | null;
+}
 
 /**
  * How long trade and competition rows are shared while PostgreSQL's change notices are heard: a
@@ -73,8 +78,8 @@ const TRUSTED_ROWS_MS = 60_000;
 
 /** One app instance's shared anonymous reads: rows of by-id loaders and whole answers. */
 export class RecentReads {
-  /** Trades (with their competitions) as by-id loaders read them; each reader maps its own copy. */
-  readonly rows: Recent<RecentRow>;
+  /** Trades (with their competitions) as by-id loaders read them, mapped once for every reader. */
+  readonly rows: Recent<RecentEntities | null>;
   /**
    * Whole answers to anonymous HTTP queries (shared-reads.ts): never longer than `ttlMs`, as they
    * may hold rows of any table, and only trades and competitions announce their changes.
@@ -82,10 +87,10 @@ export class RecentReads {
   readonly answers: Recent<FormattedExecutionResult>;
 
   constructor(ttlMs: number, trusts?: (readAt: number) => boolean) {
-    this.rows = new Recent<RecentRow>(
+    this.rows = new Recent<RecentEntities | null>(
       ttlMs,
       2_000,
-      (row) => row && { ...row },
+      undefined,
       trusts ? { trusts, ttlMs: TRUSTED_ROWS_MS } : null,
     );
     // Public pages ask a handful of distinct questions, each many times.
