@@ -78,8 +78,9 @@ export async function forkTs(
 
 /**
  * V8 flags `npm start` runs the API with (package.json): a young generation of 32 MB per
- * semi-space, so the collector stops a request about half as often (measured: boardRank's p99
- * at concurrency 1 from 4.4–6.8 ms to 2.7–2.9 ms).
+ * semi-space that an idle spell does not shrink, so the collector stops requests about half as
+ * often and not in a burst after a quiet moment (boardRank at concurrency 1 in isolation: p99 from
+ * 4.4–6.8 ms to 2.7–2.9 ms).
  */
 export const START_FLAGS = ['--min-semi-space-size=32', '--max-semi-space-size=32'];
 
