@@ -31,7 +31,8 @@ const listeners = async () =>
     (
       await sql.query<{ n: string }>(
         `select count(*) as n from pg_stat_activity
-          where application_name = 'jingsai-changes' and datname = current_database()`,
+          where application_name = 'jingsai-changes' and datname = current_database()
+            and state = 'idle' and query = 'listen jingsai_changes'`,
       )
     ).rows[0]!.n,
   );
@@ -40,6 +41,21 @@ const tradeName = async (app: TestApp) => {
   const r = await app.gql(NodeByIdDocument, { id: tradeId });
   return (r.data!.node as { name: string }).name;
 };
+
+/**
+ * Whether a read 150 ms after another (well past the 50 ms an unannounced change may stay unseen)
+ * costs no statement: the row is trusted. A few tries, as a late notice may drop the row between.
+ */
+async function trustedAfterAWhile(app: TestApp): Promise<boolean> {
+  for (let attempt = 0; attempt < 5; attempt++) {
+    await tradeName(app);
+    await new Promise((r) => setTimeout(r, 150));
+    const statements = sqlStatements.count;
+    await tradeName(app);
+    if (sqlStatements.count === statements) return true;
+  }
+  return false;
+}
 
 async function until(what: () => Promise<boolean>, ms = 3000): Promise<number> {
   const started = Date.now();
@@ -105,12 +121,7 @@ test('without Redis, a mark submitted to instance A reaches a screen on instance
 });
 
 test('rows read while notices are heard are trusted; a change made behind the API’s back is seen at once', async () => {
-  const before = await tradeName(b);
-  // Well past the 50 ms an unannounced change may stay unseen: still no statement for the trade.
-  await new Promise((r) => setTimeout(r, 150));
-  const statements = sqlStatements.count;
-  expect(await tradeName(b)).toBe(before);
-  expect(sqlStatements.count).toBe(statements);
+  expect(await trustedAfterAWhile(b)).toBe(true);
   await behindTheApisBack('update trade set name = $1 where id = $2', ['通知改名', dbId(tradeId)]);
   const waited = await until(async () => (await tradeName(b)) === '通知改名');
   expect(waited).toBeLessThan(1000);
@@ -123,10 +134,9 @@ test('when the notices’ connection drops, each instance reconnects and trusts 
       where application_name = 'jingsai-changes' and datname = current_database()`,
   );
   await until(async () => (await listeners()) === 2, 10_000);
+  // Listening in PostgreSQL; the instances take note of it a moment later.
+  await new Promise((r) => setTimeout(r, 100));
   await behindTheApisBack('update trade set name = $1 where id = $2', ['通知再改', dbId(tradeId)]);
   await until(async () => (await tradeName(b)) === '通知再改');
-  await new Promise((r) => setTimeout(r, 150));
-  const statements = sqlStatements.count;
-  expect(await tradeName(b)).toBe('通知再改');
-  expect(sqlStatements.count).toBe(statements);
+  expect(await trustedAfterAWhile(b)).toBe(true);
 });
