@@ -27,7 +27,7 @@ import { DatabaseChanges } from './shared/db/changes';
 import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
-import { expandTokens, sharedSubscribe } from './shared/graphql/fanout';
+import { expandTokens, sharedSubscribe, withDirectDelivery } from './shared/graphql/fanout';
 import { RecentReads } from './shared/graphql/recent';
 import { sharedAnonymousReads } from './shared/graphql/shared-reads';
 import { BoardHub } from './modules/leaderboard/board.service';
@@ -312,7 +312,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
         delete (ctx.extra as { request?: IncomingMessage }).request;
         return true;
       },
-      onSubscribe: async (ctx, _id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
         const state = sockets.get(ctx.extra.socket)!;
         // graphql-ws records the id before this runs and drops it when `complete` arrives,
         // so a burst of subscribes cannot slip past the cap.
@@ -340,7 +340,10 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
           document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: createContext(services, state.viewer, state.ip),
+          contextValue: withDirectDelivery(createContext(services, state.viewer, state.ip), {
+            id,
+            socket: ctx.extra.socket,
+          }),
         };
       },
       onNext: (_ctx, _id, _payload, _args, result) => {

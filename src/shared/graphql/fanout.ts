@@ -36,10 +36,38 @@ function remember(json: string): number {
   return token;
 }
 
+/** graphql-ws's `next` message for a shared event; built per message, so idle screens hold nothing more. */
+function nextMessage(id: string, key: string, json: string): string {
+  return `{"id":${JSON.stringify(id)},"type":"next","payload":{"data":{${JSON.stringify(key)}:${json}}}}`;
+}
+
+/** The event token a shared result stands for, or null. */
+function tokenOf(result: ExecutionResult, key: string): number | null {
+  const value = (result.data as Record<string, unknown> | null | undefined)?.[key];
+  if (result.errors?.length || typeof value !== 'string' || !value.startsWith(MARK)) return null;
+  return Number(value.slice(MARK.length));
+}
+
 /** Replaces event tokens in an outgoing graphql-ws message by the JSON they stand for. */
 export function expandTokens(data: string): string {
   if (!data.includes('\\u0000event:')) return data;
   return data.replace(TOKEN_JSON, (_, n: string) => serialized.get(Number(n)) ?? 'null');
+}
+
+/** Where a subscription's shared events can be written straight to its socket. */
+export interface DirectDelivery {
+  /** The graphql-ws subscription id. */
+  id: string;
+  /** The subscription's socket: one graphql-ws message (JSON text) per `send`. */
+  socket: { send(message: string): void };
+}
+
+const DIRECT = Symbol('direct delivery');
+
+/** Marks a subscription's context with its socket and id (graphql-ws `onSubscribe`). */
+export function withDirectDelivery<T extends object>(context: T, delivery: DirectDelivery): T {
+  Object.defineProperty(context, DIRECT, { value: delivery, enumerable: false });
+  return context;
 }
 
 /** Drop-in for graphql's `subscribe`, sharing the work for the fields above. */
@@ -55,7 +83,9 @@ export async function sharedSubscribe(
   // The shared events need nothing of the request's context (its EntityManager, its loaders) once
   // subscribed: graphql-ws holds these arguments as long as the subscription lives, so keep only
   // the viewer there, for the access guard.
-  const viewer = (args.contextValue as { viewer?: unknown } | undefined)?.viewer;
+  const context = args.contextValue as { viewer?: unknown; [DIRECT]?: DirectDelivery } | undefined;
+  const viewer = context?.viewer;
+  const direct = context?.[DIRECT];
   (args as { contextValue: unknown }).contextValue = { viewer };
   const events = source as AsyncIterableIterator<unknown>;
   const docKey = `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
@@ -77,13 +107,29 @@ export async function sharedSubscribe(
     return typeof r === 'number' ? { data: { [key]: `${MARK}${r}` } } : r;
   };
 
+  /**
+   * With direct delivery, a shared event is written to the socket here, as the message graphql-ws
+   * would have built, without passing each of thousands of subscribers through graphql-ws's own
+   * loop (several promises, a copy and a serialisation per subscriber and event). Only what is
+   * not a shared event (an error) is handed to graphql-ws. The subscription stays graphql-ws's:
+   * `complete` and closing the socket end it through `return()` as before.
+   */
+  const nextResult = async (): Promise<IteratorResult<ExecutionResult>> => {
+    for (;;) {
+      const n = await events.next();
+      if (n.done) return { done: true, value: undefined };
+      const r = await map(n.value);
+      const token = direct ? tokenOf(r, key) : null;
+      const json = token === null ? undefined : serialized.get(token);
+      if (!direct || json === undefined) return { done: false, value: r };
+      direct.socket.send(nextMessage(direct.id, key, json));
+    }
+  };
+
   // A plain iterator (not an async generator), so `return()` reaches the source at once even
   // while a `next()` is waiting for an event: the subscriber leaves its group immediately.
   const mapped: AsyncIterableIterator<ExecutionResult> = {
-    next: async () => {
-      const n = await events.next();
-      return n.done ? { done: true, value: undefined } : { done: false, value: await map(n.value) };
-    },
+    next: nextResult,
     return: async () => {
       await events.return?.();
       return { done: true, value: undefined };
