@@ -27,7 +27,7 @@ import { DatabaseChanges } from './shared/db/changes';
 import { DomainError, TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
-import { expandTokens, sharedSubscribe, withDirectDelivery } from './shared/graphql/fanout';
+import { sharedSubscribe, withDirectDelivery } from './shared/graphql/fanout';
 import { RecentReads } from './shared/graphql/recent';
 import { sharedAnonymousReads } from './shared/graphql/shared-reads';
 import { BoardHub } from './modules/leaderboard/board.service';
@@ -168,14 +168,9 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const changes = new DatabaseChanges(
     orm.config.get('clientUrl')!,
     {
-      onChange: (c) => {
-        recent.forget();
-        if (c.table === 'trade') boards.heard(c.id);
-      },
-      onGap: () => {
-        recent.forget();
-        boards.checkAll();
-      },
+      // The board hub forgets the shared reads itself when it hears of a trade.
+      onChange: (c) => (c.table === 'trade' ? boards.heard(c.id) : recent.forget()),
+      onGap: () => boards.checkAll(),
     },
     log,
   );
@@ -267,10 +262,6 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     },
   });
   wsServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
-    // Shared subscription events leave as stored JSON (see fanout.ts).
-    const send = socket.send.bind(socket) as (data: unknown, cb?: (err?: Error) => void) => void;
-    socket.send = ((data: unknown, cb?: (err?: Error) => void) =>
-      send(typeof data === 'string' ? expandTokens(data) : data, cb)) as typeof socket.send;
     const ip = clientIp(req);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socket.once('close', () => {

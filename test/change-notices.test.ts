@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createClient } from 'graphql-ws';
 import { Client } from 'pg';
-import WebSocket from 'ws';
 import { sqlStatements } from '../src/shared/db/orm';
 import { NodeByIdDocument } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
 import { buildWorld, dbId, runningTrade, tablet, type World } from './support/world';
+import { watchBoard } from './support/ws';
 
 /**
  * PostgreSQL's change notices (migration change_notices, src/shared/db/changes.ts): two instances
@@ -81,23 +80,12 @@ afterAll(async () => {
 });
 
 test('without Redis, a mark submitted to instance A reaches a screen on instance B', async () => {
-  const client = createClient({
-    url: b.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
-  const frames: { kind: string; rows: { entrantId: string; total: number }[] }[] = [];
-  client.subscribe(
-    {
-      query: `subscription($id: ID!) { boardUpdates(tradeId: $id, first: 10) { kind rows { entrantId total } } }`,
-      variables: { id: tradeId },
-    },
-    {
-      next: (m) => frames.push((m.data as { boardUpdates: (typeof frames)[number] }).boardUpdates),
-      error: () => {},
-      complete: () => {},
-    },
+  const screen = watchBoard<{ kind: string; rows: { entrantId: string; total: number }[] }>(
+    b.url,
+    tradeId,
+    'kind rows { entrantId total }',
   );
+  const frames = screen.frames;
   try {
     await until(async () => frames.length >= 1);
     expect(frames[0]!.kind).toBe('SNAPSHOT');
@@ -116,7 +104,7 @@ test('without Redis, a mark submitted to instance A reaches a screen on instance
     await until(async () => frames.length >= 2);
     expect(frames[1]).toMatchObject({ kind: 'DELTA', rows: [{ entrantId: entrants[0], total: 77 }] });
   } finally {
-    await client.dispose();
+    await screen.dispose();
   }
 });
 

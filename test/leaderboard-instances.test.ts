@@ -1,11 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
-import { createClient } from 'graphql-ws';
 import Redis from 'ioredis';
-import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { SetMarkingSchemeDocument, TradeBoardDocument } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { watchBoard } from './support/ws';
 import {
   buildWorld,
   createCompetition,
@@ -96,28 +95,12 @@ afterAll(async () => {
 });
 
 test('a mark submitted to instance A reaches a screen on instance B', async () => {
-  const client = createClient({
-    url: b.url.replace(/^http/, 'ws'),
-    webSocketImpl: WebSocket,
-    retryAttempts: 0,
-  });
-  const frames: { kind: string; seq: number; rows: { entrantId: string; total: number; rank: number }[] }[] =
-    [];
-  const arrived: number[] = [];
-  client.subscribe(
-    {
-      query: `subscription($id: ID!) { boardUpdates(tradeId: $id, first: 10) { kind seq rows { entrantId total rank } } }`,
-      variables: { id: tradeId },
-    },
-    {
-      next: (m) => {
-        frames.push((m.data as { boardUpdates: (typeof frames)[number] }).boardUpdates);
-        arrived.push(Date.now());
-      },
-      error: () => {},
-      complete: () => {},
-    },
-  );
+  const screen = watchBoard<{
+    kind: string;
+    seq: number;
+    rows: { entrantId: string; total: number; rank: number }[];
+  }>(b.url, tradeId, 'kind seq rows { entrantId total rank }');
+  const { frames, arrived } = screen;
   try {
     // B listens on Redis for this board once the screen subscribed.
     const channel = `${PREFIX}:events:BOARD_CHANGED:${dbId(tradeId)}`;
@@ -154,6 +137,6 @@ test('a mark submitted to instance A reaches a screen on instance B', async () =
     // B heard of the change: its next anonymous answer has the mark.
     expect((await page()).nodes).toMatchObject([{ entrantId: entrants[1], total: 88, rank: 1 }]);
   } finally {
-    await client.dispose();
+    await screen.dispose();
   }
 });

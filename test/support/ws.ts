@@ -1,3 +1,4 @@
+import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 
 /** The graphql-ws subprotocol (see node_modules/graphql-ws/PROTOCOL.md). */
@@ -178,4 +179,41 @@ export class Peer {
   private notify() {
     for (const w of [...this.watchers]) w();
   }
+}
+
+/** A board screen through graphql-ws's own client: every frame it gets, and when it got it. */
+export interface BoardScreen<F> {
+  frames: F[];
+  /** Date.now() at each frame's arrival, in the same order. */
+  arrived: number[];
+  dispose(): Promise<void>;
+}
+
+/** Subscribes to `boardUpdates` of a trade with the given selection, on the API at `url`. */
+export function watchBoard<F>(url: string, tradeId: string, selection: string, first = 10): BoardScreen<F> {
+  const client = createClient({
+    url: url.replace(/^http/, 'ws'),
+    webSocketImpl: WebSocket,
+    retryAttempts: 0,
+  });
+  const screen: BoardScreen<F> = {
+    frames: [],
+    arrived: [],
+    dispose: async () => void (await client.dispose()),
+  };
+  client.subscribe(
+    {
+      query: `subscription($id: ID!, $first: Int) { boardUpdates(tradeId: $id, first: $first) { ${selection} } }`,
+      variables: { id: tradeId, first },
+    },
+    {
+      next: (m) => {
+        screen.frames.push((m.data as { boardUpdates: F }).boardUpdates);
+        screen.arrived.push(Date.now());
+      },
+      error: () => {},
+      complete: () => {},
+    },
+  );
+  return screen;
 }

@@ -530,7 +530,11 @@ export class BoardHub {
 
   /** Changes may have gone unannounced (change notices were not heard for a while): check every board. */
   checkAll(): void {
-    for (const id of this.boards.keys()) this.heard(id);
+    this.onChange();
+    for (const [id, board] of this.boards) {
+      board.markDirty();
+      this.schedule(id);
+    }
   }
 
   /** Publication and finality change what the public sees: its subscriptions complete, and screens resubscribe. */

@@ -13,45 +13,25 @@ import {
  * subscriber and serialises each result: at thousands of screens on one board that is most of
  * the cost. For root fields whose events are shared, viewer-independent objects (a board frame is
  * computed once per group of subscribers who see the same thing), the selection runs once per
- * event and document, its JSON is kept under a token, and each socket's message carries only the
- * token, which `expandTokens` swaps for the stored JSON as the message leaves: one execution and
- * one serialisation per event, then a string splice per socket.
+ * event and document and is serialised once; each socket then gets that JSON inside its own
+ * `next` message (direct delivery, below).
  */
 const SHARED_ROOT_FIELDS = new Set(['boardUpdates']);
-// NUL never appears in stored text (input with it is refused), so no data can forge a token.
-const MARK = '\u0000event:';
-const TOKEN_JSON = /"\\u0000event:(\d+)"/g;
-const TOKEN_TTL_MS = 60_000;
 
-const serialized = new Map<number, string>();
 /** Counters, for tests and diagnostics: selections executed vs. messages delivered. */
 export const fanoutStats = { executions: 0, deliveries: 0 };
-let nextToken = 0;
-const perEvent = new WeakMap<object, Map<string, Promise<ExecutionResult | number>>>();
 
-function remember(json: string): number {
-  const token = ++nextToken;
-  serialized.set(token, json);
-  setTimeout(() => serialized.delete(token), TOKEN_TTL_MS).unref();
-  return token;
+/** An event's result for one document, and the JSON of its root field (null when it has errors). */
+interface SharedResult {
+  result: ExecutionResult;
+  json: string | null;
 }
+/** Per event object, per document: dropped with the event. */
+const perEvent = new WeakMap<object, Map<string, Promise<SharedResult>>>();
 
 /** graphql-ws's `next` message for a shared event; built per message, so idle screens hold nothing more. */
 function nextMessage(id: string, key: string, json: string): string {
   return `{"id":${JSON.stringify(id)},"type":"next","payload":{"data":{${JSON.stringify(key)}:${json}}}}`;
-}
-
-/** The event token a shared result stands for, or null. */
-function tokenOf(result: ExecutionResult, key: string): number | null {
-  const value = (result.data as Record<string, unknown> | null | undefined)?.[key];
-  if (result.errors?.length || typeof value !== 'string' || !value.startsWith(MARK)) return null;
-  return Number(value.slice(MARK.length));
-}
-
-/** Replaces event tokens in an outgoing graphql-ws message by the JSON they stand for. */
-export function expandTokens(data: string): string {
-  if (!data.includes('\\u0000event:')) return data;
-  return data.replace(TOKEN_JSON, (_, n: string) => serialized.get(Number(n)) ?? 'null');
 }
 
 /** Where a subscription's shared events can be written straight to its socket. */
@@ -90,38 +70,37 @@ export async function sharedSubscribe(
   const events = source as AsyncIterableIterator<unknown>;
   const docKey = `${print(args.document)}\n${args.operationName ?? ''}\n${JSON.stringify(args.variableValues ?? {})}`;
 
-  const map = async (event: unknown): Promise<ExecutionResult> => {
-    if (typeof event !== 'object' || event === null) return execute({ ...args, rootValue: event });
+  const map = async (event: unknown): Promise<SharedResult> => {
+    if (typeof event !== 'object' || event === null)
+      return { result: await execute({ ...args, rootValue: event }), json: null };
     let byDoc = perEvent.get(event);
     if (!byDoc) perEvent.set(event, (byDoc = new Map()));
     let shared = byDoc.get(docKey);
     fanoutStats.deliveries++;
     if (!shared) {
       fanoutStats.executions++;
-      shared = Promise.resolve(execute({ ...args, rootValue: event })).then((r) =>
-        r.errors?.length ? r : remember(JSON.stringify(r.data?.[key] ?? null)),
-      );
+      shared = Promise.resolve(execute({ ...args, rootValue: event })).then((result) => ({
+        result,
+        json: result.errors?.length ? null : JSON.stringify(result.data?.[key] ?? null),
+      }));
       byDoc.set(docKey, shared);
     }
-    const r = await shared;
-    return typeof r === 'number' ? { data: { [key]: `${MARK}${r}` } } : r;
+    return shared;
   };
 
   /**
    * With direct delivery, a shared event is written to the socket here, as the message graphql-ws
    * would have built, without passing each of thousands of subscribers through graphql-ws's own
-   * loop (several promises, a copy and a serialisation per subscriber and event). Only what is
-   * not a shared event (an error) is handed to graphql-ws. The subscription stays graphql-ws's:
-   * `complete` and closing the socket end it through `return()` as before.
+   * loop (several promises, a copy and a serialisation per subscriber and event). What is not a
+   * shared event (an error), or has no socket to go to, is handed to graphql-ws. The subscription
+   * stays graphql-ws's: `complete` and closing the socket end it through `return()` as before.
    */
   const nextResult = async (): Promise<IteratorResult<ExecutionResult>> => {
     for (;;) {
       const n = await events.next();
       if (n.done) return { done: true, value: undefined };
-      const r = await map(n.value);
-      const token = direct ? tokenOf(r, key) : null;
-      const json = token === null ? undefined : serialized.get(token);
-      if (!direct || json === undefined) return { done: false, value: r };
+      const { result, json } = await map(n.value);
+      if (!direct || json === null) return { done: false, value: result };
       direct.socket.send(nextMessage(direct.id, key, json));
     }
   };

@@ -100,8 +100,9 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
     for (const id of ids) recent!.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation, readAt);
     return found;
   };
-  /** Reads the rows again for the shared cache, behind the request that found them aging. */
-  const renew = (id: number) => () => {
+  /** Reads a row again for the shared cache, behind the request that found it aging. */
+  const renew = (key: string) => {
+    const id = Number(key.slice(sqlKey.length + 1));
     const generation = recent!.generation;
     const readAt = Date.now();
     read([id]).then(
@@ -115,7 +116,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
     if (recent) {
       missing = [];
       for (const id of ids) {
-        const hit = recent.get(`${sqlKey}:${id}`, renew(id));
+        const hit = recent.get(`${sqlKey}:${id}`, renew);
         if (hit === undefined) missing.push(id);
         else if (hit) loaded.push(hit);
       }

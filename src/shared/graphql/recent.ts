@@ -19,8 +19,6 @@ export class Recent<V> {
   constructor(
     readonly ttlMs: number,
     private readonly max: number,
-    /** Applied on the way in and out, so no caller changes what the next one reads. */
-    private readonly copy: (value: V) => V = (value) => value,
     /** While it trusts a value read at a moment (change notices heard), that value lasts `trusted.ttlMs`. */
     private readonly trusted: { trusts: (readAt: number) => boolean; ttlMs: number } | null = null,
   ) {}
@@ -30,7 +28,7 @@ export class Recent<V> {
    * once, to read it again behind the caller's back: under steady reads an entry is replaced
    * before it expires and no reader waits for the database (refresh-ahead).
    */
-  get(key: string, renew?: () => void): V | undefined {
+  get(key: string, renew?: (key: string) => void): V | undefined {
     const hit = this.entries.get(key);
     if (!hit) return undefined;
     const age = Date.now() - hit.at;
@@ -41,9 +39,9 @@ export class Recent<V> {
     }
     if (renew && !hit.renewing && age >= ttl / 2) {
       hit.renewing = true;
-      renew();
+      renew(key);
     }
-    return this.copy(hit.value);
+    return hit.value;
   }
 
   /**
@@ -54,7 +52,7 @@ export class Recent<V> {
     if (generation !== this.generation || this.ttlMs <= 0) return;
     if (this.entries.size >= this.max && !this.entries.has(key))
       this.entries.delete(this.entries.keys().next().value!);
-    this.entries.set(key, { at: readAt, value: this.copy(value), renewing: false });
+    this.entries.set(key, { at: readAt, value, renewing: false });
   }
 
   clear(): void {
@@ -90,7 +88,6 @@ export class RecentReads {
     this.rows = new Recent<RecentEntities | null>(
       ttlMs,
       2_000,
-      undefined,
       trusts ? { trusts, ttlMs: TRUSTED_ROWS_MS } : null,
     );
     // Public pages ask a handful of distinct questions, each many times.
