@@ -31,7 +31,8 @@ import { sharedSubscribe, withDirectDelivery } from './shared/graphql/fanout';
 import { RecentReads } from './shared/graphql/recent';
 import { sharedAnonymousReads } from './shared/graphql/shared-reads';
 import { BoardHub } from './modules/leaderboard/board.service';
-import { screenRouter } from './modules/leaderboard/screen/screen.route';
+import { screenRouter, venueScreens } from './modules/leaderboard/screen/screen.route';
+import { devPagesRouter } from './shared/http/dev-pages';
 import { checkOperation, type OperationLimits } from './shared/security/operation-limits';
 import { clientIp, originAllowed } from './shared/security/origins';
 import { RateLimits } from './shared/security/rate-limits';
@@ -398,6 +399,9 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   // The venue big screen: GET /screen/trades/:tradeId, its script and style, /screen/graphql-ws.js.
   app.use('/screen', screenRouter(GRAPHQL_PATH));
+  // The IDE on GET /graphql for browsers, the start page and the README: never in production.
+  if (!production)
+    app.use(devPagesRouter({ graphqlPath: GRAPHQL_PATH, venueScreens: () => venueScreens(orm.em.fork()) }));
 
   // ------------------------------------------------------------ HTTP
   const refuse = (res: Response, status: number, errors: GraphQLError[]) => {

@@ -1,7 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { Router, type Response } from 'express';
-import { fromGlobalId } from '../../../shared/graphql/relay';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { VenueScreen } from '../../../shared/http/dev-pages';
+import { fromGlobalId, toGlobalId } from '../../../shared/graphql/relay';
 import { loadManifest } from '../../../shared/security/trusted-documents';
 
 /**
@@ -61,4 +63,23 @@ export function screenRouter(graphqlPath: string): Router {
     res.type('html').send(template.replace('{{CONFIG}}', () => config));
   });
   return router;
+}
+
+/** Trades whose screens are worth opening: running competitions first, then the latest others. */
+export async function venueScreens(em: EntityManager, limit = 12): Promise<VenueScreen[]> {
+  const rows = await em
+    .getConnection()
+    .execute<{ id: number; trade: string; competition: string; status: string }[]>(
+      `select t.id, t.name as trade, c.name as competition, c.status
+       from trade t join competition c on c.id = t.competition_id
+      where c.status <> 'DRAFT'
+      order by (c.status = 'RUNNING') desc, c.id desc, t.id
+      limit ?`,
+      [limit],
+    );
+  return rows.map((r) => ({
+    label: `${r.competition} · ${r.trade}`,
+    href: `/screen/trades/${toGlobalId('Trade', r.id)}`,
+    stage: r.status,
+  }));
 }
