@@ -56,7 +56,7 @@ async function trustedAfterAWhile(app: TestApp): Promise<boolean> {
   return false;
 }
 
-async function until(what: () => Promise<boolean>, ms = 3000): Promise<number> {
+async function until(what: () => Promise<boolean>, ms = 15_000): Promise<number> {
   const started = Date.now();
   while (!(await what())) {
     if (Date.now() - started > ms) throw new Error('timed out');
@@ -121,7 +121,7 @@ test('when the notices’ connection drops, each instance reconnects and trusts 
     `select pg_terminate_backend(pid) from pg_stat_activity
       where application_name = 'jingsai-changes' and datname = current_database()`,
   );
-  await until(async () => (await listeners()) === 2, 10_000);
+  await until(async () => (await listeners()) === 2, 30_000);
   // Listening in PostgreSQL; the instances take note of it a moment later.
   await new Promise((r) => setTimeout(r, 100));
   await behindTheApisBack('update trade set name = $1 where id = $2', ['通知再改', dbId(tradeId)]);

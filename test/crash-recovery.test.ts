@@ -34,8 +34,8 @@ const ASPECTS = ['A', 'B', 'C', 'D', 'E'];
 const TABLETS_PER_JUDGE = 5;
 const TOTAL = JUDGES * ENTRANTS * ASPECTS.length; // 1,000
 const KILL_AFTER_ACKS = 300;
-// Room for a restart and a loaded machine (the whole run takes 10–25 s), short enough to fail rather than hang.
-const RETRY_DEADLINE_MS = 75_000;
+// A ceiling for a restart on a loaded machine (the run itself takes 10–25 s when idle), short enough to fail rather than hang.
+const RETRY_DEADLINE_MS = 240_000;
 
 const SCHEME = {
   modules: [
@@ -115,7 +115,7 @@ function startServer(env: NodeJS.ProcessEnv): ServerProcess {
     child.stdout!.on('data', onData);
     child.stderr!.on('data', onData);
     child.once('exit', (code, signal) => reject(new Error(`server exited (${code ?? signal}):\n${out}`)));
-    setTimeout(() => reject(new Error(`server did not start within 30 s:\n${out}`)), 30_000).unref();
+    setTimeout(() => reject(new Error(`server did not start within 120 s:\n${out}`)), 120_000).unref();
   });
   return { child, url, exited, output: () => out };
 }
@@ -188,7 +188,7 @@ beforeAll(async () => {
   };
   // Process-local rate-limit counters, as the test app has.
   delete childEnv.REDIS_URL;
-}, 60_000);
+}, 180_000);
 
 afterAll(async () => {
   for (const s of servers) {
@@ -494,4 +494,4 @@ test('SIGKILL during 1,000 concurrent mark submissions, restart, retries with th
       `timings: boot ${bootedAt - started} ms, kill at +${k.at - bootedAt} ms, restart listening at +${run.restartedAt - k.at} ms after the kill, all answered at +${finished - bootedAt} ms`,
     ].join('\n'),
   );
-}, 120_000);
+}, 420_000);

@@ -110,7 +110,7 @@ function watch(auth: Record<string, string> = {}): {
     },
   );
   const until = async (n: number) => {
-    for (let i = 0; i < 150 && frames.length < n; i++) await new Promise((r) => setTimeout(r, 20));
+    for (let i = 0; i < 1000 && frames.length < n; i++) await new Promise((r) => setTimeout(r, 20));
   };
   return { frames, client, until };
 }

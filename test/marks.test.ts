@@ -7,7 +7,7 @@ import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
 import { NodeByIdDocument, SetMarkingSchemeDocument } from './generated/graphql';
-import { gid, type RawResponse, startTestApp, type TestApp } from './support/app';
+import { asClient, gid, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
   createCompetition,
@@ -90,7 +90,10 @@ async function submit(
   marks: Record<string, unknown>[],
   deviceId = 'tablet-01',
 ): Promise<Outcome[]> {
-  const r = await t.raw({ documentId: SUBMIT, variables: { input: { deviceId, marks } } }, { token });
+  // Retried like a tablet: on a loaded machine the pool may answer DATABASE_UNAVAILABLE (retryable).
+  const r = await asClient(() =>
+    t.raw({ documentId: SUBMIT, variables: { input: { deviceId, marks } } }, { token }),
+  );
   if (r.json.errors) throw new Error(JSON.stringify(r.json.errors));
   return (r.json.data as { submitMarks: { outcomes: Outcome[] } }).submitMarks.outcomes;
 }

@@ -97,4 +97,4 @@ test('npm start brings up a seeded API on an embedded database and stops cleanly
   expect(second.output()).toContain('Database schema is up to date');
   expect(readFileSync(path.join(dataDir, 'PG_VERSION'), 'utf8').trim()).toMatch(/^\d+$/);
   expect(await stop(second.child)).toBe(0);
-}, 120000);
+}, 300_000);

@@ -451,7 +451,7 @@ test('a socket closed while its connection_init is being authenticated does not 
     await s.upgraded;
     s.sendInit(bearer(token));
     const answer = await Promise.race([
-      s.waitFor((m) => m.type === 'connection_ack', 'connection_ack', 3000).then(() => 'ack'),
+      s.waitFor((m) => m.type === 'connection_ack', 'connection_ack', 15_000).then(() => 'ack'),
       s.closed.then((c) => `closed ${c.code} ${c.reason}`),
     ]);
     expect(answer).toBe('ack');

@@ -138,3 +138,27 @@ export async function startTestApp(
 }
 
 export const gid = toGlobalId;
+
+/**
+ * Sends as a well-behaved client does under load: while the API calls a failure retryable
+ * (429 or 503, or every error with `extensions.retryable`), waits with jittered back-off and
+ * sends again, for up to `patienceMs`; any other answer is returned as it is.
+ */
+export async function asClient<T extends { status: number; json: RawResponse }>(
+  send: () => Promise<T>,
+  patienceMs = 180_000,
+): Promise<T> {
+  const deadline = Date.now() + patienceMs;
+  for (let attempt = 0; ; attempt++) {
+    const r = await send();
+    const errors = r.json.errors ?? [];
+    const retryable =
+      r.status === 429 ||
+      r.status === 503 ||
+      (errors.length > 0 && errors.every((e) => e.extensions?.retryable === true));
+    if (!retryable || Date.now() > deadline) return r;
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.min(1_000, 25 * 2 ** attempt) * (0.5 + Math.random())),
+    );
+  }
+}

@@ -13,7 +13,7 @@ import {
 } from '../generated/graphql';
 import { fromGlobalId } from '../../src/shared/graphql/relay';
 import { documentId, loadManifest } from '../../src/shared/security/trusted-documents';
-import { gid, type TestApp } from './app';
+import { asClient, gid, type TestApp } from './app';
 
 /**
  * A small union tree with two neighbouring cities, and a token per role:
@@ -232,7 +232,8 @@ export async function tablet<T = Record<string, unknown>>(
   operationName: string,
   variables: Record<string, unknown>,
 ): Promise<T> {
-  const r = await t.raw({ documentId: trustedDoc(operationName), variables }, { token });
+  // A tablet resends what the API calls retryable (a busy pool, a shed request).
+  const r = await asClient(() => t.raw({ documentId: trustedDoc(operationName), variables }, { token }));
   if (r.json.errors) throw new Error(`${operationName}: ${JSON.stringify(r.json.errors)}`);
   return r.json.data as T;
 }

@@ -110,7 +110,7 @@ export class Peer {
   }
 
   /** The first message, already received or still to come, that matches. */
-  waitFor(match: (m: Message) => boolean, what: string, timeoutMs = 5000): Promise<Message> {
+  waitFor(match: (m: Message) => boolean, what: string, timeoutMs = 20_000): Promise<Message> {
     return new Promise((resolve, reject) => {
       const finish = () => {
         clearTimeout(timer);
