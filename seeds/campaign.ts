@@ -11,7 +11,8 @@ import { assignReviewers } from '../src/modules/scoring/assignment';
 import { commitmentOf, drawNumbers, lotDigits } from '../src/modules/scoring/lots';
 import type { ResultsRules } from '../src/modules/scoring/results-rules';
 import { computeTradeResults, type TradeResults } from '../src/modules/scoring/results.service';
-import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 import {
   MemberRole,
   STUDIO_TRANSITIONS,
