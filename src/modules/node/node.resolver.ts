@@ -11,7 +11,7 @@ import { categoriesOf } from '../campaign/campaign-setup.service';
 import { loadSubmissions, submissionView } from '../campaign/submissions.service';
 import { markView } from '../scoring/marks.service';
 import { isJury } from '../scoring/results.service';
-import { appealView } from '../scoring/review.service';
+import { appealView } from '../scoring/appeals.service';
 import { canSeeStudio } from '../studio/studio.service';
 
 /**
