@@ -12,7 +12,7 @@ import { loadSubmissions, submissionView } from '../campaign/submissions.service
 import { markView } from '../scoring/marks.service';
 import { isJury } from '../scoring/results.service';
 import { appealView } from '../scoring/appeals.service';
-import { canSeeStudio } from '../studio/studio.service';
+import { canSeeStudio } from '../studio/studio-queries.service';
 
 /**
  * `node(id:)` for every type, each with the same visibility rule as its own
