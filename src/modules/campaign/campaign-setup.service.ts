@@ -3,7 +3,8 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { decodeId, intInRange, optionalText, requiredText } from '../../shared/validation';
-import { Competition, CompetitionKind, CompetitionStatus, Trade } from '../competition/competition.entity';
+import { Competition, CompetitionKind, CompetitionStatus } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 import { loadManagedCompetition } from '../competition/competition.service';
 import { Organization } from '../organization/organization.entity';
 import {

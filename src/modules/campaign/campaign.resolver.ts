@@ -2,7 +2,9 @@ import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Resolver, R
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { ConnectionArgs, encodeCursor, PageInfo, pageRequest } from '../../shared/graphql/relay';
-import { Competition, CompetitionKind, Entrant, Trade } from '../competition/competition.entity';
+import { Competition, CompetitionKind } from '../competition/competition.entity';
+import { Entrant } from '../competition/entrant.entity';
+import { Trade } from '../competition/trade.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
 import { isOnPanel } from '../scoring/jury';

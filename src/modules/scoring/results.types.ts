@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
-import { Entrant } from '../competition/competition.entity';
+import { Entrant } from '../competition/entrant.entity';
 import { AggregationMethodEnum } from './scheme.types';
 
 export enum AwardTierEnum {

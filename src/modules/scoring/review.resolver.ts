@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { Trade } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 import { isJury } from './results.service';
 import { fileAppeal, resolveAppeal, tradeAppeals } from './appeals.service';
 import { finalizeResults, publishResults } from './publication.service';
