@@ -13,16 +13,18 @@ import { defaultRules } from './results-rules';
 import { resultsFile } from './results-export';
 import * as results from './results.service';
 import {
-  AwardTierSummaryType,
-  EntrantResultType,
-  JudgeAnalysis,
   RecordCompletionTimeInput,
   RecordCompletionTimePayload,
-  ResultsFile,
-  ResultsFileFormat,
   ResultsRulesType,
   SetResultsRulesInput,
   SetResultsRulesPayload,
+} from './results-rules.types';
+import {
+  AwardTierSummaryType,
+  EntrantResultType,
+  JudgeAnalysis,
+  ResultsFile,
+  ResultsFileFormat,
 } from './results.types';
 
 @Resolver(() => Trade)

@@ -18,11 +18,11 @@ import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRul
 import type { MarkingScheme } from './scheme';
 import type {
   AwardTierEnum,
-  EntrantResultType,
   RecordCompletionTimeInput,
   ResultsRulesType,
   SetResultsRulesInput,
-} from './results.types';
+} from './results-rules.types';
+import type { EntrantResultType } from './results.types';
 
 /** The jury (host organizers, the trade's chief judge, admins) always; the public once results are published. */
 export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean> {
