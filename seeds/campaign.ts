@@ -11,7 +11,8 @@ import { assignReviewers } from '../src/modules/scoring/assignment';
 import { commitmentOf, drawNumbers, lotDigits } from '../src/modules/scoring/lots';
 import type { ResultsRules } from '../src/modules/scoring/results-rules';
 import { computeTradeResults, type TradeResults } from '../src/modules/scoring/results.service';
-import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 import {
   MemberRole,
   STUDIO_TRANSITIONS,
@@ -27,8 +28,8 @@ import { pgArray } from '../src/shared/db/paging';
  * eligibility review, blind expert scoring, presentations with Q&A (项目讲解、问题答疑), a final
  * round, and 10 projects, 5 videos, 5 methods and 5 studios awarded.
  *
- * Written the way the API writes it (campaign.service.ts, lots.service.ts, marks.service.ts,
- * review.service.ts): rounds are trades with marking schemes and results rules; eligible
+ * Written the way the API writes it (the campaign set-up, submissions, review-panel, lots, marks,
+ * re-check and publication services): rounds are trades with marking schemes and results rules; eligible
  * submissions enter round 1 as checked-in entrants; reviewers are assigned with the service's
  * balanced, conflict-free algorithm (a judge never reviews an entry of their own unit or of a
  * studio they belong to); lots are drawn with committed seeds; marks carry MARK_CREATED audit

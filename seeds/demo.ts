@@ -6,19 +6,15 @@ import { seedCampaign } from './campaign';
 import { seedJudging } from './judging';
 import { seedStudios } from './studios';
 import {
-  ACTIVE_ENTRANT_STATUSES,
   COMPETITION_TRANSITIONS,
   Competition,
   CompetitionKind,
   CompetitionStatus,
   CompetitionStatusChange,
-  Entrant,
-  EntrantStatus,
-  Team,
-  TeamKind,
-  TeamMember,
-  Trade,
 } from '../src/modules/competition/competition.entity';
+import { ACTIVE_ENTRANT_STATUSES, Entrant, EntrantStatus } from '../src/modules/competition/entrant.entity';
+import { Team, TeamKind, TeamMember } from '../src/modules/competition/team.entity';
+import { Trade } from '../src/modules/competition/trade.entity';
 import { canNest, Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { Gender, Honor, HonorKind, Person } from '../src/modules/person/person.entity';
 

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { appendAudit } from '../src/modules/audit/audit.service';
 import { refreshBoard } from '../src/modules/leaderboard/board-write';
 import { commitmentOf, drawNumbers, lotDigits } from '../src/modules/scoring/lots';
-import { validateScheme } from '../src/modules/scoring/scheme';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 
 /**
  * A trade under way: a marking scheme, the demo judge and chief judge on its panel, lots drawn

@@ -1,12 +1,8 @@
 import { Account, ApiKey } from './modules/account/account.entity';
-import {
-  Competition,
-  CompetitionStatusChange,
-  Entrant,
-  Team,
-  TeamMember,
-  Trade,
-} from './modules/competition/competition.entity';
+import { Competition, CompetitionStatusChange } from './modules/competition/competition.entity';
+import { Entrant } from './modules/competition/entrant.entity';
+import { Team, TeamMember } from './modules/competition/team.entity';
+import { Trade } from './modules/competition/trade.entity';
 import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import { Achievement, Alliance, Studio } from './modules/studio/studio.entity';

@@ -3,7 +3,8 @@ import type { Mark } from '../src/modules/scoring/aggregation';
 import { assignReviewers, AssignmentImpossible } from '../src/modules/scoring/assignment';
 import { normalizeMarks } from '../src/modules/scoring/normalization';
 import { entrantResult, rank } from '../src/modules/scoring/ranking';
-import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 
 /** The campaign additions to the judging engine: per-judge normalisation and reviewer assignment. */
 const SCHEME: MarkingScheme = validateScheme({

@@ -3,7 +3,8 @@ import fc from 'fast-check';
 import { Role } from '../src/modules/account/account.entity';
 import type { Mark } from '../src/modules/scoring/aggregation';
 import { awardTiers, entrantResult, rank, type AwardRule } from '../src/modules/scoring/ranking';
-import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
+import type { MarkingScheme } from '../src/modules/scoring/scheme';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 import { SetMarkingSchemeDocument, SetResultsRulesDocument, TradeResultsDocument } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {

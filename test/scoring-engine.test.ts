@@ -13,12 +13,14 @@ import {
   type Aspect,
   type MarkingScheme,
   moduleMaxMarks,
+} from '../src/modules/scoring/scheme';
+import {
   schemeFromCsv,
   schemeFromJson,
   schemeToCsv,
   schemeToJson,
-  validateScheme,
-} from '../src/modules/scoring/scheme';
+} from '../src/modules/scoring/scheme-formats';
+import { validateScheme } from '../src/modules/scoring/scheme-validation';
 
 /**
  * The scoring engine is pure: no database, no server. Expected values are recomputed by brute

@@ -2,11 +2,16 @@ import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Resolver, R
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { ConnectionArgs, encodeCursor, PageInfo, pageRequest } from '../../shared/graphql/relay';
-import { Competition, CompetitionKind, Entrant, Trade } from '../competition/competition.entity';
+import { Competition, CompetitionKind } from '../competition/competition.entity';
+import { Entrant } from '../competition/entrant.entity';
+import { Trade } from '../competition/trade.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
 import { isOnPanel } from '../scoring/jury';
-import * as service from './campaign.service';
+import { advanceRound } from './advancement.service';
+import { addRound, categoriesOf, createCampaign } from './campaign-setup.service';
+import { assignRoundReviewers, reviewPlan, setReviewers } from './review-panel.service';
+import { loadSubmissions, reviewEligibility, submissionView, submitEntry } from './submissions.service';
 import {
   AddRoundInput,
   AdvanceRoundInput,
@@ -41,7 +46,7 @@ export class CampaignResolver {
     description: 'Campaigns: the categories with their award quotas and rounds; null for other competitions.',
   })
   async categories(@Root() c: Competition, @Ctx() ctx: Context): Promise<CampaignCategory[] | null> {
-    return c.kind === CompetitionKind.INNOVATION ? service.categoriesOf(ctx, c.id) : null;
+    return c.kind === CompetitionKind.INNOVATION ? categoriesOf(ctx, c.id) : null;
   }
 
   @FieldResolver(() => SubmissionConnection, {
@@ -56,7 +61,7 @@ export class CampaignResolver {
   ): Promise<SubmissionConnection | null> {
     if (c.kind !== CompetitionKind.INNOVATION || !(await canSeeEntrants(ctx, c))) return null;
     const req = pageRequest(args);
-    const rows = await service.loadSubmissions(
+    const rows = await loadSubmissions(
       ctx.em,
       's.competition_id = ? and s.id > ?',
       [c.id, req.afterId ?? 0],
@@ -64,7 +69,7 @@ export class CampaignResolver {
     );
     const page = rows.slice(0, req.first);
     return {
-      nodes: page.map((r) => service.submissionView(r, true)),
+      nodes: page.map((r) => submissionView(r, true)),
       pageInfo: {
         hasNextPage: rows.length > req.first,
         hasPreviousPage: req.afterId !== null,
@@ -79,7 +84,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: CreateCampaignInput,
     @Ctx() ctx: Context,
   ): Promise<CampaignPayload> {
-    const r = await runMutation(ctx, (em) => service.createCampaign(ctx, em, input));
+    const r = await runMutation(ctx, (em) => createCampaign(ctx, em, input));
     return { campaign: r.value, errors: r.errors };
   }
 
@@ -91,7 +96,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: AddRoundInput,
     @Ctx() ctx: Context,
   ): Promise<RoundPayload> {
-    const r = await runMutation(ctx, (em) => service.addRound(ctx, em, input));
+    const r = await runMutation(ctx, (em) => addRound(ctx, em, input));
     return { round: r.value, errors: r.errors };
   }
 
@@ -100,7 +105,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: SubmitEntryInput,
     @Ctx() ctx: Context,
   ): Promise<SubmissionPayload> {
-    const r = await runMutation(ctx, (em) => service.submitEntry(ctx, em, input));
+    const r = await runMutation(ctx, (em) => submitEntry(ctx, em, input));
     return { submission: r.value, errors: r.errors };
   }
 
@@ -112,7 +117,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: ReviewEligibilityInput,
     @Ctx() ctx: Context,
   ): Promise<SubmissionPayload> {
-    const r = await runMutation(ctx, (em) => service.reviewEligibility(ctx, em, input));
+    const r = await runMutation(ctx, (em) => reviewEligibility(ctx, em, input));
     return { submission: r.value, errors: r.errors };
   }
 
@@ -124,7 +129,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: AssignReviewersInput,
     @Ctx() ctx: Context,
   ): Promise<AssignReviewersPayload> {
-    const r = await runMutation(ctx, (em) => service.assignRoundReviewers(ctx, em, input));
+    const r = await runMutation(ctx, (em) => assignRoundReviewers(ctx, em, input));
     return { loads: r.value?.loads ?? [], assignments: r.value?.assignments ?? [], errors: r.errors };
   }
 
@@ -136,7 +141,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: SetReviewersInput,
     @Ctx() ctx: Context,
   ): Promise<AssignReviewersPayload> {
-    const r = await runMutation(ctx, (em) => service.setReviewers(ctx, em, input));
+    const r = await runMutation(ctx, (em) => setReviewers(ctx, em, input));
     return { loads: r.value?.loads ?? [], assignments: r.value?.assignments ?? [], errors: r.errors };
   }
 
@@ -148,7 +153,7 @@ export class CampaignResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: AdvanceRoundInput,
     @Ctx() ctx: Context,
   ): Promise<AdvanceRoundPayload> {
-    const r = await runMutation(ctx, (em) => service.advanceRound(ctx, em, input));
+    const r = await runMutation(ctx, (em) => advanceRound(ctx, em, input));
     const next = r.value ? await ctx.loaders.tradeById.load(r.value.nextId) : null;
     return { advanced: r.value?.advanced ?? [], nextRound: next, errors: r.errors };
   }
@@ -162,7 +167,7 @@ export class CampaignRoundResolver {
   })
   async reviewAssignments(@Root() t: Trade, @Ctx() ctx: Context): Promise<ReviewAssignment[] | null> {
     if (!t.categoryId || !(await isJury(ctx, t))) return null;
-    return (await service.reviewPlan(ctx.em, t.id)).assignments;
+    return (await reviewPlan(ctx.em, t.id)).assignments;
   }
 
   @FieldResolver(() => [Entrant], {
@@ -196,7 +201,7 @@ export class EntrantSubmissionResolver {
     if (!trade || !c || !(await canSeeCompetition(ctx, c))) return null;
     const identities = await canSeeEntrants(ctx, c);
     if (!identities && !(await isOnPanel(ctx.em, trade.id, ctx.access.accountId))) return null;
-    const [s] = await service.loadSubmissions(ctx.em, 's.id = ?', [e.submissionId]);
-    return s ? service.submissionView(s, identities || !trade.blindReview) : null;
+    const [s] = await loadSubmissions(ctx.em, 's.id = ?', [e.submissionId]);
+    return s ? submissionView(s, identities || !trade.blindReview) : null;
   }
 }

@@ -1,7 +1,8 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Node } from '../../shared/graphql/relay';
-import { Competition, Trade } from '../competition/competition.entity';
+import { Competition } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 
 export enum RoundKind {
   SCORING = 'SCORING',

@@ -29,16 +29,10 @@ import { decodeId } from '../../shared/validation';
 import { Problems } from '../../shared/errors';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
-import {
-  Competition,
-  COMPETITION_TRANSITIONS,
-  CompetitionStatus,
-  Entrant,
-  EntrantKind,
-  EntrantStatus,
-  Team,
-  Trade,
-} from './competition.entity';
+import { Competition, COMPETITION_TRANSITIONS, CompetitionStatus } from './competition.entity';
+import { Entrant, EntrantKind, EntrantStatus } from './entrant.entity';
+import { Team } from './team.entity';
+import { Trade } from './trade.entity';
 import {
   CompetitionConnection,
   CompetitionFilter,

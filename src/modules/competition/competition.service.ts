@@ -10,21 +10,17 @@ import { OrganizationLevel, type Organization } from '../organization/organizati
 import { loadOrganization } from '../organization/organization.service';
 import { loadManagedPerson } from '../person/person.service';
 import {
-  ACTIVE_ENTRANT_STATUSES,
   Competition,
   CompetitionKind,
   CompetitionStatus,
   CompetitionStatusChange,
   COMPETITION_TRANSITIONS,
-  Entrant,
-  ENTRANT_TRANSITIONS,
-  EntrantStatus,
   PUBLIC_COMPETITION_STATUSES,
   RESULTS_PUBLIC_STATUSES,
-  Team,
-  TeamMember,
-  Trade,
 } from './competition.entity';
+import { ACTIVE_ENTRANT_STATUSES, Entrant, ENTRANT_TRANSITIONS, EntrantStatus } from './entrant.entity';
+import { Team, TeamMember } from './team.entity';
+import { Trade } from './trade.entity';
 import type {
   CompetitionFilter,
   CreateCompetitionInput,

@@ -2,16 +2,10 @@ import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-gr
 import { UserError } from '../../shared/errors';
 import { Payload } from '../../shared/graphql/mutation';
 import { Connection } from '../../shared/graphql/relay';
-import {
-  Competition,
-  CompetitionKind,
-  CompetitionStatus,
-  Entrant,
-  EntrantStatus,
-  Team,
-  TeamKind,
-  Trade,
-} from './competition.entity';
+import { Competition, CompetitionKind, CompetitionStatus } from './competition.entity';
+import { Entrant, EntrantStatus } from './entrant.entity';
+import { Team, TeamKind } from './team.entity';
+import { Trade } from './trade.entity';
 
 export const CompetitionConnection = Connection(Competition, 'Competition');
 export const TradeConnection = Connection(Trade, 'Trade');

@@ -6,7 +6,7 @@ import { DomainError, ErrorCode, type UserError } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId } from '../../shared/graphql/relay';
 import { Gender } from '../person/person.entity';
-import { ACTIVE_ENTRANT_STATUSES } from './competition.entity';
+import { ACTIVE_ENTRANT_STATUSES } from './entrant.entity';
 import { assertConfigurable, loadManagedTradeById } from './competition.service';
 import { ImportFormat } from './competition.types';
 

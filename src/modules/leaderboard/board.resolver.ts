@@ -17,12 +17,8 @@ import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { ConnectionArgs, encodeCursor, fromGlobalId, pageRequest } from '../../shared/graphql/relay';
 import { selectsAny } from '../../shared/graphql/selection';
-import {
-  Competition,
-  CompetitionKind,
-  RESULTS_PUBLIC_STATUSES,
-  Trade,
-} from '../competition/competition.entity';
+import { Competition, CompetitionKind, RESULTS_PUBLIC_STATUSES } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 import { isAdmin } from '../../shared/access/viewer';
 import { RankIndex, type RankEntry } from './rank-index';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';

@@ -1,7 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { PageInfo } from '../../shared/graphql/relay';
-import { AwardTierEnum } from '../scoring/results.types';
+import { AwardTierEnum } from '../scoring/results-rules.types';
 
 export enum BoardViewEnum {
   JURY = 'JURY',

@@ -7,11 +7,12 @@ import { canSeeCompetition, canSeeEntrants } from '../competition/competition.se
 import { Honor } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Achievement, Alliance, Studio } from '../studio/studio.entity';
-import { categoriesOf, loadSubmissions, submissionView } from '../campaign/campaign.service';
+import { categoriesOf } from '../campaign/campaign-setup.service';
+import { loadSubmissions, submissionView } from '../campaign/submissions.service';
 import { markView } from '../scoring/marks.service';
 import { isJury } from '../scoring/results.service';
-import { appealView } from '../scoring/review.service';
-import { canSeeStudio } from '../studio/studio.service';
+import { appealView } from '../scoring/appeals.service';
+import { canSeeStudio } from '../studio/studio-queries.service';
 
 /**
  * `node(id:)` for every type, each with the same visibility rule as its own

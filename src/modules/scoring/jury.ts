@@ -2,7 +2,8 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { isAdmin } from '../../shared/access/viewer';
 import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
-import { Competition, Trade } from '../competition/competition.entity';
+import { Competition } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 
 /** Whether the account sits on the trade's panel (in that role, when one is given). */
 export async function isOnPanel(

@@ -1,7 +1,8 @@
 import ExcelJS from 'exceljs';
 import type { Context } from '../../shared/graphql/context';
 import { canSeeEntrants } from '../competition/competition.service';
-import type { Competition, Trade } from '../competition/competition.entity';
+import type { Competition } from '../competition/competition.entity';
+import type { Trade } from '../competition/trade.entity';
 import type { MarkingScheme } from './scheme';
 import type { TradeResults } from './results.service';
 import { ResultsFileFormat, type ResultsFile } from './results.types';

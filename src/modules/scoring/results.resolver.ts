@@ -3,7 +3,7 @@ import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { pgArray } from '../../shared/db/paging';
-import { Trade } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 import type { StoredMark } from './aggregation';
 import { judgeAnalysis } from './analysis';
 import { toleranceAlert } from './marks.resolver';
@@ -13,16 +13,18 @@ import { defaultRules } from './results-rules';
 import { resultsFile } from './results-export';
 import * as results from './results.service';
 import {
-  AwardTierSummaryType,
-  EntrantResultType,
-  JudgeAnalysis,
   RecordCompletionTimeInput,
   RecordCompletionTimePayload,
-  ResultsFile,
-  ResultsFileFormat,
   ResultsRulesType,
   SetResultsRulesInput,
   SetResultsRulesPayload,
+} from './results-rules.types';
+import {
+  AwardTierSummaryType,
+  EntrantResultType,
+  JudgeAnalysis,
+  ResultsFile,
+  ResultsFileFormat,
 } from './results.types';
 
 @Resolver(() => Trade)

@@ -5,13 +5,9 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
-import {
-  CompetitionStatus,
-  Entrant,
-  EntrantStatus,
-  RESULTS_PUBLIC_STATUSES,
-  type Trade,
-} from '../competition/competition.entity';
+import { CompetitionStatus, RESULTS_PUBLIC_STATUSES } from '../competition/competition.entity';
+import { Entrant, EntrantStatus } from '../competition/entrant.entity';
+import type { Trade } from '../competition/trade.entity';
 import { groupMarks, type StoredMark, toleranceBreach } from './aggregation';
 import { isChiefJudge, loadTradeForJury } from './jury';
 import { announceBoard, refreshBoard } from '../leaderboard/board-write';
@@ -22,11 +18,11 @@ import { defaultRules, type ResultsRules, tieBreakValues, titlesFor, validateRul
 import type { MarkingScheme } from './scheme';
 import type {
   AwardTierEnum,
-  EntrantResultType,
   RecordCompletionTimeInput,
   ResultsRulesType,
   SetResultsRulesInput,
-} from './results.types';
+} from './results-rules.types';
+import type { EntrantResultType } from './results.types';
 
 /** The jury (host organizers, the trade's chief judge, admins) always; the public once results are published. */
 export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean> {

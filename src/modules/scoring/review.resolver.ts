@@ -1,9 +1,11 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { Trade } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 import { isJury } from './results.service';
-import * as review from './review.service';
+import { fileAppeal, resolveAppeal, tradeAppeals } from './appeals.service';
+import { finalizeResults, publishResults } from './publication.service';
+import { drawRecheck, recheckView, recordRecheck } from './recheck.service';
 import {
   Appeal,
   AppealPayload,
@@ -26,7 +28,7 @@ export class ReviewResolver {
       'The re-check (复核) of the trade’s results: for the jury; null before it is drawn or for others.',
   })
   async recheck(@Root() trade: Trade, @Ctx() ctx: Context): Promise<RecheckType | null> {
-    return (await isJury(ctx, trade)) ? review.recheckView(ctx.em, trade.id) : null;
+    return (await isJury(ctx, trade)) ? recheckView(ctx.em, trade.id) : null;
   }
 
   @FieldResolver(() => [Appeal], {
@@ -34,7 +36,7 @@ export class ReviewResolver {
     description: 'Appeals (申诉) on the trade’s results, oldest first: for the jury; null for others.',
   })
   async appeals(@Root() trade: Trade, @Ctx() ctx: Context): Promise<Appeal[] | null> {
-    return (await isJury(ctx, trade)) ? review.tradeAppeals(ctx.em, trade.id) : null;
+    return (await isJury(ctx, trade)) ? tradeAppeals(ctx.em, trade.id) : null;
   }
 
   @Mutation(() => RecheckPayload, {
@@ -45,7 +47,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: DrawRecheckInput,
     @Ctx() ctx: Context,
   ): Promise<RecheckPayload> {
-    const r = await runMutation(ctx, (em) => review.drawRecheck(ctx, em, input));
+    const r = await runMutation(ctx, (em) => drawRecheck(ctx, em, input));
     return { recheck: r.value, errors: r.errors };
   }
 
@@ -57,7 +59,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: RecordRecheckInput,
     @Ctx() ctx: Context,
   ): Promise<RecheckPayload> {
-    const r = await runMutation(ctx, (em) => review.recordRecheck(ctx, em, input));
+    const r = await runMutation(ctx, (em) => recordRecheck(ctx, em, input));
     return { recheck: r.value, errors: r.errors };
   }
 
@@ -70,7 +72,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: PublishResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => review.publishResults(ctx, em, input));
+    const r = await runMutation(ctx, (em) => publishResults(ctx, em, input));
     if (r.value) this.announce(ctx, r.value.id, 'SCORING_CLOSED', 'PUBLISHED');
     return { competition: r.value, errors: r.errors };
   }
@@ -82,7 +84,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: FinalizeResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => review.finalizeResults(ctx, em, input.competitionId));
+    const r = await runMutation(ctx, (em) => finalizeResults(ctx, em, input.competitionId));
     if (r.value) this.announce(ctx, r.value.id, 'PUBLISHED', 'FINAL');
     return { competition: r.value, errors: r.errors };
   }
@@ -95,7 +97,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: FileAppealInput,
     @Ctx() ctx: Context,
   ): Promise<AppealPayload> {
-    const r = await runMutation(ctx, (em) => review.fileAppeal(ctx, em, input));
+    const r = await runMutation(ctx, (em) => fileAppeal(ctx, em, input));
     return { appeal: r.value, errors: r.errors };
   }
 
@@ -106,7 +108,7 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: ResolveAppealInput,
     @Ctx() ctx: Context,
   ): Promise<AppealPayload> {
-    const r = await runMutation(ctx, (em) => review.resolveAppeal(ctx, em, input));
+    const r = await runMutation(ctx, (em) => resolveAppeal(ctx, em, input));
     return { appeal: r.value, errors: r.errors };
   }
 

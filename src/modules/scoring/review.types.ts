@@ -1,7 +1,8 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Node } from '../../shared/graphql/relay';
-import { Competition, Entrant } from '../competition/competition.entity';
+import { Competition } from '../competition/competition.entity';
+import { Entrant } from '../competition/entrant.entity';
 
 export enum RecheckKind {
   SAMPLE = 'SAMPLE',

@@ -1,8 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { Trade } from '../competition/competition.entity';
-import { schemeToCsv, schemeToJson } from './scheme';
+import { Trade } from '../competition/trade.entity';
+import { schemeToCsv, schemeToJson } from './scheme-formats';
 import { schemeView, setMarkingScheme } from './scheme.service';
 import {
   MarkingSchemeType,

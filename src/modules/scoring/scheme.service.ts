@@ -3,13 +3,8 @@ import { DomainError, ErrorCode, Problems, type UserError } from '../../shared/e
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
 import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
-import {
-  type MarkingScheme,
-  type SchemeError,
-  schemeFromCsv,
-  schemeFromJson,
-  moduleMaxMarks,
-} from './scheme';
+import { type MarkingScheme, type SchemeError, moduleMaxMarks } from './scheme';
+import { schemeFromCsv, schemeFromJson } from './scheme-formats';
 import { type MarkingSchemeType, SchemeFormat, type SetMarkingSchemeInput } from './scheme.types';
 
 const MAX_SCHEME_BYTES = 1024 * 1024;

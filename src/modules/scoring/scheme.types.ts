@@ -1,6 +1,6 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
-import { Trade } from '../competition/competition.entity';
+import { Trade } from '../competition/trade.entity';
 
 export enum AspectKindEnum {
   MEASUREMENT = 'MEASUREMENT',

@@ -1,5 +1,6 @@
 import type { Context } from '../../shared/graphql/context';
-import type { CompetitionKind, CompetitionStatus, EntrantStatus } from '../competition/competition.entity';
+import type { CompetitionKind, CompetitionStatus } from '../competition/competition.entity';
+import type { EntrantStatus } from '../competition/entrant.entity';
 import type { Organization } from '../organization/organization.entity';
 import type { HonorKind } from '../person/person.entity';
 import type { UnionStatistics } from './statistics.types';

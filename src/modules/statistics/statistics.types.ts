@@ -1,5 +1,6 @@
 import { Field, Int, ObjectType } from 'type-graphql';
-import { CompetitionKind, CompetitionStatus, EntrantStatus } from '../competition/competition.entity';
+import { CompetitionKind, CompetitionStatus } from '../competition/competition.entity';
+import { EntrantStatus } from '../competition/entrant.entity';
 import { Organization } from '../organization/organization.entity';
 import { HonorKind } from '../person/person.entity';
 

@@ -25,7 +25,10 @@ import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Achievement, Alliance, Studio } from './studio.entity';
-import * as service from './studio.service';
+import { recordAchievement } from './achievement.service';
+import { createAlliance } from './alliance.service';
+import { addStudioMember, applyStudio, assessStudio, transitionStudio } from './studio-lifecycle.service';
+import { canSeeStudio, listStudios, studioStatistics } from './studio-queries.service';
 import {
   AlliancePayload,
   ApplyStudioInput,
@@ -61,7 +64,7 @@ export class StudioResolver {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Studio') return null;
     const s = await ctx.em.findOne(Studio, { id: d.id });
-    return s && (await service.canSeeStudio(ctx, s)) ? s : null;
+    return s && (await canSeeStudio(ctx, s)) ? s : null;
   }
 
   @Query(() => StudioConnection, {
@@ -74,7 +77,7 @@ export class StudioResolver {
     filter: StudioFilter | null,
     @Ctx() ctx: Context,
   ) {
-    return toConnection(await service.listStudios(ctx, filter, pageRequest(args)));
+    return toConnection(await listStudios(ctx, filter, pageRequest(args)));
   }
 
   @Query(() => StudioStatistics, {
@@ -88,7 +91,7 @@ export class StudioResolver {
   ): Promise<StudioStatistics | null> {
     const d = fromGlobalId(unionId);
     const union = d?.type === 'Organization' ? await ctx.loaders.organizationById.load(d.id) : null;
-    return union ? service.studioStatistics(ctx, union) : null;
+    return union ? studioStatistics(ctx, union) : null;
   }
 
   @FieldResolver(() => Organization, { description: 'The host enterprise.' })
@@ -168,7 +171,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: ApplyStudioInput,
     @Ctx() ctx: Context,
   ): Promise<StudioPayload> {
-    const r = await runMutation(ctx, (em) => service.applyStudio(ctx, em, input));
+    const r = await runMutation(ctx, (em) => applyStudio(ctx, em, input));
     return { studio: r.value, errors: r.errors };
   }
 
@@ -180,7 +183,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: TransitionStudioInput,
     @Ctx() ctx: Context,
   ): Promise<StudioPayload> {
-    const r = await runMutation(ctx, (em) => service.transitionStudio(ctx, em, input));
+    const r = await runMutation(ctx, (em) => transitionStudio(ctx, em, input));
     return { studio: r.value, errors: r.errors };
   }
 
@@ -191,7 +194,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: AssessStudioInput,
     @Ctx() ctx: Context,
   ): Promise<StudioPayload> {
-    const r = await runMutation(ctx, (em) => service.assessStudio(ctx, em, input));
+    const r = await runMutation(ctx, (em) => assessStudio(ctx, em, input));
     return { studio: r.value, errors: r.errors };
   }
 
@@ -202,7 +205,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: StudioMemberInput,
     @Ctx() ctx: Context,
   ): Promise<StudioPayload> {
-    const r = await runMutation(ctx, (em) => service.addStudioMember(ctx, em, input));
+    const r = await runMutation(ctx, (em) => addStudioMember(ctx, em, input));
     return { studio: r.value, errors: r.errors };
   }
 
@@ -213,7 +216,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: CreateAllianceInput,
     @Ctx() ctx: Context,
   ): Promise<AlliancePayload> {
-    const r = await runMutation(ctx, (em) => service.createAlliance(ctx, em, input));
+    const r = await runMutation(ctx, (em) => createAlliance(ctx, em, input));
     return { alliance: r.value, errors: r.errors };
   }
 
@@ -222,7 +225,7 @@ export class StudioResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: RecordAchievementInput,
     @Ctx() ctx: Context,
   ): Promise<AchievementPayload> {
-    const r = await runMutation(ctx, (em) => service.recordAchievement(ctx, em, input));
+    const r = await runMutation(ctx, (em) => recordAchievement(ctx, em, input));
     return { achievement: r.value, errors: r.errors };
   }
 }

@@ -1,33 +1,15 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { escapeLike, pageOf, pgArray } from '../../shared/db/paging';
-import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
+import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
-import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/relay';
 import { decodeId, isoDate, optionalText, requiredText } from '../../shared/validation';
 import { Organization, OrganizationLevel } from '../organization/organization.entity';
-import {
-  AchievementKind,
-  Alliance,
-  Achievement,
-  MemberRole,
-  STUDIO_TRANSITIONS,
-  Studio,
-  StudioLevel,
-  StudioStatus,
-} from './studio.entity';
+import { MemberRole, STUDIO_TRANSITIONS, Studio, StudioLevel, StudioStatus } from './studio.entity';
 import type {
   ApplyStudioInput,
   AssessStudioInput,
-  CreateAllianceInput,
-  RecordAchievementInput,
-  StudioFilter,
   StudioMemberInput,
-  StudioStatistics,
   TransitionStudioInput,
 } from './studio.types';
-
-/** The registry is public for named (and revoked) studios; applications are for the host's organizers. */
-export const PUBLIC_STUDIO_STATUSES = [StudioStatus.NAMED, StudioStatus.REVOKED];
 
 /** The union rank that names a studio of each level (an enterprise studio: the host or any union above). */
 const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
@@ -37,62 +19,7 @@ const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
   ENTERPRISE: null,
 };
 
-async function pathOf(ctx: Context, orgId: number): Promise<string> {
-  return (await ctx.loaders.organizationById.load(orgId))!.path;
-}
-
-export async function canSeeStudio(ctx: Context, s: Studio): Promise<boolean> {
-  return PUBLIC_STUDIO_STATUSES.includes(s.status) || ctx.access.manages(await pathOf(ctx, s.host.id));
-}
-
-export async function listStudios(
-  ctx: Context,
-  filter: StudioFilter | null | undefined,
-  page: PageRequest,
-): Promise<Page<Studio>> {
-  const where: string[] = [];
-  const params: unknown[] = [];
-  const scope = ctx.access.managed;
-  if (scope !== '*') {
-    where.push(
-      `(status = any(?::text[]) or host_id in (select id from organization where path <@ ?::ltree))`,
-    );
-    params.push(pgArray(PUBLIC_STUDIO_STATUSES), scope ?? '0');
-  }
-  const f = filter ?? {};
-  if (f.unionId) {
-    const d = fromGlobalId(f.unionId);
-    where.push(
-      `host_id in (select id from organization where path <@ (select path from organization where id = ?))`,
-    );
-    params.push(d?.type === 'Organization' ? d.id : 0);
-  }
-  if (f.levels?.length) {
-    where.push('level = any(?::text[])');
-    params.push(pgArray(f.levels));
-  }
-  if (f.statuses?.length) {
-    where.push('status = any(?::text[])');
-    params.push(pgArray(f.statuses));
-  }
-  if (f.field?.trim()) {
-    where.push('field ilike ?');
-    params.push(`%${escapeLike(f.field.trim())}%`);
-  }
-  if (f.search?.trim()) {
-    where.push('name ilike ?');
-    params.push(`%${escapeLike(f.search.trim())}%`);
-  }
-  if (f.leaderHonorKinds?.length) {
-    where.push(
-      'exists (select 1 from honor h where h.person_id = studio.leader_id and h.kind = any(?::text[]))',
-    );
-    params.push(pgArray(f.leaderHonorKinds));
-  }
-  return pageOf(ctx.em, Studio, 'studio', where, params, page);
-}
-
-async function loadStudio(em: EntityManager, globalId: string, field: string): Promise<Studio> {
+export async function loadStudio(em: EntityManager, globalId: string, field: string): Promise<Studio> {
   const p = new Problems();
   const id = decodeId(p, field, globalId, 'Studio');
   p.throwIfAny();
@@ -290,152 +217,4 @@ export async function addStudioMember(
   );
   await recordEvent(ctx, em, s.id, 'MEMBER_SET', { personId, role: input.role });
   return s;
-}
-
-export async function createAlliance(
-  ctx: Context,
-  em: EntityManager,
-  input: CreateAllianceInput,
-): Promise<Alliance> {
-  const p = new Problems();
-  const name = requiredText(p, 'input.name', input.name, 200);
-  const foundedOn = isoDate(p, 'input.foundedOn', input.foundedOn);
-  const leadId = decodeId(p, 'input.leadStudioId', input.leadStudioId, 'Studio');
-  if (input.studioIds.length > 500) p.add(ErrorCode.OUT_OF_RANGE, 'At most 500 studios.', 'input.studioIds');
-  const ids = input.studioIds.map((g, i) => decodeId(p, `input.studioIds.${i}`, g, 'Studio'));
-  p.throwIfAny();
-  const all = [...new Set([leadId, ...ids])];
-  const rows = await em.execute<{ id: number; status: StudioStatus; path: string }[]>(
-    `select s.id, s.status, o.path::text as path from studio s join organization o on o.id = s.host_id
-      where s.id = any(?::int[])`,
-    [pgArray(all)],
-  );
-  const byId = new Map(rows.map((r) => [r.id, r]));
-  all.forEach((id, i) => {
-    const r = byId.get(id);
-    const field = i === 0 ? 'input.leadStudioId' : `input.studioIds.${ids.indexOf(id)}`;
-    if (!r) p.add(ErrorCode.NOT_FOUND, 'No such studio.', field);
-    else if (r.status !== StudioStatus.NAMED)
-      p.add(ErrorCode.VALIDATION, 'Only named studios join alliances.', field);
-  });
-  p.throwIfAny();
-  ctx.access.assertManages(byId.get(leadId)!.path, 'the lead studio');
-  const [dup] = await em.execute<{ n: string }[]>('select count(*) as n from alliance where name = ?', [
-    name,
-  ]);
-  if (dup!.n !== '0') throw new DomainError(ErrorCode.DUPLICATE, 'An alliance has that name.', 'input.name');
-  const alliance = em.create(Alliance, { name, leadStudio: leadId as never, foundedOn });
-  await em.flush();
-  await em.execute('insert into alliance_member (alliance_id, studio_id) select ?, unnest(?::int[])', [
-    alliance.id,
-    pgArray(all),
-  ]);
-  return alliance;
-}
-
-export async function recordAchievement(
-  ctx: Context,
-  em: EntityManager,
-  input: RecordAchievementInput,
-): Promise<Achievement> {
-  const p = new Problems();
-  const title = requiredText(p, 'input.title', input.title, 300);
-  const achievedOn = isoDate(p, 'input.achievedOn', input.achievedOn);
-  if (!input.achievedOn) p.add(ErrorCode.REQUIRED, 'The date is required.', 'input.achievedOn');
-  const personIds = (input.personIds ?? []).map((g, i) => decodeId(p, `input.personIds.${i}`, g, 'Person'));
-  if (input.kind === AchievementKind.PATENT) {
-    if (!input.patentNumber?.trim())
-      p.add(ErrorCode.REQUIRED, 'A patent needs its number.', 'input.patentNumber');
-    if (!input.patentType) p.add(ErrorCode.REQUIRED, 'A patent needs its type.', 'input.patentType');
-    if (!input.patentStatus) p.add(ErrorCode.REQUIRED, 'A patent needs its status.', 'input.patentStatus');
-  }
-  if (input.kind === AchievementKind.ECONOMIC_BENEFIT) {
-    const b = input.benefitYuan;
-    if (b == null) p.add(ErrorCode.REQUIRED, 'Give the benefit in yuan.', 'input.benefitYuan');
-    else if (!Number.isFinite(b) || b < 0 || b > 1e13 || Math.abs(b * 100 - Math.round(b * 100)) > 1e-6)
-      p.add(ErrorCode.OUT_OF_RANGE, 'Yuan ≥ 0 with at most 2 decimals.', 'input.benefitYuan');
-  }
-  if (input.kind === AchievementKind.APPRENTICES) {
-    const n = input.apprentices;
-    if (n == null) p.add(ErrorCode.REQUIRED, 'Give how many apprentices.', 'input.apprentices');
-    else if (!Number.isInteger(n) || n < 0 || n > 100_000)
-      p.add(ErrorCode.OUT_OF_RANGE, 'A whole number ≥ 0.', 'input.apprentices');
-  }
-  decodeId(p, 'input.studioId', input.studioId, 'Studio');
-  p.throwIfAny();
-  const s = await loadStudio(em, input.studioId, 'input.studioId');
-  ctx.access.assertManages(s.host.getEntity().path, 'this studio');
-  if (s.status !== StudioStatus.NAMED)
-    throw new DomainError(
-      ErrorCode.WRONG_STAGE,
-      'Achievements are recorded for named studios.',
-      'input.studioId',
-    );
-  if (personIds.length) {
-    const members = await em.execute<{ person_id: number }[]>(
-      'select person_id from studio_member where studio_id = ? and person_id = any(?::int[])',
-      [s.id, pgArray(personIds)],
-    );
-    const known = new Set(members.map((m) => m.person_id));
-    personIds.forEach((id, i) => {
-      if (!known.has(id)) p.add(ErrorCode.VALIDATION, 'Not a member of the studio.', `input.personIds.${i}`);
-    });
-    p.throwIfAny();
-  }
-  const a = em.create(Achievement, {
-    studio: s,
-    kind: input.kind,
-    title,
-    achievedOn: achievedOn!,
-    patentNumber: input.kind === AchievementKind.PATENT ? input.patentNumber!.trim() : null,
-    patentType: input.kind === AchievementKind.PATENT ? input.patentType : null,
-    patentStatus: input.kind === AchievementKind.PATENT ? input.patentStatus : null,
-    benefitYuan: input.kind === AchievementKind.ECONOMIC_BENEFIT ? input.benefitYuan : null,
-    apprentices: input.kind === AchievementKind.APPRENTICES ? input.apprentices : null,
-  });
-  await em.flush();
-  if (personIds.length) {
-    await em.execute(
-      'insert into achievement_person (achievement_id, person_id) select ?, unnest(?::int[])',
-      [a.id, pgArray([...new Set(personIds)])],
-    );
-  }
-  return a;
-}
-
-/** Rollups over a union's subtree: one statement each (studios, alliances, achievements). */
-export async function studioStatistics(ctx: Context, union: Organization): Promise<StudioStatistics> {
-  if (!ctx.access.manages(union.path)) throw forbidden('You do not manage that union.');
-  const hosted = `select s.id from studio s join organization o on o.id = s.host_id where o.path <@ ?::ltree`;
-  const conn = ctx.em.getConnection();
-  const [studios, alliances, achievements] = await Promise.all([
-    conn.execute<{ level: StudioLevel; status: StudioStatus; n: string }[]>(
-      `select s.level, s.status, count(*) as n from studio s join organization o on o.id = s.host_id
-        where o.path <@ ?::ltree group by s.level, s.status order by s.level, s.status`,
-      [union.path],
-    ),
-    conn.execute<{ n: string }[]>(`select count(*) as n from alliance where lead_studio_id in (${hosted})`, [
-      union.path,
-    ]),
-    conn.execute<
-      { kind: AchievementKind; n: string; benefit: string; apprentices: string; granted: string }[]
-    >(
-      `select kind, count(*) as n, coalesce(sum(benefit_yuan), 0) as benefit,
-              coalesce(sum(apprentices), 0) as apprentices, count(*) filter (where patent_status = 'GRANTED') as granted
-         from achievement where studio_id in (${hosted}) group by kind order by kind`,
-      [union.path],
-    ),
-  ]);
-  return {
-    union,
-    studios: studios.map((r) => ({ level: r.level, status: r.status, count: Number(r.n) })),
-    alliances: Number(alliances[0]?.n ?? 0),
-    achievements: achievements.map((r) => ({
-      kind: r.kind,
-      count: Number(r.n),
-      benefitYuan: Number(r.benefit),
-      apprentices: Number(r.apprentices),
-      patentsGranted: Number(r.granted),
-    })),
-  };
 }

@@ -1,0 +1,48 @@
+import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../../shared/db/paging';
+import { DomainError, ErrorCode, Problems } from '../../shared/errors';
+import type { Context } from '../../shared/graphql/context';
+import { decodeId, isoDate, requiredText } from '../../shared/validation';
+import { Alliance, StudioStatus } from './studio.entity';
+import type { CreateAllianceInput } from './studio.types';
+
+export async function createAlliance(
+  ctx: Context,
+  em: EntityManager,
+  input: CreateAllianceInput,
+): Promise<Alliance> {
+  const p = new Problems();
+  const name = requiredText(p, 'input.name', input.name, 200);
+  const foundedOn = isoDate(p, 'input.foundedOn', input.foundedOn);
+  const leadId = decodeId(p, 'input.leadStudioId', input.leadStudioId, 'Studio');
+  if (input.studioIds.length > 500) p.add(ErrorCode.OUT_OF_RANGE, 'At most 500 studios.', 'input.studioIds');
+  const ids = input.studioIds.map((g, i) => decodeId(p, `input.studioIds.${i}`, g, 'Studio'));
+  p.throwIfAny();
+  const all = [...new Set([leadId, ...ids])];
+  const rows = await em.execute<{ id: number; status: StudioStatus; path: string }[]>(
+    `select s.id, s.status, o.path::text as path from studio s join organization o on o.id = s.host_id
+      where s.id = any(?::int[])`,
+    [pgArray(all)],
+  );
+  const byId = new Map(rows.map((r) => [r.id, r]));
+  all.forEach((id, i) => {
+    const r = byId.get(id);
+    const field = i === 0 ? 'input.leadStudioId' : `input.studioIds.${ids.indexOf(id)}`;
+    if (!r) p.add(ErrorCode.NOT_FOUND, 'No such studio.', field);
+    else if (r.status !== StudioStatus.NAMED)
+      p.add(ErrorCode.VALIDATION, 'Only named studios join alliances.', field);
+  });
+  p.throwIfAny();
+  ctx.access.assertManages(byId.get(leadId)!.path, 'the lead studio');
+  const [dup] = await em.execute<{ n: string }[]>('select count(*) as n from alliance where name = ?', [
+    name,
+  ]);
+  if (dup!.n !== '0') throw new DomainError(ErrorCode.DUPLICATE, 'An alliance has that name.', 'input.name');
+  const alliance = em.create(Alliance, { name, leadStudio: leadId as never, foundedOn });
+  await em.flush();
+  await em.execute('insert into alliance_member (alliance_id, studio_id) select ?, unnest(?::int[])', [
+    alliance.id,
+    pgArray(all),
+  ]);
+  return alliance;
+}
