@@ -309,7 +309,11 @@ export function validateScheme(input: unknown): SchemeValidation {
   const errors = parsed.error.issues.map((i): SchemeError => {
     const code =
       i.code === z.ZodIssueCode.custom ? (i.params?.code as SchemeErrorCode | undefined) : undefined;
-    return { path: pathToString(i.path as (string | number)[]), code: code ?? 'VALIDATION', message: i.message };
+    return {
+      path: pathToString(i.path as (string | number)[]),
+      code: code ?? 'VALIDATION',
+      message: i.message,
+    };
   });
   return { scheme: null, errors };
 }
