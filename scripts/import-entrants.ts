@@ -16,9 +16,10 @@ import {
 import { ImportFormat } from '../src/modules/competition/competition.types';
 import type { Viewer } from '../src/shared/access/viewer';
 import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, type MikroORM } from '../src/orm';
 import type { UserError } from '../src/shared/errors';
 import { createContext } from '../src/shared/graphql/context';
+import { createLoaders } from '../src/loaders';
 import { asDomainError } from '../src/shared/graphql/mutation';
 import { BoardHub } from '../src/modules/leaderboard/board.service';
 import { createEventBus } from '../src/shared/graphql/pubsub';
@@ -294,8 +295,11 @@ async function main(argv: string[]): Promise<number> {
       {
         orm,
         pubsub,
-        tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
-        boards: new BoardHub(orm, pubsub),
+        modules: {
+          tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
+          boards: new BoardHub(orm, pubsub),
+        },
+        loaders: createLoaders,
       },
       viewer,
     );

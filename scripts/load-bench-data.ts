@@ -17,7 +17,7 @@ import { entrantResult } from '../src/modules/scoring/ranking';
 import { defaultRules, tieBreakValues } from '../src/modules/scoring/results-rules';
 import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
 import { ensureDatabase, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, migrate, type MikroORM } from '../src/orm';
 import { pgArray } from '../src/shared/db/paging';
 import { toGlobalId } from '../src/shared/graphql/relay';
 

@@ -76,7 +76,12 @@ export function createLoaders(em: EntityManager, recent: Recent<RecentEntities |
   };
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+type AppLoaders = ReturnType<typeof createLoaders>;
+
+declare module './shared/graphql/context' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends AppLoaders {}
+}
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const m = new Map<K, T[]>();

@@ -20,6 +20,7 @@ import Redis from 'ioredis';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Config } from './config';
 import { authenticate, type Credentials, type TokenSettings } from './modules/account/auth.service';
+import { createLoaders } from './loaders';
 import { createSchema } from './schema';
 import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
@@ -179,7 +180,14 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const recent = new RecentReads(config.SHARED_READS_MS, trusts);
   const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget(), trusts);
   await changes.start();
-  const services: Services = { orm, pubsub, tokens, rateLimits, boards, recent };
+  const services: Services = {
+    orm,
+    pubsub,
+    rateLimits,
+    recent,
+    modules: { tokens, boards },
+    loaders: createLoaders,
+  };
   const format = formatError(production);
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {

@@ -13,6 +13,13 @@ export interface BoardChange {
   seq: number;
 }
 
+declare module '../../shared/graphql/pubsub' {
+  interface Topics {
+    /** A trade's board rows changed up to `seq` (the rows are read from the database). */
+    BOARD_CHANGED: [tradeId: number, payload: BoardChange];
+  }
+}
+
 /**
  * Brings the board rows of these entrants (all of the trade's when null) in line with their
  * marks, inside the caller's transaction. Numbers the change with the trade's next board seq;

@@ -378,6 +378,13 @@ interface Group {
 const rowKey = (r: BoardRowView) =>
   `${r.rank}|${r.total}|${r.awardTier}|${r.name}|${r.modules.map((m) => m.weighted).join(',')}`;
 
+declare module '../../shared/graphql/context' {
+  interface ContextServices {
+    /** The process's live leaderboards. */
+    boards: BoardHub;
+  }
+}
+
 /**
  * The process's boards and their live subscribers. A burst of changes to one board becomes at
  * most one push per `flushMs`; each push is computed once per group of subscribers who see the

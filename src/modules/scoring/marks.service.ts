@@ -121,6 +121,12 @@ export interface ToleranceNotice {
   at: string;
 }
 
+declare module '../../shared/graphql/pubsub' {
+  interface Topics {
+    TOLERANCE_BREACHED: [tradeId: number, payload: ToleranceNotice];
+  }
+}
+
 /**
  * Lock state of an entrant's marks: their own lock, or the trade's sign-off unless the chief
  * judge reopened this entrant after it (an upheld appeal, an error found by the re-check).
