@@ -7,7 +7,7 @@ import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import type { MarkingScheme } from './modules/scoring/scheme';
 import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
-import type { Recent, RecentEntities } from './shared/graphql/recent';
+import type { Recent, RecentEntities } from './shared/cache';
 
 /**
  * The request's DataLoader set: created with its forked EntityManager, dropped with it.

@@ -106,7 +106,7 @@ export async function refreshBoard(
   return { tradeId, seq };
 }
 
-/** Tells the instances holding the board, once the caller's transaction has committed. */
+/** Records a board change the caller wrote itself; the instances holding the board hear of it after the commit. */
 export function announceBoard(ctx: Context, change: BoardChange | null): void {
-  if (change) ctx.afterCommit.push(() => ctx.pubsub.publish('BOARD_CHANGED', change.tradeId, change));
+  if (change) ctx.events.queue('BOARD_CHANGED', change);
 }

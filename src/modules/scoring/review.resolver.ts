@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { Trade } from '../competition/competition.entity';
@@ -70,8 +71,11 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: PublishResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => review.publishResults(ctx, em, input));
-    if (r.value) this.announce(ctx, r.value.id, 'SCORING_CLOSED', 'PUBLISHED');
+    const r = await runMutation(ctx, async (em) => {
+      const c = await review.publishResults(ctx, em, input);
+      await announce(ctx, em, c.id, 'SCORING_CLOSED', 'PUBLISHED');
+      return c;
+    });
     return { competition: r.value, errors: r.errors };
   }
 
@@ -82,8 +86,11 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: FinalizeResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => review.finalizeResults(ctx, em, input.competitionId));
-    if (r.value) this.announce(ctx, r.value.id, 'PUBLISHED', 'FINAL');
+    const r = await runMutation(ctx, async (em) => {
+      const c = await review.finalizeResults(ctx, em, input.competitionId);
+      await announce(ctx, em, c.id, 'PUBLISHED', 'FINAL');
+      return c;
+    });
     return { competition: r.value, errors: r.errors };
   }
 
@@ -109,13 +116,14 @@ export class ReviewResolver {
     const r = await runMutation(ctx, (em) => review.resolveAppeal(ctx, em, input));
     return { appeal: r.value, errors: r.errors };
   }
+}
 
-  private announce(ctx: Context, competitionId: number, from: string, to: string) {
-    ctx.pubsub.publish('COMPETITION_STATUS_CHANGED', competitionId, {
-      competitionId,
-      from,
-      to,
-      at: new Date().toISOString(),
-    });
-  }
+/** Publication and finality are lifecycle changes like any other: their subscribers hear of them after the commit. */
+function announce(ctx: Context, em: EntityManager, competitionId: number, from: string, to: string) {
+  return ctx.events.record(em, 'COMPETITION_STATUS_CHANGED', {
+    competitionId,
+    from,
+    to,
+    at: new Date().toISOString(),
+  });
 }

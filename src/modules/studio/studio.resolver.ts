@@ -41,6 +41,7 @@ import {
   StudioStatistics,
   TransitionStudioInput,
 } from './studio.types';
+import { fetchStudio } from './studio.nodes';
 
 @ObjectType({ description: 'Result of recording an achievement.' })
 export class AchievementPayload {
@@ -60,8 +61,7 @@ export class StudioResolver {
   ): Promise<Studio | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Studio') return null;
-    const s = await ctx.em.findOne(Studio, { id: d.id });
-    return s && (await service.canSeeStudio(ctx, s)) ? s : null;
+    return fetchStudio(ctx, d.id);
   }
 
   @Query(() => StudioConnection, {

@@ -1,9 +1,10 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Access } from '../access/access';
 import type { Viewer } from '../access/viewer';
+import type { DomainEventBus, EventUnit } from '../events/domain-events';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
 import type { PubSub } from './pubsub';
-import type { Recent, RecentEntities, RecentReads } from './recent';
+import type { Recent, RecentEntities, RecentReads } from '../cache/recent';
 
 /**
  * What modules add to every context (e.g. the leaderboard's `boards`). Each module declares its
@@ -32,15 +33,15 @@ export interface Context extends ContextServices {
   rateLimits: RateLimits;
   /** The caller's address, for per-IP limits (sign-in lock-out). */
   ip: string;
-  /** Run by `runMutation` once its transaction has committed (events about what it wrote). */
-  afterCommit: (() => void)[];
-  /** The instance's shared anonymous reads, emptied by every commit; null for local tools. */
-  recent: RecentReads | null;
+  /** The events of the transaction running now; dispatched once it commits (`inTransaction`). */
+  events: EventUnit;
 }
 
 export interface Services {
   orm: MikroORM;
   pubsub: PubSub;
+  /** The process's domain events, with the modules' projections and reactions. */
+  events: DomainEventBus;
   /** The modules' services, copied into every context. */
   modules: ContextServices;
   /** Builds a request's loaders; `recent` is given for anonymous HTTP requests only. */
@@ -79,7 +80,6 @@ export function createContext(
     pubsub,
     rateLimits,
     ip,
-    afterCommit: [],
-    recent: services.recent ?? null,
+    events: services.events.unit(),
   };
 }
