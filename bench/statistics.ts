@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { resolveDatabase, withDatabase } from '../src/shared/db/database';
-import { initOrm, migrate } from '../src/shared/db/orm';
+import { initOrm, migrate } from '../src/orm';
 import { createApp } from '../src/server';
 import { seedDemo } from '../seeds/demo';
 

@@ -12,7 +12,7 @@ import { hashPassword } from '../src/modules/account/password';
 import { Organization, type OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { createApp, type App } from '../src/server';
 import { resolveDatabase, withDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, migrate, type MikroORM } from '../src/orm';
 import { type Auth, type GqlResult, PASSWORD, type RawResponse, type TestApp } from '../test/support/app';
 import { isAlive } from '../test/support/db';
 import {

@@ -3,7 +3,6 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TableNotFoundException } from '@mikro-orm/core';
-import type { EntityManager } from '@mikro-orm/postgresql';
 import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { Role } from '../src/modules/account/account.entity';
@@ -16,9 +15,12 @@ import {
 import { ImportFormat } from '../src/modules/competition/competition.types';
 import type { Viewer } from '../src/shared/access/viewer';
 import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, type MikroORM } from '../src/orm';
 import type { UserError } from '../src/shared/errors';
 import { createContext } from '../src/shared/graphql/context';
+import { createLoaders } from '../src/loaders';
+import { createDomainEvents } from '../src/events';
+import { inTransaction } from '../src/shared/graphql/mutation';
 import { asDomainError } from '../src/shared/graphql/mutation';
 import { BoardHub } from '../src/modules/leaderboard/board.service';
 import { createEventBus } from '../src/shared/graphql/pubsub';
@@ -294,16 +296,18 @@ async function main(argv: string[]): Promise<number> {
       {
         orm,
         pubsub,
-        tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
-        boards: new BoardHub(orm, pubsub),
+        modules: {
+          tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
+          boards: new BoardHub(orm, pubsub),
+        },
+        loaders: createLoaders,
+        events: createDomainEvents(pubsub),
       },
       viewer,
     );
     let result: { imported: number; peopleCreated: number };
     try {
-      result = await ctx.em.transactional((em) =>
-        importEntrants(ctx, em as EntityManager, options.tradeId, rows, onProgress),
-      );
+      result = await inTransaction(ctx, (em) => importEntrants(ctx, em, options.tradeId, rows, onProgress));
     } catch (e) {
       if (e instanceof Interrupted) {
         err(`Interrupted (${e.message}): nothing was imported.`);

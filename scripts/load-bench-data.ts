@@ -18,7 +18,7 @@ import { defaultRules, tieBreakValues } from '../src/modules/scoring/results-rul
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { validateScheme } from '../src/modules/scoring/scheme-validation';
 import { ensureDatabase, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, migrate, type MikroORM } from '../src/orm';
 import { pgArray } from '../src/shared/db/paging';
 import { toGlobalId } from '../src/shared/graphql/relay';
 

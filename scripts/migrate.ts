@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { loadToolConfig } from '../src/config';
 import { resolveDatabase } from '../src/shared/db/database';
-import { initOrm, migrate } from '../src/shared/db/orm';
+import { initOrm, migrate } from '../src/orm';
 
 /** Applies pending migrations to DATABASE_URL (or the embedded database), then exits. */
 async function main() {

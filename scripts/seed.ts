@@ -4,7 +4,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { Organization } from '../src/modules/organization/organization.entity';
 import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, migrate, type MikroORM } from '../src/orm';
 import { DEMO_USERNAMES, seedDemo } from '../seeds/demo';
 
 /**

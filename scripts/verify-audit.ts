@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { loadToolConfig } from '../src/config';
 import { verifyChain } from '../src/modules/audit/audit.service';
 import { resolveDatabase } from '../src/shared/db/database';
-import { initOrm } from '../src/shared/db/orm';
+import { initOrm } from '../src/orm';
 import { fromGlobalId } from '../src/shared/graphql/relay';
 
 /**

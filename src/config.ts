@@ -63,7 +63,7 @@ const schema = z.object({
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(900),
-  /** How long anonymous HTTP queries share an answer (src/shared/graphql/shared-reads.ts); 0 turns it off. */
+  /** How long anonymous HTTP queries share an answer (src/shared/cache/shared-reads.ts); 0 turns it off. */
   SHARED_READS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
 });
 

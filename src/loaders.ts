@@ -10,7 +10,7 @@ import { Organization } from './modules/organization/organization.entity';
 import { Honor, Person } from './modules/person/person.entity';
 import type { MarkingScheme } from './modules/scoring/scheme';
 import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/loaders';
-import type { Recent, RecentEntities } from './shared/graphql/recent';
+import type { Recent, RecentEntities } from './shared/cache';
 
 /**
  * The request's DataLoader set: created with its forked EntityManager, dropped with it.
@@ -79,7 +79,12 @@ export function createLoaders(em: EntityManager, recent: Recent<RecentEntities |
   };
 }
 
-export type Loaders = ReturnType<typeof createLoaders>;
+type AppLoaders = ReturnType<typeof createLoaders>;
+
+declare module './shared/graphql/context' {
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface Loaders extends AppLoaders {}
+}
 
 function groupBy<T, K>(items: T[], key: (item: T) => K): Map<K, T[]> {
   const m = new Map<K, T[]>();

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { ConfigError, loadConfig } from './config';
 import { resolveDatabase } from './shared/db/database';
-import { initOrm, migrate, type MikroORM } from './shared/db/orm';
+import { initOrm, migrate, type MikroORM } from './orm';
 import { createApp, type App } from './server';
 import { seedDemo } from '../seeds/demo';
 import { Organization } from './modules/organization/organization.entity';

@@ -26,6 +26,14 @@ import {
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { guardRootFields } from './shared/access/policy';
 import type { PubSub } from './shared/graphql/pubsub';
+import { nodeTypes } from './shared/graphql/nodes';
+import { accountNodes } from './modules/account/account.nodes';
+import { campaignNodes } from './modules/campaign/campaign.nodes';
+import { competitionNodes } from './modules/competition/competition.nodes';
+import { organizationNodes } from './modules/organization/organization.nodes';
+import { personNodes } from './modules/person/person.nodes';
+import { scoringNodes } from './modules/scoring/scoring.nodes';
+import { studioNodes } from './modules/studio/studio.nodes';
 
 export const resolvers = [
   NodeResolver,
@@ -56,11 +64,27 @@ export const resolvers = [
 
 const ROOT_DESCRIPTIONS = {
   Query: 'Reads. What each caller sees follows their role and union.',
-  Mutation: 'Writes. Expected failures come back in each payload’s `errors`; nothing is half-written.',
+  Mutation:
+    'Writes. Expected failures come back in each payload’s `errors`, and a failed mutation writes nothing; ' +
+    'except `submitMarks`, which commits mark by mark: each mark has its own outcome, and a batch that stops part-way keeps the marks written before.',
   Subscription: 'Live updates over graphql-ws on the same `/graphql` path.',
 } as const;
 
+/** Every module's node types, for `node(id:)` and global ids. */
+export function registerNodeTypes(): void {
+  nodeTypes.add(
+    ...organizationNodes,
+    ...personNodes,
+    ...accountNodes,
+    ...competitionNodes,
+    ...scoringNodes,
+    ...studioNodes,
+    ...campaignNodes,
+  );
+}
+
 export async function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
+  registerNodeTypes();
   const schema = await buildSchema({
     resolvers,
     pubSub,

@@ -20,7 +20,7 @@ import { loadConfig } from '../src/config';
 import { Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { createApp, type App } from '../src/server';
 import { ensureDatabase, withDatabase } from '../src/shared/db/database';
-import { initOrm, type MikroORM } from '../src/shared/db/orm';
+import { initOrm, type MikroORM } from '../src/orm';
 import { PostgresController, type ControlledPostgres } from './support/postgres-outage';
 
 const execFileAsync = promisify(execFile);

@@ -4,7 +4,7 @@ import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { sqlStatements } from '../src/shared/db/orm';
-import { fanoutStats } from '../src/shared/graphql/fanout';
+import { fanoutStats } from '../src/shared/cache';
 import {
   BoardAroundDocument,
   BoardRankDetailsDocument,

@@ -1,7 +1,7 @@
 import { Client } from 'pg';
 import { loadToolConfig } from '../../src/config';
 import { resolveDatabase, type ResolvedDatabase } from '../../src/shared/db/database';
-import { initOrm, migrate } from '../../src/shared/db/orm';
+import { initOrm, migrate } from '../../src/orm';
 import { toGlobalId } from '../../src/shared/graphql/relay';
 
 /** Command-line `--name value` as a number, or the default. */

@@ -3,7 +3,7 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { Session } from 'node:inspector';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/server';
-import { initOrm, sqlStatements } from '../../src/shared/db/orm';
+import { initOrm, sqlStatements } from '../../src/orm';
 
 /**
  * The API in a process of its own, for the benches that start it as a child (`forkServer` in

@@ -7,7 +7,7 @@ import { hashPassword } from '../../src/modules/account/password';
 import { Organization, OrganizationLevel } from '../../src/modules/organization/organization.entity';
 import { createApp, type App } from '../../src/server';
 import { withDatabase } from '../../src/shared/db/database';
-import { initOrm, type MikroORM } from '../../src/shared/db/orm';
+import { initOrm, type MikroORM } from '../../src/orm';
 import { toGlobalId } from '../../src/shared/graphql/relay';
 import { adminUrl, templateName, withAdminClient } from './db';
 

@@ -1,25 +1,12 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
+import { Role } from '../../shared/access/role';
 import { Node } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
 
-export enum Role {
-  PLATFORM_ADMIN = 'PLATFORM_ADMIN',
-  ORGANIZER = 'ORGANIZER',
-  JUDGE = 'JUDGE',
-  CHIEF_JUDGE = 'CHIEF_JUDGE',
-}
-registerEnumType(Role, {
-  name: 'Role',
-  description: 'Role of a signed-in account. Anonymous callers are the public.',
-  valuesConfig: {
-    PLATFORM_ADMIN: { description: 'Runs the platform; manages everything.' },
-    ORGANIZER: { description: 'Manages what lies under the union the account is bound to.' },
-    JUDGE: { description: 'Marks entrants (裁判).' },
-    CHIEF_JUDGE: { description: 'Leads a trade’s judges (裁判长).' },
-  },
-});
+// Role is shared vocabulary (access rules, trusted documents); re-exported for the module's files.
+export { Role };
 
 @ObjectType({ implements: Node, description: 'A sign-in account.' })
 @Entity({ tableName: 'account' })

@@ -69,9 +69,10 @@ export class AccountResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: SetAccountActiveInput,
     @Ctx() ctx: Context,
   ) {
-    const r = await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input));
-    if (r.value && !r.value.active) ctx.pubsub.publish('VIEWER_REVOKED', { accountId: r.value.id });
-    return asPayload(AccountPayload, r);
+    return asPayload(
+      AccountPayload,
+      await runMutation(ctx, (em) => service.setAccountActive(ctx, em, input)),
+    );
   }
 
   @Mutation(() => CreateApiKeyPayload, {
@@ -90,9 +91,7 @@ export class AccountResolver {
     @Arg('id', () => ID, { description: 'Global ID of the object.' }) id: string,
     @Ctx() ctx: Context,
   ) {
-    const r = await runMutation(ctx, (em) => service.revokeApiKey(ctx, em, id));
-    if (r.value) ctx.pubsub.publish('VIEWER_REVOKED', { apiKeyId: r.value.id });
-    return asPayload(ApiKeyPayload, r);
+    return asPayload(ApiKeyPayload, await runMutation(ctx, (em) => service.revokeApiKey(ctx, em, id)));
   }
 }
 

@@ -109,6 +109,7 @@ export async function setAccountActive(
   }
   account.active = input.active;
   await em.flush();
+  if (!account.active) await ctx.events.record(em, 'VIEWER_REVOKED', { accountId: account.id });
   return account;
 }
 
@@ -153,5 +154,6 @@ export async function revokeApiKey(ctx: Context, em: EntityManager, globalId: st
   ctx.access.assertManages(apiKey.organization.getEntity().path, 'this key');
   apiKey.revokedAt ??= new Date();
   await em.flush();
+  await ctx.events.record(em, 'VIEWER_REVOKED', { apiKeyId: apiKey.id });
   return apiKey;
 }

@@ -10,6 +10,13 @@ export interface TokenSettings {
   ttlSeconds: number;
 }
 
+declare module '../../shared/graphql/context' {
+  interface ContextServices {
+    /** How sign-in tokens are signed and how long they last. */
+    tokens: TokenSettings;
+  }
+}
+
 const ISSUER = 'jingsai';
 
 export async function issueToken(

@@ -54,8 +54,11 @@ import {
   UpdateTradeInput,
 } from './competition.types';
 import * as service from './competition.service';
+import * as entrants from './entrant.service';
+import * as trades from './trade.service';
 import { isOnPanel } from '../scoring/jury';
 import { importEntrants, parseEntrantFile } from './entrant-import';
+import { fetchCompetition, fetchTeam, fetchTrade } from './competition.nodes';
 
 @ObjectType({ description: 'A competition changed lifecycle state.' })
 export class CompetitionStatusEvent {
@@ -81,8 +84,7 @@ export class CompetitionResolver {
   ): Promise<Competition | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Competition') return null;
-    const c = await ctx.loaders.competitionById.load(d.id);
-    return c && (await service.canSeeCompetition(ctx, c)) ? c : null;
+    return fetchCompetition(ctx, d.id);
   }
 
   @Query(() => CompetitionConnection, {
@@ -153,15 +155,6 @@ export class CompetitionResolver {
     @Ctx() ctx: Context,
   ) {
     const r = await runMutation(ctx, (em) => service.transitionCompetition(ctx, em, input));
-    if (r.value) {
-      const c = r.value.competition;
-      ctx.pubsub.publish('COMPETITION_STATUS_CHANGED', c.id, {
-        competitionId: c.id,
-        from: r.value.from,
-        to: c.status,
-        at: new Date().toISOString(),
-      });
-    }
     return asPayload(CompetitionPayload, { errors: r.errors, value: r.value?.competition ?? null });
   }
 
@@ -198,9 +191,7 @@ export class TradeResolver {
   ): Promise<Trade | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Trade') return null;
-    const t = await ctx.loaders.tradeById.load(d.id);
-    const c = t && (await ctx.loaders.competitionById.load(t.competition.id));
-    return c && (await service.canSeeCompetition(ctx, c)) ? t : null;
+    return fetchTrade(ctx, d.id);
   }
 
   @FieldResolver(() => Competition, { description: 'The competition.' })
@@ -243,7 +234,7 @@ export class TradeResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: CreateTradeInput,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(TradePayload, await runMutation(ctx, (em) => service.createTrade(ctx, em, input)));
+    return asPayload(TradePayload, await runMutation(ctx, (em) => trades.createTrade(ctx, em, input)));
   }
 
   @Mutation(() => TradePayload, { description: 'Changes a trade of a competition you manage.' })
@@ -251,7 +242,7 @@ export class TradeResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: UpdateTradeInput,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(TradePayload, await runMutation(ctx, (em) => service.updateTrade(ctx, em, input)));
+    return asPayload(TradePayload, await runMutation(ctx, (em) => trades.updateTrade(ctx, em, input)));
   }
 
   @Mutation(() => ImportEntrantsPayload, {
@@ -333,7 +324,10 @@ export class EntrantResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: RegisterEntrantInput,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(EntrantPayload, await runMutation(ctx, (em) => service.registerEntrant(ctx, em, input)));
+    return asPayload(
+      EntrantPayload,
+      await runMutation(ctx, (em) => entrants.registerEntrant(ctx, em, input)),
+    );
   }
 
   @Mutation(() => EntrantPayload, {
@@ -345,7 +339,7 @@ export class EntrantResolver {
   ) {
     return asPayload(
       EntrantPayload,
-      await runMutation(ctx, (em) => service.setEntrantStatus(ctx, em, input)),
+      await runMutation(ctx, (em) => entrants.setEntrantStatus(ctx, em, input)),
     );
   }
 }
@@ -359,9 +353,7 @@ export class TeamResolver {
   ): Promise<Team | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Team') return null;
-    const team = await ctx.loaders.teamById.load(d.id);
-    const org = team && (await ctx.loaders.organizationById.load(team.organization.id));
-    return org && ctx.access.manages(org.path) ? team : null;
+    return fetchTeam(ctx, d.id);
   }
 
   @FieldResolver(() => Organization, { description: 'Its enterprise.' })
@@ -381,6 +373,6 @@ export class TeamResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: CreateTeamInput,
     @Ctx() ctx: Context,
   ) {
-    return asPayload(TeamPayload, await runMutation(ctx, (em) => service.createTeam(ctx, em, input)));
+    return asPayload(TeamPayload, await runMutation(ctx, (em) => trades.createTeam(ctx, em, input)));
   }
 }

@@ -13,6 +13,13 @@ export interface BoardChange {
   seq: number;
 }
 
+declare module '../../shared/graphql/pubsub' {
+  interface Topics {
+    /** A trade's board rows changed up to `seq` (the rows are read from the database). */
+    BOARD_CHANGED: [tradeId: number, payload: BoardChange];
+  }
+}
+
 /**
  * Brings the board rows of these entrants (all of the trade's when null) in line with their
  * marks, inside the caller's transaction. Numbers the change with the trade's next board seq;
@@ -99,7 +106,7 @@ export async function refreshBoard(
   return { tradeId, seq };
 }
 
-/** Tells the instances holding the board, once the caller's transaction has committed. */
+/** Records a board change the caller wrote itself; the instances holding the board hear of it after the commit. */
 export function announceBoard(ctx: Context, change: BoardChange | null): void {
-  if (change) ctx.afterCommit.push(() => ctx.pubsub.publish('BOARD_CHANGED', change.tradeId, change));
+  if (change) ctx.events.queue('BOARD_CHANGED', change);
 }

@@ -12,6 +12,7 @@ import {
   UpdateOrganizationInput,
 } from './organization.types';
 import * as service from './organization.service';
+import { fetchOrganization } from './organization.nodes';
 
 @Resolver(() => Organization)
 export class OrganizationResolver {
@@ -22,7 +23,7 @@ export class OrganizationResolver {
   ): Promise<Organization | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Organization') return null;
-    return ctx.loaders.organizationById.load(d.id);
+    return fetchOrganization(ctx, d.id);
   }
 
   @Query(() => OrganizationConnection, {

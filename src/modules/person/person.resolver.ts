@@ -14,6 +14,7 @@ import {
   UpdatePersonInput,
 } from './person.types';
 import * as service from './person.service';
+import { fetchPerson } from './person.nodes';
 
 @Resolver(() => Person)
 export class PersonResolver {
@@ -24,8 +25,7 @@ export class PersonResolver {
   ): Promise<Person | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Person') return null;
-    const person = await ctx.loaders.personById.load(d.id);
-    return person && (await service.canSeePerson(ctx, person)) ? person : null;
+    return fetchPerson(ctx, d.id);
   }
 
   @Query(() => PersonConnection, { description: 'People employed under the union you manage, filtered.' })

@@ -8,6 +8,9 @@ import { isJury } from './results.service';
 import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
 import { verifyChain } from '../audit/audit.service';
 import * as marks from './marks.service';
+import * as audit from './marks-audit.service';
+import * as locks from './marks-locks.service';
+import * as panel from './panel.service';
 import {
   AssignJudgeInput,
   AuditVerdict,
@@ -48,7 +51,7 @@ export class MarksResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: AssignJudgeInput,
     @Ctx() ctx: Context,
   ): Promise<PanelPayload> {
-    const r = await runMutation(ctx, (em) => marks.assignJudge(ctx, em, input));
+    const r = await runMutation(ctx, (em) => panel.assignJudge(ctx, em, input));
     return { seat: r.value, errors: r.errors };
   }
 
@@ -59,7 +62,7 @@ export class MarksResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: DeclareConflictInput,
     @Ctx() ctx: Context,
   ): Promise<DeclareConflictPayload> {
-    const r = await runMutation(ctx, (em) => marks.declareConflict(ctx, em, input));
+    const r = await runMutation(ctx, (em) => panel.declareConflict(ctx, em, input));
     return { declared: r.value === true, errors: r.errors };
   }
 
@@ -71,7 +74,7 @@ export class MarksResolver {
     @Ctx() ctx: Context,
   ): Promise<MarksLockPayload> {
     const r = await runMutation(ctx, (em) =>
-      marks.setMarksLock(ctx, em, input.targetId, true, input.reason ?? null),
+      locks.setMarksLock(ctx, em, input.targetId, true, input.reason ?? null),
     );
     return { locked: r.value, errors: r.errors };
   }
@@ -82,7 +85,7 @@ export class MarksResolver {
     @Ctx() ctx: Context,
   ): Promise<MarksLockPayload> {
     const r = await runMutation(ctx, (em) =>
-      marks.setMarksLock(ctx, em, input.targetId, false, input.reason ?? null),
+      locks.setMarksLock(ctx, em, input.targetId, false, input.reason ?? null),
     );
     return { locked: r.value, errors: r.errors };
   }
@@ -115,7 +118,7 @@ export class MarksResolver {
   ): Promise<AuditVerdict> {
     const d = fromGlobalId(competitionId);
     if (!d || d.type !== 'Competition') throw badId('competition');
-    await marks.assertMayAudit(ctx, d.id);
+    await audit.assertMayAudit(ctx, d.id);
     return verifyChain(ctx.em, d.id);
   }
 
@@ -134,8 +137,8 @@ export class MarksResolver {
       [d.id],
     );
     if (!row) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'entrantId');
-    await marks.assertMayAudit(ctx, row.competition_id);
-    return marks.marksAsOf(ctx.em, d.id, asOf);
+    await audit.assertMayAudit(ctx, row.competition_id);
+    return audit.marksAsOf(ctx.em, d.id, asOf);
   }
 }
 

@@ -1,31 +1,29 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { isAdmin, pathWithin } from '../../shared/access/viewer';
-import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
+import { pathWithin } from '../../shared/access/viewer';
+import { ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
-import { asDomainError } from '../../shared/graphql/mutation';
+import type { EventUnit } from '../../shared/events/domain-events';
+import { asDomainError, inTransaction } from '../../shared/graphql/mutation';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
-import { decodeId, requiredText } from '../../shared/validation';
-import { Role } from '../account/account.entity';
+import { requiredText } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { EntrantStatus } from '../competition/entrant.entity';
-import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
 import { toleranceBreach } from './aggregation';
-import { isChiefJudge } from './jury';
-import { type BoardChange, refreshBoard } from '../leaderboard/board-write';
 import type { Aspect, MarkingScheme } from './scheme';
 import {
-  type AssignJudgeInput,
-  type DeclareConflictInput,
   Mark,
   MarkRefusal,
   type MarkInput,
   type MarkOutcome,
   MarkStatus,
-  type PanelSeat,
   type SubmitMarksInput,
 } from './marks.types';
+import { ENTRANT_LOCKED_SQL, ENTRANT_UNIT } from './entrant-sql';
+
+// Shared SQL about entrants; re-exported for the module's other readers.
+export { ENTRANT_LOCKED_SQL, ENTRANT_UNIT } from './entrant-sql';
 
 export const MAX_MARKS_PER_BATCH = 100;
 // Advisory lock namespace: one idempotency key is processed by one transaction at a time.
@@ -38,70 +36,6 @@ class Refused extends Error {
   ) {
     super(message);
   }
-}
-
-// ---------------------------------------------------------------- panels
-
-export async function assignJudge(
-  ctx: Context,
-  em: EntityManager,
-  input: AssignJudgeInput,
-): Promise<PanelSeat> {
-  const p = new Problems();
-  const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
-  const accountId = decodeId(p, 'input.accountId', input.accountId, 'Account');
-  p.throwIfAny();
-  const { competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
-  assertConfigurable(competition, 'input.tradeId');
-  const [account] = await em.execute<{ role: Role; path: string | null }[]>(
-    `select a.role, o.path::text as path from account a left join organization o on o.id = a.organization_id where a.id = ?`,
-    [accountId],
-  );
-  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', 'input.accountId');
-  if (account.role !== Role.JUDGE && account.role !== Role.CHIEF_JUDGE) {
-    throw new DomainError(
-      ErrorCode.KIND_MISMATCH,
-      'Only judge and chief-judge accounts sit on panels.',
-      'input.accountId',
-    );
-  }
-  if (input.role === 'CHIEF_JUDGE' && account.role !== Role.CHIEF_JUDGE) {
-    throw new DomainError(
-      ErrorCode.KIND_MISMATCH,
-      'A chief judge seat needs a chief-judge account.',
-      'input.role',
-    );
-  }
-  const codes = input.aspectCodes?.length ? [...new Set(input.aspectCodes)] : null;
-  await em.execute(
-    `insert into judge_assignment (trade_id, account_id, role, aspect_codes) values (?, ?, ?, ?::text[])
-     on conflict (trade_id, account_id) do update set role = excluded.role, aspect_codes = excluded.aspect_codes`,
-    [tradeId, accountId, input.role, codes ? `{${codes.map((c) => JSON.stringify(c)).join(',')}}` : null],
-  );
-  return { tradeId: input.tradeId, accountId: input.accountId, role: input.role, aspectCodes: codes };
-}
-
-export async function declareConflict(
-  ctx: Context,
-  em: EntityManager,
-  input: DeclareConflictInput,
-): Promise<boolean> {
-  const p = new Problems();
-  const accountId = decodeId(p, 'input.accountId', input.accountId, 'Account');
-  const entrantId = decodeId(p, 'input.entrantId', input.entrantId, 'Entrant');
-  const reason = requiredText(p, 'input.reason', input.reason, 500);
-  p.throwIfAny();
-  const self = ctx.viewer.kind === 'account' && ctx.viewer.accountId === accountId;
-  const [entrant] = await em.execute<{ trade_id: number }[]>('select trade_id from entrant where id = ?', [
-    entrantId,
-  ]);
-  if (!entrant) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
-  if (!self) await loadManagedTradeById(ctx, em, entrant.trade_id, 'input.entrantId');
-  await em.execute(
-    `insert into conflict_declaration (account_id, entrant_id, reason) values (?, ?, ?) on conflict (account_id, entrant_id) do nothing`,
-    [accountId, entrantId, reason],
-  );
-  return true;
 }
 
 // ---------------------------------------------------------------- marks
@@ -122,29 +56,11 @@ export interface ToleranceNotice {
   at: string;
 }
 
-/**
- * Lock state of an entrant's marks: their own lock, or the trade's sign-off unless the chief
- * judge reopened this entrant after it (an upheld appeal, an error found by the re-check).
- */
-export const ENTRANT_LOCKED_SQL = `(e.marks_locked_at is not null or (t.marks_locked_at is not null and
-  (e.marks_unlocked_at is null or e.marks_unlocked_at < t.marks_locked_at)))`;
-
-/**
- * The union an entrant belongs to (`e` is the entrant): a person's employer, a team's
- * organization, or the enterprise itself. Conflicts of interest and appeals go by it.
- */
-export const ENTRANT_UNIT = {
-  joins: `left join person eu_p on eu_p.id = e.person_id
-       left join organization eu_po on eu_po.id = eu_p.employer_id
-       left join team eu_t on eu_t.id = e.team_id
-       left join organization eu_to on eu_to.id = eu_t.organization_id
-       left join organization eu_eo on eu_eo.id = e.organization_id`,
-  path: 'coalesce(eu_po.path, eu_to.path, eu_eo.path)::text',
-  /** The entrant's name: the person's, the team's or the enterprise's. */
-  name: 'coalesce(eu_p.name, eu_t.name, eu_eo.name)',
-  /** The name of that unit. */
-  unitName: 'coalesce(eu_po.name, eu_to.name, eu_eo.name)',
-};
+declare module '../../shared/graphql/pubsub' {
+  interface Topics {
+    TOLERANCE_BREACHED: [tradeId: number, payload: ToleranceNotice];
+  }
+}
 
 interface MarkContext {
   entrantId: number;
@@ -189,8 +105,7 @@ async function submitOne(
   judgeId: number,
   deviceId: string,
   m: MarkInput,
-  notices: ToleranceNotice[],
-  boards: BoardChange[],
+  events: EventUnit,
 ): Promise<MarkOutcome> {
   if (typeof m.idempotencyKey !== 'string' || m.idempotencyKey.length < 8 || m.idempotencyKey.length > 200) {
     throw new Refused(MarkRefusal.INVALID_KEY, 'The idempotency key must be 8–200 characters.');
@@ -377,8 +292,7 @@ async function submitOne(
     });
   }
 
-  const change = await refreshBoard(em, c.tradeId, [c.entrantId]);
-  if (change) boards.push(change);
+  await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
 
   const panel = await em.execute<{ judge_id: number; value: string }[]>(
     'select judge_id, value from mark where entrant_id = ? and aspect_code = ?',
@@ -389,7 +303,7 @@ async function submitOne(
     panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
   );
   if (breach.breached) {
-    notices.push({
+    await events.record(em, 'TOLERANCE_BREACHED', {
       tradeId: c.tradeId,
       entrantId: c.entrantId,
       anonymousNumber: c.lotCode,
@@ -453,25 +367,13 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
   }
   p.throwIfAny();
   const outcomes: MarkOutcome[] = [];
-  const publish = (notices: ToleranceNotice[], boards: BoardChange[]) => {
-    ctx.recent?.forget();
-    for (const n of notices) ctx.pubsub.publish('TOLERANCE_BREACHED', n.tradeId, n);
-    for (const b of boards) ctx.pubsub.publish('BOARD_CHANGED', b.tradeId, b);
-  };
+  // One transaction per mark (a refused mark must not hold back the others), each through the one
+  // commit path: its events (board change, tolerance alert) go out after it commits, and only from
+  // the submission that wrote the mark (a replay records nothing).
   for (const m of input.marks) {
-    // Told only after the commit, and only by the submission that wrote the mark (not by replays).
-    const notices: ToleranceNotice[] = [];
-    const boards: BoardChange[] = [];
     try {
-      outcomes.push(
-        await ctx.em.transactional((em) =>
-          submitOne(em as EntityManager, judgeId, deviceId, m, notices, boards),
-        ),
-      );
-      publish(notices, boards);
+      outcomes.push(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events)));
     } catch (err) {
-      notices.length = 0;
-      boards.length = 0;
       if (err instanceof Refused) {
         outcomes.push({
           idempotencyKey: m.idempotencyKey,
@@ -483,111 +385,9 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
         });
       } else if (asDomainError(err)) {
         // A concurrent duplicate lost a race at the unique index: the replay path answers it.
-        outcomes.push(
-          await ctx.em.transactional((em) =>
-            submitOne(em as EntityManager, judgeId, deviceId, m, notices, boards),
-          ),
-        );
-        publish(notices, boards);
+        outcomes.push(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events)));
       } else throw err;
     }
   }
   return outcomes;
-}
-
-// ---------------------------------------------------------------- locks
-
-/** Chief judge of the target's trade (or an admin) locks or unlocks its marks, with an audit event. */
-export async function setMarksLock(
-  ctx: Context,
-  em: EntityManager,
-  targetId: string,
-  lock: boolean,
-  reason: string | null,
-) {
-  const d = fromGlobalId(targetId);
-  if (!d || (d.type !== 'Entrant' && d.type !== 'Trade')) {
-    throw new DomainError(ErrorCode.INVALID_ID, 'Not a valid entrant or trade ID.', 'input.targetId');
-  }
-  const [t] = await em.execute<{ trade_id: number; competition_id: number }[]>(
-    d.type === 'Trade'
-      ? 'select t.id as trade_id, t.competition_id from trade t where t.id = ?'
-      : 'select t.id as trade_id, t.competition_id from entrant e join trade t on t.id = e.trade_id where e.id = ?',
-    [d.id],
-  );
-  if (!t) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant or trade.', 'input.targetId');
-  if (!isAdmin(ctx.viewer) && !(await isChiefJudge(em, t.trade_id, ctx.access.accountId)))
-    throw forbidden('Only the trade’s chief judge locks and unlocks marks.');
-  if (!lock && !reason?.trim())
-    throw new DomainError(ErrorCode.REQUIRED, 'Unlocking needs a reason.', 'input.reason');
-  const [stage] = await em.execute<{ status: CompetitionStatus }[]>(
-    'select status from competition where id = ?',
-    [t.competition_id],
-  );
-  if (!lock && [CompetitionStatus.FINAL, CompetitionStatus.ARCHIVED].includes(stage!.status)) {
-    throw new DomainError(
-      ErrorCode.RESULTS_FROZEN,
-      `The competition is ${stage!.status}: marks can no longer be reopened.`,
-      'input.targetId',
-    );
-  }
-  if (d.type === 'Trade') {
-    await em.execute(`update trade set marks_locked_at = ${lock ? 'now()' : 'null'} where id = ?`, [d.id]);
-  } else {
-    // Unlocking an entrant also reopens them under the trade's sign-off, until the trade is locked again.
-    await em.execute(
-      lock
-        ? 'update entrant set marks_locked_at = now() where id = ?'
-        : 'update entrant set marks_locked_at = null, marks_unlocked_at = clock_timestamp() where id = ?',
-      [d.id],
-    );
-  }
-  await appendAudit(em, {
-    competitionId: t.competition_id,
-    kind: `${d.type === 'Trade' ? 'TRADE' : 'ENTRANT'}_${lock ? 'LOCKED' : 'UNLOCKED'}` as never,
-    actorId: ctx.access.accountId,
-    subject: {
-      [d.type === 'Trade' ? 'tradeId' : 'entrantId']: d.id,
-      ...(reason ? { reason: reason.trim() } : {}),
-    },
-  });
-  return lock;
-}
-
-/** An entrant's marks as they stood at `asOf`, replayed from the audit log. */
-export async function marksAsOf(em: EntityManager, entrantId: number, asOf: Date) {
-  const rows = await em.execute<
-    { subject: { aspectCode: string; judgeId: number }; after: { value: number; version: number } }[]
-  >(
-    `select subject, after from audit_event
-      where kind in ('MARK_CREATED', 'MARK_CORRECTED') and (subject->>'entrantId')::int = ? and created_at <= ?
-      order by competition_id, seq`,
-    [entrantId, asOf],
-  );
-  const latest = new Map<string, { aspectCode: string; judgeId: string; value: number; version: number }>();
-  for (const r of rows) {
-    latest.set(`${r.subject.aspectCode}|${r.subject.judgeId}`, {
-      aspectCode: r.subject.aspectCode,
-      judgeId: toGlobalId('Account', r.subject.judgeId),
-      value: r.after.value,
-      version: r.after.version,
-    });
-  }
-  return [...latest.values()].sort((a, b) =>
-    (a.aspectCode + a.judgeId).localeCompare(b.aspectCode + b.judgeId),
-  );
-}
-
-/** Organizers of the host, chief judges of one of its trades, and admins may read the audit trail. */
-export async function assertMayAudit(ctx: Context, competitionId: number): Promise<void> {
-  if (isAdmin(ctx.viewer)) return;
-  const [row] = await ctx.em.execute<{ path: string; chief: boolean }[]>(
-    `select o.path::text as path,
-            exists (select 1 from judge_assignment ja join trade t on t.id = ja.trade_id
-                     where t.competition_id = c.id and ja.account_id = ? and ja.role = 'CHIEF_JUDGE') as chief
-       from competition c join organization o on o.id = c.host_id where c.id = ?`,
-    [ctx.access.accountId ?? 0, competitionId],
-  );
-  if (!row || !(row.chief || ctx.access.manages(row.path)))
-    throw forbidden('You may not read this audit trail.');
 }

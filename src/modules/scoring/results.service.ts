@@ -10,7 +10,6 @@ import { Entrant, EntrantStatus } from '../competition/entrant.entity';
 import type { Trade } from '../competition/trade.entity';
 import { groupMarks, type StoredMark, toleranceBreach } from './aggregation';
 import { isChiefJudge, loadTradeForJury } from './jury';
-import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { ENTRANT_LOCKED_SQL, type ToleranceNotice } from './marks.service';
 import { AWARD_TIER_LABELS, awardTiers, entrantResult, rank, type TierSummary } from './ranking';
 import { normalizeMarks } from './normalization';
@@ -242,7 +241,7 @@ export async function setResultsRules(
     JSON.stringify(rules),
     tradeId,
   ]);
-  announceBoard(ctx, await refreshBoard(em, tradeId, null));
+  await ctx.events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId, entrantIds: null });
   await appendAudit(em, {
     competitionId: competition.id,
     kind: 'RESULTS_RULES_SET',
@@ -293,7 +292,7 @@ export async function recordCompletionTime(
     throw new DomainError(ErrorCode.MARKS_LOCKED, 'This entrant’s results are locked.', 'input.entrantId');
   const seconds = hundredths / 100;
   await em.execute('update entrant set completion_seconds = ? where id = ?', [seconds, entrantId]);
-  announceBoard(ctx, await refreshBoard(em, e.trade_id, [entrantId]));
+  await ctx.events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: e.trade_id, entrantIds: [entrantId] });
   await appendAudit(em, {
     competitionId: competition.id,
     kind: 'COMPLETION_TIME_RECORDED',

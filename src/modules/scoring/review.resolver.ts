@@ -1,4 +1,5 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
+import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { Trade } from '../competition/trade.entity';
@@ -72,8 +73,11 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: PublishResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => publishResults(ctx, em, input));
-    if (r.value) this.announce(ctx, r.value.id, 'SCORING_CLOSED', 'PUBLISHED');
+    const r = await runMutation(ctx, async (em) => {
+      const c = await publishResults(ctx, em, input);
+      await announce(ctx, em, c.id, 'SCORING_CLOSED', 'PUBLISHED');
+      return c;
+    });
     return { competition: r.value, errors: r.errors };
   }
 
@@ -84,8 +88,11 @@ export class ReviewResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: FinalizeResultsInput,
     @Ctx() ctx: Context,
   ): Promise<ResultsStepPayload> {
-    const r = await runMutation(ctx, (em) => finalizeResults(ctx, em, input.competitionId));
-    if (r.value) this.announce(ctx, r.value.id, 'PUBLISHED', 'FINAL');
+    const r = await runMutation(ctx, async (em) => {
+      const c = await finalizeResults(ctx, em, input.competitionId);
+      await announce(ctx, em, c.id, 'PUBLISHED', 'FINAL');
+      return c;
+    });
     return { competition: r.value, errors: r.errors };
   }
 
@@ -111,13 +118,14 @@ export class ReviewResolver {
     const r = await runMutation(ctx, (em) => resolveAppeal(ctx, em, input));
     return { appeal: r.value, errors: r.errors };
   }
+}
 
-  private announce(ctx: Context, competitionId: number, from: string, to: string) {
-    ctx.pubsub.publish('COMPETITION_STATUS_CHANGED', competitionId, {
-      competitionId,
-      from,
-      to,
-      at: new Date().toISOString(),
-    });
-  }
+/** Publication and finality are lifecycle changes like any other: their subscribers hear of them after the commit. */
+function announce(ctx: Context, em: EntityManager, competitionId: number, from: string, to: string) {
+  return ctx.events.record(em, 'COMPETITION_STATUS_CHANGED', {
+    competitionId,
+    from,
+    to,
+    at: new Date().toISOString(),
+  });
 }

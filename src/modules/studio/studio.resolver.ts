@@ -28,7 +28,7 @@ import { Achievement, Alliance, Studio } from './studio.entity';
 import { recordAchievement } from './achievement.service';
 import { createAlliance } from './alliance.service';
 import { addStudioMember, applyStudio, assessStudio, transitionStudio } from './studio-lifecycle.service';
-import { canSeeStudio, listStudios, studioStatistics } from './studio-queries.service';
+import { listStudios, studioStatistics } from './studio-queries.service';
 import {
   AlliancePayload,
   ApplyStudioInput,
@@ -44,6 +44,7 @@ import {
   StudioStatistics,
   TransitionStudioInput,
 } from './studio.types';
+import { fetchStudio } from './studio.nodes';
 
 @ObjectType({ description: 'Result of recording an achievement.' })
 export class AchievementPayload {
@@ -63,8 +64,7 @@ export class StudioResolver {
   ): Promise<Studio | null> {
     const d = fromGlobalId(id);
     if (!d || d.type !== 'Studio') return null;
-    const s = await ctx.em.findOne(Studio, { id: d.id });
-    return s && (await canSeeStudio(ctx, s)) ? s : null;
+    return fetchStudio(ctx, d.id);
   }
 
   @Query(() => StudioConnection, {

@@ -1,14 +1,14 @@
 import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
-import { Role } from '../../modules/account/account.entity';
+import { Role } from './role';
 import { forbidden, unauthenticated } from '../errors';
 import type { Context } from '../graphql/context';
-import { type ApiScope, managedPath, pathWithin, type Viewer } from './viewer';
+import { type ApiScope, type Viewer } from './viewer';
 
 /**
  * Who may call each root operation. This table is the single gate every query,
  * mutation and subscription passes through, on HTTP and WebSocket alike; a root
  * field missing from it is refused (fail closed). Object-level rules (which
- * union's data) are applied by `Access` below, called from services.
+ * union's data) are applied by `Access` (access.ts), called from services.
  */
 type Rule = {
   /** Anyone, including anonymous callers and judges. */
@@ -153,28 +153,4 @@ export function guardSubscribe<A>(
     checkRule(ctx.viewer, POLICY.Subscription[field], `Subscription.${field}`);
     return subscribe(args, ctx);
   };
-}
-
-/** Object-level checks: does the viewer manage the union at `path`? */
-export class Access {
-  constructor(readonly viewer: Viewer) {}
-
-  /** '*' (everything), a path, or null (nothing). */
-  get managed(): string | '*' | null {
-    return managedPath(this.viewer);
-  }
-
-  manages(path: string): boolean {
-    const m = this.managed;
-    if (m === '*') return true;
-    return m !== null && pathWithin(path, m);
-  }
-
-  assertManages(path: string, what = 'this'): void {
-    if (!this.manages(path)) throw forbidden(`You do not manage ${what}: it lies outside your union.`);
-  }
-
-  get accountId(): number | null {
-    return this.viewer.kind === 'account' ? this.viewer.accountId : null;
-  }
 }

@@ -1,4 +1,4 @@
-import { Role } from '../../modules/account/account.entity';
+import { Role } from './role';
 
 /** Who is calling. Resolved once per request (HTTP) or per socket (WebSocket). */
 export type Viewer =

@@ -1,8 +1,7 @@
 import { DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOptions } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
+import { type EntityClass, MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../../migrations';
-import { entities } from '../../entities';
 
 /** Counts SQL statements sent, so tests can bound the statements a request costs. */
 export const sqlStatements = { count: 0, log: [] as string[], keepLog: false };
@@ -33,7 +32,8 @@ export interface OrmSettings {
   logQueries?: boolean;
 }
 
-export function ormOptions(s: OrmSettings): Options {
+/** The ORM's options; the entities are every module's, listed by the composition root (src/orm.ts). */
+export function ormOptions(entities: EntityClass<object>[], s: OrmSettings): Options {
   const printQueries = s.logQueries ?? false;
   return {
     driver: PostgreSqlDriver,
@@ -65,8 +65,8 @@ export function ormOptions(s: OrmSettings): Options {
   };
 }
 
-export async function initOrm(s: OrmSettings): Promise<MikroORM> {
-  const orm = await MikroORM.init(ormOptions(s));
+export async function initOrmWith(entities: EntityClass<object>[], s: OrmSettings): Promise<MikroORM> {
+  const orm = await MikroORM.init(ormOptions(entities, s));
   try {
     // Fail at start-up, not at the first request, when the database is unreachable.
     await orm.em.getConnection().execute('select 1');

@@ -1,41 +1,51 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import { createLoaders, type Loaders } from '../../loaders';
-import { Access } from '../access/policy';
+import { Access } from '../access/access';
 import type { Viewer } from '../access/viewer';
-import type { TokenSettings } from '../../modules/account/auth.service';
+import type { DomainEventBus, EventUnit } from '../events/domain-events';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
 import type { PubSub } from './pubsub';
-import type { RecentReads } from './recent';
-import type { BoardHub } from '../../modules/leaderboard/board.service';
+import type { Recent, RecentEntities, RecentReads } from '../cache/recent';
 
 /**
- * Everything a resolver or service needs for one request (HTTP) or one
- * subscription operation (WebSocket): its own forked EntityManager and its own
- * DataLoader set, so nothing cached leaks between callers.
+ * What modules add to every context (e.g. the leaderboard's `boards`). Each module declares its
+ * own by declaration merging (`declare module '.../shared/graphql/context' { interface
+ * ContextServices { … } }`); the composition root passes them in `Services.modules`.
  */
-export interface Context {
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface ContextServices {}
+
+/** The request's DataLoader set; its members are declared where it is built (src/loaders.ts). */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface Loaders {}
+
+/**
+ * Everything a resolver or service needs for one request (HTTP) or one subscription operation
+ * (WebSocket): its own forked EntityManager and its own DataLoader set, so what one caller with
+ * an identity reads is not served to another. Anonymous HTTP callers are the exception: they
+ * share trade and competition rows, and whole answers, read in the last moments (`RecentReads`).
+ */
+export interface Context extends ContextServices {
   em: EntityManager;
   loaders: Loaders;
   viewer: Viewer;
   access: Access;
   pubsub: PubSub;
-  tokens: TokenSettings;
   rateLimits: RateLimits;
-  /** The process's live leaderboards. */
-  boards: BoardHub;
   /** The caller's address, for per-IP limits (sign-in lock-out). */
   ip: string;
-  /** Run by `runMutation` once its transaction has committed (events about what it wrote). */
-  afterCommit: (() => void)[];
-  /** The instance's shared anonymous reads, emptied by every commit; null for local tools. */
-  recent: RecentReads | null;
+  /** The events of the transaction running now; dispatched once it commits (`inTransaction`). */
+  events: EventUnit;
 }
 
 export interface Services {
   orm: MikroORM;
   pubsub: PubSub;
-  tokens: TokenSettings;
-  boards: BoardHub;
+  /** The process's domain events, with the modules' projections and reactions. */
+  events: DomainEventBus;
+  /** The modules' services, copied into every context. */
+  modules: ContextServices;
+  /** Builds a request's loaders; `recent` is given for anonymous HTTP requests only. */
+  loaders: (em: EntityManager, recent: Recent<RecentEntities | null> | null) => Loaders;
   /** Omitted by local tools (CLI): they get a process-local limiter. */
   rateLimits?: RateLimits;
   /** Omitted by local tools (CLI): they share no reads. */
@@ -55,23 +65,21 @@ export function createContext(
   ip = 'local',
   recentReads = false,
 ): Context {
-  const { orm, pubsub, tokens, boards } = services;
+  const { orm, pubsub } = services;
   const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
   const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
   return {
+    ...services.modules,
     em,
-    loaders: createLoaders(
+    loaders: services.loaders(
       em,
       recentReads && viewer.kind === 'anonymous' ? (services.recent?.rows ?? null) : null,
     ),
     viewer,
     access: new Access(viewer),
     pubsub,
-    tokens,
     rateLimits,
-    boards,
     ip,
-    afterCommit: [],
-    recent: services.recent ?? null,
+    events: services.events.unit(),
   };
 }

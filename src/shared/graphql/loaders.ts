@@ -3,7 +3,7 @@ import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
 import type { PageRequest } from './relay';
-import type { Recent, RecentEntities } from './recent';
+import type { Recent, RecentEntities } from '../cache/recent';
 
 /**
  * The entity's own columns as a select list, `alias."col", …` (with `prefix`, each named

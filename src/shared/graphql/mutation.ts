@@ -14,21 +14,32 @@ export interface PayloadShape<T> {
 }
 
 /**
- * Runs a mutation in one transaction. An expected failure (DomainError) rolls
- * everything back and comes out as payload `errors`; nothing is half-written.
- * Anything else propagates as a top-level error.
+ * The one way a change is committed: `work` runs in one transaction, and the events it recorded
+ * (`ctx.events`) go to their reactions once it has committed; a rollback drops them.
+ */
+export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
+  try {
+    const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
+    ctx.events.committed();
+    return value;
+  } catch (err) {
+    ctx.events.rolledBack();
+    throw err;
+  }
+}
+
+/**
+ * Runs a mutation in one transaction (`inTransaction`). An expected failure (DomainError) rolls
+ * everything back and comes out as payload `errors`. Anything else propagates as
+ * a top-level error. (`submitMarks` does not use it: it commits mark by mark.)
  */
 export async function runMutation<T>(
   ctx: Context,
   work: (em: EntityManager) => Promise<T>,
 ): Promise<PayloadShape<T>> {
   try {
-    const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
-    ctx.recent?.forget();
-    for (const announce of ctx.afterCommit.splice(0)) announce();
-    return { value, errors: [] };
+    return { value: await inTransaction(ctx, work), errors: [] };
   } catch (err) {
-    ctx.afterCommit.length = 0;
     const expected = asDomainError(err);
     if (expected) {
       ctx.em.clear();

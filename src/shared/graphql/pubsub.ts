@@ -1,27 +1,32 @@
 import { randomUUID } from 'node:crypto';
 import { createPubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import Redis from 'ioredis';
-import type { ToleranceNotice } from '../../modules/scoring/marks.service';
-import type { BoardChange } from '../../modules/leaderboard/board-write';
 
 /**
  * Topics and their payloads. With Redis configured they travel between instances as JSON, so
  * payloads are plain data (checked below at compile time): no Date, Map, bigint or methods.
+ * Modules add their own topics by declaration merging
+ * (`declare module '.../shared/graphql/pubsub' { interface Topics { … } }`), so this file names
+ * no module's types.
  */
-export type Topics = {
+export interface Topics {
   /** An account was disabled or an API key revoked: its live connections must close. */
   VIEWER_REVOKED: [payload: { accountId?: number; apiKeyId?: number; shutdown?: boolean }];
-  TOLERANCE_BREACHED: [tradeId: number, payload: ToleranceNotice];
-  /** A trade's board rows changed up to `seq` (the rows are read from the database). */
-  BOARD_CHANGED: [tradeId: number, payload: BoardChange];
   COMPETITION_STATUS_CHANGED: [
     competitionId: number,
     payload: { competitionId: number; from: string; to: string; at: string },
   ];
-};
+}
+
+/** The topics as an object type (an interface has no index signature, which `createPubSub` asks for). */
+type TopicMap = { [K in keyof Topics]: Topics[K] };
 
 type Payloads = {
-  [K in keyof Topics]: Topics[K] extends [unknown, infer P] ? P : Topics[K] extends [infer P] ? P : never;
+  [K in keyof TopicMap]: TopicMap[K] extends [unknown, infer P]
+    ? P
+    : TopicMap[K] extends [infer P]
+      ? P
+      : never;
 };
 type JsonSafe<T> = T extends string | number | boolean | null | undefined
   ? true
@@ -46,7 +51,7 @@ export interface EventBusSettings {
   REDIS_KEY_PREFIX?: string | undefined;
 }
 
-export type PubSub = ReturnType<typeof createPubSub<Topics>> & {
+export type PubSub = ReturnType<typeof createPubSub<TopicMap>> & {
   /** Closes the Redis connections, if any. Subscribers get nothing more from other instances. */
   close(): Promise<void>;
 };
@@ -59,9 +64,9 @@ export function createEventBus(
   settings: EventBusSettings = {},
   log: (line: string) => void = () => {},
 ): PubSub {
-  if (!settings.REDIS_URL) return Object.assign(createPubSub<Topics>(), { close: async () => {} });
+  if (!settings.REDIS_URL) return Object.assign(createPubSub<TopicMap>(), { close: async () => {} });
   const bridge = redisBridge(settings.REDIS_URL, settings.REDIS_KEY_PREFIX || 'jingsai', log);
-  return Object.assign(createPubSub<Topics>({ eventTarget: bridge.target }), { close: bridge.close });
+  return Object.assign(createPubSub<TopicMap>({ eventTarget: bridge.target }), { close: bridge.close });
 }
 
 type Listener = ((event: CustomEvent) => void) | { handleEvent(event: CustomEvent): void };
@@ -173,7 +178,7 @@ function redisBridge(url: string, prefix: string, log: (line: string) => void) {
       pub.publish(channelPrefix + event.type, message).catch(failed(`PUBLISH ${channelPrefix}${event.type}`));
       return true;
     },
-  } as unknown as PubSubEventTarget<Topics>;
+  } as unknown as PubSubEventTarget<TopicMap>;
 
   const close = async () => {
     if (closing) return;

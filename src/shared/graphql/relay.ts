@@ -8,8 +8,33 @@ export abstract class Node {
   id!: number | string;
 }
 
-/** Global IDs are base64url("Type:id"); opaque to clients, stable across releases. */
-export function toGlobalId(type: string, id: number): string {
+/**
+ * The type names inside global ids. Clients keep ids, so a name here never changes, whatever the
+ * class or GraphQL type comes to be called: ids are stable because this list is, not because
+ * class names are. A new node type adds its name; none is ever renamed or reused.
+ */
+export const GLOBAL_ID_TYPES = [
+  'Organization',
+  'Person',
+  'Honor',
+  'Competition',
+  'Trade',
+  'Entrant',
+  'Team',
+  'Account',
+  'ApiKey',
+  'Studio',
+  'Alliance',
+  'Achievement',
+  'Appeal',
+  'Submission',
+  'CampaignCategory',
+  'Mark',
+] as const;
+export type GlobalIdType = (typeof GLOBAL_ID_TYPES)[number];
+
+/** Global IDs are base64url("Type:id") with a name from `GLOBAL_ID_TYPES`; opaque to clients. */
+export function toGlobalId(type: GlobalIdType, id: number): string {
   return Buffer.from(`${type}:${id}`, 'utf8').toString('base64url');
 }
 

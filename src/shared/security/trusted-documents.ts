@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Role } from '../../modules/account/account.entity';
+import { Role } from '../access/role';
 import type { Viewer } from '../access/viewer';
 
 /**

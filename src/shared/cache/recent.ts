@@ -5,7 +5,7 @@ import type { FormattedExecutionResult } from 'graphql';
  * public screen or union app polling a board would otherwise have the same rows read and the same
  * answer computed hundreds of times a second. Anonymous callers write nothing, so none of them can
  * miss its own change; every commit through this instance empties the caches
- * (`RecentReads.forget`, run by `runMutation` and the mark path), and so does every change the
+ * (`RecentReads.forget`, run after every commit of `inTransaction`), and so does every change the
  * instance hears of: a board event (from itself or, through Redis, another instance) or one of
  * PostgreSQL's change notices. A value lasts `ttlMs` (the freshness a board read keeps when no
  * notice can be heard); with `trusted`, a value read while notices were heard lasts longer, as any

@@ -1,6 +1,6 @@
 import { type ApolloServerPlugin, HeaderMap } from '@apollo/server';
 import type { FormattedExecutionResult } from 'graphql';
-import type { Context } from './context';
+import type { Context } from '../graphql/context';
 import type { Recent } from './recent';
 
 type Answer = FormattedExecutionResult;

@@ -1,0 +1,289 @@
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { PubSub } from '../../shared/graphql/pubsub';
+import { toGlobalId } from '../../shared/graphql/relay';
+import {
+  Board,
+  type BoardFrameView,
+  type BoardLens,
+  type BoardRowView,
+  FREEZE_MARGIN_MS,
+  MAX_TIMER_MS,
+} from './board';
+import { FrameQueue } from './frame-queue';
+
+/** Subscribers who see the same window of the same board the same way: one frame serves them all. */
+interface Group {
+  key: string;
+  board: Board;
+  lens: BoardLens;
+  first: number;
+  subscribers: Set<FrameQueue>;
+  window: BoardRowView[];
+  seq: number;
+  /** What the group's screens were last told about the freeze. */
+  frozen: boolean;
+  /** The snapshot new subscribers get, shared until the window changes. */
+  snapshot: BoardFrameView | null;
+}
+
+const rowKey = (r: BoardRowView) =>
+  `${r.rank}|${r.total}|${r.awardTier}|${r.name}|${r.modules.map((m) => m.weighted).join(',')}`;
+
+declare module '../../shared/graphql/context' {
+  interface ContextServices {
+    /** The process's live leaderboards. */
+    boards: BoardHub;
+  }
+}
+
+/**
+ * The process's boards and their live subscribers. A burst of changes to one board becomes at
+ * most one push per `flushMs`; each push is computed once per group of subscribers who see the
+ * same window, and reads the rows at push time, so the last state is never lost.
+ */
+export class BoardHub {
+  private readonly boards = new Map<number, Board>();
+  private readonly groups = new Map<string, Group>();
+  private readonly creating = new Map<string, Promise<Group>>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** Per trade: a push at its freeze moment, so screens show the freeze without waiting for a mark. */
+  private readonly freezeTimers = new Map<number, { at: number; timer: NodeJS.Timeout }>();
+  private readonly lastFlush = new Map<number, number>();
+  private readonly listening = new Map<number, AsyncIterator<unknown>>();
+  private readonly competitions = new Map<number, AsyncIterator<unknown>>();
+  private closed = false;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly pubsub: PubSub,
+    private readonly flushMs = 200,
+    private readonly log: (message: string) => void = () => {},
+    /** Told of every change to a board this process holds (answers shared with it are stale). */
+    private readonly onChange: () => void = () => {},
+    /** Whether a board checked at a moment is still as read unless a change is announced. */
+    private readonly trusts: (readAt: number) => boolean = () => false,
+  ) {}
+
+  private em(): EntityManager {
+    return this.orm.em.fork({ clear: true, useContext: false }) as EntityManager;
+  }
+
+  /** The board, caught up with the database. */
+  async board(tradeId: number, em: EntityManager = this.em()): Promise<Board> {
+    let b = this.boards.get(tradeId);
+    if (!b) {
+      this.boards.set(tradeId, (b = new Board(tradeId, this.trusts)));
+      this.listen(tradeId);
+    }
+    await b.catchUp(em);
+    this.armFreeze(b);
+    return b;
+  }
+
+  private armFreeze(b: Board): void {
+    const at = b.freezeAt;
+    const armed = this.freezeTimers.get(b.tradeId);
+    if (armed?.at === at || this.closed) return;
+    if (armed) clearTimeout(armed.timer);
+    this.freezeTimers.delete(b.tradeId);
+    if (at === null) return;
+    const wait = at - Date.now();
+    // Past moments are already on the board; a timer cannot wait beyond ~24 days (a later read re-arms).
+    if (wait < 0 || wait > MAX_TIMER_MS) return;
+    const timer = setTimeout(() => {
+      this.freezeTimers.delete(b.tradeId);
+      b.markDirty();
+      this.onChange();
+      this.schedule(b.tradeId);
+    }, wait + FREEZE_MARGIN_MS);
+    timer.unref();
+    this.freezeTimers.set(b.tradeId, { at, timer });
+  }
+
+  async subscribe(
+    tradeId: number,
+    lens: BoardLens,
+    first: number,
+  ): Promise<AsyncIterableIterator<BoardFrameView>> {
+    const key = `${tradeId}|${lens.view}|${lens.identities}|${lens.awards}|${first}`;
+    // Listen before reading the snapshot, so a change committed meanwhile is pushed.
+    this.listen(tradeId);
+    let group = this.groups.get(key);
+    if (!group) {
+      // Screens that reconnect together share one creation of their group (and join it).
+      let creating = this.creating.get(key);
+      if (!creating) {
+        creating = (async () => {
+          const board = await this.board(tradeId);
+          const window = await board.rows(this.em(), lens, 0, first);
+          const g: Group = {
+            key,
+            board,
+            lens,
+            first,
+            subscribers: new Set(),
+            window,
+            seq: board.seq,
+            frozen: board.frozenFor(lens.view),
+            snapshot: null,
+          };
+          this.groups.set(key, g);
+          return g;
+        })().finally(() => this.creating.delete(key));
+        this.creating.set(key, creating);
+      }
+      group = await creating;
+    }
+    this.listen(tradeId);
+    this.listenCompetition(group.board.competitionId);
+    const g = group;
+    const queue = new FrameQueue(() => {
+      g.subscribers.delete(queue);
+      if (g.subscribers.size === 0 && this.groups.get(g.key) === g) this.groups.delete(g.key);
+    });
+    g.subscribers.add(queue);
+    queue.push((g.snapshot ??= this.frame(g, 'SNAPSHOT', g.window, [], null)));
+    return queue;
+  }
+
+  private frame(
+    g: Group,
+    kind: 'SNAPSHOT' | 'DELTA',
+    rows: BoardRowView[],
+    removed: string[],
+    previousSeq: number | null,
+  ): BoardFrameView {
+    return {
+      tradeId: toGlobalId('Trade', g.board.tradeId),
+      kind,
+      seq: g.seq,
+      previousSeq,
+      view: g.lens.view,
+      frozen: g.frozen,
+      entrantCount: g.board.index(g.lens.view).size,
+      rows,
+      removed,
+    };
+  }
+
+  private listen(tradeId: number): void {
+    if (this.listening.has(tradeId)) return;
+    const events = this.pubsub.subscribe('BOARD_CHANGED', tradeId)[Symbol.asyncIterator]();
+    this.listening.set(tradeId, events);
+    void (async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done || this.closed) return;
+        this.heard(tradeId);
+      }
+    })();
+  }
+
+  /** A change to the trade (its board, its freeze moment, its rules), announced by whoever made it. */
+  heard(tradeId: number): void {
+    this.boards.get(tradeId)?.markDirty();
+    this.onChange();
+    this.schedule(tradeId);
+  }
+
+  /** Changes may have gone unannounced (change notices were not heard for a while): check every board. */
+  checkAll(): void {
+    this.onChange();
+    for (const [id, board] of this.boards) {
+      board.markDirty();
+      this.schedule(id);
+    }
+  }
+
+  /** Publication and finality change what the public sees: its subscriptions complete, and screens resubscribe. */
+  private listenCompetition(competitionId: number): void {
+    if (this.competitions.has(competitionId)) return;
+    const events = this.pubsub.subscribe('COMPETITION_STATUS_CHANGED', competitionId)[Symbol.asyncIterator]();
+    this.competitions.set(competitionId, events);
+    void (async () => {
+      for (;;) {
+        const next = await events.next();
+        if (next.done || this.closed) return;
+        this.restartCompetition(competitionId);
+      }
+    })();
+  }
+
+  /** At most one flush per board per interval; a change during a flush schedules the next. */
+  schedule(tradeId: number): void {
+    if (this.timers.has(tradeId) || this.closed) return;
+    // Leading edge: the first change after a quiet interval is pushed at once; later ones in
+    // the same interval wait for its end, so a burst still makes one push per interval.
+    const since = Date.now() - (this.lastFlush.get(tradeId) ?? 0);
+    this.timers.set(
+      tradeId,
+      setTimeout(
+        () => {
+          this.lastFlush.set(tradeId, Date.now());
+          this.flush(tradeId).then(
+            () => this.timers.delete(tradeId),
+            (err: unknown) => {
+              // The database may be away: try again, so the last state still reaches the screens.
+              this.timers.delete(tradeId);
+              this.log(`board ${tradeId}: push failed (${(err as Error).message}); retrying`);
+              setTimeout(() => this.schedule(tradeId), this.flushMs * 5).unref();
+            },
+          );
+        },
+        Math.max(0, this.flushMs - since),
+      ),
+    );
+  }
+
+  async flush(tradeId: number): Promise<void> {
+    const groups = [...this.groups.values()].filter((g) => g.board.tradeId === tradeId);
+    if (groups.length === 0) return;
+    const em = this.em();
+    const board = await this.board(tradeId, em);
+    for (const g of groups) {
+      const window = await board.rows(em, g.lens, 0, g.first);
+      const before = new Map(g.window.map((r) => [r.entrantId, rowKey(r)]));
+      const now = new Set(window.map((r) => r.entrantId));
+      const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));
+      const removed = g.window.filter((r) => !now.has(r.entrantId)).map((r) => r.entrantId);
+      const frozen = board.frozenFor(g.lens.view);
+      if (changed.length === 0 && removed.length === 0 && board.seq === g.seq && frozen === g.frozen)
+        continue;
+      const previousSeq = g.seq;
+      g.window = window;
+      g.seq = board.seq;
+      g.frozen = frozen;
+      g.snapshot = null;
+      const frame = this.frame(g, 'DELTA', changed, removed, previousSeq);
+      for (const s of g.subscribers) s.push(frame);
+    }
+  }
+
+  private stopListening(tradeId: number): void {
+    void this.listening.get(tradeId)?.return?.();
+    this.listening.delete(tradeId);
+  }
+
+  /** Identities or awards became visible (publication, finality): every group of the competition starts over. */
+  restartCompetition(competitionId: number): void {
+    this.onChange();
+    for (const b of this.boards.values()) if (b.competitionId === competitionId) b.forgetDetails();
+    for (const g of [...this.groups.values()]) {
+      if (g.board.competitionId !== competitionId) continue;
+      for (const s of g.subscribers) void s.return();
+    }
+  }
+
+  close(): void {
+    this.closed = true;
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+    for (const f of this.freezeTimers.values()) clearTimeout(f.timer);
+    this.freezeTimers.clear();
+    for (const id of [...this.listening.keys()]) this.stopListening(id);
+    for (const events of this.competitions.values()) void events.return?.();
+    this.competitions.clear();
+    for (const g of this.groups.values()) for (const s of g.subscribers) void s.return();
+    this.groups.clear();
+  }
+}

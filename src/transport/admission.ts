@@ -1,0 +1,61 @@
+import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
+import type { Viewer } from '../shared/access/viewer';
+import { TopLevelCode } from '../shared/errors';
+import { checkOperation, type OperationLimits } from '../shared/security/operation-limits';
+import { isFirstParty, type Manifest } from '../shared/security/trusted-documents';
+import { topLevel } from './errors';
+
+/** An operation as either transport received it, before any check. */
+export interface OperationRequest {
+  query?: unknown;
+  variables?: unknown;
+  operationName?: unknown;
+  documentId?: unknown;
+  extensions?: unknown;
+}
+
+export type Admit = (
+  request: OperationRequest,
+  viewer: Viewer,
+  transport: 'http' | 'ws',
+) => { query: string; document: DocumentNode | null; errors: GraphQLError[] };
+
+/**
+ * The gate every operation passes on either transport, before any resolver
+ * or SQL: trusted documents for first-party clients, then the limits.
+ */
+export function admission(schema: GraphQLSchema, trusted: Manifest, limits: OperationLimits): Admit {
+  return (request, viewer, transport) => {
+    const ext = (request.extensions ?? {}) as { documentId?: unknown };
+    const id = request.documentId ?? ext.documentId;
+    let query = typeof request.query === 'string' ? request.query : '';
+    if (typeof id === 'string' && id) {
+      const doc = trusted[id];
+      if (!doc) {
+        return {
+          query,
+          document: null,
+          errors: [topLevel(TopLevelCode.TRUSTED_DOCUMENT_NOT_FOUND, `No trusted document has id ${id}.`)],
+        };
+      }
+      query = doc;
+    } else if (isFirstParty(viewer)) {
+      return {
+        query,
+        document: null,
+        errors: [
+          topLevel(
+            TopLevelCode.TRUSTED_DOCUMENT_REQUIRED,
+            'This client may send only trusted documents, by documentId.',
+          ),
+        ],
+      };
+    }
+    const variables = (
+      request.variables && typeof request.variables === 'object' ? request.variables : {}
+    ) as Record<string, unknown>;
+    const operationName = typeof request.operationName === 'string' ? request.operationName : null;
+    const { document, errors } = checkOperation(schema, query, variables, operationName, limits, transport);
+    return { query, document, errors };
+  };
+}

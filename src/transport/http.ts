@@ -1,0 +1,141 @@
+import type { IncomingMessage } from 'node:http';
+import cors from 'cors';
+import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
+import { GraphQLError } from 'graphql';
+import type { Config } from '../config';
+import type { Viewer } from '../shared/access/viewer';
+import { TopLevelCode } from '../shared/errors';
+import { clientIp, originAllowed } from '../shared/security/origins';
+import type { RateLimits } from '../shared/security/rate-limits';
+import type { Admit, OperationRequest } from './admission';
+import { type FormatError, topLevel } from './errors';
+
+export interface HttpGateOptions {
+  config: Config;
+  rateLimits: RateLimits;
+  admit: Admit;
+  format: FormatError;
+  /** The caller's identity from the request headers; throws a GraphQLError when they are not valid. */
+  viewerFor: (creds: { authorization?: string | undefined; apiKey?: string | undefined }) => Promise<Viewer>;
+}
+
+/**
+ * What a GraphQL request over HTTP passes before Apollo sees it, in order: CORS, a deadline, the
+ * JSON body (errors in GraphQL's shape), the caller's identity, the rate limit, and the gate
+ * (one operation per request, trusted documents, limits). `res.locals` carries viewer and ip on.
+ */
+export function httpGate(o: HttpGateOptions): RequestHandler[] {
+  const { config, format } = o;
+  const refuse = (res: Response, status: number, errors: GraphQLError[]) => {
+    if (res.headersSent) return;
+    res.status(status).json({ errors: errors.map((e) => format(e.toJSON(), e)) });
+  };
+
+  const deadline = (_req: Request, res: Response, next: NextFunction) => {
+    const timer = setTimeout(() => {
+      if (res.headersSent) return;
+      refuse(res, 503, [
+        topLevel(TopLevelCode.REQUEST_TIMEOUT, 'The request took too long; retry shortly.', {
+          retryable: true,
+        }),
+      ]);
+      // The late GraphQL response must not try to write to the finished one.
+      res.setHeader = (() => res) as never;
+      res.status = (() => res) as never;
+      res.send = (() => res) as never;
+      res.end = (() => res) as never;
+    }, config.REQUEST_TIMEOUT_MS);
+    const clear = () => clearTimeout(timer);
+    res.once('finish', clear);
+    res.once('close', clear);
+    next();
+  };
+
+  // body-parser's own error page is HTML with a stack; answer in GraphQL's shape instead.
+  const badBody = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
+    if (!err) return next();
+    const status = (err as { status?: number }).status ?? 400;
+    refuse(res, status, [
+      topLevel(
+        status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.',
+      ),
+    ]);
+  };
+
+  const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
+    const header = (name: string) => {
+      const v = req.headers[name];
+      return Array.isArray(v) ? v[0] : v;
+    };
+    try {
+      res.locals.viewer = await o.viewerFor({
+        authorization: header('authorization'),
+        apiKey: header('x-api-key'),
+      });
+      res.locals.ip = clientIp(req);
+      next();
+    } catch (err) {
+      if (err instanceof GraphQLError) {
+        const code = err.extensions.code;
+        return refuse(res, code === TopLevelCode.DATABASE_UNAVAILABLE ? 503 : 401, [err]);
+      }
+      next(err);
+    }
+  };
+
+  const rateLimit = async (_req: Request, res: Response, next: NextFunction) => {
+    const decision = await o.rateLimits.request(res.locals.ip as string, res.locals.viewer as Viewer);
+    if (decision.allowed) return next();
+    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
+    refuse(res, 429, [
+      topLevel(
+        TopLevelCode.RATE_LIMITED,
+        `Too many requests per ${decision.scope}; retry in ${decision.retryAfterSeconds} s.`,
+        {
+          retryAfterSeconds: decision.retryAfterSeconds,
+        },
+      ),
+    ]);
+  };
+
+  const gate = (req: Request, res: Response, next: NextFunction) => {
+    if (Array.isArray(req.body)) {
+      return refuse(res, 400, [topLevel(TopLevelCode.BATCHING_DISABLED, 'Send one operation per request.')]);
+    }
+    let request: OperationRequest;
+    if (req.method === 'GET') {
+      const q = req.query as Record<string, string | undefined>;
+      let variables: unknown = {};
+      try {
+        variables = q.variables ? JSON.parse(q.variables) : {};
+      } catch {
+        variables = {};
+      }
+      request = { query: q.query, variables, operationName: q.operationName, documentId: q.documentId };
+    } else {
+      request = (req.body ?? {}) as OperationRequest;
+    }
+    const { query, errors } = o.admit(request, res.locals.viewer as Viewer, 'http');
+    if (errors.length) return refuse(res, 400, errors);
+    // A document sent by id runs as the trusted text.
+    if (req.method !== 'GET' && req.body && typeof req.body === 'object') req.body.query = query;
+    next();
+  };
+
+  return [
+    cors((req, done) =>
+      done(null, {
+        origin: originAllowed(req.headers.origin, config.CORS_ORIGINS, req as IncomingMessage),
+        credentials: true,
+        maxAge: 600,
+      }),
+    ),
+    deadline,
+    express.json({ limit: '8mb' }),
+    badBody as unknown as RequestHandler,
+    authenticateRequest,
+    rateLimit,
+    gate,
+  ];
+}

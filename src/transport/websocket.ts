@@ -1,0 +1,169 @@
+import type { IncomingMessage, Server } from 'node:http';
+import type { ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { WebSocketServer, type WebSocket } from 'ws';
+import type { Config } from '../config';
+import type { Viewer } from '../shared/access/viewer';
+import { TopLevelCode } from '../shared/errors';
+import { sharedSubscribe, withDirectDelivery } from '../shared/cache';
+import type { PubSub } from '../shared/graphql/pubsub';
+import { clientIp, originAllowed } from '../shared/security/origins';
+import type { RateLimits } from '../shared/security/rate-limits';
+import type { Admit, OperationRequest } from './admission';
+import { type FormatError, topLevel } from './errors';
+
+interface SocketState {
+  viewer: Viewer;
+  ip: string;
+}
+
+export interface WebSocketOptions {
+  httpServer: Server;
+  path: string;
+  config: Config;
+  schema: GraphQLSchema;
+  pubsub: PubSub;
+  rateLimits: RateLimits;
+  admit: Admit;
+  format: FormatError;
+  /** The caller's identity from its connection parameters; throws when they are not valid. */
+  viewerFor: (creds: { authorization?: string | null; apiKey?: string | null }) => Promise<Viewer>;
+  /** A subscription operation's context. */
+  contextFor: (viewer: Viewer, ip: string) => object;
+}
+
+/**
+ * graphql-ws on the GraphQL path: origin and per-IP caps at the upgrade, per-account caps at
+ * `connection_init`, then each subscription through the same gate as HTTP (rate limit, trusted
+ * documents, operation limits). Revoked viewers lose their sockets at once.
+ */
+export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>; close(): Promise<void> } {
+  const { config } = o;
+  const sockets = new Map<WebSocket, SocketState>();
+  const count = (pred: (s: SocketState) => boolean) => [...sockets.values()].filter(pred).length;
+  const perIp = new Map<string, number>();
+
+  const wsServer = new WebSocketServer({
+    server: o.httpServer,
+    path: o.path,
+    verifyClient: (
+      info: { origin: string; req: IncomingMessage },
+      done: (ok: boolean, code?: number, message?: string) => void,
+    ) => {
+      if (!originAllowed(info.origin || undefined, config.CORS_ORIGINS, info.req))
+        return done(false, 403, 'Origin not allowed');
+      const ip = clientIp(info.req);
+      if ((perIp.get(ip) ?? 0) >= config.WS_MAX_SOCKETS_PER_IP)
+        return done(false, 429, 'Too many connections');
+      done(true);
+    },
+  });
+  wsServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
+    const ip = clientIp(req);
+    perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
+    socket.once('close', () => {
+      const n = (perIp.get(ip) ?? 1) - 1;
+      if (n > 0) perIp.set(ip, n);
+      else perIp.delete(ip);
+      sockets.delete(socket);
+    });
+  });
+
+  const wsCleanup = useServer<Record<string, unknown>, { socket: WebSocket; request: IncomingMessage }>(
+    {
+      schema: o.schema,
+      subscribe: sharedSubscribe,
+      connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
+      onConnect: async (ctx) => {
+        const params = ctx.connectionParams ?? {};
+        const str = (v: unknown) => (typeof v === 'string' ? v : null);
+        let viewer: Viewer;
+        try {
+          viewer = await o.viewerFor({
+            authorization: str(params.authorization) ?? str(params.Authorization),
+            apiKey: str(params.apiKey) ?? str(params['x-api-key']),
+          });
+        } catch {
+          return false; // 4403 Forbidden
+        }
+        if (viewer.kind === 'account') {
+          const mine = count((s) => s.viewer.kind === 'account' && s.viewer.accountId === viewer.accountId);
+          if (mine >= config.WS_MAX_SOCKETS_PER_ACCOUNT) {
+            ctx.extra.socket.close(CloseCode.Forbidden, 'Too many connections for this account');
+            return false;
+          }
+        }
+        // The socket may have closed while we authenticated; tracking it now would leak its place.
+        if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
+        sockets.set(ctx.extra.socket, { viewer, ip: clientIp(ctx.extra.request) });
+        // Nothing reads the upgrade request again; a screen connected for hours need not keep it.
+        delete (ctx.extra as { request?: IncomingMessage }).request;
+        return true;
+      },
+      onSubscribe: async (ctx, id, payload): Promise<ExecutionArgs | GraphQLError[]> => {
+        const state = sockets.get(ctx.extra.socket)!;
+        // graphql-ws records the id before this runs and drops it when `complete` arrives,
+        // so a burst of subscribes cannot slip past the cap.
+        if (Object.keys(ctx.subscriptions).length > config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET) {
+          return [
+            topLevel(
+              TopLevelCode.TOO_MANY_SUBSCRIPTIONS,
+              `At most ${config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection.`,
+            ),
+          ];
+        }
+        const rate = await o.rateLimits.request(state.ip, state.viewer);
+        if (!rate.allowed) {
+          return [
+            topLevel(TopLevelCode.RATE_LIMITED, 'Too many requests.', {
+              retryAfterSeconds: rate.retryAfterSeconds,
+            }),
+          ];
+        }
+        const { document, errors } = o.admit(payload as OperationRequest, state.viewer, 'ws');
+        if (errors.length || !document) return errors;
+        // Returning ready arguments: graphql-ws then executes exactly what was checked.
+        return {
+          schema: o.schema,
+          document,
+          variableValues: payload.variables ?? {},
+          operationName: payload.operationName ?? null,
+          contextValue: withDirectDelivery(o.contextFor(state.viewer, state.ip), {
+            id,
+            socket: ctx.extra.socket,
+          }),
+        };
+      },
+      onNext: (_ctx, _id, _payload, _args, result) => {
+        if (!result.errors?.length) return;
+        return { ...result, errors: result.errors.map((e) => o.format(e.toJSON(), e)) };
+      },
+      onError: (_ctx, _id, _payload, errors) => errors.map((e) => o.format(e.toJSON(), e)),
+    },
+    wsServer,
+  );
+
+  // Revoked accounts and keys lose their live connections at once.
+  const revocations = o.pubsub.subscribe('VIEWER_REVOKED');
+  void (async () => {
+    for await (const revoked of revocations) {
+      for (const [socket, state] of sockets) {
+        const v = state.viewer;
+        const hit =
+          (revoked.accountId !== undefined && v.kind === 'account' && v.accountId === revoked.accountId) ||
+          (revoked.apiKeyId !== undefined && v.kind === 'apiKey' && v.apiKeyId === revoked.apiKeyId);
+        if (hit) socket.close(CloseCode.Forbidden, 'Access revoked');
+      }
+    }
+  })();
+
+  return {
+    dispose: async () => {
+      await wsCleanup.dispose();
+    },
+    close: async () => {
+      await revocations.return?.();
+    },
+  };
+}
