@@ -4,7 +4,12 @@ import { Role } from '../src/modules/account/account.entity';
 import type { Mark } from '../src/modules/scoring/aggregation';
 import { awardTiers, entrantResult, rank, type AwardRule } from '../src/modules/scoring/ranking';
 import { type MarkingScheme, validateScheme } from '../src/modules/scoring/scheme';
-import { SetMarkingSchemeDocument, SetResultsRulesDocument, TradeResultsDocument } from './generated/graphql';
+import {
+  AssignJudgeDocument,
+  SetMarkingSchemeDocument,
+  SetResultsRulesDocument,
+  TradeResultsDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -168,11 +173,9 @@ test('property: API totals, ranks and award tiers equal a recomputation from the
       );
       expect(rules.data!.setResultsRules.errors).toEqual([]);
       for (const j of judges) {
-        await t.raw(
-          {
-            query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-            variables: { i: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
-          },
+        await t.gql(
+          AssignJudgeDocument,
+          { input: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
           { token: w.tokens.xian },
         );
       }
