@@ -8,6 +8,8 @@ import { fmt, HttpTarget, type RunResult, summarize } from './support/http-load'
 import { type Child, forkServer, forkTs } from './support/processes';
 import { COUNT_ABOVE_SQL, ensurePeerIndex } from './support/peer-sql';
 import { Profile } from './support/profile';
+import { print } from 'graphql';
+import { BenchBoardRankDocument, BenchFloorDocument } from '../test/generated/graphql';
 
 /**
  * Rank of a random entrant in a 1,000,000-entrant trade: `Trade.boardRank` over HTTP
@@ -34,12 +36,10 @@ const CONCURRENCY = arg('concurrency', 1);
 const CHUNK = 100;
 const WARMUP = arg('warmup', 3000);
 
-const QUERY = `query Rank($id: ID!, $entrant: ID!) {
-  trade(id: $id) { boardRank(entrantId: $entrant) { rank total } }
-}`;
+const QUERY = print(BenchBoardRankDocument);
 
 /** The cheapest request through the same pipeline, in the same chunks: HTTP, auth, limits, Apollo. */
-const FLOOR_BODY = JSON.stringify({ query: 'query Floor { __typename }' });
+const FLOOR_BODY = JSON.stringify({ query: print(BenchFloorDocument) });
 const floorOk = (a: unknown) => {
   if ((a as { data?: { __typename?: string } }).data?.__typename !== 'Query')
     throw new Error(JSON.stringify(a).slice(0, 400));

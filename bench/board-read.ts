@@ -4,6 +4,8 @@ import { fmt, HttpTarget, type RunResult, summarize } from './support/http-load'
 import { forkServer, forkTs, type Child } from './support/processes';
 import { installPeerFunction } from './support/peer-sql';
 import { Profile } from './support/profile';
+import { print } from 'graphql';
+import { BenchBoardPageDocument, BenchFloorDocument } from '../test/generated/graphql';
 
 /**
  * Board read: the top 50 of a trade with 100,000 scored entrants, anonymously (the public board),
@@ -27,11 +29,10 @@ const CONCURRENCY = arg('concurrency', 8);
 const ROUNDS = arg('rounds', 6);
 const FIRST = 50;
 
-const OURS = `query Board($id: ID!, $first: Int) {
-  trade(id: $id) { board(first: $first) { nodes { rank entrantId anonymousNumber total } } }
-}`;
+const OURS = print(BenchBoardPageDocument);
 /** The cheapest request through the same pipeline: what HTTP, auth, limits and Apollo cost alone. */
-const FLOOR = `query Floor { __typename }`;
+const FLOOR = print(BenchFloorDocument);
+// Raw on purpose: the PostGraphile peer's own schema, not this API's.
 const PEER = `query Board($tradeId: Int!, $n: Int!) {
   boardTop(tradeId: $tradeId, n: $n) { nodes { rank entrantId anonymousNumber total } }
 }`;

@@ -13,6 +13,14 @@ import { arg, benchDatabase, connect, findBenchTrade, flag } from './support/ben
 import { HttpTarget, percentile } from './support/http-load';
 import { type Child, forkServer, forkTs } from './support/processes';
 import { HeapProfile, Profile } from './support/profile';
+import { print } from 'graphql';
+import {
+  BenchBoardSizeDocument,
+  BenchScreenDocument,
+  SignInTokenDocument,
+  type BenchBoardSizeQuery,
+  type SignInTokenMutation,
+} from '../test/generated/graphql';
 
 /**
  * Score to screen: 5,000 screens subscribed to one trade's board on one API process; a judge's
@@ -42,12 +50,7 @@ const INTERVAL_MS = arg('interval', 500);
 const FIRST = 50;
 const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench-password';
 
-const SUBSCRIPTION = `subscription Screen($tradeId: ID!, $first: Int) {
-  boardUpdates(tradeId: $tradeId, first: $first) {
-    kind seq previousSeq entrantCount removed
-    rows { rank entrantId anonymousNumber total }
-  }
-}`;
+const SUBSCRIPTION = print(BenchScreenDocument);
 
 const now = () => performance.timeOrigin + performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -271,18 +274,14 @@ async function main() {
     const http = new HttpTarget(server.url, 4);
     // Warm the board (rank index loaded) and the tablet's session before the first reading.
     const board = (await http.post(
-      JSON.stringify({
-        query: 'query($id: ID!) { trade(id: $id) { board(first: 50) { totalCount } } }',
-        variables: { id: trade.tradeGid },
-      }),
-    )) as { data: { trade: { board: { totalCount: number } } } };
+      JSON.stringify({ query: print(BenchBoardSizeDocument), variables: { id: trade.tradeGid } }),
+    )) as { data: BenchBoardSizeQuery };
     const signIn = (await http.post(
       JSON.stringify({
-        query:
-          'mutation($u: String!, $p: String!) { signIn(input: { username: $u, password: $p }) { token } }',
-        variables: { u: judge, p: PASSWORD },
+        query: print(SignInTokenDocument),
+        variables: { input: { username: judge, password: PASSWORD } },
       }),
-    )) as { data: { signIn: { token: string | null } } };
+    )) as { data: SignInTokenMutation };
     const token = signIn.data.signIn.token;
     if (!token) throw new Error(`cannot sign in as ${judge}`);
     const submitId = trusted('TabletSubmitMarks');
@@ -391,7 +390,7 @@ async function main() {
     await stopAll();
 
     console.log(
-      `score to screen: trade ${trade.tradeId} (${board.data.trade.board.totalCount} entrants on the public board), ` +
+      `score to screen: trade ${trade.tradeId} (${board.data.trade!.board!.totalCount} entrants on the public board), ` +
         `${SUBSCRIBERS} subscribers on ${CLIENTS} client processes, ${marks.length} marks ~${INTERVAL_MS} ms apart`,
     );
     console.log(

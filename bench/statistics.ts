@@ -6,6 +6,13 @@ import { resolveDatabase, withDatabase } from '../src/shared/db/database';
 import { initOrm, migrate } from '../src/orm';
 import { createApp } from '../src/server';
 import { seedDemo } from '../seeds/demo';
+import { print } from 'graphql';
+import {
+  BenchUnionStatisticsDocument,
+  SignInTokenDocument,
+  ViewerKindDocument,
+  type SignInTokenMutation,
+} from '../test/generated/graphql';
 
 /**
  * Subtree rollups on the demo data, over HTTP, side by side with the cheapest
@@ -68,20 +75,20 @@ async function main() {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({
-        query: 'mutation { signIn(input: {username: "admin", password: "bench-password"}) { token } }',
+        query: print(SignInTokenDocument),
+        variables: { input: { username: 'admin', password: 'bench-password' } },
       }),
     });
-    const token = ((await sign.json()) as { data: { signIn: { token: string } } }).data.signIn.token;
+    const token = ((await sign.json()) as { data: SignInTokenMutation }).data.signIn.token!;
     const [{ id }] = (await orm.em
       .getConnection()
       .execute(`select id from organization where name = '中华全国总工会'`)) as { id: number }[];
     const unionId = Buffer.from(`Organization:${id}`).toString('base64url');
-    const stats = `query($u: ID!) { unionStatistics(unionId: $u) { organizations trades people
-      competitionsByKindAndStatus { kind status count } entrantsByStatus { status count } peopleWithHonorsByKind { kind people } } }`;
+    const stats = print(BenchUnionStatisticsDocument);
     // Warm up both, then alternate rounds so machine noise hits both alike.
-    await run(app.url, token, '{ viewer { kind } }', {});
+    await run(app.url, token, print(ViewerKindDocument), {});
     await run(app.url, token, stats, { u: unionId });
-    const peer = await run(app.url, token, '{ viewer { kind } }', {});
+    const peer = await run(app.url, token, print(ViewerKindDocument), {});
     const rollup = await run(app.url, token, stats, { u: unionId });
     console.log(`requests ${REQUESTS}, concurrency ${CONCURRENCY}, national union subtree of the demo data`);
     console.log(

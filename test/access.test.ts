@@ -1,12 +1,102 @@
-import { getIntrospectionQuery, type IntrospectionQuery } from 'graphql';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { type DocumentNode, getIntrospectionQuery, type IntrospectionQuery, print } from 'graphql';
 import { Role } from '../src/modules/account/account.entity';
 import { POLICY } from '../src/shared/access/policy';
 import {
+  AccessAddHonorDocument,
+  AccessAddRoundDocument,
+  AccessAdvanceRoundDocument,
+  AccessApplyStudioDocument,
+  AccessAssessStudioDocument,
+  AccessAssignJudgeDocument,
+  AccessAssignReviewersDocument,
+  AccessBoardUpdatesDocument,
+  AccessCompetitionDocument,
+  AccessCompetitionsDocument,
+  AccessCompetitionStatusChangedDocument,
+  AccessCreateAccountDocument,
+  AccessCreateAllianceDocument,
+  AccessCreateApiKeyDocument,
+  AccessCreateCampaignDocument,
+  AccessCreateOrganizationDocument,
+  AccessCreatePersonDocument,
+  AccessCreateTeamDocument,
+  AccessCreateTradeDocument,
+  AccessDeclareConflictDocument,
+  AccessDrawLotsDocument,
+  AccessDrawRecheckDocument,
+  AccessEntrantMarksAsOfDocument,
+  AccessFileAppealDocument,
+  AccessFinalizeResultsDocument,
+  AccessImportEntrantsDocument,
+  AccessLockMarksDocument,
+  AccessMoveOrganizationDocument,
+  AccessNodeDocument,
+  AccessNodesDocument,
+  AccessOrganizationDocument,
+  AccessPeopleDocument,
+  AccessPersonDocument,
+  AccessPublishResultsDocument,
+  AccessRecordAchievementDocument,
+  AccessRecordCompletionTimeDocument,
+  AccessRecordRecheckDocument,
+  AccessRemoveHonorDocument,
+  AccessResolveAppealDocument,
+  AccessRevealBoardDocument,
+  AccessReviewEligibilityDocument,
+  AccessRevokeApiKeyDocument,
+  AccessSetAccountActiveDocument,
+  AccessSetBoardFreezeDocument,
+  AccessSetEntrantStatusDocument,
+  AccessSetMarkingSchemeDocument,
+  AccessSetResultsRulesDocument,
+  AccessSetReviewersDocument,
+  AccessSetStudioMemberDocument,
+  AccessSignInDocument,
+  AccessStudioDocument,
+  AccessStudiosDocument,
+  AccessStudioStatisticsDocument,
+  AccessSubmitEntryDocument,
+  AccessSubmitMarksDocument,
+  AccessTeamDocument,
+  AccessToleranceBreachedDocument,
+  AccessTradeDocument,
+  AccessTransitionCompetitionDocument,
+  AccessTransitionStudioDocument,
+  AccessUnionStatisticsDocument,
+  AccessUnlockMarksDocument,
+  AccessUpdateCompetitionDocument,
+  AccessUpdateOrganizationDocument,
+  AccessUpdatePersonDocument,
+  AccessUpdateTradeDocument,
+  AccessVerifyAuditChainDocument,
+  AddHonorDocument,
+  AddRoundDocument,
+  ApplyStudioDocument,
+  AssignJudgeDocument,
   CreateApiKeyDocument,
+  CreateCampaignDocument,
+  CreateCompetitionIdDocument,
+  CreatePersonDocument,
+  CreateTeamDocument,
+  FileAppealDocument,
+  MoveOrganizationDocument,
+  OrganizationCountDocument,
+  type PanelRole,
+  RegisterEntrantIdDocument,
+  ReviewEligibilityDocument,
   RevokeApiKeyDocument,
   SetAccountActiveDocument,
+  SetBoardFreezeDocument,
   SetMarkingSchemeDocument,
+  SignInTokenDocument,
+  SubmitEntryDocument,
+  TransitionCompetitionDocument,
+  TransitionStudioDocument,
+  UpdateCompetitionDocument,
+  UpdateOrganizationDocument,
   ViewerDocument,
+  ViewerKindDocument,
 } from './generated/graphql';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -59,7 +149,7 @@ interface Case {
   op: string;
   /** Builds fresh variables (objects owned by 西安) for one call. */
   vars: () => Promise<Record<string, unknown>>;
-  query: string;
+  doc: DocumentNode;
   /** Reads the operation's result into an outcome when no top-level error was raised. */
   read: (data: Record<string, unknown>) => Outcome;
   expect: Record<Caller, Outcome>;
@@ -124,64 +214,63 @@ const cases: Case[] = [
   {
     op: 'Query.node (a draft competition)',
     vars: async () => ({ id: await createCompetition(t, w.tokens.xian, w.orgs.xian) }),
-    query: 'query($id: ID!) { node(id: $id) { id } }',
+    doc: AccessNodeDocument,
     read: present('node'),
     expect: { ...ALL_OK, anonymous: 'hidden', judge: 'hidden', chiefJudge: 'hidden', neighbour: 'hidden' },
   },
   {
     op: 'Query.organizations',
     vars: async () => ({}),
-    query: '{ organizations(first: 5) { totalCount } }',
+    doc: OrganizationCountDocument,
     read: present('organizations'),
     expect: PUBLIC_READ,
   },
   {
     op: 'Query.competitions',
     vars: async () => ({}),
-    query: '{ competitions(first: 5) { totalCount } }',
+    doc: AccessCompetitionsDocument,
     read: present('competitions'),
     expect: PUBLIC_READ,
   },
   {
     op: 'Query.person',
     vars: async () => ({ id: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('访问')) }),
-    query: 'query($id: ID!) { person(id: $id) { id } }',
+    doc: AccessPersonDocument,
     read: present('person'),
     expect: { ...MANAGE, neighbour: 'hidden', narrowKey: 'ok' },
   },
   {
     op: 'Query.unionStatistics',
     vars: async () => ({ id: orgId(w.orgs.xian) }),
-    query: 'query($id: ID!) { unionStatistics(unionId: $id) { people } }',
+    doc: AccessUnionStatisticsDocument,
     read: present('unionStatistics'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.createOrganization',
     vars: async () => ({ input: { name: unique('新区'), level: 'DISTRICT', parentId: orgId(w.orgs.xian) } }),
-    query:
-      'mutation($input: CreateOrganizationInput!) { createOrganization(input: $input) { organization { id } errors { code } } }',
+    doc: AccessCreateOrganizationDocument,
     read: payload('createOrganization', 'organization'),
     expect: MANAGE,
   },
   {
     op: 'Query.studio (a named studio)',
     vars: async () => ({ id: await namedStudio() }),
-    query: 'query($id: ID!) { studio(id: $id) { id } }',
+    doc: AccessStudioDocument,
     read: present('studio'),
     expect: PUBLIC_READ,
   },
   {
     op: 'Query.studios',
     vars: async () => ({}),
-    query: 'query { studios(first: 5) { totalCount } }',
+    doc: AccessStudiosDocument,
     read: present('studios'),
     expect: PUBLIC_READ,
   },
   {
     op: 'Query.studioStatistics (西安)',
     vars: async () => ({ id: orgId(w.orgs.xian) }),
-    query: 'query($id: ID!) { studioStatistics(unionId: $id) { alliances } }',
+    doc: AccessStudioStatisticsDocument,
     read: present('studioStatistics'),
     expect: MANAGE,
   },
@@ -196,24 +285,21 @@ const cases: Case[] = [
         leaderId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人')),
       },
     }),
-    query:
-      'mutation($input: ApplyStudioInput!) { applyStudio(input: $input) { studio { id } errors { code } } }',
+    doc: AccessApplyStudioDocument,
     read: payload('applyStudio', 'studio'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.transitionStudio (to review)',
     vars: async () => ({ input: { studioId: await appliedStudio(), to: 'UNDER_REVIEW' } }),
-    query:
-      'mutation($input: TransitionStudioInput!) { transitionStudio(input: $input) { studio { id } errors { code } } }',
+    doc: AccessTransitionStudioDocument,
     read: payload('transitionStudio', 'studio'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.assessStudio',
     vars: async () => ({ input: { studioId: await namedStudio(), year: 2024, result: 'PASS' } }),
-    query:
-      'mutation($input: AssessStudioInput!) { assessStudio(input: $input) { studio { id } errors { code } } }',
+    doc: AccessAssessStudioDocument,
     read: payload('assessStudio', 'studio'),
     expect: MANAGE,
   },
@@ -226,8 +312,7 @@ const cases: Case[] = [
         role: 'MEMBER',
       },
     }),
-    query:
-      'mutation($input: StudioMemberInput!) { setStudioMember(input: $input) { studio { id } errors { code } } }',
+    doc: AccessSetStudioMemberDocument,
     read: payload('setStudioMember', 'studio'),
     expect: MANAGE,
   },
@@ -236,8 +321,7 @@ const cases: Case[] = [
     vars: async () => ({
       input: { name: unique('联盟'), leadStudioId: await namedStudio(), studioIds: [await namedStudio()] },
     }),
-    query:
-      'mutation($input: CreateAllianceInput!) { createAlliance(input: $input) { alliance { id } errors { code } } }',
+    doc: AccessCreateAllianceDocument,
     read: payload('createAlliance', 'alliance'),
     expect: MANAGE,
   },
@@ -251,8 +335,7 @@ const cases: Case[] = [
         achievedOn: '2024-06-01',
       },
     }),
-    query:
-      'mutation($input: RecordAchievementInput!) { recordAchievement(input: $input) { achievement { id } errors { code } } }',
+    doc: AccessRecordAchievementDocument,
     read: payload('recordAchievement', 'achievement'),
     expect: MANAGE,
   },
@@ -268,15 +351,14 @@ const cases: Case[] = [
         categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
       },
     }),
-    query:
-      'mutation($input: CreateCampaignInput!) { createCampaign(input: $input) { campaign { id } errors { code } } }',
+    doc: AccessCreateCampaignDocument,
     read: payload('createCampaign', 'campaign'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.addRound',
     vars: async () => ({ input: { categoryId: (await campaignFixture('DRAFT')).categoryId, kind: 'FINAL' } }),
-    query: 'mutation($input: AddRoundInput!) { addRound(input: $input) { round { id } errors { code } } }',
+    doc: AccessAddRoundDocument,
     read: payload('addRound', 'round'),
     expect: MANAGE,
   },
@@ -289,8 +371,7 @@ const cases: Case[] = [
         personId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('创新者')),
       },
     }),
-    query:
-      'mutation($input: SubmitEntryInput!) { submitEntry(input: $input) { submission { id } errors { code } } }',
+    doc: AccessSubmitEntryDocument,
     read: payload('submitEntry', 'submission'),
     expect: MANAGE,
   },
@@ -302,8 +383,7 @@ const cases: Case[] = [
         eligible: true,
       },
     }),
-    query:
-      'mutation($input: ReviewEligibilityInput!) { reviewEligibility(input: $input) { submission { id } errors { code } } }',
+    doc: AccessReviewEligibilityDocument,
     read: payload('reviewEligibility', 'submission'),
     expect: MANAGE,
   },
@@ -321,8 +401,7 @@ const cases: Case[] = [
         },
       };
     },
-    query:
-      'mutation($input: AssignReviewersInput!) { assignReviewers(input: $input) { loads { assigned } errors { code } } }',
+    doc: AccessAssignReviewersDocument,
     read: (d) =>
       (d.assignReviewers as { errors: unknown[]; loads: unknown[] }).errors.length === 0 &&
       (d.assignReviewers as { loads: unknown[] }).loads.length === 1
@@ -340,8 +419,7 @@ const cases: Case[] = [
       const judge = await t.account(Role.JUDGE, w.orgs.xian);
       return { input: { entrantId: gid('Entrant', e!.id), judgeIds: [gid('Account', judge.account.id)] } };
     },
-    query:
-      'mutation($input: SetReviewersInput!) { setReviewers(input: $input) { assignments { entrantId } errors { code } } }',
+    doc: AccessSetReviewersDocument,
     read: (d) =>
       (d.setReviewers as { assignments: unknown[]; errors: unknown[] }).errors.length === 0 &&
       (d.setReviewers as { assignments: unknown[] }).assignments.length === 1
@@ -354,16 +432,14 @@ const cases: Case[] = [
     vars: async () => ({
       input: { tradeId: (await campaignFixture('SIGNED_OFF', { submit: true })).roundId },
     }),
-    query:
-      'mutation($input: AdvanceRoundInput!) { advanceRound(input: $input) { advanced errors { code } } }',
+    doc: AccessAdvanceRoundDocument,
     read: (d) => ((d.advanceRound as { advanced: string[] }).advanced.length === 1 ? 'ok' : 'hidden'),
     expect: JURY,
   },
   {
     op: 'Mutation.createPerson',
     vars: async () => ({ input: { name: unique('工人'), employerId: orgId(w.orgs.xianFirm) } }),
-    query:
-      'mutation($input: CreatePersonInput!) { createPerson(input: $input) { person { id } errors { code } } }',
+    doc: AccessCreatePersonDocument,
     read: payload('createPerson', 'person'),
     expect: MANAGE,
   },
@@ -379,7 +455,7 @@ const cases: Case[] = [
         awardingBody: '西安市人民政府',
       },
     }),
-    query: 'mutation($input: AddHonorInput!) { addHonor(input: $input) { honor { id } errors { code } } }',
+    doc: AccessAddHonorDocument,
     read: payload('addHonor', 'honor'),
     expect: MANAGE,
   },
@@ -388,8 +464,7 @@ const cases: Case[] = [
     vars: async () => ({
       input: { name: unique('竞赛'), kind: 'SKILLS', year: 2024, hostId: orgId(w.orgs.xian) },
     }),
-    query:
-      'mutation($input: CreateCompetitionInput!) { createCompetition(input: $input) { competition { id } errors { code } } }',
+    doc: CreateCompetitionIdDocument,
     read: payload('createCompetition', 'competition'),
     expect: MANAGE,
   },
@@ -398,8 +473,7 @@ const cases: Case[] = [
     vars: async () => ({
       input: { id: await createCompetition(t, w.tokens.xian, w.orgs.xian), to: 'REGISTRATION_OPEN' },
     }),
-    query:
-      'mutation($input: TransitionCompetitionInput!) { transitionCompetition(input: $input) { competition { id } errors { code } } }',
+    doc: AccessTransitionCompetitionDocument,
     read: payload('transitionCompetition', 'competition'),
     expect: MANAGE,
   },
@@ -414,8 +488,7 @@ const cases: Case[] = [
         capacity: 10,
       },
     }),
-    query:
-      'mutation($input: CreateTradeInput!) { createTrade(input: $input) { trade { id } errors { code } } }',
+    doc: AccessCreateTradeDocument,
     read: payload('createTrade', 'trade'),
     expect: MANAGE,
   },
@@ -430,8 +503,7 @@ const cases: Case[] = [
         },
       };
     },
-    query:
-      'mutation($input: RegisterEntrantInput!) { registerEntrant(input: $input) { entrant { id } errors { code } } }',
+    doc: RegisterEntrantIdDocument,
     read: payload('registerEntrant', 'entrant'),
     expect: MANAGE,
   },
@@ -446,8 +518,7 @@ const cases: Case[] = [
         organizationId: orgId(w.orgs.xian),
       },
     }),
-    query:
-      'mutation($input: CreateAccountInput!) { createAccount(input: $input) { account { id } errors { code } } }',
+    doc: AccessCreateAccountDocument,
     read: payload('createAccount', 'account'),
     expect: MANAGE_NO_KEYS,
   },
@@ -456,36 +527,35 @@ const cases: Case[] = [
     vars: async () => ({
       input: { name: unique('指尖工会'), scopes: ['competitions:read'], organizationId: orgId(w.orgs.xian) },
     }),
-    query:
-      'mutation($input: CreateApiKeyInput!) { createApiKey(input: $input) { apiKey { id } errors { code } } }',
+    doc: AccessCreateApiKeyDocument,
     read: payload('createApiKey', 'apiKey'),
     expect: MANAGE_NO_KEYS,
   },
   {
     op: 'Query.nodes',
     vars: async () => ({ ids: [orgId(w.orgs.xian), await createCompetition(t, w.tokens.xian, w.orgs.xian)] }),
-    query: 'query($ids: [ID!]!) { nodes(ids: $ids) { id } }',
+    doc: AccessNodesDocument,
     read: (d) => ((d.nodes as unknown[])[1] ? 'ok' : 'hidden'),
     expect: { ...ALL_OK, anonymous: 'hidden', judge: 'hidden', chiefJudge: 'hidden', neighbour: 'hidden' },
   },
   {
     op: 'Query.viewer',
     vars: async () => ({}),
-    query: '{ viewer { kind } }',
+    doc: ViewerKindDocument,
     read: present('viewer'),
     expect: ALL_OK,
   },
   {
     op: 'Query.organization',
     vars: async () => ({ id: orgId(w.orgs.xian) }),
-    query: 'query($id: ID!) { organization(id: $id) { id } }',
+    doc: AccessOrganizationDocument,
     read: present('organization'),
     expect: PUBLIC_READ,
   },
   {
     op: 'Query.competition (a draft)',
     vars: async () => ({ id: await createCompetition(t, w.tokens.xian, w.orgs.xian) }),
-    query: 'query($id: ID!) { competition(id: $id) { id } }',
+    doc: AccessCompetitionDocument,
     read: present('competition'),
     expect: {
       ...PUBLIC_READ,
@@ -500,7 +570,7 @@ const cases: Case[] = [
     vars: async () => ({
       id: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
     }),
-    query: 'query($id: ID!) { trade(id: $id) { id } }',
+    doc: AccessTradeDocument,
     read: present('trade'),
     expect: {
       ...PUBLIC_READ,
@@ -513,21 +583,21 @@ const cases: Case[] = [
   {
     op: 'Query.people',
     vars: async () => ({}),
-    query: '{ people(first: 1) { totalCount } }',
+    doc: AccessPeopleDocument,
     read: present('people'),
     expect: { ...MANAGE, neighbour: 'ok', narrowKey: 'ok' },
   },
   {
     op: 'Query.team',
     vars: async () => ({ id: await newTeam() }),
-    query: 'query($id: ID!) { team(id: $id) { id } }',
+    doc: AccessTeamDocument,
     read: present('team'),
     expect: { ...MANAGE, neighbour: 'hidden' },
   },
   {
     op: 'Mutation.signIn',
     vars: async () => ({ i: { username: 'nobody', password: 'x' } }),
-    query: 'mutation($i: SignInInput!) { signIn(input: $i) { errors { code } } }',
+    doc: AccessSignInDocument,
     read: (d) => ((d.signIn as { errors: unknown[] }).errors.length === 1 ? 'ok' : 'hidden'),
     expect: ALL_OK,
   },
@@ -537,8 +607,7 @@ const cases: Case[] = [
       const { account } = await t.account('JUDGE' as never, w.orgs.lianhu);
       return { i: { id: gid('Account', account.id), active: false } };
     },
-    query:
-      'mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { account { id } errors { code } } }',
+    doc: AccessSetAccountActiveDocument,
     read: payload('setAccountActive', 'account'),
     expect: MANAGE_NO_KEYS,
   },
@@ -552,15 +621,14 @@ const cases: Case[] = [
       );
       return { id: r.data!.createApiKey.apiKey!.id };
     },
-    query: 'mutation($id: ID!) { revokeApiKey(id: $id) { apiKey { id } errors { code } } }',
+    doc: AccessRevokeApiKeyDocument,
     read: payload('revokeApiKey', 'apiKey'),
     expect: MANAGE_NO_KEYS,
   },
   {
     op: 'Mutation.updateOrganization',
     vars: async () => ({ i: { id: orgId(w.orgs.lianhu), shortName: unique('莲湖') } }),
-    query:
-      'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { organization { id } errors { code } } }',
+    doc: AccessUpdateOrganizationDocument,
     read: payload('updateOrganization', 'organization'),
     expect: MANAGE,
   },
@@ -570,8 +638,7 @@ const cases: Case[] = [
       const street = await t.org(unique('街道'), 'STREET' as never, w.orgs.lianhu);
       return { i: { id: orgId(street), newParentId: orgId(w.orgs.xian) } };
     },
-    query:
-      'mutation($i: MoveOrganizationInput!) { moveOrganization(input: $i) { organization { id } errors { code } } }',
+    doc: AccessMoveOrganizationDocument,
     read: payload('moveOrganization', 'organization'),
     expect: MANAGE,
   },
@@ -580,7 +647,7 @@ const cases: Case[] = [
     vars: async () => ({
       i: { id: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('改')), occupation: '电工' },
     }),
-    query: 'mutation($i: UpdatePersonInput!) { updatePerson(input: $i) { person { id } errors { code } } }',
+    doc: AccessUpdatePersonDocument,
     read: payload('updatePerson', 'person'),
     expect: MANAGE,
   },
@@ -588,18 +655,16 @@ const cases: Case[] = [
     op: 'Mutation.removeHonor',
     vars: async () => {
       const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('荣誉'));
-      const r = await t.raw(
+      const r = await t.gql(
+        AddHonorDocument,
         {
-          query: 'mutation($i: AddHonorInput!) { addHonor(input: $i) { honor { id } } }',
-          variables: {
-            i: { personId, kind: 'OTHER', title: '先进个人', year: 2021, awardingBody: '西安市总工会' },
-          },
+          input: { personId, kind: 'OTHER', title: '先进个人', year: 2021, awardingBody: '西安市总工会' },
         },
         { token: w.tokens.xian },
       );
-      return { id: (r.json.data as { addHonor: { honor: { id: string } } }).addHonor.honor.id };
+      return { id: r.data!.addHonor.honor!.id };
     },
-    query: 'mutation($id: ID!) { removeHonor(id: $id) { honor { id } errors { code } } }',
+    doc: AccessRemoveHonorDocument,
     read: payload('removeHonor', 'honor'),
     expect: MANAGE,
   },
@@ -608,8 +673,7 @@ const cases: Case[] = [
     vars: async () => ({
       i: { id: await createCompetition(t, w.tokens.xian, w.orgs.xian), description: '说明' },
     }),
-    query:
-      'mutation($i: UpdateCompetitionInput!) { updateCompetition(input: $i) { competition { id } errors { code } } }',
+    doc: AccessUpdateCompetitionDocument,
     read: payload('updateCompetition', 'competition'),
     expect: MANAGE,
   },
@@ -621,7 +685,7 @@ const cases: Case[] = [
         venue: '西安国际会展中心',
       },
     }),
-    query: 'mutation($i: UpdateTradeInput!) { updateTrade(input: $i) { trade { id } errors { code } } }',
+    doc: AccessUpdateTradeDocument,
     read: payload('updateTrade', 'trade'),
     expect: MANAGE,
   },
@@ -630,15 +694,14 @@ const cases: Case[] = [
     vars: async () => ({
       i: { name: unique('班组'), kind: 'CREW', organizationId: orgId(w.orgs.xianFirm), memberIds: [] },
     }),
-    query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } errors { code } } }',
+    doc: AccessCreateTeamDocument,
     read: payload('createTeam', 'team'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.setEntrantStatus',
     vars: async () => ({ i: { id: await newEntrant(), status: 'APPROVED' } }),
-    query:
-      'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { entrant { id } errors { code } } }',
+    doc: AccessSetEntrantStatusDocument,
     read: payload('setEntrantStatus', 'entrant'),
     expect: MANAGE,
   },
@@ -651,15 +714,14 @@ const cases: Case[] = [
         content: `name,employer\n${unique('导入')},西安秦川焊接有限公司\n`,
       },
     }),
-    query: 'mutation($i: ImportEntrantsInput!) { importEntrants(input: $i) { imported errors { code } } }',
+    doc: AccessImportEntrantsDocument,
     read: (d) => ((d.importEntrants as { imported: number }).imported === 1 ? 'ok' : 'hidden'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.submitMarks',
     vars: async () => ({ i: { deviceId: 'tablet', marks: [] } }),
-    query:
-      'mutation($i: SubmitMarksInput!) { submitMarks(input: $i) { outcomes { status } errors { code } } }',
+    doc: AccessSubmitMarksDocument,
     read: payload('submitMarks', 'outcomes'),
     expect: { ...NONE, judge: 'ok', chiefJudge: 'ok', admin: 'ok' },
   },
@@ -674,7 +736,7 @@ const cases: Case[] = [
       );
       return { i: { tradeId: trade, accountId: gid('Account', account.id), role: 'JUDGE' } };
     },
-    query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { seat { role } errors { code } } }',
+    doc: AccessAssignJudgeDocument,
     read: payload('assignJudge', 'seat'),
     expect: MANAGE,
   },
@@ -686,7 +748,7 @@ const cases: Case[] = [
         i: { accountId: gid('Account', account.id), entrantId: await newEntrant(), reason: '亲属关系' },
       };
     },
-    query: 'mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { declared errors { code } } }',
+    doc: AccessDeclareConflictDocument,
     read: (d) => ((d.declareConflict as { declared: boolean }).declared ? 'ok' : 'hidden'),
     expect: MANAGE_NO_KEYS,
   },
@@ -697,7 +759,7 @@ const cases: Case[] = [
         targetId: await createTrade(t, w.tokens.xian, await createCompetition(t, w.tokens.xian, w.orgs.xian)),
       },
     }),
-    query: 'mutation($i: MarksLockInput!) { lockMarks(input: $i) { locked errors { code } } }',
+    doc: AccessLockMarksDocument,
     read: (d) => ((d.lockMarks as { locked: boolean }).locked ? 'ok' : 'hidden'),
     expect: { ...NONE, admin: 'ok' },
   },
@@ -709,21 +771,21 @@ const cases: Case[] = [
         reason: '复核',
       },
     }),
-    query: 'mutation($i: MarksLockInput!) { unlockMarks(input: $i) { locked errors { code } } }',
+    doc: AccessUnlockMarksDocument,
     read: (d) => ((d.unlockMarks as { locked: boolean | null }).locked === false ? 'ok' : 'hidden'),
     expect: { ...NONE, admin: 'ok' },
   },
   {
     op: 'Query.verifyAuditChain',
     vars: async () => ({ id: await createCompetition(t, w.tokens.xian, w.orgs.xian) }),
-    query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok } }',
+    doc: AccessVerifyAuditChainDocument,
     read: present('verifyAuditChain'),
     expect: { ...NONE, organizer: 'ok', admin: 'ok' },
   },
   {
     op: 'Query.entrantMarksAsOf',
     vars: async () => ({ id: await newEntrant() }),
-    query: 'query($id: ID!) { entrantMarksAsOf(entrantId: $id, asOf: "2030-01-01T00:00:00Z") { value } }',
+    doc: AccessEntrantMarksAsOfDocument,
     read: (d) => (Array.isArray(d.entrantMarksAsOf) ? 'ok' : 'hidden'),
     expect: { ...NONE, organizer: 'ok', admin: 'ok' },
   },
@@ -760,8 +822,7 @@ const cases: Case[] = [
         }),
       },
     }),
-    query:
-      'mutation($i: SetMarkingSchemeInput!) { setMarkingScheme(input: $i) { trade { id } errors { code } } }',
+    doc: AccessSetMarkingSchemeDocument,
     read: payload('setMarkingScheme', 'trade'),
     expect: MANAGE,
   },
@@ -769,17 +830,14 @@ const cases: Case[] = [
     op: 'Subscription.competitionStatusChanged (a public competition, over WebSocket)',
     vars: async () => {
       const id = await createCompetition(t, w.tokens.xian, w.orgs.xian);
-      await t.raw(
-        {
-          query:
-            'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
-          variables: { i: { id, to: 'REGISTRATION_OPEN' } },
-        },
+      await t.gql(
+        TransitionCompetitionDocument,
+        { input: { id, to: 'REGISTRATION_OPEN' } },
         { token: w.tokens.xian },
       );
       return { id };
     },
-    query: 'subscription($id: ID!) { competitionStatusChanged(competitionId: $id) { to } }',
+    doc: AccessCompetitionStatusChangedDocument,
     read: present('competitionStatusChanged'),
     expect: PUBLIC_READ,
     transport: 'ws',
@@ -790,7 +848,7 @@ const cases: Case[] = [
   {
     op: 'Mutation.drawLots (registration open, a checked-in entrant without a number)',
     vars: async () => ({ i: { tradeId: (await judgedTrade('REGISTRATION_OPEN')).tradeId } }),
-    query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { draw { seq } errors { code } } }',
+    doc: AccessDrawLotsDocument,
     read: payload('drawLots', 'draw'),
     expect: JURY,
   },
@@ -802,32 +860,28 @@ const cases: Case[] = [
         tieBreak: [{ kind: 'MODULE', code: 'P' }, { kind: 'COMPLETION_TIME' }],
       },
     }),
-    query:
-      'mutation($i: SetResultsRulesInput!) { setResultsRules(input: $i) { rules { isDefault } errors { code } } }',
+    doc: AccessSetResultsRulesDocument,
     read: payload('setResultsRules', 'rules'),
     expect: MANAGE,
   },
   {
     op: 'Mutation.recordCompletionTime (while the contest runs)',
     vars: async () => ({ i: { entrantId: (await judgedTrade('RUNNING')).entrantId, seconds: 1834.5 } }),
-    query:
-      'mutation($i: RecordCompletionTimeInput!) { recordCompletionTime(input: $i) { seconds errors { code } } }',
+    doc: AccessRecordCompletionTimeDocument,
     read: payload('recordCompletionTime', 'seconds'),
     expect: CHIEF,
   },
   {
     op: 'Mutation.drawRecheck (scoring closed, the trade signed off)',
     vars: async () => ({ i: { tradeId: (await judgedTrade('SIGNED_OFF')).tradeId, topN: 3, percent: 15 } }),
-    query:
-      'mutation($i: DrawRecheckInput!) { drawRecheck(input: $i) { recheck { complete } errors { code } } }',
+    doc: AccessDrawRecheckDocument,
     read: payload('drawRecheck', 'recheck'),
     expect: CHIEF,
   },
   {
     op: 'Mutation.recordRecheck (the entrant on the drawn re-check list)',
     vars: async () => ({ i: { entrantId: (await judgedTrade('RECHECK_DRAWN')).entrantId, errorsFound: 0 } }),
-    query:
-      'mutation($i: RecordRecheckInput!) { recordRecheck(input: $i) { recheck { complete } errors { code } } }',
+    doc: AccessRecordRecheckDocument,
     read: payload('recordRecheck', 'recheck'),
     expect: CHIEF,
   },
@@ -839,8 +893,7 @@ const cases: Case[] = [
         noticeEndsAt: new Date(Date.now() + 7 * 86_400_000).toISOString(),
       },
     }),
-    query:
-      'mutation($i: PublishResultsInput!) { publishResults(input: $i) { competition { id } errors { code } } }',
+    doc: AccessPublishResultsDocument,
     read: payload('publishResults', 'competition'),
     expect: MANAGE,
   },
@@ -854,8 +907,7 @@ const cases: Case[] = [
       ]);
       return { i: { competitionId } };
     },
-    query:
-      'mutation($i: FinalizeResultsInput!) { finalizeResults(input: $i) { competition { id } errors { code } } }',
+    doc: AccessFinalizeResultsDocument,
     read: payload('finalizeResults', 'competition'),
     expect: MANAGE,
   },
@@ -864,7 +916,7 @@ const cases: Case[] = [
     vars: async () => ({
       i: { entrantId: (await judgedTrade('PUBLISHED')).entrantId, reason: '实操评分与现场记录不符' },
     }),
-    query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { appeal { id } errors { code } } }',
+    doc: AccessFileAppealDocument,
     read: payload('fileAppeal', 'appeal'),
     expect: MANAGE_NO_KEYS,
   },
@@ -872,19 +924,16 @@ const cases: Case[] = [
     op: 'Mutation.resolveAppeal (a pending appeal)',
     vars: async () => {
       const { entrantId } = await judgedTrade('PUBLISHED');
-      const r = await t.raw(
-        {
-          query: 'mutation($i: FileAppealInput!) { fileAppeal(input: $i) { appeal { id } errors { code } } }',
-          variables: { i: { entrantId, reason: '实操评分与现场记录不符' } },
-        },
+      const r = await t.gql(
+        FileAppealDocument,
+        { input: { entrantId, reason: '实操评分与现场记录不符' } },
         { token: w.tokens.xian },
       );
-      const appeal = (r.json.data as { fileAppeal: { appeal: { id: string } | null } } | undefined)
-        ?.fileAppeal.appeal;
-      if (!appeal) throw new Error(`fileAppeal failed: ${JSON.stringify(r.json)}`);
+      const appeal = r.data?.fileAppeal.appeal;
+      if (!appeal) throw new Error(`fileAppeal failed: ${JSON.stringify(r)}`);
       return { i: { appealId: appeal.id, decision: 'DISMISSED', response: '经复核，评分无误' } };
     },
-    query: 'mutation($i: ResolveAppealInput!) { resolveAppeal(input: $i) { appeal { id } errors { code } } }',
+    doc: AccessResolveAppealDocument,
     read: payload('resolveAppeal', 'appeal'),
     expect: CHIEF,
   },
@@ -896,7 +945,7 @@ const cases: Case[] = [
       breachOf.set(tradeId, entrantId);
       return { tradeId };
     },
-    query: 'subscription($tradeId: ID!) { toleranceBreached(tradeId: $tradeId) { aspectCode spread } }',
+    doc: AccessToleranceBreachedDocument,
     read: (d) => {
       const a = d.toleranceBreached as { aspectCode: string; spread: number } | null;
       return a?.aspectCode === 'P1' && a.spread === 3 ? 'ok' : 'hidden';
@@ -915,7 +964,7 @@ const cases: Case[] = [
         freezeAt: new Date(Date.now() + 3_600_000).toISOString(),
       },
     }),
-    query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { freezeAt errors { code } } }',
+    doc: AccessSetBoardFreezeDocument,
     read: payload('setBoardFreeze', 'freezeAt'),
     expect: MANAGE,
   },
@@ -925,32 +974,26 @@ const cases: Case[] = [
       const { tradeId } = await judgedTrade('FINAL', {
         panel: true,
         whileRunning: async (f) => {
-          const r = await t.raw(
-            {
-              query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { errors { code } } }',
-              variables: { i: { tradeId: f.tradeId, freezeAt: new Date().toISOString() } },
-            },
+          const r = await t.gql(
+            SetBoardFreezeDocument,
+            { input: { tradeId: f.tradeId, freezeAt: new Date().toISOString() } },
             { token: w.tokens.xian },
           );
-          if (
-            (r.json.data as { setBoardFreeze: { errors: unknown[] } } | undefined)?.setBoardFreeze.errors
-              .length !== 0
-          )
-            throw new Error(`setBoardFreeze failed: ${JSON.stringify(r.json)}`);
+          if (r.data?.setBoardFreeze.errors.length !== 0)
+            throw new Error(`setBoardFreeze failed: ${JSON.stringify(r)}`);
           await mark(0, f.entrantId, 7);
         },
       });
       return { i: { tradeId, all: true } };
     },
-    query:
-      'mutation($i: RevealBoardInput!) { revealBoard(input: $i) { revealed remaining errors { code } } }',
+    doc: AccessRevealBoardDocument,
     read: (d) => ((d.revealBoard as { revealed: unknown[] }).revealed.length === 1 ? 'ok' : 'hidden'),
     expect: MANAGE,
   },
   {
     op: 'Subscription.boardUpdates (a public competition, over WebSocket; the first frame is a snapshot)',
     vars: async () => ({ tradeId: (await judgedTrade('REGISTRATION_OPEN')).tradeId }),
-    query: 'subscription($tradeId: ID!) { boardUpdates(tradeId: $tradeId, first: 10) { kind } }',
+    doc: AccessBoardUpdatesDocument,
     read: (d) => ((d.boardUpdates as { kind: string } | null)?.kind === 'SNAPSHOT' ? 'ok' : 'hidden'),
     expect: PUBLIC_READ,
     transport: 'ws',
@@ -980,7 +1023,7 @@ beforeAll(async () => {
     manifestFile,
     JSON.stringify({
       ...Object.fromEntries(fixtureDocuments),
-      ...Object.fromEntries(cases.map((c) => [documentId(c.query), c.query])),
+      ...Object.fromEntries(cases.map((c) => [documentId(print(c.doc)), print(c.doc)])),
     }),
   );
   t = await startTestApp({ TRUSTED_DOCUMENTS_PATH: manifestFile });
@@ -1028,11 +1071,12 @@ describe.each(cases)('$op', (c) => {
     const variables = await c.vars();
     const before = await tableCounts(t);
     const byId = FIRST_PARTY.includes(caller);
+    const query = print(c.doc);
     const r =
       c.transport === 'ws'
-        ? await viaWebSocket(c.query, variables, auth[caller], byId, c.event)
+        ? await viaWebSocket(query, variables, auth[caller], byId, c.event)
         : await t.raw(
-            byId ? { documentId: documentId(c.query), variables } : { query: c.query, variables },
+            byId ? { documentId: documentId(query), variables } : { query, variables },
             auth[caller],
           );
     let outcome: Outcome;
@@ -1097,12 +1141,9 @@ async function viaWebSocket(
 }
 
 async function toRunning(variables: Record<string, unknown>): Promise<void> {
-  await t.raw(
-    {
-      query:
-        'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
-      variables: { i: { id: variables.id, to: 'RUNNING' } },
-    },
+  await t.gql(
+    TransitionCompetitionDocument,
+    { input: { id: variables.id as string, to: 'RUNNING' } },
     { token: w.tokens.xian },
   );
 }
@@ -1114,16 +1155,12 @@ async function newEntrant(): Promise<string> {
 }
 
 async function newTeam(): Promise<string> {
-  const r = await t.raw(
-    {
-      query: 'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } } }',
-      variables: {
-        i: { name: unique('队'), kind: 'TEAM', organizationId: orgId(w.orgs.xianFirm), memberIds: [] },
-      },
-    },
+  const r = await t.gql(
+    CreateTeamDocument,
+    { input: { name: unique('队'), kind: 'TEAM', organizationId: orgId(w.orgs.xianFirm), memberIds: [] } },
     { token: w.tokens.xian },
   );
-  return (r.json.data as { createTeam: { team: { id: string } } }).createTeam.team.id;
+  return r.data!.createTeam.team!.id;
 }
 
 // ---------------------------------------------------------------- judging fixtures
@@ -1202,18 +1239,11 @@ async function judgedTrade(
     { token: organizer },
   );
   if (scheme.data?.setMarkingScheme.errors.length !== 0) throw new Error(JSON.stringify(scheme));
-  const seats: [string, string][] = [[chiefJudgeAccount, 'CHIEF_JUDGE']];
+  const seats: [string, PanelRole][] = [[chiefJudgeAccount, 'CHIEF_JUDGE']];
   if (panel) for (const j of await panelJudges()) seats.push([gid('Account', j.id), 'JUDGE']);
   for (const [accountId, role] of seats) {
-    const r = await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId, role } },
-      },
-      { token: organizer },
-    );
-    if ((r.json.data as { assignJudge: { errors: unknown[] } } | undefined)?.assignJudge.errors.length !== 0)
-      throw new Error(`assignJudge failed: ${JSON.stringify(r.json)}`);
+    const r = await t.gql(AssignJudgeDocument, { input: { tradeId, accountId, role } }, { token: organizer });
+    if (r.data?.assignJudge.errors.length !== 0) throw new Error(`assignJudge failed: ${JSON.stringify(r)}`);
   }
   const personId = await createPerson(t, organizer, w.orgs.xianFirm, unique('选手'));
   const entrantId = await registerEntrant(t, organizer, tradeId, personId, { checkIn: true });
@@ -1291,32 +1321,23 @@ test('every root operation of the schema has an access rule, and every rule an o
 test('an organizer of one city cannot touch the neighbouring city, and nothing changes', async () => {
   const competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian);
   const before = await tableCounts(t);
+  const neighbour = { token: w.tokens.xianyang };
   const attempts = [
-    {
-      query: 'mutation($i: UpdateCompetitionInput!) { updateCompetition(input: $i) { errors { code } } }',
-      variables: { i: { id: competitionId, name: '改名' } },
-    },
-    {
-      query:
-        'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
-      variables: { i: { id: competitionId, to: 'ARCHIVED' } },
-    },
-    {
-      query: 'mutation($i: UpdateOrganizationInput!) { updateOrganization(input: $i) { errors { code } } }',
-      variables: { i: { id: orgId(w.orgs.xian), name: '改名' } },
-    },
-    {
-      query: 'mutation($i: MoveOrganizationInput!) { moveOrganization(input: $i) { errors { code } } }',
-      variables: { i: { id: orgId(w.orgs.lianhu), newParentId: orgId(w.orgs.xianyang) } },
-    },
-    {
-      query: 'mutation($i: CreatePersonInput!) { createPerson(input: $i) { errors { code } } }',
-      variables: { i: { name: '某人', employerId: orgId(w.orgs.xianFirm) } },
-    },
+    () => t.gql(UpdateCompetitionDocument, { input: { id: competitionId, name: '改名' } }, neighbour),
+    () => t.gql(TransitionCompetitionDocument, { input: { id: competitionId, to: 'ARCHIVED' } }, neighbour),
+    () => t.gql(UpdateOrganizationDocument, { input: { id: orgId(w.orgs.xian), name: '改名' } }, neighbour),
+    () =>
+      t.gql(
+        MoveOrganizationDocument,
+        { input: { id: orgId(w.orgs.lianhu), newParentId: orgId(w.orgs.xianyang) } },
+        neighbour,
+      ),
+    () =>
+      t.gql(CreatePersonDocument, { input: { name: '某人', employerId: orgId(w.orgs.xianFirm) } }, neighbour),
   ];
-  for (const a of attempts) {
-    const r = await t.raw(a, { token: w.tokens.xianyang });
-    expect(r.json.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  for (const attempt of attempts) {
+    const r = await attempt();
+    expect(r.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
   }
   expect(await tableCounts(t)).toEqual(before);
   const name = await t.sql<{ name: string }>('select name from competition where id = ?', [
@@ -1354,33 +1375,30 @@ test('disabling an account or revoking a key takes effect on the next request', 
 });
 
 test('sign-in refuses a wrong password with a payload error', async () => {
-  const r = await t.raw({
-    query: 'mutation($i: SignInInput!) { signIn(input: $i) { token errors { code field } } }',
-    variables: { i: { username: 'someone-else', password: 'wrong password' } },
+  const r = await t.gql(SignInTokenDocument, {
+    input: { username: 'someone-else', password: 'wrong password' },
   });
-  expect(r.json.data).toEqual({
+  expect(r.data).toEqual({
     signIn: { token: null, errors: [{ code: 'INVALID_CREDENTIALS', field: 'input.password' }] },
   });
 });
 
 /** A studio application of 西安's enterprise, through the API. */
 async function appliedStudio(): Promise<string> {
-  const r = await t.raw(
+  const r = await t.gql(
+    ApplyStudioDocument,
     {
-      query: 'mutation($i: ApplyStudioInput!) { applyStudio(input: $i) { studio { id } errors { code } } }',
-      variables: {
-        i: {
-          name: unique('工作室'),
-          hostId: orgId(w.orgs.xianFirm),
-          level: 'MUNICIPAL',
-          field: '电力',
-          leaderId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人')),
-        },
+      input: {
+        name: unique('工作室'),
+        hostId: orgId(w.orgs.xianFirm),
+        level: 'MUNICIPAL',
+        field: '电力',
+        leaderId: await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人')),
       },
     },
     { token: w.tokens.xian },
   );
-  return (r.json.data as { applyStudio: { studio: { id: string } } }).applyStudio.studio.id;
+  return r.data!.applyStudio.studio!.id;
 }
 
 /** A studio named by 西安 (municipal), through the API. */
@@ -1395,15 +1413,9 @@ async function namedStudio(): Promise<string> {
       namingUnionId: orgId(w.orgs.xian),
       documentNumber: unique('西工发'),
     },
-  ]) {
-    const r = await t.raw(
-      {
-        query: 'mutation($i: TransitionStudioInput!) { transitionStudio(input: $i) { errors { code } } }',
-        variables: { i: input },
-      },
-      { token: w.tokens.xian },
-    );
-    const errors = (r.json.data as { transitionStudio: { errors: unknown[] } }).transitionStudio.errors;
+  ] as const) {
+    const r = await t.gql(TransitionStudioDocument, { input }, { token: w.tokens.xian });
+    const errors = r.data!.transitionStudio.errors;
     if (errors.length) throw new Error(JSON.stringify(errors));
   }
   return id;
@@ -1419,42 +1431,36 @@ async function campaignFixture(
   { submit = false }: { submit?: boolean } = {},
 ): Promise<{ competitionId: string; categoryId: string; roundId: string; submissionId: string | null }> {
   const organizer = w.tokens.xian;
-  const gql = async <T>(query: string, i: unknown): Promise<T> => {
-    const r = await t.raw({ query, variables: { i } }, { token: organizer });
-    if (r.json.errors) throw new Error(JSON.stringify(r.json.errors));
-    return r.json.data as T;
+  const gql = async <R, V>(doc: TypedDocumentNode<R, V>, input: V extends { input: infer I } ? I : never) => {
+    const r = await t.gql(doc, { input } as V, { token: organizer });
+    if (r.errors) throw new Error(JSON.stringify(r.errors));
+    return r.data!;
   };
-  const created = await gql<{ createCampaign: { campaign: { id: string; categories: { id: string }[] } } }>(
-    'mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id categories { id } } } }',
-    {
-      name: unique('科技节'),
-      hostId: orgId(w.orgs.xian),
-      year: 2024,
-      submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
-      submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
-      categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
-    },
-  );
-  const competitionId = created.createCampaign.campaign.id;
-  const categoryId = created.createCampaign.campaign.categories[0]!.id;
+  const created = await gql(CreateCampaignDocument, {
+    name: unique('科技节'),
+    hostId: orgId(w.orgs.xian),
+    year: 2024,
+    submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
+    submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
+    categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
+  });
+  const competitionId = created.createCampaign.campaign!.id;
+  const categoryId = created.createCampaign.campaign!.categories![0]!.id;
   const f = { competitionId, categoryId, roundId: '', submissionId: null as string | null };
   if (stage === 'DRAFT') return f;
   for (const round of [
     { categoryId, kind: 'SCORING', advance: { by: 'TOP_N', count: 1 } },
     { categoryId, kind: 'FINAL' },
-  ]) {
-    const r = await gql<{ addRound: { round: { id: string } } }>(
-      'mutation($i: AddRoundInput!) { addRound(input: $i) { round { id } } }',
-      round,
-    );
-    const id = r.addRound.round.id;
+  ] as const) {
+    const r = await gql(AddRoundDocument, round);
+    const id = r.addRound.round!.id;
     f.roundId ||= id;
     await t.gql(
       SetMarkingSchemeDocument,
       { input: { tradeId: id, format: 'JSON', content: JSON.stringify(SCHEME) } },
       { token: organizer },
     );
-    await gql('mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }', {
+    await gql(AssignJudgeDocument, {
       tradeId: id,
       accountId: chiefJudgeAccount,
       role: 'CHIEF_JUDGE',
@@ -1462,19 +1468,16 @@ async function campaignFixture(
   }
   await moveTo(t, organizer, competitionId, 'REGISTRATION_OPEN');
   if (submit) {
-    const s = await gql<{ submitEntry: { submission: { id: string } } }>(
-      'mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { submission { id } } }',
-      {
-        categoryId,
-        title: unique('项目'),
-        personId: await createPerson(t, organizer, w.orgs.xianFirm, unique('创新者')),
-      },
-    );
-    f.submissionId = s.submitEntry.submission.id;
+    const s = await gql(SubmitEntryDocument, {
+      categoryId,
+      title: unique('项目'),
+      personId: await createPerson(t, organizer, w.orgs.xianFirm, unique('创新者')),
+    });
+    f.submissionId = s.submitEntry.submission!.id;
   }
   if (stage === 'REGISTRATION_OPEN') return f;
   if (f.submissionId) {
-    await gql('mutation($i: ReviewEligibilityInput!) { reviewEligibility(input: $i) { errors { code } } }', {
+    await gql(ReviewEligibilityDocument, {
       submissionId: f.submissionId,
       eligible: true,
     });

@@ -6,10 +6,12 @@ import {
   AddRoundDocument,
   AdvanceRoundDocument,
   ApplyStudioDocument,
-  NodeByIdDocument,
+  AssignJudgeDocument,
   AssignReviewersDocument,
   CampaignDetailDocument,
   CreateCampaignDocument,
+  NodeByIdDocument,
+  PersonHonorsDocument,
   PublishResultsDocument,
   ReviewEligibilityDocument,
   SetMarkingSchemeDocument,
@@ -279,13 +281,9 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   const leadAccount = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, 'lead.expert');
   lead = leadAccount.token;
   for (const r of rounds) {
-    await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: {
-          i: { tradeId: r, accountId: gid('Account', leadAccount.account.id), role: 'CHIEF_JUDGE' },
-        },
-      },
+    await t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId: r, accountId: gid('Account', leadAccount.account.id), role: 'CHIEF_JUDGE' } },
       { token: w.tokens.xian },
     );
   }
@@ -457,13 +455,8 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   await moveTo(t, w.tokens.xian, campaign, 'FINAL');
 
   // Winners carry their honors.
-  const honors = await t.raw(
-    { query: 'query($id: ID!) { person(id: $id) { honors { title year } } }', variables: { id: people[0] } },
-    { token: w.tokens.xian },
-  );
-  expect(
-    (honors.json.data as { person: { honors: { title: string }[] } }).person.honors.map((h) => h.title),
-  ).toContain('第一届职工科技节优秀科技创新项目一等奖');
+  const honors = await t.gql(PersonHonorsDocument, { id: people[0]! }, { token: w.tokens.xian });
+  expect(honors.data!.person!.honors.map((h) => h.title)).toContain('第一届职工科技节优秀科技创新项目一等奖');
   const detail = (await t.gql(CampaignDetailDocument, { id: campaign })).data!.competition!;
   expect(detail.categories!.find((x) => x.code === 'PROJECT')).toMatchObject({
     awardQuota: 2,

@@ -175,6 +175,7 @@ describe('trades', () => {
   });
 
   test('an unknown enum value is refused by GraphQL itself with a stable code', async () => {
+    // Raw on purpose: a document the schema rejects.
     const r = await t.raw(
       {
         query:

@@ -4,7 +4,12 @@ import path from 'node:path';
 import { Role } from '../src/modules/account/account.entity';
 import { withDatabase } from '../src/shared/db/database';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
-import { SetMarkingSchemeDocument } from './generated/graphql';
+import {
+  AssignJudgeDocument,
+  DrawLotsErrorsDocument,
+  SetMarkingSchemeDocument,
+  VerifyAuditChainDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { adminUrl } from './support/db';
 import {
@@ -162,14 +167,12 @@ beforeAll(async () => {
   );
   judges = accounts.map((a) => ({ token: a.token, id: a.account.id }));
   for (const j of judges) {
-    const r = await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
-      },
+    const r = await t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
       { token: w.tokens.xian },
     );
-    expect(r.json.errors).toBeUndefined();
+    expect(r.errors).toBeUndefined();
   }
   await moveTo(t, w.tokens.xian, competitionId, 'RUNNING');
   await ensureAnonymousNumbers();
@@ -210,14 +213,9 @@ async function ensureAnonymousNumbers() {
     [dbId(tradeId)],
   )) as [{ n: string }];
   if (n === '0') return;
-  const r = await t.raw(
-    {
-      query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { errors { code } } }',
-      variables: { i: { tradeId } },
-    },
-    { token: w.tokens.xian },
-  );
-  expect(r.json).toEqual({ data: { drawLots: { errors: [] } } });
+  const r = await t.gql(DrawLotsErrorsDocument, { input: { tradeId } }, { token: w.tokens.xian });
+  expect(r.errors).toBeUndefined();
+  expect(r.data).toEqual({ drawLots: { errors: [] } });
 }
 
 /** One mark in one request, as a tablet sends it; throws `Unanswered` when no answer arrives. */
@@ -459,14 +457,8 @@ test('SIGKILL during 1,000 concurrent mark submissions, restart, retries with th
     'select count(*) n from audit_event where competition_id = ?',
     [dbId(competitionId)],
   )) as [{ n: string }];
-  const verdict = await t.raw(
-    {
-      query: 'query($c: ID!) { verifyAuditChain(competitionId: $c) { ok checked firstBrokenSeq reason } }',
-      variables: { c: competitionId },
-    },
-    { token: w.tokens.xian },
-  );
-  expect(verdict.json.data).toEqual({
+  const verdict = await t.gql(VerifyAuditChainDocument, { competitionId }, { token: w.tokens.xian });
+  expect(verdict.data).toEqual({
     verifyAuditChain: { ok: true, checked: Number(eventCount), firstBrokenSeq: null, reason: null },
   });
 

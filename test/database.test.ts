@@ -21,6 +21,8 @@ import { Organization, OrganizationLevel } from '../src/modules/organization/org
 import { createApp, type App } from '../src/server';
 import { ensureDatabase, withDatabase } from '../src/shared/db/database';
 import { initOrm, type MikroORM } from '../src/orm';
+import { print } from 'graphql';
+import { OrganizationCountDocument } from './generated/graphql';
 import { PostgresController, type ControlledPostgres } from './support/postgres-outage';
 
 const execFileAsync = promisify(execFile);
@@ -182,7 +184,7 @@ describe('embedded PostgreSQL', () => {
 
 describe('the API while the database is down', () => {
   const DATABASE = 'jingsai_outage';
-  const QUERY = '{ organizations(first: 5) { totalCount } }';
+  const QUERY = print(OrganizationCountDocument);
   let dataDir: string;
   let port: number;
   let handle: ControlledPostgres;

@@ -4,9 +4,13 @@ import {
   CompetitionByIdDocument,
   CompetitionsDocument,
   PeopleDocument,
+  SignInTokenDocument,
   StudiosDocument,
   StudioStatisticsDocument,
+  TradeAwardsDocument,
+  TradeBoardDocument,
   UnionStatisticsDocument,
+  VerifyAuditChainDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 
@@ -15,10 +19,10 @@ let token: string;
 beforeAll(async () => {
   t = await startTestApp();
   await seedDemo(t.orm.em.fork() as never, { adminPassword: 'demo-password-1' });
-  const r = await t.raw({
-    query: 'mutation { signIn(input: {username: "shijiazhuang", password: "demo-password-1"}) { token } }',
+  const r = await t.gql(SignInTokenDocument, {
+    input: { username: 'shijiazhuang', password: 'demo-password-1' },
   });
-  token = (r.json.data as { signIn: { token: string } }).signIn.token;
+  token = r.data!.signIn.token!;
 });
 afterAll(async () => t?.close());
 
@@ -58,10 +62,10 @@ test('the demo data carries the real figures', async () => {
 });
 
 test('every union’s rollups match direct counts, each in one statement per rollup', async () => {
-  const admin = await t.raw({
-    query: 'mutation { signIn(input: {username: "admin", password: "demo-password-1"}) { token } }',
+  const admin = await t.gql(SignInTokenDocument, {
+    input: { username: 'admin', password: 'demo-password-1' },
   });
-  const adminToken = (admin.json.data as { signIn: { token: string } }).signIn.token;
+  const adminToken = admin.data!.signIn.token!;
   const unions = await t.sql<{ id: number }>(
     `select id from organization where level <> 'ENTERPRISE' order by id`,
   );
@@ -107,10 +111,10 @@ test('every union’s rollups match direct counts, each in one statement per rol
 });
 
 test('the demo studios: 北大荒’s registry, and every union’s studio rollups match direct counts', async () => {
-  const admin = await t.raw({
-    query: 'mutation { signIn(input: {username: "admin", password: "demo-password-1"}) { token } }',
+  const admin = await t.gql(SignInTokenDocument, {
+    input: { username: 'admin', password: 'demo-password-1' },
   });
-  const adminToken = (admin.json.data as { signIn: { token: string } }).signIn.token;
+  const adminToken = admin.data!.signIn.token!;
   const [bdh] = await t.sql<{ id: number; studios: string; alliances: string }>(
     `with sub as (select id from organization
                    where path <@ (select path from organization where name = '北大荒农垦集团有限公司'))
@@ -213,37 +217,25 @@ test('a trade of the demo data is under way: lots, marks, a board, an audit trai
   expect(Number(counts!.lots)).toBe(Number(counts!.checked));
   expect(Number(counts!.marks)).toBeGreaterThan(0);
   expect(Number(counts!.board)).toBe(Number(counts!.marks));
-  const board = await t.raw({
-    query:
-      'query($id: ID!) { trade(id: $id) { board(first: 5) { totalCount nodes { rank total anonymousNumber name } } } }',
-    variables: { id: gid('Trade', trade!.id) },
-  });
-  const b = (
-    board.json.data as { trade: { board: { totalCount: number; nodes: { rank: number; name: null }[] } } }
-  ).trade.board;
+  const board = await t.gql(TradeBoardDocument, { tradeId: gid('Trade', trade!.id), first: 5 });
+  const b = board.data!.trade!.board!;
   expect(b.totalCount).toBe(Number(counts!.board));
   expect(b.nodes[0]!.rank).toBe(1);
   expect(b.nodes.every((r) => r.name === null)).toBe(true);
-  const chain = await t.raw(
-    {
-      query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok checked } }',
-      variables: { id: gid('Competition', trade!.competition_id) },
-    },
+  const chain = await t.gql(
+    VerifyAuditChainDocument,
+    { competitionId: gid('Competition', trade!.competition_id) },
     { token },
   );
-  expect(
-    (chain.json.data as { verifyAuditChain: { ok: boolean; checked: number } }).verifyAuditChain,
-  ).toMatchObject({
+  expect(chain.data!.verifyAuditChain).toMatchObject({
     ok: true,
   });
 });
 
 test('the demo campaign: 陕西交控’s first 职工科技节, judged in three rounds, awarded and final', async () => {
   const signIn = async (username: string) => {
-    const r = await t.raw({
-      query: `mutation { signIn(input: {username: "${username}", password: "demo-password-1"}) { token } }`,
-    });
-    return (r.json.data as { signIn: { token: string } }).signIn.token;
+    const r = await t.gql(SignInTokenDocument, { input: { username, password: 'demo-password-1' } });
+    return r.data!.signIn.token!;
   };
   const host = await signIn('jiaokong');
   const [c] = await t.sql<{ id: number; status: string; host: string }>(
@@ -309,20 +301,10 @@ test('the demo campaign: 陕西交控’s first 职工科技节, judged in three
 
     // The final awards exactly the quota, for the public and for the host's organizers alike.
     for (const auth of [{}, { token: host }]) {
-      const r = await t.raw(
-        {
-          query: 'query($id: ID!) { trade(id: $id) { awardSummary { awarded } results { awardTier } } }',
-          variables: { id: gid('Trade', rounds[2]!.id) },
-        },
-        auth,
-      );
-      const trade = (
-        r.json.data as {
-          trade: { awardSummary: { awarded: number }[]; results: { awardTier: string | null }[] };
-        }
-      ).trade;
-      expect(trade.awardSummary.reduce((n, s) => n + s.awarded, 0)).toBe(k.award_quota);
-      expect(trade.results.filter((x) => x.awardTier !== null)).toHaveLength(k.award_quota);
+      const r = await t.gql(TradeAwardsDocument, { id: gid('Trade', rounds[2]!.id) }, auth);
+      const trade = r.data!.trade!;
+      expect(trade.awardSummary!.reduce((n, s) => n + s.awarded, 0)).toBe(k.award_quota);
+      expect(trade.results!.filter((x) => x.awardTier !== null)).toHaveLength(k.award_quota);
     }
   }
 
@@ -363,15 +345,12 @@ test('the demo campaign: 陕西交控’s first 职工科技节, judged in three
   expect(counts!.events).toBe(counts!.marks);
   expect(Number(counts!.honors)).toBeGreaterThanOrEqual(20);
   expect(Number(counts!.studio_awards)).toBe(5);
-  const chain = await t.raw(
-    {
-      query: 'query($id: ID!) { verifyAuditChain(competitionId: $id) { ok checked } }',
-      variables: { id: gid('Competition', c!.id) },
-    },
+  const chain = await t.gql(
+    VerifyAuditChainDocument,
+    { competitionId: gid('Competition', c!.id) },
     { token: host },
   );
-  const verdict = (chain.json.data as { verifyAuditChain: { ok: boolean; checked: number } })
-    .verifyAuditChain;
+  const verdict = chain.data!.verifyAuditChain;
   expect(verdict.ok).toBe(true);
   expect(verdict.checked).toBeGreaterThan(Number(counts!.marks));
 });

@@ -3,7 +3,7 @@ import Redis from 'ioredis';
 import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { createEventBus } from '../src/shared/graphql/pubsub';
-import { SetAccountActiveDocument } from './generated/graphql';
+import { SetAccountActiveDocument, WatchCompetitionStatusDocument } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { createCompetition, dbId, moveTo } from './support/world';
 import { type Message, Peer } from './support/ws';
@@ -15,7 +15,7 @@ import { type Message, Peer } from './support/ws';
  */
 
 const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
-const SUB = 'subscription Watch($id: ID!) { competitionStatusChanged(competitionId: $id) { from to } }';
+const SUB = WatchCompetitionStatusDocument;
 /** Long enough for a subscribe to pass its checks and reach the event bus (in-process case). */
 const SETTLE_MS = 300;
 

@@ -8,11 +8,14 @@ import { drawNumbers } from '../src/modules/scoring/lots';
 import { recheckSample } from '../src/modules/scoring/ranking';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import {
+  AssignJudgeDocument,
   FileAppealDocument,
   FinalizeResultsDocument,
   LotDrawsDocument,
   NodeByIdDocument,
+  type PanelRole,
   PublishResultsDocument,
+  SetEntrantStatusErrorsDocument,
   SetMarkingSchemeDocument,
   SetResultsRulesDocument,
   TradeResultsDocument,
@@ -158,12 +161,10 @@ beforeAll(async () => {
     { input: { tradeId, format: 'JSON', content: JSON.stringify(SCHEME) } },
     { token: w.tokens.xian },
   );
-  const seat = async (accountId: number, role: string) =>
-    t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', accountId), role } },
-      },
+  const seat = async (accountId: number, role: PanelRole) =>
+    t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId, accountId: gid('Account', accountId), role } },
       { token: w.tokens.xian },
     );
   judges = [];
@@ -208,14 +209,8 @@ describe('lot drawing (抽签)', () => {
   });
 
   test('an entrant without a number cannot be marked; a later draw numbers late check-ins only', async () => {
-    for (const status of ['APPROVED', 'CHECKED_IN']) {
-      await t.raw(
-        {
-          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-          variables: { i: { id: late, status } },
-        },
-        { token: w.tokens.xian },
-      );
+    for (const status of ['APPROVED', 'CHECKED_IN'] as const) {
+      await t.gql(SetEntrantStatusErrorsDocument, { input: { id: late, status } }, { token: w.tokens.xian });
     }
     const [refused] = await submit(judges[0]!, [mark(late, 'T1', 50)]);
     expect(refused).toMatchObject({ status: 'REFUSED', code: 'NOT_DRAWN' });
@@ -238,11 +233,9 @@ describe('lot drawing (抽签)', () => {
     });
     expect(again.drawLots.errors[0]!.code).toBe('NOTHING_TO_DRAW');
     // The late entrant withdraws again: results cover the five planned entrants.
-    await t.raw(
-      {
-        query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-        variables: { i: { id: late, status: 'WITHDRAWN' } },
-      },
+    await t.gql(
+      SetEntrantStatusErrorsDocument,
+      { input: { id: late, status: 'WITHDRAWN' } },
       { token: w.tokens.xian },
     );
   });

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
 import { Role } from '../src/modules/account/account.entity';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
-import { SetMarkingSchemeDocument, TradeBoardDocument } from './generated/graphql';
+import { AssignJudgeDocument, SetMarkingSchemeDocument, TradeBoardDocument } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { watchBoard } from './support/ws';
 import {
@@ -71,11 +71,9 @@ beforeAll(async () => {
     { token: w.tokens.xian },
   );
   const j = await a.account(Role.JUDGE, w.orgs.xian);
-  await a.raw(
-    {
-      query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-      variables: { i: { tradeId, accountId: gid('Account', j.account.id), role: 'JUDGE' } },
-    },
+  await a.gql(
+    AssignJudgeDocument,
+    { input: { tradeId, accountId: gid('Account', j.account.id), role: 'JUDGE' } },
     { token: w.tokens.xian },
   );
   judge = j.token;
@@ -95,11 +93,7 @@ afterAll(async () => {
 });
 
 test('a mark submitted to instance A reaches a screen on instance B', async () => {
-  const screen = watchBoard<{
-    kind: string;
-    seq: number;
-    rows: { entrantId: string; total: number; rank: number }[];
-  }>(b.url, tradeId, 'kind seq rows { entrantId total rank }');
+  const screen = watchBoard(b.url, tradeId);
   const { frames, arrived } = screen;
   try {
     // B listens on Redis for this board once the screen subscribed.

@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { print } from 'graphql';
 import { createClient, type Client } from 'graphql-ws';
 import WebSocket from 'ws';
 import { Role } from '../src/modules/account/account.entity';
@@ -6,12 +7,18 @@ import { OrganizationLevel } from '../src/modules/organization/organization.enti
 import { sqlStatements } from '../src/shared/db/orm';
 import { fanoutStats } from '../src/shared/cache';
 import {
+  AssignJudgeDocument,
   BoardAroundDocument,
   BoardRankDetailsDocument,
+  BoardUpdatesDocument,
+  type BoardUpdatesSubscription,
   CompetitionBoardDocument,
+  DrawLotsErrorsDocument,
   NodeByIdDocument,
+  RegisterEntrantIdDocument,
   RevealBoardDocument,
   SetBoardFreezeDocument,
+  SetEntrantStatusErrorsDocument,
   SetMarkingSchemeDocument,
   TradeBoardDocument,
   ViewerDocument,
@@ -36,23 +43,7 @@ import {
  * subscription's snapshot, coalesced deltas with sequence numbers; freeze and reveal.
  */
 
-const BOARD_SUBSCRIPTION = `subscription($tradeId: ID!, $first: Int) {
-  boardUpdates(tradeId: $tradeId, first: $first) {
-    kind seq previousSeq view frozen entrantCount removed
-    rows { rank entrantId anonymousNumber name total }
-  }
-}`;
-
-interface Frame {
-  kind: 'SNAPSHOT' | 'DELTA';
-  seq: number;
-  previousSeq: number | null;
-  view: string;
-  frozen: boolean;
-  entrantCount: number;
-  removed: string[];
-  rows: { rank: number; entrantId: string; anonymousNumber: string; name: string | null; total: number }[];
-}
+type Frame = BoardUpdatesSubscription['boardUpdates'];
 
 let t: TestApp;
 let w: World;
@@ -102,9 +93,9 @@ function watch(auth: Record<string, string> = {}): {
   });
   const frames: Frame[] = [];
   client.subscribe(
-    { query: BOARD_SUBSCRIPTION, variables: { tradeId, first: 10 } },
+    { query: print(BoardUpdatesDocument), variables: { tradeId, first: 10 } },
     {
-      next: (m) => frames.push((m.data as { boardUpdates: Frame }).boardUpdates),
+      next: (m) => frames.push((m.data as BoardUpdatesSubscription).boardUpdates),
       error: (e) => frames.push({ kind: 'ERROR', error: e } as never),
       complete: () => {},
     },
@@ -383,11 +374,9 @@ test('a labor competition’s board ranks its enterprises across trades', async 
       { input: { tradeId: tr, format: 'JSON', content: JSON.stringify(ONE_ASPECT_SCHEME) } },
       { token: w.tokens.xian },
     );
-    await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId: tr, accountId: gid('Account', j.account.id), role: 'JUDGE' } },
-      },
+    await t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId: tr, accountId: gid('Account', j.account.id), role: 'JUDGE' } },
       { token: w.tokens.xian },
     );
   }
@@ -398,31 +387,16 @@ test('a labor competition’s board ranks its enterprises across trades', async 
   const enrolled: string[] = [];
   for (const [i, f] of firms.entries()) {
     const tr = trades[i % 2]!;
-    const r = await t.raw(
-      {
-        query:
-          'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } errors { code } } }',
-        variables: { i: { tradeId: tr, enterpriseId: orgId(f) } },
-      },
+    const r = await t.gql(
+      RegisterEntrantIdDocument,
+      { input: { tradeId: tr, enterpriseId: orgId(f) } },
       { token: w.tokens.xian },
     );
-    const id = (r.json.data as { registerEntrant: { entrant: { id: string } } }).registerEntrant.entrant.id;
-    for (const status of ['APPROVED', 'CHECKED_IN']) {
-      await t.raw(
-        {
-          query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-          variables: { i: { id, status } },
-        },
-        { token: w.tokens.xian },
-      );
+    const id = r.data!.registerEntrant.entrant!.id;
+    for (const status of ['APPROVED', 'CHECKED_IN'] as const) {
+      await t.gql(SetEntrantStatusErrorsDocument, { input: { id, status } }, { token: w.tokens.xian });
     }
-    await t.raw(
-      {
-        query: 'mutation($i: DrawLotsInput!) { drawLots(input: $i) { errors { code } } }',
-        variables: { i: { tradeId: tr } },
-      },
-      { token: w.tokens.xian },
-    );
+    await t.gql(DrawLotsErrorsDocument, { input: { tradeId: tr } }, { token: w.tokens.xian });
     enrolled.push(id);
   }
   await moveTo(t, w.tokens.xian, labor, 'RUNNING');

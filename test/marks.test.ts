@@ -6,7 +6,12 @@ import { adminUrl } from './support/db';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
-import { NodeByIdDocument, SetMarkingSchemeDocument } from './generated/graphql';
+import {
+  AssignJudgeDocument,
+  NodeByIdDocument,
+  type PanelRole,
+  SetMarkingSchemeDocument,
+} from './generated/graphql';
 import { asClient, gid, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -133,12 +138,10 @@ beforeAll(async () => {
   const judgeBAcc = await t.account(Role.JUDGE, w.orgs.xian, 'judge.li');
   const chiefAcc = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, 'chief.zhao');
   [judge, judgeB, chief] = [judgeAcc.token, judgeBAcc.token, chiefAcc.token];
-  const seat = async (accountId: number, role: string, aspectCodes?: string[]) =>
-    t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { seat { role } errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', accountId), role, aspectCodes } },
-      },
+  const seat = async (accountId: number, role: PanelRole, aspectCodes?: string[]) =>
+    t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId, accountId: gid('Account', accountId), role, aspectCodes } },
       { token: w.tokens.xian },
     );
   await seat(judgeAcc.account.id, 'JUDGE');

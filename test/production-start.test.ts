@@ -2,7 +2,9 @@ import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { cpSync, mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { print } from 'graphql';
 import { withDatabase } from '../src/shared/db/database';
+import { OrganizationCountDocument } from './generated/graphql';
 import { adminUrl, withAdminClient } from './support/db';
 
 /**
@@ -72,7 +74,7 @@ test('npm run start:prod serves the API from dist/ with production dependencies 
   const res = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify({ query: '{ organizations(first: 1) { totalCount } }' }),
+    body: JSON.stringify({ query: print(OrganizationCountDocument) }),
   });
   expect(await res.json()).toEqual({ data: { organizations: { totalCount: 0 } } });
 

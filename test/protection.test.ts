@@ -9,6 +9,9 @@ import { adminUrl } from './support/db';
 import { withDatabase } from '../src/shared/db/database';
 import { buildWorld, createCompetition, createPerson, createTrade, orgId } from './support/world';
 
+// Raw on purpose: these tests speak to the transport and its defences (CSRF, GET, introspection
+// in production, unknown fields, untrusted documents, rate limits, lock-out, time-outs), so they
+// build the request bodies themselves.
 const signIn = (username: string, password: string) => ({
   query: 'mutation($i: SignInInput!) { signIn(input: $i) { token errors { code } } }',
   variables: { i: { username, password } },

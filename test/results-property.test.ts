@@ -5,7 +5,12 @@ import type { Mark } from '../src/modules/scoring/aggregation';
 import { awardTiers, entrantResult, rank, type AwardRule } from '../src/modules/scoring/ranking';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { validateScheme } from '../src/modules/scoring/scheme-validation';
-import { SetMarkingSchemeDocument, SetResultsRulesDocument, TradeResultsDocument } from './generated/graphql';
+import {
+  AssignJudgeDocument,
+  SetMarkingSchemeDocument,
+  SetResultsRulesDocument,
+  TradeResultsDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -169,11 +174,9 @@ test('property: API totals, ranks and award tiers equal a recomputation from the
       );
       expect(rules.data!.setResultsRules.errors).toEqual([]);
       for (const j of judges) {
-        await t.raw(
-          {
-            query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-            variables: { i: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
-          },
+        await t.gql(
+          AssignJudgeDocument,
+          { input: { tradeId, accountId: gid('Account', j.id), role: 'JUDGE' } },
           { token: w.tokens.xian },
         );
       }

@@ -4,7 +4,11 @@ import { Role } from '../src/modules/account/account.entity';
 import { entrantResult, rank } from '../src/modules/scoring/ranking';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
-import { SetMarkingSchemeDocument } from './generated/graphql';
+import {
+  AssignJudgeDocument,
+  SetMarkingSchemeDocument,
+  TradeResultsWorkingDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -76,8 +80,6 @@ const SCHEME: MarkingScheme = {
 };
 
 const SUBMIT = documentId(Object.values(loadManifest()).find((d) => d.includes(' TabletSubmitMarks('))!);
-const RESULTS = `query($id: ID!) { trade(id: $id) { results { rank total formula missingAspects entrant { id }
-  modules { code score weighted aspects { code score formula marks { judgeId value dropped } } } } } }`;
 
 let t: TestApp;
 let w: World;
@@ -105,21 +107,17 @@ beforeAll(async () => {
   judges = [];
   for (let j = 0; j < 5; j++) {
     const { token, account } = await t.account(Role.JUDGE, w.orgs.xian);
-    await t.raw(
-      {
-        query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        variables: { i: { tradeId, accountId: gid('Account', account.id), role: 'JUDGE' } },
-      },
+    await t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId, accountId: gid('Account', account.id), role: 'JUDGE' } },
       { token: w.tokens.xian },
     );
     judges.push({ token, id: account.id });
   }
   const chief = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
-  await t.raw(
-    {
-      query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-      variables: { i: { tradeId, accountId: gid('Account', chief.account.id), role: 'CHIEF_JUDGE' } },
-    },
+  await t.gql(
+    AssignJudgeDocument,
+    { input: { tradeId, accountId: gid('Account', chief.account.id), role: 'CHIEF_JUDGE' } },
     { token: w.tokens.xian },
   );
   chiefToken = chief.token;
@@ -146,27 +144,10 @@ async function mark(judge: number, entrant: string, aspectCode: string, value: n
   if (outcome.status !== 'ACCEPTED') throw new Error(`mark refused: ${outcome.code}`);
 }
 
-interface ResultRow {
-  rank: number;
-  total: number;
-  entrant: { id: string };
-  modules: {
-    code: string;
-    score: number;
-    weighted: number;
-    aspects: {
-      code: string;
-      score: number | null;
-      formula: string;
-      marks: { value: number; dropped: string | null }[];
-    }[];
-  }[];
-}
-
-async function results(token = w.tokens.xian): Promise<ResultRow[] | null> {
-  const r = await t.raw({ query: RESULTS, variables: { id: tradeId } }, { token });
-  if (r.json.errors) throw new Error(JSON.stringify(r.json.errors));
-  return (r.json.data as { trade: { results: ResultRow[] | null } | null }).trade?.results ?? null;
+async function results(token = w.tokens.xian) {
+  const r = await t.gql(TradeResultsWorkingDocument, { id: tradeId }, { token });
+  if (r.errors) throw new Error(JSON.stringify(r.errors));
+  return r.data!.trade?.results ?? null;
 }
 
 test('five judges 8, 9, 7, 9, 10: the highest and lowest are dropped and the result explains it', async () => {
@@ -277,13 +258,13 @@ test('stored results equal a recomputation from the raw marks, for random marks 
 test('results are for the jury while the contest runs, for everyone once published', async () => {
   expect(await results(w.tokens.xianyang)).toBeNull();
   expect(await results(judges[0]!.token).catch(() => 'refused')).toBe('refused'); // tablets send trusted documents only
-  const anonymous = await t.raw({ query: RESULTS, variables: { id: tradeId } });
-  expect((anonymous.json.data as { trade: { results: unknown } }).trade.results).toBeNull();
+  const anonymous = await t.gql(TradeResultsWorkingDocument, { id: tradeId });
+  expect(anonymous.data!.trade!.results).toBeNull();
   await moveTo(t, w.tokens.xian, competitionId, 'SCORING_CLOSED');
   await signOffAndRecheck(t, chiefToken, tradeId);
   await moveTo(t, w.tokens.xian, competitionId, 'PUBLISHED');
-  const published = await t.raw({ query: RESULTS, variables: { id: tradeId } });
-  const rows = (published.json.data as { trade: { results: { rank: number }[] } }).trade.results;
+  const published = await t.gql(TradeResultsWorkingDocument, { id: tradeId });
+  const rows = published.data!.trade!.results!;
   expect(rows).toHaveLength(6);
   expect(rows[0]!.rank).toBe(1);
 });

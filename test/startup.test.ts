@@ -3,6 +3,13 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { print } from 'graphql';
+import {
+  DashboardDocument,
+  type DashboardQuery,
+  SignInTokenDocument,
+  type SignInTokenMutation,
+} from './generated/graphql';
 
 /**
  * The README's start command, as a user runs it: embedded PostgreSQL, migrations,
@@ -67,22 +74,19 @@ test('npm start brings up a seeded API on an embedded database and stops cleanly
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({
-      query: 'mutation { signIn(input: {username: "shijiazhuang", password: "demo-password-1"}) { token } }',
+      query: print(SignInTokenDocument),
+      variables: { input: { username: 'shijiazhuang', password: 'demo-password-1' } },
     }),
   });
-  const token = ((await res.json()) as { data: { signIn: { token: string } } }).data.signIn.token;
+  const token = ((await res.json()) as { data: SignInTokenMutation }).data.signIn.token;
   expect(token).toBeTruthy();
   const stats = await fetch(url, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-    body: JSON.stringify({
-      query: '{ viewer { organization { name } } competitions(first: 100) { totalCount } }',
-    }),
+    body: JSON.stringify({ query: print(DashboardDocument) }),
   });
-  const body = (await stats.json()) as {
-    data: { viewer: { organization: { name: string } }; competitions: { totalCount: number } };
-  };
-  expect(body.data.viewer.organization.name).toBe('石家庄市总工会');
+  const body = (await stats.json()) as { data: DashboardQuery };
+  expect(body.data.viewer.organization!.name).toBe('石家庄市总工会');
   expect(body.data.competitions.totalCount).toBeGreaterThan(0);
   expect(first.output()).toContain('Empty database: loading the demo data set');
 

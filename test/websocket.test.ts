@@ -7,7 +7,17 @@ import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { withDatabase } from '../src/shared/db/database';
 import { sqlStatements } from '../src/shared/db/orm';
-import { CreateApiKeyDocument, RevokeApiKeyDocument, SetAccountActiveDocument } from './generated/graphql';
+import { print } from 'graphql';
+import {
+  type CompetitionStatus,
+  CreateApiKeyDocument,
+  CreateCompetitionIdDocument,
+  RevokeApiKeyDocument,
+  SetAccountActiveDocument,
+  TransitionCompetitionErrorsDocument,
+  ViewerDocument,
+  WatchCompetitionStatusDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { adminUrl } from './support/db';
 import { type Closed, type Message, Peer, type PeerOptions } from './support/ws';
@@ -20,7 +30,7 @@ import { type Closed, type Message, Peer, type PeerOptions } from './support/ws'
  * without leaking. Tests that change a setting start their own app.
  */
 
-const SUB = 'subscription Watch($id: ID!) { competitionStatusChanged(competitionId: $id) { from to } }';
+const SUB = WatchCompetitionStatusDocument;
 /** Long enough for a subscribe to pass its checks and reach the event bus before an event is published. */
 const SETTLE_MS = 300;
 
@@ -53,26 +63,17 @@ interface Fixture {
   admin: string;
   /** A new competition, open for registration (so public), hosted by `union`. */
   competition(): Promise<string>;
-  transition(id: string, to: string): Promise<void>;
+  transition(id: string, to: CompetitionStatus): Promise<void>;
 }
 
 /** A union and a platform admin; documents kept shallow so they pass small depth limits too. */
 async function fixture(t: TestApp): Promise<Fixture> {
   const union = await t.org('中华全国总工会', OrganizationLevel.NATIONAL);
   const { token: admin } = await t.account(Role.PLATFORM_ADMIN, null);
-  const transition = async (id: string, to: string) => {
-    const r = await t.raw(
-      {
-        query:
-          'mutation($i: TransitionCompetitionInput!) { transitionCompetition(input: $i) { errors { code } } }',
-        variables: { i: { id, to } },
-      },
-      { token: admin },
-    );
-    const errors = (r.json.data as { transitionCompetition?: { errors: unknown[] } } | undefined)
-      ?.transitionCompetition?.errors;
-    if (r.json.errors || !errors || errors.length)
-      throw new Error(`transition failed: ${JSON.stringify(r.json)}`);
+  const transition = async (id: string, to: CompetitionStatus) => {
+    const r = await t.gql(TransitionCompetitionErrorsDocument, { input: { id, to } }, { token: admin });
+    const errors = r.data?.transitionCompetition.errors;
+    if (r.errors || !errors || errors.length) throw new Error(`transition failed: ${JSON.stringify(r)}`);
   };
   let n = 0;
   return {
@@ -80,24 +81,20 @@ async function fixture(t: TestApp): Promise<Fixture> {
     admin,
     transition,
     async competition() {
-      const r = await t.raw(
+      const r = await t.gql(
+        CreateCompetitionIdDocument,
         {
-          query:
-            'mutation($i: CreateCompetitionInput!) { createCompetition(input: $i) { competition { id } errors { code } } }',
-          variables: {
-            i: {
-              name: `职工技能大赛${++n}`,
-              kind: 'SKILLS',
-              year: 2024,
-              hostId: gid('Organization', union.id),
-            },
+          input: {
+            name: `职工技能大赛${++n}`,
+            kind: 'SKILLS',
+            year: 2024,
+            hostId: gid('Organization', union.id),
           },
         },
         { token: admin },
       );
-      const id = (r.json.data as { createCompetition?: { competition?: { id: string } } } | undefined)
-        ?.createCompetition?.competition?.id;
-      if (!id) throw new Error(`createCompetition failed: ${JSON.stringify(r.json)}`);
+      const id = r.data?.createCompetition.competition?.id;
+      if (!id) throw new Error(`createCompetition failed: ${JSON.stringify(r)}`);
       await transition(id, 'REGISTRATION_OPEN');
       return id;
     },
@@ -314,7 +311,7 @@ test('Origin: a foreign origin is refused at the upgrade (403); an allowed one, 
     try {
       const outcome = await new Promise<string>((resolve) => {
         client.subscribe(
-          { query: '{ viewer { kind } }' },
+          { query: print(ViewerDocument) },
           { next: () => resolve('next'), error: () => resolve('error'), complete: () => resolve('complete') },
         );
       });
@@ -475,8 +472,9 @@ test('operation limits hold on the WebSocket path: refused with their code, befo
     const id = await f.competition();
     const s = connect(t);
     await s.init();
-    // The document carries a 5-level query next to the subscription it runs: the document is too deep.
-    const deep = `${SUB} query Deep { organizations(first: 1) { nodes { parent { parent { name } } } } }`;
+    // Raw on purpose, beyond the limits: the document carries a 5-level query next to the
+    // subscription it runs (the document is too deep), and aliases by the handful.
+    const deep = `${print(SUB)} query Deep { organizations(first: 1) { nodes { parent { parent { name } } } } }`;
     const aliased = (n: number) =>
       `subscription($id: ID!) { competitionStatusChanged(competitionId: $id) { ${Array.from(
         { length: n },
@@ -484,8 +482,8 @@ test('operation limits hold on the WebSocket path: refused with their code, befo
       ).join(' ')} } }`;
 
     const statements = sqlStatements.count;
-    s.subscribe('deep', deep, { id }, 'Watch');
-    s.subscribe('aliases', aliased(4), { id });
+    s.subscribeRaw('deep', deep, { id }, 'WatchCompetitionStatus');
+    s.subscribeRaw('aliases', aliased(4), { id });
     const tooDeep = await s.waitFor((m) => m.id === 'deep', 'the answer to deep');
     const tooMany = await s.waitFor((m) => m.id === 'aliases', 'the answer to aliases');
     expect(tooDeep.type).toBe('error');
@@ -495,7 +493,7 @@ test('operation limits hold on the WebSocket path: refused with their code, befo
     expect(sqlStatements.count).toBe(statements);
 
     // At the limits it runs; the refused ones get nothing of the event, and the socket stays.
-    s.subscribe('ok', aliased(3), { id });
+    s.subscribeRaw('ok', aliased(3), { id });
     await sleep(SETTLE_MS);
     await f.transition(id, 'RUNNING');
     expect((await s.next('ok')).payload).toEqual({

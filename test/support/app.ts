@@ -9,6 +9,7 @@ import { createApp, type App } from '../../src/server';
 import { withDatabase } from '../../src/shared/db/database';
 import { initOrm, type MikroORM } from '../../src/orm';
 import { toGlobalId } from '../../src/shared/graphql/relay';
+import { SignInTokenDocument } from '../generated/graphql';
 import { adminUrl, templateName, withAdminClient } from './db';
 
 export interface Auth {
@@ -35,6 +36,10 @@ export interface TestApp {
   url: string;
   database: string;
   gql<R, V>(doc: TypedDocumentNode<R, V>, variables?: V, auth?: Auth): Promise<GqlResult<R>>;
+  /**
+   * Posts any body as it is: only for what a typed document cannot say (malformed or hostile
+   * documents, batches, trusted-document ids). Everything else goes through `gql`.
+   */
   raw(body: unknown, auth?: Auth): Promise<{ status: number; json: RawResponse }>;
   /** Inserts an account directly and signs it in over the API. */
   account(
@@ -102,11 +107,9 @@ export async function startTestApp(
         organization: organization ? em.getReference(Organization, organization.id) : null,
       });
       await em.flush();
-      const res = await post({
-        query: 'mutation($i: SignInInput!) { signIn(input: $i) { token errors { code } } }',
-        variables: { i: { username: name, password: PASSWORD } },
-      });
-      const token = (res.json.data as { signIn: { token: string } }).signIn.token;
+      const res = await t.gql(SignInTokenDocument, { input: { username: name, password: PASSWORD } });
+      const token = res.data?.signIn.token;
+      if (!token) throw new Error(`signIn failed: ${JSON.stringify(res)}`);
       return { token, account };
     },
     async org(name, level, parent = null) {

@@ -66,6 +66,13 @@ import { API_SCOPES } from '../../src/shared/access/viewer';
 import type { MikroORM } from '../../src/shared/db/orm';
 import { fromGlobalId, toGlobalId } from '../../src/shared/graphql/relay';
 import { documentId, loadManifest } from '../../src/shared/security/trusted-documents';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AddHonorDocument,
+  CreateApiKeyDocument,
+  CreateTeamDocument,
+  RegisterEntrantIdDocument,
+} from '../generated/graphql';
 import { type Auth, PASSWORD, type TestApp } from './app';
 import { buildWorld, createCompetition, createPerson, createTrade, moveTo, orgId, type World } from './world';
 
@@ -2204,15 +2211,10 @@ export function fuzzEnv(jwtSecret: string): Record<string, string> {
   };
 }
 
-async function must<T>(
-  t: TestApp,
-  auth: Auth,
-  query: string,
-  variables: Record<string, unknown>,
-): Promise<T> {
-  const r = await t.raw({ query, variables }, auth);
-  if (!r.json.data || r.json.errors) throw new Error(`fixture failed: ${query}: ${JSON.stringify(r.json)}`);
-  return r.json.data as T;
+async function must<R, V>(t: TestApp, auth: Auth, doc: TypedDocumentNode<R, V>, variables: V): Promise<R> {
+  const r = await t.gql(doc, variables, auth);
+  if (!r.data || r.errors) throw new Error(`fixture failed: ${print(doc)}: ${JSON.stringify(r)}`);
+  return r.data;
 }
 
 /**
@@ -2242,48 +2244,40 @@ export async function buildFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
   await moveTo(t, w.tokens.xian, c2, 'REGISTRATION_OPEN');
   await moveTo(t, w.tokens.xianyang, c3, 'REGISTRATION_OPEN');
   await moveTo(t, w.tokens.xian, c4, 'ARCHIVED');
-  const team = await must<{ createTeam: { team: { id: string } } }>(
-    t,
-    x,
-    'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } } }',
-    { i: { organizationId: orgId(w.orgs.xianFirm), name: '焊接班组', kind: 'CREW', memberIds: [p1, p2] } },
-  );
-  const register = 'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } } }';
-  const e1 = await must<{ registerEntrant: { entrant: { id: string } } }>(t, x, register, {
-    i: { tradeId: tr1, personId: p1 },
+  const team = await must(t, x, CreateTeamDocument, {
+    input: { organizationId: orgId(w.orgs.xianFirm), name: '焊接班组', kind: 'CREW', memberIds: [p1, p2] },
   });
-  const e2 = await must<{ registerEntrant: { entrant: { id: string } } }>(t, x, register, {
-    i: { tradeId: tr2, teamId: team.createTeam.team.id },
+  const register = RegisterEntrantIdDocument;
+  const e1 = await must(t, x, register, {
+    input: { tradeId: tr1, personId: p1 },
   });
-  const e3 = await must<{ registerEntrant: { entrant: { id: string } } }>(t, y, register, {
-    i: { tradeId: tr3, personId: p3 },
+  const e2 = await must(t, x, register, {
+    input: { tradeId: tr2, teamId: team.createTeam.team!.id },
+  });
+  const e3 = await must(t, y, register, {
+    input: { tradeId: tr3, personId: p3 },
   });
   await moveTo(t, w.tokens.xianyang, c3, 'RUNNING', 'SCORING_CLOSED', 'PUBLISHED');
-  const honor = await must<{ addHonor: { honor: { id: string } } }>(
-    t,
-    x,
-    'mutation($i: AddHonorInput!) { addHonor(input: $i) { honor { id } } }',
-    {
-      i: {
-        personId: p1,
-        kind: 'MODEL_WORKER',
-        title: '全国劳动模范',
-        awardingBody: '中华全国总工会',
-        year: 2020,
-        level: 'NATIONAL',
-      },
+  const honor = await must(t, x, AddHonorDocument, {
+    input: {
+      personId: p1,
+      kind: 'MODEL_WORKER',
+      title: '全国劳动模范',
+      awardingBody: '中华全国总工会',
+      year: 2020,
+      level: 'NATIONAL',
     },
-  );
-  const createKey = 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } secret } }';
-  const fullKey = await must<{ createApiKey: { apiKey: { id: string }; secret: string } }>(t, x, createKey, {
-    i: { name: 'fuzz-app', scopes: [...API_SCOPES], organizationId: orgId(w.orgs.xian) },
   });
-  const spareKey = await must<{ createApiKey: { apiKey: { id: string } } }>(t, x, createKey, {
-    i: { name: 'spare-app', scopes: ['competitions:read'], organizationId: orgId(w.orgs.lianhu) },
+  const createKey = CreateApiKeyDocument;
+  const fullKey = await must(t, x, createKey, {
+    input: { name: 'fuzz-app', scopes: [...API_SCOPES], organizationId: orgId(w.orgs.xian) },
+  });
+  const spareKey = await must(t, x, createKey, {
+    input: { name: 'spare-app', scopes: ['competitions:read'], organizationId: orgId(w.orgs.lianhu) },
   });
   const spare = await t.account(Role.ORGANIZER, w.orgs.lianhu, 'fuzz_spare');
-  const screenKey = await must<{ createApiKey: { apiKey: { id: string } } }>(t, y, createKey, {
-    i: {
+  const screenKey = await must(t, y, createKey, {
+    input: {
       name: 'screen',
       scopes: ['competitions:read'],
       organizationId: orgId(w.orgs.xianyang),
@@ -2306,18 +2300,18 @@ export async function buildFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
       p1,
       p2,
       p3,
-      team.createTeam.team.id,
-      e1.registerEntrant.entrant.id,
-      e2.registerEntrant.entrant.id,
-      e3.registerEntrant.entrant.id,
-      honor.addHonor.honor.id,
-      spareKey.createApiKey.apiKey.id,
-      screenKey.createApiKey.apiKey.id,
+      team.createTeam.team!.id,
+      e1.registerEntrant.entrant!.id,
+      e2.registerEntrant.entrant!.id,
+      e3.registerEntrant.entrant!.id,
+      honor.addHonor.honor!.id,
+      spareKey.createApiKey.apiKey!.id,
+      screenKey.createApiKey.apiKey!.id,
       toGlobalId('Account', spare.account.id),
     ],
     protectedIds: [
       ...accounts.filter((a) => a.id !== spare.account.id).map((a) => toGlobalId('Account', a.id)),
-      fullKey.createApiKey.apiKey.id,
+      fullKey.createApiKey.apiKey!.id,
     ],
     usernames: [...accounts.map((a) => a.username), 'nobody'],
     password: PASSWORD,
@@ -2329,7 +2323,7 @@ export async function buildFuzzFixtures(t: TestApp): Promise<FuzzFixtures> {
     { role: 'organizer', auth: { token: w.tokens.xian } },
     { role: 'neighbour', auth: { token: w.tokens.xianyang } },
     { role: 'admin', auth: { token: w.tokens.admin } },
-    { role: 'apiKey', auth: { apiKey: fullKey.createApiKey.secret } },
+    { role: 'apiKey', auth: { apiKey: fullKey.createApiKey.secret! } },
   ];
   return { world: w, pool, callers };
 }

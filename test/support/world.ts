@@ -1,12 +1,15 @@
 import { Role } from '../../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../../src/modules/organization/organization.entity';
 import {
+  AssignJudgeDocument,
   CreateCompetitionDocument,
   CreatePersonDocument,
   CreateTradeDocument,
   DrawLotsDocument,
   FinalizeResultsDocument,
   PublishResultsDocument,
+  RegisterEntrantIdDocument,
+  SetEntrantStatusErrorsDocument,
   SetMarkingSchemeDocument,
   TransitionCompetitionDocument,
   type CompetitionStatus,
@@ -171,25 +174,11 @@ export async function registerEntrant(
   personId: string,
   { checkIn = false }: { checkIn?: boolean } = {},
 ): Promise<string> {
-  const r = await t.raw(
-    {
-      query:
-        'mutation($i: RegisterEntrantInput!) { registerEntrant(input: $i) { entrant { id } errors { code } } }',
-      variables: { i: { tradeId, personId } },
-    },
-    { token },
-  );
-  const id = (r.json.data as { registerEntrant: { entrant: { id: string } | null } } | undefined)
-    ?.registerEntrant.entrant?.id;
-  if (!id) throw new Error(`registerEntrant failed: ${JSON.stringify(r.json)}`);
-  for (const status of checkIn ? ['APPROVED', 'CHECKED_IN'] : []) {
-    await t.raw(
-      {
-        query: 'mutation($i: SetEntrantStatusInput!) { setEntrantStatus(input: $i) { errors { code } } }',
-        variables: { i: { id, status } },
-      },
-      { token },
-    );
+  const r = await t.gql(RegisterEntrantIdDocument, { input: { tradeId, personId } }, { token });
+  const id = r.data?.registerEntrant.entrant?.id;
+  if (!id) throw new Error(`registerEntrant failed: ${JSON.stringify(r)}`);
+  for (const status of checkIn ? (['APPROVED', 'CHECKED_IN'] as const) : []) {
+    await t.gql(SetEntrantStatusErrorsDocument, { input: { id, status } }, { token });
   }
   if (checkIn) await drawLots(t, token, tradeId, { allowWrongStage: true });
   return id;
@@ -297,15 +286,13 @@ export async function seatJudge(
   accountId: number,
   role: 'JUDGE' | 'CHIEF_JUDGE',
 ): Promise<void> {
-  const r = await t.raw(
-    {
-      query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-      variables: { i: { tradeId, accountId: gid('Account', accountId), role } },
-    },
+  const r = await t.gql(
+    AssignJudgeDocument,
+    { input: { tradeId, accountId: gid('Account', accountId), role } },
     { token },
   );
-  const errors = (r.json.data as { assignJudge: { errors: unknown[] } } | undefined)?.assignJudge.errors;
-  if (!errors || errors.length) throw new Error(`assignJudge failed: ${JSON.stringify(r.json)}`);
+  const errors = r.data?.assignJudge.errors;
+  if (!errors || errors.length) throw new Error(`assignJudge failed: ${JSON.stringify(r)}`);
 }
 
 /**

@@ -1,5 +1,8 @@
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
+import { BoardFramesDocument, type BoardFramesSubscription } from '../generated/graphql';
 
 /** The graphql-ws subprotocol (see node_modules/graphql-ws/PROTOCOL.md). */
 export const GRAPHQL_TRANSPORT_WS = 'graphql-transport-ws';
@@ -87,7 +90,13 @@ export class Peer {
     await this.waitFor((m) => m.type === 'connection_ack', 'connection_ack');
   }
 
-  subscribe(
+  /** Subscribes with a typed operation. */
+  subscribe<R, V>(id: string, doc: TypedDocumentNode<R, V>, variables: V): void {
+    this.subscribeRaw(id, print(doc), variables as Record<string, unknown>);
+  }
+
+  /** Subscribes with any text: only for documents sent malformed or oversized on purpose. */
+  subscribeRaw(
     id: string,
     query: string,
     variables: Record<string, unknown> = {},
@@ -189,26 +198,25 @@ export interface BoardScreen<F> {
   dispose(): Promise<void>;
 }
 
-/** Subscribes to `boardUpdates` of a trade with the given selection, on the API at `url`. */
-export function watchBoard<F>(url: string, tradeId: string, selection: string, first = 10): BoardScreen<F> {
+export type BoardFrame = BoardFramesSubscription['boardUpdates'];
+
+/** Subscribes to `boardUpdates` of a trade (BoardFrames), on the API at `url`. */
+export function watchBoard(url: string, tradeId: string, first = 10): BoardScreen<BoardFrame> {
   const client = createClient({
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
   });
-  const screen: BoardScreen<F> = {
+  const screen: BoardScreen<BoardFrame> = {
     frames: [],
     arrived: [],
     dispose: async () => void (await client.dispose()),
   };
   client.subscribe(
-    {
-      query: `subscription($id: ID!, $first: Int) { boardUpdates(tradeId: $id, first: $first) { ${selection} } }`,
-      variables: { id: tradeId, first },
-    },
+    { query: print(BoardFramesDocument), variables: { tradeId, first } },
     {
       next: (m) => {
-        screen.frames.push((m.data as { boardUpdates: F }).boardUpdates);
+        screen.frames.push((m.data as BoardFramesSubscription).boardUpdates);
         screen.arrived.push(Date.now());
       },
       error: () => {},
