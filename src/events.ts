@@ -1,4 +1,5 @@
 import { accountReactions } from './modules/account/account.events';
+import { campaignSubscriptions } from './modules/campaign/campaign.events';
 import { competitionReactions } from './modules/competition/competition.events';
 import { leaderboardSubscriptions } from './modules/leaderboard/board.events';
 import { scoringReactions } from './modules/scoring/scoring.events';
@@ -12,5 +13,6 @@ export function createDomainEvents(pubsub: PubSub, log: (line: string) => void =
   accountReactions(events, pubsub);
   scoringReactions(events, pubsub);
   leaderboardSubscriptions(events, pubsub);
+  campaignSubscriptions(events);
   return events;
 }

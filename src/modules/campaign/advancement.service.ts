@@ -7,7 +7,6 @@ import { isAdmin } from '../../shared/access/viewer';
 import { decodeId, requiredText } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
-import { announceBoard, refreshBoard } from '../leaderboard/board-write';
 import { isChiefJudge } from '../scoring/jury';
 import { drawPending } from '../scoring/lots.service';
 import { computeTradeResults } from '../scoring/results.service';
@@ -120,7 +119,8 @@ export async function advanceRound(ctx: Context, em: EntityManager, input: Advan
     );
   }
   await drawPending(em, next.id, t.competition_id, ctx.access.accountId);
-  announceBoard(ctx, await refreshBoard(em, next.id, null));
+  // The new round's board follows from the entrants it now has (the leaderboard projects it).
+  await ctx.events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: next.id, entrantIds: null });
   await appendAudit(em, {
     competitionId: t.competition_id,
     kind: 'ROUND_ADVANCED',

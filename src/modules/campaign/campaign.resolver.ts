@@ -7,7 +7,7 @@ import { Entrant } from '../competition/entrant.entity';
 import { Trade } from '../competition/trade.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
-import { isOnPanel } from '../scoring/jury';
+import { isOnPanel } from '../competition/panel-membership';
 import { advanceRound } from './advancement.service';
 import { addRound, categoriesOf, createCampaign } from './campaign-setup.service';
 import { assignRoundReviewers, reviewPlan, setReviewers } from './review-panel.service';

@@ -56,7 +56,7 @@ import {
 import * as service from './competition.service';
 import * as entrants from './entrant.service';
 import * as trades from './trade.service';
-import { isOnPanel } from '../scoring/jury';
+import { isOnPanel } from './panel-membership';
 import { importEntrants, parseEntrantFile } from './entrant-import';
 import { fetchCompetition, fetchTeam, fetchTrade } from './competition.nodes';
 

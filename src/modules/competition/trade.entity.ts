@@ -1,8 +1,14 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
 import { Field, Int, ObjectType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
-import type { MarkingScheme } from '../scoring/scheme';
 import { Competition } from './competition.entity';
+
+/**
+ * A trade's marking scheme as stored (JSON). Its shape belongs to the scoring module, which fills
+ * this interface in by declaration merging, so the competition module needs no import of it.
+ */
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type
+export interface StoredMarkingScheme {}
 
 @ObjectType({ implements: Node, description: 'A trade or event (工种/赛项) of a competition.' })
 @Entity({ tableName: 'trade' })
@@ -81,7 +87,7 @@ export class Trade {
 
   /** Validated by `validateScheme` before it is stored; exposed through the scoring module. */
   @Property({ type: 'json', nullable: true, lazy: true })
-  markingScheme?: MarkingScheme | null;
+  markingScheme?: StoredMarkingScheme | null;
 
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })

@@ -3,22 +3,8 @@ import { isAdmin } from '../../shared/access/viewer';
 import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { Competition } from '../competition/competition.entity';
+import { isOnPanel } from '../competition/panel-membership';
 import { Trade } from '../competition/trade.entity';
-
-/** Whether the account sits on the trade's panel (in that role, when one is given). */
-export async function isOnPanel(
-  em: EntityManager,
-  tradeId: number,
-  accountId: number | null,
-  role?: 'CHIEF_JUDGE',
-): Promise<boolean> {
-  if (accountId === null) return false;
-  const [row] = await em.execute<{ n: string }[]>(
-    `select count(*) as n from judge_assignment where trade_id = ? and account_id = ? ${role ? 'and role = ?' : ''}`,
-    role ? [tradeId, accountId, role] : [tradeId, accountId],
-  );
-  return row!.n !== '0';
-}
 
 /** Whether the account holds the chief judge's (裁判长) seat on the trade's panel. */
 export function isChiefJudge(em: EntityManager, tradeId: number, accountId: number | null) {

@@ -4,7 +4,6 @@ import type { Context } from '../../shared/graphql/context';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { appendAudit } from '../audit/audit.service';
 import { type Competition, CompetitionKind, CompetitionStatus } from '../competition/competition.entity';
-import { recordCampaignHonors } from '../campaign/honors';
 import { loadManagedCompetition, recordTransition } from '../competition/competition.service';
 import { revealLots } from './lots.service';
 import { ENTRANT_LOCKED_SQL } from './marks.service';
@@ -147,16 +146,12 @@ export async function finalizeResults(
   p.throwIfAny();
   c.resultsFinalAt = new Date();
   await recordTransition(ctx, em, c, CompetitionStatus.FINAL, null);
-  if (c.kind === CompetitionKind.INNOVATION) {
-    const recorded = await recordCampaignHonors(em, c.id);
-    await appendAudit(em, {
-      competitionId: c.id,
-      kind: 'HONORS_RECORDED',
-      actorId: ctx.access.accountId,
-      subject: { competitionId: c.id },
-      after: recorded,
-    });
-  }
+  // Who acts on final results (a campaign's honors) projects this event in this transaction.
+  await ctx.events.record(em, 'RESULTS_FINAL', {
+    competitionId: c.id,
+    kind: c.kind,
+    actorId: ctx.access.accountId,
+  });
   await appendAudit(em, {
     competitionId: c.id,
     kind: 'RESULTS_FINAL',

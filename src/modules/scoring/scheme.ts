@@ -97,3 +97,9 @@ export function moduleMaxMarks(scheme: MarkingScheme): Map<string, number> {
   }
   return out;
 }
+
+declare module '../competition/trade.entity' {
+  /** The stored scheme is a validated `MarkingScheme`. */
+  // eslint-disable-next-line @typescript-eslint/no-empty-object-type
+  interface StoredMarkingScheme extends MarkingScheme {}
+}

@@ -6,6 +6,8 @@ declare module '../../shared/events/domain-events' {
   interface DomainEvents {
     /** A judge's panel disagrees on an aspect by more than its tolerance. */
     TOLERANCE_BREACHED: ToleranceNotice;
+    /** A competition's results became final (after the notice period); `kind` is the competition's. */
+    RESULTS_FINAL: { competitionId: number; kind: string; actorId: number | null };
   }
 }
 

@@ -1,0 +1,22 @@
+import type { DomainEventBus } from '../../shared/events/domain-events';
+import { appendAudit } from '../audit/audit.service';
+import { CompetitionKind } from '../competition/competition.entity';
+import { recordCampaignHonors } from './honors';
+
+/**
+ * A campaign's winners carry its final results: the honors are written in the transaction that
+ * makes the results final (the scoring module records the event and does not know campaigns).
+ */
+export function campaignSubscriptions(events: DomainEventBus): void {
+  events.project('RESULTS_FINAL', async (em, { competitionId, kind, actorId }) => {
+    if (kind !== CompetitionKind.INNOVATION) return;
+    const recorded = await recordCampaignHonors(em, competitionId);
+    await appendAudit(em, {
+      competitionId,
+      kind: 'HONORS_RECORDED',
+      actorId,
+      subject: { competitionId },
+      after: recorded,
+    });
+  });
+}
