@@ -114,7 +114,10 @@ export function devPagesRouter(options: DevPagesOptions): Router {
     (ruruHTML ??= (require('ruru/server') as typeof import('ruru/server')).ruruHTML);
 
   // A browser opening the API's URL gets the IDE; GraphQL requests (GET with ?query=, POST) pass on.
-  router.get(options.graphqlPath, (req: Request, res: Response, next) => {
+  // Middleware, not `router.get`: a route would also answer OPTIONS /graphql itself, and CORS
+  // preflights must reach the GraphQL endpoint's own handling.
+  router.use((req: Request, res: Response, next) => {
+    if (req.method !== 'GET' || req.path !== options.graphqlPath) return next();
     const wantsPage = req.accepts(['application/json', 'application/graphql-response+json', 'text/html']);
     if (wantsPage !== 'text/html' || Object.keys(req.query).length > 0) return next();
     const wsProtocol = req.protocol === 'https' ? 'wss' : 'ws';
