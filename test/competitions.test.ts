@@ -302,7 +302,10 @@ describe('entrants', () => {
       { input: { tradeId, personId: stranger } },
       { token: w.tokens.xian },
     );
-    expect(foreign.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+    // A person of another city is refused as if there were no such person.
+    expect(foreign.data!.registerEntrant.errors).toEqual([
+      expect.objectContaining({ code: 'NOT_FOUND', field: 'input.personId' }),
+    ]);
 
     const intoNeighbour = await t.gql(
       RegisterEntrantDocument,

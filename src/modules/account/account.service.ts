@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference } from '../../shared/access/references';
 import { API_SCOPES, isAdmin } from '../../shared/access/viewer';
 import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
@@ -88,14 +89,9 @@ async function loadManagedAccount(ctx: Context, em: EntityManager, globalId: str
   const p = new Problems();
   const id = decodeId(p, 'input.id', globalId, 'Account');
   p.throwIfAny();
-  const account = await em.findOne(Account, { id }, { populate: ['organization'] });
-  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', 'input.id');
-  if (!isAdmin(ctx.viewer)) {
-    const org = account.organization?.getEntity();
-    if (!org || account.role === Role.PLATFORM_ADMIN) throw forbidden('You do not manage this account.');
-    ctx.access.assertManages(org.path, 'this account');
-  }
-  return account;
+  // Accounts outside the caller's union (platform admins' included) are refused as missing.
+  await checkReference(ctx.access, em, 'Account', 'input.id', id, 'manage');
+  return em.findOneOrFail(Account, { id }, { populate: ['organization'] });
 }
 
 export async function setAccountActive(
@@ -149,9 +145,8 @@ export async function revokeApiKey(ctx: Context, em: EntityManager, globalId: st
   const p = new Problems();
   const id = decodeId(p, 'id', globalId, 'ApiKey');
   p.throwIfAny();
-  const apiKey = await em.findOne(ApiKey, { id }, { populate: ['organization'] });
-  if (!apiKey) throw new DomainError(ErrorCode.NOT_FOUND, 'No such API key.', 'id');
-  ctx.access.assertManages(apiKey.organization.getEntity().path, 'this key');
+  await checkReference(ctx.access, em, 'ApiKey', 'id', id, 'manage');
+  const apiKey = await em.findOneOrFail(ApiKey, { id }, { populate: ['organization'] });
   apiKey.revokedAt ??= new Date();
   await em.flush();
   await ctx.events.record(em, 'VIEWER_REVOKED', { apiKeyId: apiKey.id });

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReferences } from '../../shared/access/references';
 import { pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
@@ -49,7 +50,7 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
       'Marks exist: the assignment no longer changes.',
       'input.tradeId',
     );
-  const judges = await loadJudges(p, em, judgeIds);
+  const judges = await loadJudges(ctx, p, em, judgeIds);
   const items = await conflictsOf(em, tradeId, null, judges);
   let plan: Map<number, number[]>;
   try {
@@ -125,7 +126,20 @@ async function conflictsOf(em: EntityManager, tradeId: number, entrantId: number
   });
 }
 
-async function loadJudges(p: Problems, em: EntityManager, judgeIds: number[]): Promise<JudgeRow[]> {
+async function loadJudges(
+  ctx: Context,
+  p: Problems,
+  em: EntityManager,
+  judgeIds: number[],
+): Promise<JudgeRow[]> {
+  // Reviewers are accounts the caller manages; others are refused as missing.
+  await checkReferences(
+    ctx.access,
+    em,
+    'Account',
+    judgeIds.map((id, i) => ({ field: `input.judgeIds.${i}`, id })),
+    'manage',
+  );
   const judges = await em.execute<JudgeRow[]>(
     `select a.id, a.role, a.person_id, o.path::text as path from account a
        left join person pe on pe.id = a.person_id left join organization o on o.id = pe.employer_id
@@ -171,7 +185,7 @@ export async function setReviewers(ctx: Context, em: EntityManager, input: SetRe
   ctx.access.assertManages(e.host_path, 'this campaign');
   if (![CompetitionStatus.REGISTRATION_OPEN, CompetitionStatus.RUNNING].includes(e.status))
     throw new DomainError(ErrorCode.WRONG_STAGE, `The campaign is ${e.status}.`, 'input.entrantId');
-  const judges = await loadJudges(p, em, judgeIds);
+  const judges = await loadJudges(ctx, p, em, judgeIds);
   const [item] = await conflictsOf(em, e.trade_id, entrantId, judges);
   if (!item) throw new DomainError(ErrorCode.VALIDATION, 'The entrant is not checked in.', 'input.entrantId');
   judgeIds.forEach((j, i) => {

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference } from '../../shared/access/references';
 import { pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
@@ -114,18 +115,21 @@ export async function submitEntry(
     [categoryId],
   );
   if (!cat) throw new DomainError(ErrorCode.NOT_FOUND, 'No such category.', 'input.categoryId');
-  const [unit] = await em.execute<{ path: string; status?: string }[]>(
-    personId
-      ? 'select o.path::text as path from person p join organization o on o.id = p.employer_id where p.id = ?'
-      : teamId
-        ? 'select o.path::text as path from team t join organization o on o.id = t.organization_id where t.id = ?'
-        : 'select o.path::text as path, s.status from studio s join organization o on o.id = s.host_id where s.id = ?',
-    [personId ?? teamId ?? studioId],
-  );
-  if (!unit) throw new DomainError(ErrorCode.NOT_FOUND, 'No such submitter.', 'input');
-  if (!(ctx.access.manages(unit.path) || ctx.access.manages(cat.host_path)))
+  // A person or team must be the caller's own (people are private); a studio need only be public.
+  const unitPath = (await checkReference(
+    ctx.access,
+    em,
+    personId ? 'Person' : teamId ? 'Team' : 'Studio',
+    personId ? 'input.personId' : teamId ? 'input.teamId' : 'input.studioId',
+    (personId ?? teamId ?? studioId)!,
+    'read',
+  ))!;
+  if (!(ctx.access.manages(unitPath) || ctx.access.manages(cat.host_path)))
     throw forbidden('Entries come from the organizers of the submitter’s unit or of the host.');
-  if (studioId && unit.status !== 'NAMED')
+  const [studio] = studioId
+    ? await em.execute<{ status: string }[]>('select status from studio where id = ?', [studioId])
+    : [];
+  if (studioId && studio?.status !== 'NAMED')
     throw new DomainError(ErrorCode.VALIDATION, 'Only named studios submit.', 'input.studioId');
   const now = Date.now();
   if (

@@ -1,5 +1,6 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference } from '../../shared/access/references';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
@@ -61,9 +62,9 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     }
     who.person = ref(person);
   } else if (teamId) {
-    const team = await em.findOne(Team, { id: teamId }, { populate: ['organization'] });
-    if (!team) throw new DomainError(ErrorCode.NOT_FOUND, 'No such team.', 'input.teamId');
-    ctx.access.assertManages(team.organization.getEntity().path, 'this team');
+    // Teams, like their members, are visible only to those who manage them.
+    await checkReference(ctx.access, em, 'Team', 'input.teamId', teamId, 'manage');
+    const team = await em.findOneOrFail(Team, { id: teamId }, { populate: ['organization'] });
     if (await em.count(Entrant, { trade: trade.id, team: teamId })) {
       throw new DomainError(
         ErrorCode.DUPLICATE,

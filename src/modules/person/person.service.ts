@@ -1,7 +1,8 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { escapeLike, pageOf, pgArray } from '../../shared/db/paging';
-import { DomainError, ErrorCode, Problems } from '../../shared/errors';
+import { checkReference } from '../../shared/access/references';
+import { Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/relay';
 import { decodeId, intInRange, optionalText, requiredText } from '../../shared/validation';
@@ -21,10 +22,9 @@ export async function loadManagedPerson(
   id: number,
   field: string,
 ): Promise<Person> {
-  const person = await em.findOne(Person, { id }, { populate: ['employer'] });
-  if (!person) throw new DomainError(ErrorCode.NOT_FOUND, 'No such person.', field);
-  ctx.access.assertManages(person.employer.getEntity().path, 'this person');
-  return person;
+  // People are visible only to those who manage them: anyone else is told there is no such person.
+  await checkReference(ctx.access, em, 'Person', field, id, 'manage');
+  return em.findOneOrFail(Person, { id }, { populate: ['employer'] });
 }
 
 export async function createPerson(
@@ -103,9 +103,8 @@ export async function removeHonor(ctx: Context, em: EntityManager, globalId: str
   const p = new Problems();
   const id = decodeId(p, 'id', globalId, 'Honor');
   p.throwIfAny();
-  const honor = await em.findOne(Honor, { id });
-  if (!honor) throw new DomainError(ErrorCode.NOT_FOUND, 'No such honor.', 'id');
-  await loadManagedPerson(ctx, em, honor.person.id, 'id');
+  await checkReference(ctx.access, em, 'Honor', 'id', id, 'manage');
+  const honor = await em.findOneOrFail(Honor, { id });
   em.remove(honor);
   await em.flush();
   return honor;

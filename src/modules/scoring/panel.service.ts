@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference } from '../../shared/access/references';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId, requiredText } from '../../shared/validation';
@@ -18,6 +19,8 @@ export async function assignJudge(
   p.throwIfAny();
   const { competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
+  // Judges are seated by an organizer who manages their accounts (one above both, for a judge from elsewhere).
+  await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
   const [account] = await em.execute<{ role: Role; path: string | null }[]>(
     `select a.role, o.path::text as path from account a left join organization o on o.id = a.organization_id where a.id = ?`,
     [accountId],
@@ -61,7 +64,10 @@ export async function declareConflict(
     entrantId,
   ]);
   if (!entrant) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
-  if (!self) await loadManagedTradeById(ctx, em, entrant.trade_id, 'input.entrantId');
+  if (!self) {
+    await loadManagedTradeById(ctx, em, entrant.trade_id, 'input.entrantId');
+    await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
+  }
   await em.execute(
     `insert into conflict_declaration (account_id, entrant_id, reason) values (?, ?, ?) on conflict (account_id, entrant_id) do nothing`,
     [accountId, entrantId, reason],

@@ -37,7 +37,7 @@ export async function recordAchievement(
   }
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
-  const s = await loadStudio(em, input.studioId, 'input.studioId');
+  const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   ctx.access.assertManages(s.host.getEntity().path, 'this studio');
   if (s.status !== StudioStatus.NAMED)
     throw new DomainError(

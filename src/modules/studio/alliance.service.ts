@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference, checkReferences } from '../../shared/access/references';
 import { pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
@@ -18,6 +19,15 @@ export async function createAlliance(
   if (input.studioIds.length > 500) p.add(ErrorCode.OUT_OF_RANGE, 'At most 500 studios.', 'input.studioIds');
   const ids = input.studioIds.map((g, i) => decodeId(p, `input.studioIds.${i}`, g, 'Studio'));
   p.throwIfAny();
+  // The lead studio is the caller's; the others need only be readable (named studios are public).
+  await checkReference(ctx.access, em, 'Studio', 'input.leadStudioId', leadId, 'manage');
+  await checkReferences(
+    ctx.access,
+    em,
+    'Studio',
+    ids.map((id, i) => ({ field: `input.studioIds.${i}`, id })),
+    'read',
+  );
   const all = [...new Set([leadId, ...ids])];
   const rows = await em.execute<{ id: number; status: StudioStatus; path: string }[]>(
     `select s.id, s.status, o.path::text as path from studio s join organization o on o.id = s.host_id

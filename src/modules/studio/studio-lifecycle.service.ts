@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { checkReference } from '../../shared/access/references';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId, isoDate, optionalText, requiredText } from '../../shared/validation';
@@ -19,10 +20,17 @@ const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
   ENTERPRISE: null,
 };
 
-export async function loadStudio(em: EntityManager, globalId: string, field: string): Promise<Studio> {
+export async function loadStudio(
+  ctx: Context,
+  em: EntityManager,
+  globalId: string,
+  field: string,
+): Promise<Studio> {
   const p = new Problems();
   const id = decodeId(p, field, globalId, 'Studio');
   p.throwIfAny();
+  // Every step on a studio is taken by an organizer of its host (or above).
+  await checkReference(ctx.access, em, 'Studio', field, id, 'manage');
   await em.execute('select id from studio where id = ? for update', [id]);
   const s = await em.findOne(Studio, { id }, { populate: ['host'] });
   if (!s) throw new DomainError(ErrorCode.NOT_FOUND, 'No such studio.', field);
@@ -56,12 +64,8 @@ export async function applyStudio(ctx: Context, em: EntityManager, input: ApplyS
   ctx.access.assertManages(host.path, 'this host');
   if (host.level !== OrganizationLevel.ENTERPRISE)
     throw new DomainError(ErrorCode.KIND_MISMATCH, 'A studio is hosted by an enterprise.', 'input.hostId');
-  const [leader] = await em.execute<{ path: string }[]>(
-    'select o.path::text as path from person p join organization o on o.id = p.employer_id where p.id = ?',
-    [leaderId],
-  );
-  if (!leader) throw new DomainError(ErrorCode.NOT_FOUND, 'No such person.', 'input.leaderId');
-  if (!(leader.path === host.path || leader.path.startsWith(`${host.path}.`)))
+  const leaderPath = (await checkReference(ctx.access, em, 'Person', 'input.leaderId', leaderId, 'manage'))!;
+  if (!(leaderPath === host.path || leaderPath.startsWith(`${host.path}.`)))
     throw new DomainError(
       ErrorCode.VALIDATION,
       'The leader works for the host enterprise.',
@@ -100,7 +104,7 @@ export async function transitionStudio(
   const documentNumber = optionalText(p, 'input.documentNumber', input.documentNumber, 100);
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
-  const s = await loadStudio(em, input.studioId, 'input.studioId');
+  const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   const hostPath = s.host.getEntity().path;
   // Only unions at or above the host act on its studio (the naming union is one of them).
   ctx.access.assertManages(hostPath, 'this studio');
@@ -166,7 +170,7 @@ export async function assessStudio(
     p.add(ErrorCode.OUT_OF_RANGE, 'The year is between 1990 and 2100.', 'input.year');
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
-  const s = await loadStudio(em, input.studioId, 'input.studioId');
+  const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   ctx.access.assertManages(s.host.getEntity().path, 'this studio');
   const union = s.namingUnion ? await em.findOne(Organization, { id: s.namingUnion.id }) : null;
   ctx.access.assertManages(union?.path ?? s.host.getEntity().path, 'the naming union');
@@ -202,12 +206,12 @@ export async function addStudioMember(
     p.add(ErrorCode.VALIDATION, 'The leader is set when the studio applies.', 'input.role');
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
-  const s = await loadStudio(em, input.studioId, 'input.studioId');
+  const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   ctx.access.assertManages(s.host.getEntity().path, 'this studio');
   if ([StudioStatus.REJECTED, StudioStatus.REVOKED].includes(s.status))
     throw new DomainError(ErrorCode.WRONG_STAGE, `The studio is ${s.status}.`, 'input.studioId');
-  const [person] = await em.execute<{ id: number }[]>('select id from person where id = ?', [personId]);
-  if (!person) throw new DomainError(ErrorCode.NOT_FOUND, 'No such person.', 'input.personId');
+  // Only people the caller manages join: a stranger's name would otherwise show on the public roster.
+  await checkReference(ctx.access, em, 'Person', 'input.personId', personId, 'manage');
   if (personId === s.leader.id)
     throw new DomainError(ErrorCode.VALIDATION, 'The leader’s role does not change here.', 'input.personId');
   await em.execute(
