@@ -5,6 +5,7 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
+import { awardsWithinQuota } from '../campaign/quota';
 import { CompetitionStatus, RESULTS_PUBLIC_STATUSES } from '../competition/competition.entity';
 import { Entrant, EntrantStatus } from '../competition/entrant.entity';
 import type { Trade } from '../competition/trade.entity';
@@ -93,7 +94,7 @@ export async function computeTradeResults(
   const ranked = rank(
     computed.map((c) => ({ id: String(c.entrant.id), total: c.result.total, tieBreak: c.tieBreak })),
   );
-  const awards = rules.awards ? awardTiers(ranked, rules.awards) : null;
+  const awards = rules.awards ? await awardsWithinQuota(em, tradeId, awardTiers(ranked, rules.awards)) : null;
   const placed = new Map(
     (awards?.entries ?? ranked.map((r) => ({ ...r, tier: null }))).map((r) => [Number(r.id), r]),
   );
