@@ -1,13 +1,14 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/modules/account/account.entity';
-import { capAwardsAtQuota } from '../src/modules/campaign/quota';
+import { capAwardsAtQuota, quotaCut } from '../src/modules/campaign/quota';
 import {
   AWARD_TIERS,
   type AwardRule,
   type AwardTier,
   awardTiers,
   type RankedEntry,
+  tierLookup,
 } from '../src/modules/scoring/ranking';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { buildWorld, createPerson, dbId, moveTo, orgId, tablet, type World } from './support/world';
@@ -362,6 +363,20 @@ describe('capAwardsAtQuota', () => {
         const group = lost.filter((e) => e.rank === best).length;
         const awarded = kept.filter((e) => e.tier !== null).length;
         expect(awarded + group).toBeGreaterThan(quota);
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  test('a board page (ranks by position, the rule’s lookup) gets the same tiers', () => {
+    fc.assert(
+      fc.property(totals, rules, fc.integer({ min: 0, max: 12 }), (ts, rule, quota) => {
+        const ranked = ranking(ts);
+        const capped = capAwardsAtQuota(awardTiers(ranked, rule), quota).entries.map((e) => e.tier);
+        const byPosition = [...ranked].sort((a, b) => a.rank - b.rank);
+        const tierOf = tierLookup(rule, ranked.length);
+        const within = quotaCut(quota, ranked.length, (p) => byPosition[p]!.rank);
+        expect(ranked.map((e) => (within(e.rank) ? tierOf(e.rank, e.total) : null))).toEqual(capped);
       }),
       { numRuns: 1000 },
     );

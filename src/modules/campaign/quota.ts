@@ -45,3 +45,18 @@ export async function awardsWithinQuota(em: EntityManager, tradeId: number, awar
   );
   return category ? capAwardsAtQuota(awards, category.award_quota) : awards;
 }
+
+/**
+ * The same cut for callers that hold ranks by position rather than the whole ranking (a board
+ * page): an entrant the rule awards stays within the quota when the entrant at position `quota`
+ * (0-based: the first one past the quota) ranks strictly below it. The rule's awarded entrants
+ * are always the best-ranked ones, so that is when its whole tied group fits.
+ */
+export function quotaCut(
+  quota: number,
+  size: number,
+  rankAt: (position: number) => number,
+): (rank: number) => boolean {
+  const cut = quota >= size ? Infinity : rankAt(quota);
+  return (rank) => rank < cut;
+}
