@@ -285,11 +285,27 @@ async function awardsOf(roundId: string): Promise<(string | null)[]> {
   return [...results].sort((a, b) => a.rank - b.rank).map((x) => x.awardTier);
 }
 
+/** The round's leaderboard as the host's organizer sees it: tiers, best first. */
+async function boardOf(roundId: string): Promise<(string | null)[]> {
+  const r = await t.raw(
+    {
+      query: 'query($id: ID!) { trade(id: $id) { board(first: 20) { nodes { rank awardTier } } } }',
+      variables: { id: roundId },
+    },
+    { token: w.tokens.xian },
+  );
+  return (
+    r.json.data as { trade: { board: { nodes: { awardTier: string | null }[] } } }
+  ).trade.board.nodes.map((x) => x.awardTier);
+}
+
 const PERCENT_100 = { by: 'PERCENT', tiers: [{ tier: 'FIRST', percent: 100 }] };
 
 test('quota 1, three entries, PERCENT 100: one award', async () => {
   const [f] = await campaign([{ quota: 1, marks: [9, 8, 7], awards: PERCENT_100 }]);
   expect(await awardsOf(f!.roundId)).toEqual(['FIRST', null, null]);
+  // The live board cuts as the results do.
+  expect(await boardOf(f!.roundId)).toEqual(['FIRST', null, null]);
 });
 
 test('a THRESHOLD rule all three pass, quota 2: two awards', async () => {
@@ -302,6 +318,7 @@ test('a THRESHOLD rule all three pass, quota 2: two awards', async () => {
 test('a tie across the cut (quota 1, two equal best entries): no award, since neither is better', async () => {
   const [f] = await campaign([{ quota: 1, marks: [8, 8, 7], awards: PERCENT_100 }]);
   expect(await awardsOf(f!.roundId)).toEqual([null, null, null]);
+  expect(await boardOf(f!.roundId)).toEqual([null, null, null]);
 });
 
 test('two categories of quota 1, PERCENT 100, three entries each: two honors after finalizing', async () => {

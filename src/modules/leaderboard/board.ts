@@ -3,6 +3,7 @@ import { pgArray } from '../../shared/db/paging';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { AWARD_TIER_LABELS, type AwardTier, tierLookup } from '../scoring/ranking';
 import type { ResultsRules } from '../scoring/results-rules';
+import { quotaCut } from '../campaign/quota';
 import { ENTRANT_UNIT } from '../scoring/marks.service';
 import { RankIndex, type RankEntry } from './rank-index';
 
@@ -64,6 +65,8 @@ export class Board {
   freezeAt: number | null = null;
   competitionId = 0;
   rules: ResultsRules | null = null;
+  /** The campaign category's award quota, for a campaign round; null otherwise. */
+  awardQuota: number | null = null;
   /** Change events heard, and how many of them the last check had seen when it began. */
   private changes = 1;
   private seenChanges = 0;
@@ -129,9 +132,11 @@ export class Board {
         freeze_at: Date | string | null;
         competition_id: number;
         results_rules: ResultsRules | null;
+        award_quota: number | null;
       }[]
     >(
       `select board_seq, competition_id, results_rules, board_freeze_at as freeze_at,
+              (select award_quota from campaign_category k where k.id = trade.category_id) as award_quota,
               board_freeze_at is not null and board_freeze_at <= now() as frozen
          from trade where id = ?`,
       [this.tradeId],
@@ -152,6 +157,7 @@ export class Board {
     this.freezeAt = t.freeze_at === null ? null : new Date(t.freeze_at).getTime();
     this.competitionId = t.competition_id;
     this.rules = t.results_rules;
+    this.awardQuota = t.award_quota;
     if (target === this.seq) return;
     const first = this.seq < 0;
     const jury: RankEntry[] = [];
@@ -204,10 +210,13 @@ export class Board {
     const index = this.index(lens.view);
     const ranks = index.ranksAt(from, count);
     const tierOf = lens.awards && this.rules?.awards ? tierLookup(this.rules.awards, index.size) : null;
+    // A campaign round's awards stay within its category's quota, cut as the results cut them.
+    const within =
+      this.awardQuota === null ? () => true : quotaCut(this.awardQuota, index.size, (p) => index.rankAt(p));
     const placed = index.page(from, count).map((entry, i) => ({
       entry,
       rank: ranks[i]!,
-      tier: tierOf ? tierOf(ranks[i]!, entry.total) : null,
+      tier: tierOf && within(ranks[i]!) ? tierOf(ranks[i]!, entry.total) : null,
     }));
     const page = new Map<number, Detail>();
     const missing: number[] = [];
