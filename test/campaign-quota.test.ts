@@ -10,6 +10,20 @@ import {
   type RankedEntry,
   tierLookup,
 } from '../src/modules/scoring/ranking';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AddRoundDocument,
+  AssignJudgeDocument,
+  AssignReviewersDocument,
+  type AwardRuleInput,
+  CreateCampaignDocument,
+  ReviewEligibilityDocument,
+  SetMarkingSchemeDocument,
+  SetResultsRulesDocument,
+  SubmitEntryDocument,
+  TradeBoardDocument,
+  TradeResultsDocument,
+} from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { buildWorld, createPerson, dbId, moveTo, orgId, tablet, type World } from './support/world';
 
@@ -140,19 +154,19 @@ const SCHEME = JSON.stringify({
   ],
 });
 
-async function ok<T = Record<string, unknown>>(token: string, query: string, i: unknown): Promise<T> {
-  const r = await t.raw({ query, variables: { i } }, { token });
-  const data = r.json.data as Record<string, { errors?: unknown[] }> | undefined;
-  const payload = data && Object.values(data)[0];
-  if (r.json.errors || !payload || payload.errors?.length) throw new Error(JSON.stringify(r.json));
-  return data as T;
+/** Runs a typed mutation as `token` with `input`; throws on any top-level or payload error. */
+async function ok<R, I>(token: string, doc: TypedDocumentNode<R, { input: I }>, input: I): Promise<R> {
+  const r = await t.gql(doc, { input }, { token });
+  const payload = r.data && (Object.values(r.data as object)[0] as { errors?: unknown[] } | null);
+  if (r.errors || !payload || payload.errors?.length) throw new Error(JSON.stringify(r));
+  return r.data!;
 }
 
 interface Category {
   quota: number;
   /** One person's entry per mark (the judge's mark of its one aspect). */
   marks: number[];
-  awards: unknown;
+  awards: AwardRuleInput;
 }
 
 /**
@@ -162,39 +176,27 @@ interface Category {
  */
 async function campaign(categories: Category[], { finalize = false } = {}) {
   const organizer = w.tokens.xian;
-  const created = await ok<{ createCampaign: { campaign: { id: string; categories: { id: string }[] } } }>(
-    organizer,
-    'mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id categories { id } } errors { code } } }',
-    {
-      name: unique('科技节'),
-      hostId: orgId(w.orgs.xian),
-      year: 2024,
-      submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
-      submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
-      categories: categories.map((c, i) => ({ code: `C${i}`, name: `类别${i}`, awardQuota: c.quota })),
-    },
-  );
-  const competitionId = created.createCampaign.campaign.id;
+  const created = await ok(organizer, CreateCampaignDocument, {
+    name: unique('科技节'),
+    hostId: orgId(w.orgs.xian),
+    year: 2024,
+    submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
+    submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
+    categories: categories.map((c, i) => ({ code: `C${i}`, name: `类别${i}`, awardQuota: c.quota })),
+  });
+  const competitionId = created.createCampaign.campaign!.id;
   const lead = await t.account(Role.CHIEF_JUDGE, w.orgs.xian);
   const judge = await t.account(Role.JUDGE, w.orgs.xian);
   const out: { roundId: string; people: string[]; entrants: string[] }[] = [];
-  for (const cat of created.createCampaign.campaign.categories) {
-    const r = await ok<{ addRound: { round: { id: string } } }>(
-      organizer,
-      'mutation($i: AddRoundInput!) { addRound(input: $i) { round { id } errors { code } } }',
-      { categoryId: cat.id, kind: 'FINAL' },
-    );
-    const roundId = r.addRound.round.id;
-    await ok(
-      organizer,
-      'mutation($i: SetMarkingSchemeInput!) { setMarkingScheme(input: $i) { errors { code } } }',
-      {
-        tradeId: roundId,
-        format: 'JSON',
-        content: SCHEME,
-      },
-    );
-    await ok(organizer, 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }', {
+  for (const cat of created.createCampaign.campaign!.categories!) {
+    const r = await ok(organizer, AddRoundDocument, { categoryId: cat.id, kind: 'FINAL' as const });
+    const roundId = r.addRound.round!.id;
+    await ok(organizer, SetMarkingSchemeDocument, {
+      tradeId: roundId,
+      format: 'JSON',
+      content: SCHEME,
+    });
+    await ok(organizer, AssignJudgeDocument, {
       tradeId: roundId,
       accountId: gid('Account', lead.account.id),
       role: 'CHIEF_JUDGE',
@@ -202,24 +204,20 @@ async function campaign(categories: Category[], { finalize = false } = {}) {
     out.push({ roundId, people: [], entrants: [] });
   }
   await moveTo(t, organizer, competitionId, 'REGISTRATION_OPEN');
-  for (const [i, cat] of created.createCampaign.campaign.categories.entries()) {
+  for (const [i, cat] of created.createCampaign.campaign!.categories!.entries()) {
     for (let k = 0; k < categories[i]!.marks.length; k++) {
       const personId = await createPerson(t, organizer, w.orgs.xianFirm, unique('创新者'));
-      const s = await ok<{ submitEntry: { submission: { id: string } } }>(
-        organizer,
-        'mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { submission { id } errors { code } } }',
-        { categoryId: cat.id, title: unique('项目'), personId },
-      );
-      await ok(
-        organizer,
-        'mutation($i: ReviewEligibilityInput!) { reviewEligibility(input: $i) { errors { code } } }',
-        {
-          submissionId: s.submitEntry.submission.id,
-          eligible: true,
-        },
-      );
+      const s = await ok(organizer, SubmitEntryDocument, {
+        categoryId: cat.id,
+        title: unique('项目'),
+        personId,
+      });
+      await ok(organizer, ReviewEligibilityDocument, {
+        submissionId: s.submitEntry.submission!.id,
+        eligible: true,
+      });
       const [e] = await t.sql<{ id: number }>('select id from entrant where submission_id = ?', [
-        dbId(s.submitEntry.submission.id),
+        dbId(s.submitEntry.submission!.id),
       ]);
       out[i]!.people.push(personId);
       out[i]!.entrants.push(gid('Entrant', e!.id));
@@ -227,16 +225,12 @@ async function campaign(categories: Category[], { finalize = false } = {}) {
   }
   await moveTo(t, organizer, competitionId, 'RUNNING');
   for (const [i, f] of out.entries()) {
-    await ok(
-      organizer,
-      'mutation($i: AssignReviewersInput!) { assignReviewers(input: $i) { errors { code } } }',
-      {
-        tradeId: f.roundId,
-        judgeIds: [gid('Account', judge.account.id)],
-        perSubmission: 1,
-        maxPerJudge: 100,
-      },
-    );
+    await ok(organizer, AssignReviewersDocument, {
+      tradeId: f.roundId,
+      judgeIds: [gid('Account', judge.account.id)],
+      perSubmission: 1,
+      maxPerJudge: 100,
+    });
     const marked = await tablet<{ submitMarks: { outcomes: { status: string }[] } }>(
       t,
       judge.token,
@@ -254,15 +248,11 @@ async function campaign(categories: Category[], { finalize = false } = {}) {
       },
     );
     expect(marked.submitMarks.outcomes.map((o) => o.status)).toEqual(f.entrants.map(() => 'ACCEPTED'));
-    await ok(
-      organizer,
-      'mutation($i: SetResultsRulesInput!) { setResultsRules(input: $i) { errors { code } } }',
-      {
-        tradeId: f.roundId,
-        tieBreak: [],
-        awards: categories[i]!.awards,
-      },
-    );
+    await ok(organizer, SetResultsRulesDocument, {
+      tradeId: f.roundId,
+      tieBreak: [],
+      awards: categories[i]!.awards,
+    });
     await tablet(t, lead.token, 'TabletLockMarks', { input: { targetId: f.roundId } });
   }
   await moveTo(t, organizer, competitionId, 'SCORING_CLOSED', 'PUBLISHED');
@@ -276,30 +266,17 @@ async function campaign(categories: Category[], { finalize = false } = {}) {
 }
 
 async function awardsOf(roundId: string): Promise<(string | null)[]> {
-  const r = await t.raw({
-    query: 'query($id: ID!) { trade(id: $id) { results { rank awardTier } } }',
-    variables: { id: roundId },
-  });
-  const results = (r.json.data as { trade: { results: { rank: number; awardTier: string | null }[] } }).trade
-    .results;
-  return [...results].sort((a, b) => a.rank - b.rank).map((x) => x.awardTier);
+  const r = await t.gql(TradeResultsDocument, { tradeId: roundId });
+  return [...r.data!.trade!.results!].sort((a, b) => a.rank - b.rank).map((x) => x.awardTier);
 }
 
 /** The round's leaderboard as the host's organizer sees it: tiers, best first. */
 async function boardOf(roundId: string): Promise<(string | null)[]> {
-  const r = await t.raw(
-    {
-      query: 'query($id: ID!) { trade(id: $id) { board(first: 20) { nodes { rank awardTier } } } }',
-      variables: { id: roundId },
-    },
-    { token: w.tokens.xian },
-  );
-  return (
-    r.json.data as { trade: { board: { nodes: { awardTier: string | null }[] } } }
-  ).trade.board.nodes.map((x) => x.awardTier);
+  const r = await t.gql(TradeBoardDocument, { tradeId: roundId, first: 20 }, { token: w.tokens.xian });
+  return r.data!.trade!.board!.nodes.map((x) => x.awardTier);
 }
 
-const PERCENT_100 = { by: 'PERCENT', tiers: [{ tier: 'FIRST', percent: 100 }] };
+const PERCENT_100: AwardRuleInput = { by: 'PERCENT', tiers: [{ tier: 'FIRST', percent: 100 }] };
 
 test('quota 1, three entries, PERCENT 100: one award', async () => {
   const [f] = await campaign([{ quota: 1, marks: [9, 8, 7], awards: PERCENT_100 }]);

@@ -11,6 +11,23 @@ import {
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/modules/account/account.entity';
 import { fromGlobalId, type GlobalIdType, toGlobalId } from '../src/shared/graphql/relay';
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import {
+  AddHonorDocument,
+  AddRoundDocument,
+  ApplyStudioDocument,
+  AssignJudgeDocument,
+  CreateApiKeyDocument,
+  CreateCampaignDocument,
+  CreateTeamDocument,
+  PersonByIdDocument,
+  ReviewEligibilityDocument,
+  SetMarkingSchemeDocument,
+  SetStudioMemberDocument,
+  StudioDetailDocument,
+  SubmitEntryDocument,
+  TransitionStudioDocument,
+} from './generated/graphql';
 import { gid, type RawResponse, startTestApp, type TestApp } from './support/app';
 import {
   buildWorld,
@@ -76,13 +93,12 @@ const token = (c: City) => w.tokens[c];
 const city = (c: City) => w.orgs[c];
 const firm = (c: City) => (c === 'xian' ? w.orgs.xianFirm : w.orgs.xianyangFirm);
 
-/** Runs a mutation as `tok`; throws on any top-level or payload error. */
-async function ok<T = Record<string, unknown>>(tok: string, query: string, i: unknown): Promise<T> {
-  const r = await t.raw({ query, variables: { i } }, { token: tok });
-  const data = r.json.data as Record<string, { errors?: unknown[] }> | undefined;
-  const payload = data && Object.values(data)[0];
-  if (r.json.errors || !payload || payload.errors?.length) throw new Error(JSON.stringify(r.json));
-  return data as T;
+/** Runs a typed mutation as `tok` with `input`; throws on any top-level or payload error. */
+async function ok<R, I>(tok: string, doc: TypedDocumentNode<R, { input: I }>, input: I): Promise<R> {
+  const r = await t.gql(doc, { input }, { token: tok });
+  const payload = r.data && (Object.values(r.data as object)[0] as { errors?: unknown[] } | null);
+  if (r.errors || !payload || payload.errors?.length) throw new Error(JSON.stringify(r));
+  return r.data!;
 }
 
 const person = (c: City) => createPerson(t, token(c), firm(c), unique('人员'));
@@ -94,53 +110,49 @@ const account = async (c: City, role = Role.JUDGE) =>
   gid('Account', (await t.account(role, city(c))).account.id);
 
 async function team(c: City): Promise<string> {
-  const d = await ok<{ createTeam: { team: { id: string } } }>(
-    token(c),
-    'mutation($i: CreateTeamInput!) { createTeam(input: $i) { team { id } errors { code } } }',
-    { name: unique('班组'), kind: 'CREW', organizationId: orgId(firm(c)), memberIds: [] },
-  );
-  return d.createTeam.team.id;
+  const d = await ok(token(c), CreateTeamDocument, {
+    name: unique('班组'),
+    kind: 'CREW',
+    organizationId: orgId(firm(c)),
+    memberIds: [],
+  });
+  return d.createTeam.team!.id;
 }
 
 async function honor(c: City): Promise<string> {
-  const d = await ok<{ addHonor: { honor: { id: string } } }>(
-    token(c),
-    'mutation($i: AddHonorInput!) { addHonor(input: $i) { honor { id } errors { code } } }',
-    { personId: await person(c), kind: 'OTHER', title: '先进个人', year: 2021, awardingBody: '总工会' },
-  );
-  return d.addHonor.honor.id;
+  const d = await ok(token(c), AddHonorDocument, {
+    personId: await person(c),
+    kind: 'OTHER',
+    title: '先进个人',
+    year: 2021,
+    awardingBody: '总工会',
+  });
+  return d.addHonor.honor!.id;
 }
 
 async function apiKey(c: City): Promise<string> {
-  const d = await ok<{ createApiKey: { apiKey: { id: string } } }>(
-    token(c),
-    'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { apiKey { id } errors { code } } }',
-    { name: unique('key'), scopes: ['competitions:read'], organizationId: orgId(city(c)) },
-  );
-  return d.createApiKey.apiKey.id;
+  const d = await ok(token(c), CreateApiKeyDocument, {
+    name: unique('key'),
+    scopes: ['competitions:read'],
+    organizationId: orgId(city(c)),
+  });
+  return d.createApiKey.apiKey!.id;
 }
-
-const TRANSITION =
-  'mutation($i: TransitionStudioInput!) { transitionStudio(input: $i) { studio { id } errors { code } } }';
 
 /** A municipal studio of the city's enterprise: applied, under review, or named by the city. */
 async function studio(c: City, stage: 'APPLIED' | 'UNDER_REVIEW' | 'NAMED'): Promise<string> {
-  const d = await ok<{ applyStudio: { studio: { id: string } } }>(
-    token(c),
-    'mutation($i: ApplyStudioInput!) { applyStudio(input: $i) { studio { id } errors { code } } }',
-    {
-      name: unique('工作室'),
-      hostId: orgId(firm(c)),
-      level: 'MUNICIPAL',
-      field: '电力',
-      leaderId: await person(c),
-    },
-  );
-  const id = d.applyStudio.studio.id;
+  const d = await ok(token(c), ApplyStudioDocument, {
+    name: unique('工作室'),
+    hostId: orgId(firm(c)),
+    level: 'MUNICIPAL',
+    field: '电力',
+    leaderId: await person(c),
+  });
+  const id = d.applyStudio.studio!.id;
   if (stage === 'APPLIED') return id;
-  await ok(token(c), TRANSITION, { studioId: id, to: 'UNDER_REVIEW' });
+  await ok(token(c), TransitionStudioDocument, { studioId: id, to: 'UNDER_REVIEW' });
   if (stage === 'UNDER_REVIEW') return id;
-  await ok(token(c), TRANSITION, {
+  await ok(token(c), TransitionStudioDocument, {
     studioId: id,
     to: 'NAMED',
     namedOn: '2024-04-28',
@@ -189,54 +201,42 @@ interface Campaign {
  * REGISTRATION_OPEN, one eligible entry (so an entrant of the first round).
  */
 async function campaign(c: City, stage: 'DRAFT' | 'REGISTRATION_OPEN'): Promise<Campaign> {
-  const created = await ok<{ createCampaign: { campaign: { id: string; categories: { id: string }[] } } }>(
-    token(c),
-    'mutation($i: CreateCampaignInput!) { createCampaign(input: $i) { campaign { id categories { id } } errors { code } } }',
-    {
-      name: unique('科技节'),
-      hostId: orgId(city(c)),
-      year: 2024,
-      submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
-      submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
-      categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
-    },
-  );
+  const created = await ok(token(c), CreateCampaignDocument, {
+    name: unique('科技节'),
+    hostId: orgId(city(c)),
+    year: 2024,
+    submissionsOpenAt: new Date(Date.now() - 60_000).toISOString(),
+    submissionsCloseAt: new Date(Date.now() + 3_600_000).toISOString(),
+    categories: [{ code: 'P', name: '项目', awardQuota: 1 }],
+  });
   const f: Campaign = {
-    competitionId: created.createCampaign.campaign.id,
-    categoryId: created.createCampaign.campaign.categories[0]!.id,
+    competitionId: created.createCampaign.campaign!.id,
+    categoryId: created.createCampaign.campaign!.categories![0]!.id,
     roundId: '',
     submissionId: '',
     entrantId: '',
   };
   for (const round of [
-    { categoryId: f.categoryId, kind: 'SCORING', advance: { by: 'TOP_N', count: 1 } },
-    { categoryId: f.categoryId, kind: 'FINAL' },
+    { categoryId: f.categoryId, kind: 'SCORING' as const, advance: { by: 'TOP_N' as const, count: 1 } },
+    { categoryId: f.categoryId, kind: 'FINAL' as const },
   ]) {
-    const r = await ok<{ addRound: { round: { id: string } } }>(
-      token(c),
-      'mutation($i: AddRoundInput!) { addRound(input: $i) { round { id } errors { code } } }',
-      round,
-    );
-    f.roundId ||= r.addRound.round.id;
-    await ok(
-      token(c),
-      'mutation($i: SetMarkingSchemeInput!) { setMarkingScheme(input: $i) { errors { code } } }',
-      { tradeId: r.addRound.round.id, format: 'JSON', content: SCHEME },
-    );
+    const r = await ok(token(c), AddRoundDocument, round);
+    f.roundId ||= r.addRound.round!.id;
+    await ok(token(c), SetMarkingSchemeDocument, {
+      tradeId: r.addRound.round!.id,
+      format: 'JSON',
+      content: SCHEME,
+    });
   }
   if (stage === 'DRAFT') return f;
   await moveTo(t, token(c), f.competitionId, 'REGISTRATION_OPEN');
-  const s = await ok<{ submitEntry: { submission: { id: string } } }>(
-    token(c),
-    'mutation($i: SubmitEntryInput!) { submitEntry(input: $i) { submission { id } errors { code } } }',
-    { categoryId: f.categoryId, title: unique('项目'), personId: await person(c) },
-  );
-  f.submissionId = s.submitEntry.submission.id;
-  await ok(
-    token(c),
-    'mutation($i: ReviewEligibilityInput!) { reviewEligibility(input: $i) { errors { code } } }',
-    { submissionId: f.submissionId, eligible: true },
-  );
+  const s = await ok(token(c), SubmitEntryDocument, {
+    categoryId: f.categoryId,
+    title: unique('项目'),
+    personId: await person(c),
+  });
+  f.submissionId = s.submitEntry.submission!.id;
+  await ok(token(c), ReviewEligibilityDocument, { submissionId: f.submissionId, eligible: true });
   const [e] = await t.sql<{ id: number }>('select id from entrant where submission_id = ?', [
     dbId(f.submissionId),
   ]);
@@ -807,15 +807,11 @@ const cases: RefCase[] = [
           where a.role = 'CHIEF_JUDGE' and o.id = ? order by a.id limit 1`,
         [w.orgs.xianyang.id],
       );
-      await ok(
-        token('xianyang'),
-        'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-        {
-          tradeId: f.roundId,
-          accountId: gid('Account', chief[0]!.id),
-          role: 'CHIEF_JUDGE',
-        },
-      );
+      await ok(token('xianyang'), AssignJudgeDocument, {
+        tradeId: f.roundId,
+        accountId: gid('Account', chief[0]!.id),
+        role: 'CHIEF_JUDGE',
+      });
       await t.sql(
         `update trade set advance_rule = '{"by":"CHOSEN","count":null,"minTotal":null}'::jsonb where id = ?`,
         [dbId(f.roundId)],
@@ -944,32 +940,21 @@ describe.each(cases.map((c) => [c.arg, c] as const))('%s', (_arg, c) => {
 test('the reported case: a person of another city does not join a studio, nor show on its public roster', async () => {
   const studioId = await studio('xian', 'NAMED');
   const stranger = await person('xianyang');
-  const r = await t.raw(
-    {
-      query:
-        'mutation($i: StudioMemberInput!) { setStudioMember(input: $i) { studio { id } errors { field message code } } }',
-      variables: { i: { studioId, personId: stranger, role: 'MEMBER' } },
-    },
+  const r = await t.gql(
+    SetStudioMemberDocument,
+    { input: { studioId, personId: stranger, role: 'MEMBER' } },
     { token: w.tokens.xian },
   );
-  expect(r.json.data).toEqual({
-    setStudioMember: {
-      studio: null,
-      errors: [{ field: 'input.personId', message: 'No such person.', code: 'NOT_FOUND' }],
-    },
+  expect(r.errors).toBeUndefined();
+  expect(r.data!.setStudioMember).toEqual({
+    studio: null,
+    errors: [{ field: 'input.personId', message: 'No such person.', code: 'NOT_FOUND' }],
   });
   // The person stays invisible to 西安, and the roster anyone reads holds only the leader.
-  const seen = await t.raw(
-    { query: 'query($id: ID!) { person(id: $id) { id } }', variables: { id: stranger } },
-    { token: w.tokens.xian },
-  );
-  expect(seen.json.data).toEqual({ person: null });
-  const roster = await t.raw({
-    query: 'query($id: ID!) { studio(id: $id) { members { personId role } } }',
-    variables: { id: studioId },
-  });
-  const members = (roster.json.data as { studio: { members: { personId: string; role: string }[] } }).studio
-    .members;
+  const seen = await t.gql(PersonByIdDocument, { id: stranger }, { token: w.tokens.xian });
+  expect(seen.data).toEqual({ person: null });
+  const roster = await t.gql(StudioDetailDocument, { id: studioId });
+  const members = roster.data!.studio!.members;
   expect(members.map((m) => m.role)).toEqual(['LEADER']);
   expect(members.map((m) => m.personId)).not.toContain(stranger);
 });
