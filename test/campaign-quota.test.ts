@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { randomUUID } from 'node:crypto';
 import { Role } from '../src/modules/account/account.entity';
-import { capAwardsAtQuota, quotaCut } from '../src/modules/campaign/quota';
+import { capAwardsAtQuota, quotaCut } from '../src/modules/scoring/award-quota';
 import {
   AWARD_TIERS,
   type AwardRule,

@@ -3,7 +3,7 @@ import { pgArray } from '../../shared/db/paging';
 import { toGlobalId } from '../../shared/graphql/relay';
 import { AWARD_TIER_LABELS, type AwardTier, tierLookup } from '../scoring/ranking';
 import type { ResultsRules } from '../scoring/results-rules';
-import { quotaCut } from '../campaign/quota';
+import { quotaCut } from '../scoring/award-quota';
 import { ENTRANT_UNIT } from '../scoring/marks.service';
 import { RankIndex, type RankEntry } from './rank-index';
 

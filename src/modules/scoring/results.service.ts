@@ -5,7 +5,7 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
-import { awardsWithinQuota } from '../campaign/quota';
+import { awardsWithinQuota } from './award-quota';
 import { CompetitionStatus, RESULTS_PUBLIC_STATUSES } from '../competition/competition.entity';
 import { Entrant, EntrantStatus } from '../competition/entrant.entity';
 import type { Trade } from '../competition/trade.entity';

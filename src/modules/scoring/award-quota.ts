@@ -1,5 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { AwardedEntry, Awards } from '../scoring/ranking';
+import type { AwardedEntry, Awards } from './ranking';
 
 /**
  * A campaign category's awards never pass its quota, whatever the award rule (COUNT, PERCENT,
