@@ -489,6 +489,8 @@ export type EntrantStatus =
 
 /** Stable machine-readable code of an expected failure. */
 export type ErrorCode =
+  /** The account already sits on the trade’s panel. */
+  | 'ALREADY_ON_PANEL'
   | 'APPEALS_PENDING'
   | 'APPEAL_ALREADY_RESOLVED'
   | 'APPEAL_PENDING'
@@ -496,21 +498,57 @@ export type ErrorCode =
   | 'CAPACITY_EXCEEDED'
   | 'COMPETITION_CLOSED'
   | 'CONFLICT_OF_INTEREST'
+  /** Marking scheme: the CSV file lacks a column or has a malformed cell. */
+  | 'CSV_FORMAT'
+  /** Marking scheme: CSV rows of one module or criterion disagree on its name or weight. */
+  | 'CSV_INCONSISTENT'
   | 'DUPLICATE'
+  /** Marking scheme: a module, criterion or aspect code used twice. */
+  | 'DUPLICATE_CODE'
   | 'FULL_RECHECK_REQUIRED'
   | 'IMPORT_INVALID'
+  /** Marking scheme: an aggregation that does not fit the aspect kind (JUDGEMENT ⇔ JUDGEMENT_AVERAGE). */
+  | 'INVALID_AGGREGATION'
+  /** Marking scheme: a module, criterion or aspect code with other than letters, digits, `. _ - /`. */
+  | 'INVALID_CODE'
   | 'INVALID_CREDENTIALS'
   | 'INVALID_HIERARCHY'
   | 'INVALID_ID'
+  /** Marking scheme: the JSON file does not parse. */
+  | 'INVALID_JSON'
+  /** Marking scheme: a maximum mark not above 0 with at most 2 decimals. */
+  | 'INVALID_MAX_MARK'
+  /** Marking scheme: bad scale bounds, too many points or a missing descriptor. */
+  | 'INVALID_SCALE'
+  /** Marking scheme: text that is not valid Unicode or holds NUL characters. */
+  | 'INVALID_TEXT'
+  /** Marking scheme: a tolerance that is negative or not a number. */
+  | 'INVALID_TOLERANCE'
   | 'INVALID_TRANSITION'
+  /** Marking scheme: a trimmed mean whose trim is not ≥ 1 or whose minJudges is below 2 × trim + 1. */
+  | 'INVALID_TRIM'
+  /** Marking scheme: a value outside its list (an unknown aspect kind, …). */
+  | 'INVALID_VALUE'
+  /** Marking scheme: a module weight not above 0 and at most 100 with at most 2 decimals. */
+  | 'INVALID_WEIGHT'
+  /** Only the marks of a judge who left the panel (replaced or withdrawn) can be voided. */
+  | 'JUDGE_STILL_ON_PANEL'
   | 'KIND_MISMATCH'
   | 'LOTS_NOT_DRAWN'
   | 'MARKS_LOCKED'
   | 'MARKS_REOPENED'
+  /** Marking scheme: a JUDGEMENT aspect without its scale. */
+  | 'MISSING_SCALE'
+  /** Marking scheme: a module with deductions only. */
+  | 'MODULE_WITHOUT_MARKS'
   | 'NOTHING_TO_DRAW'
+  /** The judge has no mark on the trade left to void. */
+  | 'NOTHING_TO_VOID'
   | 'NOTICE_PERIOD_OPEN'
   | 'NOT_FOUND'
   | 'NOT_IN_RECHECK'
+  /** The account does not sit on the trade’s panel. */
+  | 'NOT_ON_PANEL'
   | 'OUTSIDE_SCOPE'
   | 'OUT_OF_RANGE'
   | 'RECHECK_ALREADY_DRAWN'
@@ -518,11 +556,19 @@ export type ErrorCode =
   | 'REQUIRED'
   | 'RESULTS_FROZEN'
   | 'TOO_LONG'
+  /** Marking scheme: a list longer than its limit (text too long is TOO_LONG). */
+  | 'TOO_MANY'
   | 'TOO_MANY_ATTEMPTS'
   | 'TRADE_NOT_SIGNED_OFF'
+  /** Marking scheme: a scale on an aspect that is not a JUDGEMENT. */
+  | 'UNEXPECTED_SCALE'
+  /** Marking scheme: a key the format does not have (a typo?). */
+  | 'UNKNOWN_FIELD'
   | 'VALIDATION'
   | 'WEIGHTS_MUST_SUM_TO_100'
-  | 'WRONG_STAGE';
+  | 'WRONG_STAGE'
+  /** Marking scheme: a value of the wrong type (text for a number, …). */
+  | 'WRONG_TYPE';
 
 /** Files an appeal for an entrant while the appeal window is open. */
 export type FileAppealInput = {

@@ -40,11 +40,78 @@ export enum ErrorCode {
   NOTICE_PERIOD_OPEN = 'NOTICE_PERIOD_OPEN',
   RESULTS_FROZEN = 'RESULTS_FROZEN',
   CONFLICT_OF_INTEREST = 'CONFLICT_OF_INTEREST',
+  // Panels on the day
+  NOT_ON_PANEL = 'NOT_ON_PANEL',
+  ALREADY_ON_PANEL = 'ALREADY_ON_PANEL',
+  JUDGE_STILL_ON_PANEL = 'JUDGE_STILL_ON_PANEL',
+  NOTHING_TO_VOID = 'NOTHING_TO_VOID',
+  // Marking schemes: one code per problem
+  WRONG_TYPE = 'WRONG_TYPE',
+  UNKNOWN_FIELD = 'UNKNOWN_FIELD',
+  INVALID_VALUE = 'INVALID_VALUE',
+  INVALID_CODE = 'INVALID_CODE',
+  INVALID_TEXT = 'INVALID_TEXT',
+  TOO_MANY = 'TOO_MANY',
+  DUPLICATE_CODE = 'DUPLICATE_CODE',
+  INVALID_WEIGHT = 'INVALID_WEIGHT',
+  INVALID_MAX_MARK = 'INVALID_MAX_MARK',
+  MODULE_WITHOUT_MARKS = 'MODULE_WITHOUT_MARKS',
+  MISSING_SCALE = 'MISSING_SCALE',
+  UNEXPECTED_SCALE = 'UNEXPECTED_SCALE',
+  INVALID_SCALE = 'INVALID_SCALE',
+  INVALID_AGGREGATION = 'INVALID_AGGREGATION',
+  INVALID_TRIM = 'INVALID_TRIM',
+  INVALID_TOLERANCE = 'INVALID_TOLERANCE',
+  INVALID_JSON = 'INVALID_JSON',
+  CSV_FORMAT = 'CSV_FORMAT',
+  CSV_INCONSISTENT = 'CSV_INCONSISTENT',
 }
 
 registerEnumType(ErrorCode, {
   name: 'ErrorCode',
   description: 'Stable machine-readable code of an expected failure.',
+  valuesConfig: {
+    NOT_ON_PANEL: { description: 'The account does not sit on the trade’s panel.' },
+    ALREADY_ON_PANEL: { description: 'The account already sits on the trade’s panel.' },
+    JUDGE_STILL_ON_PANEL: {
+      description: 'Only the marks of a judge who left the panel (replaced or withdrawn) can be voided.',
+    },
+    NOTHING_TO_VOID: { description: 'The judge has no mark on the trade left to void.' },
+    WRONG_TYPE: { description: 'Marking scheme: a value of the wrong type (text for a number, …).' },
+    UNKNOWN_FIELD: { description: 'Marking scheme: a key the format does not have (a typo?).' },
+    INVALID_VALUE: { description: 'Marking scheme: a value outside its list (an unknown aspect kind, …).' },
+    INVALID_CODE: {
+      description:
+        'Marking scheme: a module, criterion or aspect code with other than letters, digits, `. _ - /`.',
+    },
+    INVALID_TEXT: { description: 'Marking scheme: text that is not valid Unicode or holds NUL characters.' },
+    TOO_MANY: { description: 'Marking scheme: a list longer than its limit (text too long is TOO_LONG).' },
+    DUPLICATE_CODE: { description: 'Marking scheme: a module, criterion or aspect code used twice.' },
+    INVALID_WEIGHT: {
+      description: 'Marking scheme: a module weight not above 0 and at most 100 with at most 2 decimals.',
+    },
+    INVALID_MAX_MARK: { description: 'Marking scheme: a maximum mark not above 0 with at most 2 decimals.' },
+    MODULE_WITHOUT_MARKS: { description: 'Marking scheme: a module with deductions only.' },
+    MISSING_SCALE: { description: 'Marking scheme: a JUDGEMENT aspect without its scale.' },
+    UNEXPECTED_SCALE: { description: 'Marking scheme: a scale on an aspect that is not a JUDGEMENT.' },
+    INVALID_SCALE: {
+      description: 'Marking scheme: bad scale bounds, too many points or a missing descriptor.',
+    },
+    INVALID_AGGREGATION: {
+      description:
+        'Marking scheme: an aggregation that does not fit the aspect kind (JUDGEMENT ⇔ JUDGEMENT_AVERAGE).',
+    },
+    INVALID_TRIM: {
+      description:
+        'Marking scheme: a trimmed mean whose trim is not ≥ 1 or whose minJudges is below 2 × trim + 1.',
+    },
+    INVALID_TOLERANCE: { description: 'Marking scheme: a tolerance that is negative or not a number.' },
+    INVALID_JSON: { description: 'Marking scheme: the JSON file does not parse.' },
+    CSV_FORMAT: { description: 'Marking scheme: the CSV file lacks a column or has a malformed cell.' },
+    CSV_INCONSISTENT: {
+      description: 'Marking scheme: CSV rows of one module or criterion disagree on its name or weight.',
+    },
+  },
 });
 
 @ObjectType({ description: 'An expected failure of a mutation (validation or a business rule).' })
