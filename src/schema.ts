@@ -16,6 +16,7 @@ import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
+import { PanelResolver } from './modules/scoring/panel.resolver';
 import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
 import { AchievementResolver, AllianceResolver, StudioResolver } from './modules/studio/studio.resolver';
 import {
@@ -52,6 +53,7 @@ export const resolvers = [
   LotsResolver,
   ResultsResolver,
   ReviewResolver,
+  PanelResolver,
   BoardResolver,
   CompetitionBoardResolver,
   StudioResolver,
