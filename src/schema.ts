@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver, ApiKeyResolver } from './modules/account/account.resolver';
+import { AccountPersonResolver } from './modules/account/account-person';
 import {
   CompetitionResolver,
   EntrantResolver,
@@ -40,6 +41,7 @@ export const resolvers = [
   NodeResolver,
   AccountResolver,
   ApiKeyResolver,
+  AccountPersonResolver,
   OrganizationResolver,
   PersonResolver,
   HonorResolver,

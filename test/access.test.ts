@@ -70,6 +70,7 @@ import {
   AccessUpdatePersonDocument,
   AccessUpdateTradeDocument,
   AccessVerifyAuditChainDocument,
+  AccessLinkAccountPersonDocument,
   AccessReplaceJudgeDocument,
   AccessVoidJudgeMarksDocument,
   AccessWithdrawJudgeDocument,
@@ -615,6 +616,17 @@ const cases: Case[] = [
     doc: AccessSetAccountActiveDocument,
     read: payload('setAccountActive', 'account'),
     expect: { ...MANAGE_NO_KEYS, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.linkAccountPerson',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.lianhu);
+      const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('裁判'));
+      return { i: { accountId: gid('Account', account.id), personId } };
+    },
+    doc: AccessLinkAccountPersonDocument,
+    read: payload('linkAccountPerson', 'account'),
+    expect: MANAGE_NO_KEYS,
   },
   {
     op: 'Mutation.revokeApiKey',

@@ -45,6 +45,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     signIn: { public: true },
     createAccount: { roles: MANAGERS },
     setAccountActive: { roles: MANAGERS },
+    linkAccountPerson: { roles: MANAGERS },
     createApiKey: { roles: MANAGERS },
     revokeApiKey: { roles: MANAGERS },
     createOrganization: { roles: MANAGERS, scope: 'organizations:write' },
