@@ -495,28 +495,45 @@ export type EntrantStatus =
 export type ErrorCode =
   /** The account already sits on the trade’s panel. */
   | 'ALREADY_ON_PANEL'
+  /** Appeals are still pending. */
   | 'APPEALS_PENDING'
+  /** The appeal is already resolved. */
   | 'APPEAL_ALREADY_RESOLVED'
+  /** An appeal is already pending for this entrant. */
   | 'APPEAL_PENDING'
+  /** The appeal deadline has passed. */
   | 'APPEAL_WINDOW_CLOSED'
+  /** Results rules: a title by award tier without an award rule. */
+  | 'AWARD_RULE_REQUIRED'
+  /** The trade is full. */
   | 'CAPACITY_EXCEEDED'
+  /** The competition is past the stage where this may change. */
   | 'COMPETITION_CLOSED'
+  /** A conflict of interest forbids this. */
   | 'CONFLICT_OF_INTEREST'
   /** Marking scheme: the CSV file lacks a column or has a malformed cell. */
   | 'CSV_FORMAT'
   /** Marking scheme: CSV rows of one module or criterion disagree on its name or weight. */
   | 'CSV_INCONSISTENT'
+  /** The record already exists. */
   | 'DUPLICATE'
   /** Marking scheme: a module, criterion or aspect code used twice. */
   | 'DUPLICATE_CODE'
+  /** A full re-check is required and not complete. */
   | 'FULL_RECHECK_REQUIRED'
+  /** The file cannot be read or is too large. */
   | 'IMPORT_INVALID'
   /** Marking scheme: an aggregation that does not fit the aspect kind (JUDGEMENT ⇔ JUDGEMENT_AVERAGE). */
   | 'INVALID_AGGREGATION'
+  /** Results rules: award tiers out of order, repeated, or with an impossible count, percentage or threshold. */
+  | 'INVALID_AWARDS'
   /** Marking scheme: a module, criterion or aspect code with other than letters, digits, `. _ - /`. */
   | 'INVALID_CODE'
+  /** Wrong username or password. */
   | 'INVALID_CREDENTIALS'
+  /** The union tree would break (a cycle, a wrong level). */
   | 'INVALID_HIERARCHY'
+  /** Not a global ID of the expected type. */
   | 'INVALID_ID'
   /** Marking scheme: the JSON file does not parse. */
   | 'INVALID_JSON'
@@ -528,48 +545,71 @@ export type ErrorCode =
   | 'INVALID_TEXT'
   /** Marking scheme: a tolerance that is negative or not a number. */
   | 'INVALID_TOLERANCE'
+  /** The status cannot move that way. */
   | 'INVALID_TRANSITION'
   /** Marking scheme: a trimmed mean whose trim is not ≥ 1 or whose minJudges is below 2 × trim + 1. */
   | 'INVALID_TRIM'
-  /** Marking scheme: a value outside its list (an unknown aspect kind, …). */
+  /** A value outside its list (an unknown aspect kind in a marking scheme, an unknown award tier, …). */
   | 'INVALID_VALUE'
   /** Marking scheme: a module weight not above 0 and at most 100 with at most 2 decimals. */
   | 'INVALID_WEIGHT'
   /** Only the marks of a judge who left the panel (replaced or withdrawn) can be voided. */
   | 'JUDGE_STILL_ON_PANEL'
+  /** The record is of the wrong kind for this (a role, a competition kind, …). */
   | 'KIND_MISMATCH'
+  /** Lots are not drawn yet. */
   | 'LOTS_NOT_DRAWN'
+  /** The marks concerned are locked by the chief judge. */
   | 'MARKS_LOCKED'
+  /** Some entrant’s marks are reopened. */
   | 'MARKS_REOPENED'
   /** Marking scheme: a JUDGEMENT aspect without its scale. */
   | 'MISSING_SCALE'
   /** Marking scheme: a module with deductions only. */
   | 'MODULE_WITHOUT_MARKS'
+  /** No checked-in entrant is waiting for a number. */
   | 'NOTHING_TO_DRAW'
   /** The judge has no mark on the trade left to void. */
   | 'NOTHING_TO_VOID'
+  /** The public notice period is not over. */
   | 'NOTICE_PERIOD_OPEN'
+  /** No such record (or none you may see). */
   | 'NOT_FOUND'
+  /** The entrant is not on the re-check list. */
   | 'NOT_IN_RECHECK'
   /** The account does not sit on the trade’s panel. */
   | 'NOT_ON_PANEL'
+  /** Outside the union subtree or the scopes of the caller. */
   | 'OUTSIDE_SCOPE'
+  /** A number or count outside its allowed range. */
   | 'OUT_OF_RANGE'
+  /** The re-check list is already drawn. */
   | 'RECHECK_ALREADY_DRAWN'
+  /** The re-check is not complete. */
   | 'RECHECK_INCOMPLETE'
+  /** A value is missing or empty. */
   | 'REQUIRED'
+  /** Results are published or final: this no longer changes. */
   | 'RESULTS_FROZEN'
+  /** Text longer than allowed. */
   | 'TOO_LONG'
   /** Marking scheme: a list longer than its limit (text too long is TOO_LONG). */
   | 'TOO_MANY'
+  /** Too many failed attempts; try again later. */
   | 'TOO_MANY_ATTEMPTS'
+  /** The chief judge has not locked the trade’s marks. */
   | 'TRADE_NOT_SIGNED_OFF'
+  /** Results rules: a COMPLETION_TIME tie-break given a code (it takes none). */
+  | 'UNEXPECTED_CODE'
   /** Marking scheme: a scale on an aspect that is not a JUDGEMENT. */
   | 'UNEXPECTED_SCALE'
   /** Marking scheme: a key the format does not have (a typo?). */
   | 'UNKNOWN_FIELD'
+  /** A value breaks a rule that has no more precise code. */
   | 'VALIDATION'
+  /** Marking scheme: the module weights do not add up to 100. */
   | 'WEIGHTS_MUST_SUM_TO_100'
+  /** The competition is not at the stage this needs. */
   | 'WRONG_STAGE'
   /** Marking scheme: a value of the wrong type (text for a number, …). */
   | 'WRONG_TYPE';
