@@ -84,6 +84,13 @@ const cases: Case[] = [
     codes: ['INVALID_ID'],
   },
   {
+    mutation: 'linkAccountPerson',
+    why: 'a malformed account ID',
+    query: 'mutation($i: LinkAccountPersonInput!) { linkAccountPerson(input: $i) { errors { code } } }',
+    variables: () => ({ i: { accountId: badId, personId: gid('Person', 999_999) } }),
+    codes: ['INVALID_ID'],
+  },
+  {
     mutation: 'createApiKey',
     why: 'unknown scope and empty name',
     query: 'mutation($i: CreateApiKeyInput!) { createApiKey(input: $i) { errors { code } } }',
@@ -289,6 +296,27 @@ const cases: Case[] = [
     codes: ['KIND_MISMATCH'],
   },
   {
+    mutation: 'replaceJudge',
+    why: 'malformed accounts, no reason',
+    query: 'mutation($i: ReplaceJudgeInput!) { replaceJudge(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, accountId: badId, replacementId: badId, reason: ' ' } }),
+    codes: ['INVALID_ID', 'INVALID_ID', 'REQUIRED'],
+  },
+  {
+    mutation: 'withdrawJudge',
+    why: 'no reason',
+    query: 'mutation($i: WithdrawJudgeInput!) { withdrawJudge(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, accountId: gid('Account', 1), reason: '' } }),
+    codes: ['REQUIRED'],
+  },
+  {
+    mutation: 'voidJudgeMarks',
+    why: 'an organizer is not the chief judge',
+    query: 'mutation($i: VoidJudgeMarksInput!) { voidJudgeMarks(input: $i) { errors { code } } }',
+    variables: () => ({ i: { tradeId, judgeId: gid('Account', 1), reason: '作废' } }),
+    codes: ['top:FORBIDDEN'],
+  },
+  {
     mutation: 'declareConflict',
     why: 'no reason',
     query: 'mutation($i: DeclareConflictInput!) { declareConflict(input: $i) { errors { code } } }',
@@ -348,7 +376,7 @@ const cases: Case[] = [
         titles: [{ title: ' ' }],
       },
     }),
-    codes: ['REQUIRED', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'REQUIRED'],
+    codes: ['REQUIRED', 'UNEXPECTED_CODE', 'INVALID_AWARDS', 'REQUIRED', 'REQUIRED'],
   },
   {
     mutation: 'recordCompletionTime',
