@@ -309,6 +309,12 @@ test('a judge added on the day, with a reason; everyone who marked signs the res
     organizer(),
   );
   expect(twice.data!.assignJudge.errors[0]!.code).toBe('ALREADY_ON_PANEL');
+  const secondChief = await t.gql(
+    PanelAssignJudgeDocument,
+    { input: { tradeId, accountId: chief.id, role: 'CHIEF_JUDGE', reason: '回来了' } },
+    organizer(),
+  );
+  expect(secondChief.data!.assignJudge.errors[0]).toMatchObject({ code: 'DUPLICATE', field: 'input.role' });
 
   const view = await panelView();
   expect(view.panelChanges!.map((c) => [c.kind, c.accountId, c.replacementId, c.role])).toEqual([

@@ -190,6 +190,7 @@ export async function assertMayAddOnTheDay(
   em: EntityManager,
   tradeId: number,
   accountId: number,
+  role: PanelRole,
   reason: string | null | undefined,
 ): Promise<string> {
   const p = new Problems();
@@ -204,6 +205,19 @@ export async function assertMayAddOnTheDay(
       'The judge already sits on this panel; to change a seat on the day, replace or withdraw the judge.',
       'input.accountId',
     );
+  }
+  if (role === PanelRole.CHIEF_JUDGE) {
+    const [chief] = await em.execute<{ n: string }[]>(
+      `select count(*) as n from judge_assignment where trade_id = ? and role = 'CHIEF_JUDGE'`,
+      [tradeId],
+    );
+    if (chief!.n !== '0') {
+      throw new DomainError(
+        ErrorCode.DUPLICATE,
+        'The trade already has a chief judge: replace or withdraw the chief judge first.',
+        'input.role',
+      );
+    }
   }
   return text;
 }

@@ -23,7 +23,9 @@ export async function assignJudge(
   const onTheDay = await assertPanelOpen(em, competition, tradeId, 'input.tradeId');
   // Judges are seated by an organizer who manages their accounts (one above both, for a judge from elsewhere).
   await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
-  const reason = onTheDay ? await assertMayAddOnTheDay(em, tradeId, accountId, input.reason) : null;
+  const reason = onTheDay
+    ? await assertMayAddOnTheDay(em, tradeId, accountId, input.role, input.reason)
+    : null;
   const [account] = await em.execute<{ role: Role; path: string | null }[]>(
     `select a.role, o.path::text as path from account a left join organization o on o.id = a.organization_id where a.id = ?`,
     [accountId],
