@@ -1,3 +1,10 @@
+import { print } from 'graphql';
+import {
+  AccessLinkAccountPersonDocument,
+  AccessReplaceJudgeDocument,
+  AccessVoidJudgeMarksDocument,
+  AccessWithdrawJudgeDocument,
+} from './generated/graphql';
 import { POLICY } from '../src/shared/access/policy';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
@@ -86,7 +93,7 @@ const cases: Case[] = [
   {
     mutation: 'linkAccountPerson',
     why: 'a malformed account ID',
-    query: 'mutation($i: LinkAccountPersonInput!) { linkAccountPerson(input: $i) { errors { code } } }',
+    query: print(AccessLinkAccountPersonDocument),
     variables: () => ({ i: { accountId: badId, personId: gid('Person', 999_999) } }),
     codes: ['INVALID_ID'],
   },
@@ -298,21 +305,21 @@ const cases: Case[] = [
   {
     mutation: 'replaceJudge',
     why: 'malformed accounts, no reason',
-    query: 'mutation($i: ReplaceJudgeInput!) { replaceJudge(input: $i) { errors { code } } }',
+    query: print(AccessReplaceJudgeDocument),
     variables: () => ({ i: { tradeId, accountId: badId, replacementId: badId, reason: ' ' } }),
     codes: ['INVALID_ID', 'INVALID_ID', 'REQUIRED'],
   },
   {
     mutation: 'withdrawJudge',
     why: 'no reason',
-    query: 'mutation($i: WithdrawJudgeInput!) { withdrawJudge(input: $i) { errors { code } } }',
+    query: print(AccessWithdrawJudgeDocument),
     variables: () => ({ i: { tradeId, accountId: gid('Account', 1), reason: '' } }),
     codes: ['REQUIRED'],
   },
   {
     mutation: 'voidJudgeMarks',
     why: 'an organizer is not the chief judge',
-    query: 'mutation($i: VoidJudgeMarksInput!) { voidJudgeMarks(input: $i) { errors { code } } }',
+    query: print(AccessVoidJudgeMarksDocument),
     variables: () => ({ i: { tradeId, judgeId: gid('Account', 1), reason: '作废' } }),
     codes: ['top:FORBIDDEN'],
   },
