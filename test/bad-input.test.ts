@@ -28,6 +28,7 @@ let competitionId: string;
 let tradeId: string;
 let personId: string;
 let entrantId: string;
+let xianOrganizerId: number;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -36,6 +37,11 @@ beforeAll(async () => {
   tradeId = await createTrade(t, w.tokens.xian, competitionId, { capacity: 1 });
   personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '满员选手');
   entrantId = await registerEntrant(t, w.tokens.xian, tradeId, personId);
+  // An account the caller manages (accounts are numbered in no fixed order).
+  [{ id: xianOrganizerId }] = (await t.sql<{ id: number }>(
+    `select a.id from account a join organization o on o.id = a.organization_id
+      where a.role = 'ORGANIZER' and o.name = '西安市总工会'`,
+  )) as [{ id: number }];
 });
 afterAll(async () => t?.close());
 
@@ -299,7 +305,7 @@ const cases: Case[] = [
     mutation: 'assignJudge',
     why: 'an organizer account is no judge',
     query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-    variables: () => ({ i: { tradeId, accountId: gid('Account', 1), role: 'JUDGE' } }),
+    variables: () => ({ i: { tradeId, accountId: gid('Account', xianOrganizerId), role: 'JUDGE' } }),
     codes: ['KIND_MISMATCH'],
   },
   {

@@ -1,14 +1,14 @@
 import { ref } from '@mikro-orm/core';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Arg, Ctx, Field, FieldResolver, ID, InputType, Mutation, Resolver, Root } from 'type-graphql';
-import { isAdmin } from '../../shared/access/viewer';
-import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
+import { checkReference } from '../../shared/access/references';
+import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { asPayload, runMutation } from '../../shared/graphql/mutation';
 import { decodeId } from '../../shared/validation';
 import { Person } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
-import { Account, Role } from './account.entity';
+import { Account } from './account.entity';
 import { AccountPayload } from './account.types';
 
 /**
@@ -57,13 +57,9 @@ export async function linkAccountPerson(
   const p = new Problems();
   const accountId = decodeId(p, 'input.accountId', input.accountId, 'Account');
   p.throwIfAny();
-  const account = await em.findOne(Account, { id: accountId }, { populate: ['organization'] });
-  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', 'input.accountId');
-  if (!isAdmin(ctx.viewer)) {
-    const org = account.organization?.getEntity();
-    if (!org || account.role === Role.PLATFORM_ADMIN) throw forbidden('You do not manage this account.');
-    ctx.access.assertManages(org.path, 'this account');
-  }
+  // An account outside the caller's subtree is refused like a missing one.
+  await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
+  const account = await em.findOneOrFail(Account, { id: accountId });
   account.person = input.personId ? ref(await personToLink(ctx, em, input.personId, 'input.personId')) : null;
   await em.flush();
   return account;
