@@ -626,7 +626,8 @@ const cases: Case[] = [
     },
     doc: AccessLinkAccountPersonDocument,
     read: payload('linkAccountPerson', 'account'),
-    expect: MANAGE_NO_KEYS,
+    // The neighbour's call names an account it cannot read: refused like a missing one.
+    expect: { ...MANAGE_NO_KEYS, neighbour: 'hidden' },
   },
   {
     op: 'Mutation.revokeApiKey',
