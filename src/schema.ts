@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { GraphQLSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { AccountResolver, ApiKeyResolver } from './modules/account/account.resolver';
+import { AccountPersonResolver } from './modules/account/account-person';
 import {
   CompetitionResolver,
   EntrantResolver,
@@ -16,6 +17,7 @@ import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
 import { ReviewResolver } from './modules/scoring/review.resolver';
+import { PanelResolver } from './modules/scoring/panel.resolver';
 import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
 import { AchievementResolver, AllianceResolver, StudioResolver } from './modules/studio/studio.resolver';
 import {
@@ -39,6 +41,7 @@ export const resolvers = [
   NodeResolver,
   AccountResolver,
   ApiKeyResolver,
+  AccountPersonResolver,
   OrganizationResolver,
   PersonResolver,
   HonorResolver,
@@ -52,6 +55,7 @@ export const resolvers = [
   LotsResolver,
   ResultsResolver,
   ReviewResolver,
+  PanelResolver,
   BoardResolver,
   CompetitionBoardResolver,
   StudioResolver,

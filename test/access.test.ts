@@ -70,6 +70,10 @@ import {
   AccessUpdatePersonDocument,
   AccessUpdateTradeDocument,
   AccessVerifyAuditChainDocument,
+  AccessLinkAccountPersonDocument,
+  AccessReplaceJudgeDocument,
+  AccessVoidJudgeMarksDocument,
+  AccessWithdrawJudgeDocument,
   AddHonorDocument,
   AddRoundDocument,
   ApplyStudioDocument,
@@ -119,6 +123,7 @@ import {
   type World,
   dbId,
   registerEntrant,
+  seatJudge,
 } from './support/world';
 
 /**
@@ -613,6 +618,18 @@ const cases: Case[] = [
     expect: { ...MANAGE_NO_KEYS, neighbour: 'hidden' },
   },
   {
+    op: 'Mutation.linkAccountPerson',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.lianhu);
+      const personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('裁判'));
+      return { i: { accountId: gid('Account', account.id), personId } };
+    },
+    doc: AccessLinkAccountPersonDocument,
+    read: payload('linkAccountPerson', 'account'),
+    // The neighbour's call names an account it cannot read: refused like a missing one.
+    expect: { ...MANAGE_NO_KEYS, neighbour: 'hidden' },
+  },
+  {
     op: 'Mutation.revokeApiKey',
     vars: async () => {
       const r = await t.gql(
@@ -740,6 +757,46 @@ const cases: Case[] = [
     doc: AccessAssignJudgeDocument,
     read: payload('assignJudge', 'seat'),
     expect: MANAGE,
+  },
+  ...(['replaceJudge', 'withdrawJudge'] as const).map((op): Case => ({
+    op: `Mutation.${op}`,
+    vars: async () => {
+      const seated = await t.account('JUDGE' as never, w.orgs.xian);
+      const standIn = await t.account('JUDGE' as never, w.orgs.xian);
+      const tradeId = await createTrade(
+        t,
+        w.tokens.xian,
+        await createCompetition(t, w.tokens.xian, w.orgs.xian),
+      );
+      await seatJudge(t, w.tokens.xian, tradeId, seated.account.id, 'JUDGE');
+      const accountId = gid('Account', seated.account.id);
+      const replacementId = gid('Account', standIn.account.id);
+      return {
+        i:
+          op === 'replaceJudge'
+            ? { tradeId, accountId, replacementId, reason: '病假' }
+            : { tradeId, accountId, reason: '病假' },
+      };
+    },
+    doc: op === 'replaceJudge' ? AccessReplaceJudgeDocument : AccessWithdrawJudgeDocument,
+    read: payload(op, 'change'),
+    expect: MANAGE,
+  })),
+  {
+    op: 'Mutation.voidJudgeMarks (no chief-judge seat on the trade)',
+    vars: async () => {
+      const { account } = await t.account('JUDGE' as never, w.orgs.xian);
+      const tradeId = await createTrade(
+        t,
+        w.tokens.xian,
+        await createCompetition(t, w.tokens.xian, w.orgs.xian),
+      );
+      return { i: { tradeId, judgeId: gid('Account', account.id), reason: '弃权' } };
+    },
+    doc: AccessVoidJudgeMarksDocument,
+    // Admins pass the gate; the draft competition then refuses (WRONG_STAGE).
+    read: payload('voidJudgeMarks', 'trade'),
+    expect: { ...NONE, admin: 'hidden' },
   },
   {
     op: 'Mutation.declareConflict',

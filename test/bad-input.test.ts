@@ -1,3 +1,10 @@
+import { print } from 'graphql';
+import {
+  AccessLinkAccountPersonDocument,
+  AccessReplaceJudgeDocument,
+  AccessVoidJudgeMarksDocument,
+  AccessWithdrawJudgeDocument,
+} from './generated/graphql';
 import { POLICY } from '../src/shared/access/policy';
 import { gid, startTestApp, type TestApp } from './support/app';
 import {
@@ -21,6 +28,7 @@ let competitionId: string;
 let tradeId: string;
 let personId: string;
 let entrantId: string;
+let xianOrganizerId: number;
 
 beforeAll(async () => {
   t = await startTestApp();
@@ -29,6 +37,11 @@ beforeAll(async () => {
   tradeId = await createTrade(t, w.tokens.xian, competitionId, { capacity: 1 });
   personId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '满员选手');
   entrantId = await registerEntrant(t, w.tokens.xian, tradeId, personId);
+  // An account the caller manages (accounts are numbered in no fixed order).
+  [{ id: xianOrganizerId }] = (await t.sql<{ id: number }>(
+    `select a.id from account a join organization o on o.id = a.organization_id
+      where a.role = 'ORGANIZER' and o.name = '西安市总工会'`,
+  )) as [{ id: number }];
 });
 afterAll(async () => t?.close());
 
@@ -81,6 +94,13 @@ const cases: Case[] = [
     why: 'an ID of another type',
     query: 'mutation($i: SetAccountActiveInput!) { setAccountActive(input: $i) { errors { code } } }',
     variables: () => ({ i: { id: orgId(w.orgs.xian), active: false } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'linkAccountPerson',
+    why: 'a malformed account ID',
+    query: print(AccessLinkAccountPersonDocument),
+    variables: () => ({ i: { accountId: badId, personId: gid('Person', 999_999) } }),
     codes: ['INVALID_ID'],
   },
   {
@@ -285,8 +305,29 @@ const cases: Case[] = [
     mutation: 'assignJudge',
     why: 'an organizer account is no judge',
     query: 'mutation($i: AssignJudgeInput!) { assignJudge(input: $i) { errors { code } } }',
-    variables: () => ({ i: { tradeId, accountId: gid('Account', 1), role: 'JUDGE' } }),
+    variables: () => ({ i: { tradeId, accountId: gid('Account', xianOrganizerId), role: 'JUDGE' } }),
     codes: ['KIND_MISMATCH'],
+  },
+  {
+    mutation: 'replaceJudge',
+    why: 'malformed accounts, no reason',
+    query: print(AccessReplaceJudgeDocument),
+    variables: () => ({ i: { tradeId, accountId: badId, replacementId: badId, reason: ' ' } }),
+    codes: ['INVALID_ID', 'INVALID_ID', 'REQUIRED'],
+  },
+  {
+    mutation: 'withdrawJudge',
+    why: 'no reason',
+    query: print(AccessWithdrawJudgeDocument),
+    variables: () => ({ i: { tradeId, accountId: gid('Account', 1), reason: '' } }),
+    codes: ['REQUIRED'],
+  },
+  {
+    mutation: 'voidJudgeMarks',
+    why: 'an organizer is not the chief judge',
+    query: print(AccessVoidJudgeMarksDocument),
+    variables: () => ({ i: { tradeId, judgeId: gid('Account', 1), reason: '作废' } }),
+    codes: ['top:FORBIDDEN'],
   },
   {
     mutation: 'declareConflict',
@@ -348,7 +389,7 @@ const cases: Case[] = [
         titles: [{ title: ' ' }],
       },
     }),
-    codes: ['REQUIRED', 'VALIDATION', 'VALIDATION', 'VALIDATION', 'REQUIRED'],
+    codes: ['REQUIRED', 'UNEXPECTED_CODE', 'INVALID_AWARDS', 'REQUIRED', 'REQUIRED'],
   },
   {
     mutation: 'recordCompletionTime',

@@ -504,6 +504,7 @@ describe('re-check (复核), publication (公示), appeal (申诉) and final res
           recheck: {
             complete: boolean;
             fullRecheckRequired: boolean;
+            fullRecheckComplete: boolean;
             rounds: { kind: string; items: { entrant: { id: string } }[] }[];
           };
           errors: { code: string }[];
@@ -512,7 +513,11 @@ describe('re-check (复核), publication (公示), appeal (申诉) and final res
     await record(round.items[0]!.entrant.id, 0);
     const sampled = await record(round.items[1]!.entrant.id, 1);
     // One sheet in two with an error: 50 % > 5 %, so every other sheet is re-checked too.
-    expect(sampled.recordRecheck.recheck.fullRecheckRequired).toBe(true);
+    expect(sampled.recordRecheck.recheck).toMatchObject({
+      fullRecheckRequired: true,
+      fullRecheckComplete: false,
+      complete: false,
+    });
     const full = sampled.recordRecheck.recheck.rounds[1]!;
     expect(full.kind).toBe('FULL');
     expect(full.items).toHaveLength(3);
@@ -522,8 +527,19 @@ describe('re-check (复核), publication (公示), appeal (申诉) and final res
     const outside = await record(late, 0);
     expect(outside.recordRecheck.errors[0]!.code).toBe('NOT_IN_RECHECK');
     let last = sampled;
-    for (const item of full.items) last = await record(item.entrant.id, 0);
-    expect(last.recordRecheck.recheck).toMatchObject({ complete: true, fullRecheckRequired: true });
+    for (const item of full.items.slice(0, -1)) last = await record(item.entrant.id, 0);
+    // Under way: still required, not complete.
+    expect(last.recordRecheck.recheck).toMatchObject({
+      fullRecheckRequired: true,
+      fullRecheckComplete: false,
+    });
+    last = await record(full.items.at(-1)!.entrant.id, 0);
+    // Done: it stays required (it was), and now says it is complete.
+    expect(last.recordRecheck.recheck).toMatchObject({
+      complete: true,
+      fullRecheckRequired: true,
+      fullRecheckComplete: true,
+    });
   });
 
   test('publishing reveals identities by an audited step anyone can replay', async () => {

@@ -146,8 +146,10 @@ test('a bad scheme reports every problem with its path and writes nothing', asyn
   );
   const errors = r.data!.setMarkingScheme.errors;
   expect(errors.map((e) => e.code)).toEqual(
-    expect.arrayContaining(['WEIGHTS_MUST_SUM_TO_100', 'DUPLICATE', 'VALIDATION']),
+    expect.arrayContaining(['WEIGHTS_MUST_SUM_TO_100', 'DUPLICATE_CODE', 'INVALID_MAX_MARK']),
   );
+  // The code names the problem; the message explains it without repeating the code.
+  expect(errors.every((e) => e.code !== 'VALIDATION' && !e.message.includes(`[${e.code}]`))).toBe(true);
   expect(errors.some((e) => e.field === 'scheme.modules[1].criteria[0].aspects[0].maxMark')).toBe(true);
   expect(r.data!.setMarkingScheme.trade).toBeNull();
   expect(await tableCounts(t)).toEqual(before);
@@ -163,9 +165,44 @@ test('a bad scheme reports every problem with its path and writes nothing', asyn
     { token: w.tokens.xian },
   );
   expect(notJson.data!.setMarkingScheme.errors[0]).toMatchObject({
-    code: 'IMPORT_INVALID',
+    code: 'INVALID_JSON',
     field: 'input.content',
   });
+});
+
+test('each problem has its own code in the payload: an aggregation that does not fit, an impossible trim', async () => {
+  const competitionId = await createCompetition(t, w.tokens.xian, w.orgs.xian);
+  const tradeId = await createTrade(t, w.tokens.xian, competitionId);
+  const bad = structuredClone(WELDING) as typeof WELDING;
+  const [trimmed, judged] = bad.modules[1]!.criteria[0]!.aspects as Record<string, unknown>[];
+  trimmed!.aggregation = { method: 'TRIMMED_MEAN', trim: 2, minJudges: 4 }; // 2 × 2 + 1 = 5 needed
+  judged!.aggregation = { method: 'MEAN' }; // a judgement aspect needs JUDGEMENT_AVERAGE
+  bad.modules[0]!.criteria[0]!.aspects[0]!.kind = 'BONUS';
+  const r = await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId, format: 'JSON', content: JSON.stringify(bad) } },
+    { token: w.tokens.xian },
+  );
+  expect(r.data!.setMarkingScheme.errors).toEqual(
+    expect.arrayContaining([
+      {
+        code: 'INVALID_TRIM',
+        field: 'scheme.modules[1].criteria[0].aspects[0].aggregation.minJudges',
+        message: expect.stringContaining('2 × trim + 1 = 5'),
+      },
+      {
+        code: 'INVALID_AGGREGATION',
+        field: 'scheme.modules[1].criteria[0].aspects[1].aggregation.method',
+        message: 'A JUDGEMENT aspect uses JUDGEMENT_AVERAGE.',
+      },
+      {
+        code: 'INVALID_VALUE',
+        field: 'scheme.modules[0].criteria[0].aspects[0].kind',
+        message: expect.any(String),
+      },
+    ]),
+  );
+  expect(r.data!.setMarkingScheme.errors).toHaveLength(3);
 });
 
 test('the scheme freezes once the contest runs, and only the trade’s organizers may set it', async () => {

@@ -604,6 +604,98 @@ const cases: RefCase[] = [
       input: { tradeId: await trade('xianyang'), accountId: await account('xian'), role: 'JUDGE' },
     }),
   },
+  // Panel changes on the day (the competition a draft here: the scope is checked first).
+  {
+    arg: 'replaceJudge.input.tradeId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: {
+        tradeId: await trade('xian'),
+        accountId: await account('xianyang'),
+        replacementId: await account('xianyang'),
+        reason: '病假',
+      },
+    }),
+  },
+  {
+    arg: 'replaceJudge.input.accountId',
+    expect: 'as-missing',
+    vars: async () => ({
+      input: {
+        tradeId: await trade('xianyang'),
+        accountId: await account('xian'),
+        replacementId: await account('xianyang'),
+        reason: '病假',
+      },
+    }),
+  },
+  {
+    arg: 'replaceJudge.input.replacementId',
+    expect: 'as-missing',
+    vars: async () => ({
+      input: {
+        tradeId: await trade('xianyang'),
+        accountId: await account('xianyang'),
+        replacementId: await account('xian'),
+        reason: '病假',
+      },
+    }),
+  },
+  {
+    arg: 'withdrawJudge.input.tradeId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: { tradeId: await trade('xian'), accountId: await account('xianyang'), reason: '病假' },
+    }),
+  },
+  {
+    arg: 'withdrawJudge.input.accountId',
+    expect: 'as-missing',
+    vars: async () => ({
+      input: { tradeId: await trade('xianyang'), accountId: await account('xian'), reason: '病假' },
+    }),
+  },
+  {
+    arg: 'voidJudgeMarks.input.tradeId',
+    caller: 'neighbourChief',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: { tradeId: await trade('xian'), judgeId: await account('xianyang'), reason: '作废' },
+    }),
+  },
+  {
+    // Only the trade's chief judge voids marks: a chief judge of no trade is refused whatever the judge.
+    arg: 'voidJudgeMarks.input.judgeId',
+    caller: 'neighbourChief',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: { tradeId: await trade('xianyang'), judgeId: await account('xian'), reason: '作废' },
+    }),
+  },
+  {
+    arg: 'linkAccountPerson.input.accountId',
+    expect: 'as-missing',
+    vars: async () => ({ input: { accountId: await account('xian'), personId: await person('xianyang') } }),
+  },
+  {
+    arg: 'linkAccountPerson.input.personId',
+    expect: 'as-missing',
+    vars: async () => ({ input: { accountId: await account('xianyang'), personId: await person('xian') } }),
+  },
+  {
+    arg: 'createAccount.input.personId',
+    expect: 'as-missing',
+    vars: async () => ({
+      input: {
+        username: unique('judge.'),
+        password: 'a long enough password',
+        displayName: '裁判',
+        role: 'JUDGE',
+        organizationId: orgId(w.orgs.xianyang),
+        personId: await person('xian'),
+      },
+    }),
+  },
   {
     arg: 'declareConflict.input.entrantId',
     expect: 'forbidden',

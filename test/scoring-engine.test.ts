@@ -545,20 +545,33 @@ describe('validateScheme', () => {
     [
       'max mark as text',
       (s) => (firstAspect(s).maxMark = '20'),
-      'VALIDATION',
+      'WRONG_TYPE',
       'modules[1].criteria[0].aspects[0].maxMark',
     ],
     [
       'unknown kind',
       (s) => (firstAspect(s).kind = 'BONUS'),
-      'VALIDATION',
+      'INVALID_VALUE',
       'modules[1].criteria[0].aspects[0].kind',
     ],
-    ['unknown key', (s) => (firstAspect(s).maxmark = 3), 'VALIDATION', 'modules[1].criteria[0].aspects[0]'],
-    ['empty name', (s) => (s.modules[0]!.name = '   '), 'VALIDATION', 'modules[0].name'],
-    ['code with a space', (s) => (s.modules[0]!.code = 'T 1'), 'VALIDATION', 'modules[0].code'],
-    ['lone surrogate', (s) => (s.modules[0]!.name = 'a\ud800'), 'VALIDATION', 'modules[0].name'],
-    ['no modules', (s) => (s.modules = []), 'VALIDATION', 'modules'],
+    [
+      'unknown key',
+      (s) => (firstAspect(s).maxmark = 3),
+      'UNKNOWN_FIELD',
+      'modules[1].criteria[0].aspects[0]',
+    ],
+    ['empty name', (s) => (s.modules[0]!.name = '   '), 'REQUIRED', 'modules[0].name'],
+    ['code with a space', (s) => (s.modules[0]!.code = 'T 1'), 'INVALID_CODE', 'modules[0].code'],
+    ['lone surrogate', (s) => (s.modules[0]!.name = 'a\ud800'), 'INVALID_TEXT', 'modules[0].name'],
+    ['no modules', (s) => (s.modules = []), 'REQUIRED', 'modules'],
+    ['missing weight', (s) => delete s.modules[0]!.weight, 'REQUIRED', 'modules[0].weight'],
+    [
+      'unknown aggregation',
+      (s) => (firstAspect(s).aggregation = { method: 'MODE' }),
+      'INVALID_VALUE',
+      'modules[1].criteria[0].aspects[0].aggregation.method',
+    ],
+    ['name too long', (s) => (s.modules[0]!.name = 'x'.repeat(201)), 'TOO_LONG', 'modules[0].name'],
   ];
   test.each(cases.map(([name, mutate, code, path]) => ({ name, mutate, code, path })))(
     '$name → $code',
@@ -571,8 +584,8 @@ describe('validateScheme', () => {
     },
   );
 
-  test('not an object → VALIDATION; every independent problem is reported', () => {
-    expect(validateScheme(null).errors).toEqual([expect.objectContaining({ code: 'VALIDATION', path: '' })]);
+  test('not an object → WRONG_TYPE; every independent problem is reported', () => {
+    expect(validateScheme(null).errors).toEqual([expect.objectContaining({ code: 'WRONG_TYPE', path: '' })]);
     const s = baseScheme() as unknown as Mutable;
     firstAspect(s).maxMark = 0;
     firstAspect(s).tolerance = -2;
@@ -777,7 +790,7 @@ describe('scheme files', () => {
     const badMark = [...lines];
     badMark[3] = badMark[3]!.replace('MEDIAN', 'MEDIAN').replace(',50,', ',fifty,');
     expect(schemeFromCsv(badMark.join('\r\n')).errors[0]).toMatchObject({
-      code: 'VALIDATION',
+      code: 'WRONG_TYPE',
       path: 'modules[1].criteria[0].aspects[1].maxMark',
       message: expect.stringContaining('(CSV line 4)'),
     });

@@ -145,6 +145,8 @@ export type AssignJudgeInput = {
   accountId: string;
   /** Aspects the judge marks; all when omitted. */
   aspectCodes?: Array<string> | null | undefined;
+  /** Why the judge joins: required while the competition is RUNNING (the addition is then audited and listed in `Trade.panelChanges`); ignored before. */
+  reason?: string | null | undefined;
   /** Judge or chief judge; one chief judge per trade. */
   role: PanelRole;
   /** The trade. */
@@ -306,6 +308,8 @@ export type CreateAccountInput = {
   organizationId?: string | null | undefined;
   /** Password, 10–200 characters. */
   password: string;
+  /** The person record of the account’s holder, employed within your subtree: for judges and experts, the own-employer conflict rule then applies. Can be set later with `linkAccountPerson`. */
+  personId?: string | null | undefined;
   /** Role; organizers cannot create platform admins. */
   role: Role;
   /** Sign-in name: 3–64 of a–z, 0–9, `.`, `_`, `-`. */
@@ -489,40 +493,126 @@ export type EntrantStatus =
 
 /** Stable machine-readable code of an expected failure. */
 export type ErrorCode =
+  /** The account already sits on the trade’s panel. */
+  | 'ALREADY_ON_PANEL'
+  /** Appeals are still pending. */
   | 'APPEALS_PENDING'
+  /** The appeal is already resolved. */
   | 'APPEAL_ALREADY_RESOLVED'
+  /** An appeal is already pending for this entrant. */
   | 'APPEAL_PENDING'
+  /** The appeal deadline has passed. */
   | 'APPEAL_WINDOW_CLOSED'
+  /** Results rules: a title by award tier without an award rule. */
+  | 'AWARD_RULE_REQUIRED'
+  /** The trade is full. */
   | 'CAPACITY_EXCEEDED'
+  /** The competition is past the stage where this may change. */
   | 'COMPETITION_CLOSED'
+  /** A conflict of interest forbids this. */
   | 'CONFLICT_OF_INTEREST'
+  /** Marking scheme: the CSV file lacks a column or has a malformed cell. */
+  | 'CSV_FORMAT'
+  /** Marking scheme: CSV rows of one module or criterion disagree on its name or weight. */
+  | 'CSV_INCONSISTENT'
+  /** The record already exists. */
   | 'DUPLICATE'
+  /** Marking scheme: a module, criterion or aspect code used twice. */
+  | 'DUPLICATE_CODE'
+  /** A full re-check is required and not complete. */
   | 'FULL_RECHECK_REQUIRED'
+  /** The file cannot be read or is too large. */
   | 'IMPORT_INVALID'
+  /** Marking scheme: an aggregation that does not fit the aspect kind (JUDGEMENT ⇔ JUDGEMENT_AVERAGE). */
+  | 'INVALID_AGGREGATION'
+  /** Results rules: award tiers out of order, repeated, or with an impossible count, percentage or threshold. */
+  | 'INVALID_AWARDS'
+  /** Marking scheme: a module, criterion or aspect code with other than letters, digits, `. _ - /`. */
+  | 'INVALID_CODE'
+  /** Wrong username or password. */
   | 'INVALID_CREDENTIALS'
+  /** The union tree would break (a cycle, a wrong level). */
   | 'INVALID_HIERARCHY'
+  /** Not a global ID of the expected type. */
   | 'INVALID_ID'
+  /** Marking scheme: the JSON file does not parse. */
+  | 'INVALID_JSON'
+  /** Marking scheme: a maximum mark not above 0 with at most 2 decimals. */
+  | 'INVALID_MAX_MARK'
+  /** Marking scheme: bad scale bounds, too many points or a missing descriptor. */
+  | 'INVALID_SCALE'
+  /** Marking scheme: text that is not valid Unicode or holds NUL characters. */
+  | 'INVALID_TEXT'
+  /** Marking scheme: a tolerance that is negative or not a number. */
+  | 'INVALID_TOLERANCE'
+  /** The status cannot move that way. */
   | 'INVALID_TRANSITION'
+  /** Marking scheme: a trimmed mean whose trim is not ≥ 1 or whose minJudges is below 2 × trim + 1. */
+  | 'INVALID_TRIM'
+  /** A value outside its list (an unknown aspect kind in a marking scheme, an unknown award tier, …). */
+  | 'INVALID_VALUE'
+  /** Marking scheme: a module weight not above 0 and at most 100 with at most 2 decimals. */
+  | 'INVALID_WEIGHT'
+  /** Only the marks of a judge who left the panel (replaced or withdrawn) can be voided. */
+  | 'JUDGE_STILL_ON_PANEL'
+  /** The record is of the wrong kind for this (a role, a competition kind, …). */
   | 'KIND_MISMATCH'
+  /** Lots are not drawn yet. */
   | 'LOTS_NOT_DRAWN'
+  /** The marks concerned are locked by the chief judge. */
   | 'MARKS_LOCKED'
+  /** Some entrant’s marks are reopened. */
   | 'MARKS_REOPENED'
+  /** Marking scheme: a JUDGEMENT aspect without its scale. */
+  | 'MISSING_SCALE'
+  /** Marking scheme: a module with deductions only. */
+  | 'MODULE_WITHOUT_MARKS'
+  /** No checked-in entrant is waiting for a number. */
   | 'NOTHING_TO_DRAW'
+  /** The judge has no mark on the trade left to void. */
+  | 'NOTHING_TO_VOID'
+  /** The public notice period is not over. */
   | 'NOTICE_PERIOD_OPEN'
+  /** No such record (or none you may see). */
   | 'NOT_FOUND'
+  /** The entrant is not on the re-check list. */
   | 'NOT_IN_RECHECK'
+  /** The account does not sit on the trade’s panel. */
+  | 'NOT_ON_PANEL'
+  /** Outside the union subtree or the scopes of the caller. */
   | 'OUTSIDE_SCOPE'
+  /** A number or count outside its allowed range. */
   | 'OUT_OF_RANGE'
+  /** The re-check list is already drawn. */
   | 'RECHECK_ALREADY_DRAWN'
+  /** The re-check is not complete. */
   | 'RECHECK_INCOMPLETE'
+  /** A value is missing or empty. */
   | 'REQUIRED'
+  /** Results are published or final: this no longer changes. */
   | 'RESULTS_FROZEN'
+  /** Text longer than allowed. */
   | 'TOO_LONG'
+  /** Marking scheme: a list longer than its limit (text too long is TOO_LONG). */
+  | 'TOO_MANY'
+  /** Too many failed attempts; try again later. */
   | 'TOO_MANY_ATTEMPTS'
+  /** The chief judge has not locked the trade’s marks. */
   | 'TRADE_NOT_SIGNED_OFF'
+  /** Results rules: a COMPLETION_TIME tie-break given a code (it takes none). */
+  | 'UNEXPECTED_CODE'
+  /** Marking scheme: a scale on an aspect that is not a JUDGEMENT. */
+  | 'UNEXPECTED_SCALE'
+  /** Marking scheme: a key the format does not have (a typo?). */
+  | 'UNKNOWN_FIELD'
+  /** A value breaks a rule that has no more precise code. */
   | 'VALIDATION'
+  /** Marking scheme: the module weights do not add up to 100. */
   | 'WEIGHTS_MUST_SUM_TO_100'
-  | 'WRONG_STAGE';
+  /** The competition is not at the stage this needs. */
+  | 'WRONG_STAGE'
+  /** Marking scheme: a value of the wrong type (text for a number, …). */
+  | 'WRONG_TYPE';
 
 /** Files an appeal for an entrant while the appeal window is open. */
 export type FileAppealInput = {
@@ -576,6 +666,14 @@ export type ImportEntrantsInput = {
 export type ImportFormat =
   | 'CSV'
   | 'XLSX';
+
+/** Links a sign-in account to the person record of its holder, or unlinks it. */
+export type LinkAccountPersonInput = {
+  /** The account: bound to a union you manage. */
+  accountId: string;
+  /** The person, employed within your subtree; null to unlink. */
+  personId?: string | null | undefined;
+};
 
 /** One mark from a tablet. Re-sending it with the same key is safe. */
 export type MarkInput = {
@@ -649,6 +747,15 @@ export type OrganizationLevel =
   | 'PROVINCE'
   /** Street or town union (街道/乡镇总工会). */
   | 'STREET';
+
+/** What a change of a trade’s panel did. */
+export type PanelChangeKind =
+  /** A judge joined the panel while the contest was running (`assignJudge`). */
+  | 'ADDED'
+  /** A judge left the panel and another took the same seat (`replaceJudge`). */
+  | 'REPLACED'
+  /** A judge left the panel and nobody took the seat (`withdrawJudge`). */
+  | 'WITHDRAWN';
 
 /** Place on a trade’s panel (裁判 / 裁判长). */
 export type PanelRole =
@@ -739,6 +846,20 @@ export type RegisterEntrantInput = {
   personId?: string | null | undefined;
   /** A team or crew (labor or team events). */
   teamId?: string | null | undefined;
+  /** The trade. */
+  tradeId: string;
+};
+
+/** A judge (or the chief judge) leaves a trade’s panel and another takes the seat. */
+export type ReplaceJudgeInput = {
+  /** The account leaving the panel. */
+  accountId: string;
+  /** Aspects the replacement marks; when omitted, those of the judge being replaced. */
+  aspectCodes?: Array<string> | null | undefined;
+  /** Why (illness, a conflict discovered on the day, …); 1–500 characters. */
+  reason: string;
+  /** The account taking the seat: not on the panel yet; a chief-judge account for the chief’s seat. */
+  replacementId: string;
   /** The trade. */
   tradeId: string;
 };
@@ -1071,6 +1192,26 @@ export type ViewerKind =
   | 'ACCOUNT'
   | 'ANONYMOUS'
   | 'API_KEY';
+
+/** The chief judge voids every mark a judge who left the panel gave on a trade. */
+export type VoidJudgeMarksInput = {
+  /** The judge who left the panel (replaced or withdrawn). */
+  judgeId: string;
+  /** Why the marks must not count; 1–500 characters. */
+  reason: string;
+  /** The trade. */
+  tradeId: string;
+};
+
+/** A judge (or the chief judge) leaves a trade’s panel; nobody takes the seat. */
+export type WithdrawJudgeInput = {
+  /** The account leaving the panel. */
+  accountId: string;
+  /** Why; 1–500 characters. */
+  reason: string;
+  /** The trade. */
+  tradeId: string;
+};
 
 export type AccessNodeQueryVariables = Exact<{
   id: string;
@@ -1568,6 +1709,37 @@ export type AccessBoardUpdatesSubscriptionVariables = Exact<{
 
 
 export type AccessBoardUpdatesSubscription = { boardUpdates: { kind: BoardFrameKind } };
+
+export type CreateLinkedAccountMutationVariables = Exact<{
+  input: CreateAccountInput;
+}>;
+
+
+export type CreateLinkedAccountMutation = { createAccount: { account: { id: string, role: Role, person: { id: string, name: string } | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type LinkAccountPersonMutationVariables = Exact<{
+  input: LinkAccountPersonInput;
+}>;
+
+
+export type LinkAccountPersonMutation = { linkAccountPerson: { account: { id: string, person: { id: string, name: string, employer: { name: string } } | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type AccountPersonQueryVariables = Exact<{
+  id: string;
+}>;
+
+
+export type AccountPersonQuery = { node:
+    | { id: string, person: { id: string, name: string } | null }
+    | Record<PropertyKey, never>
+   | null };
+
+export type AccessLinkAccountPersonMutationVariables = Exact<{
+  i: LinkAccountPersonInput;
+}>;
+
+
+export type AccessLinkAccountPersonMutation = { linkAccountPerson: { account: { id: string } | null, errors: Array<{ code: ErrorCode }> } };
 
 export type SignInMutationVariables = Exact<{
   input: SignInInput;
@@ -2098,6 +2270,63 @@ export type OrganizationCountQueryVariables = Exact<{ [key: string]: never; }>;
 
 export type OrganizationCountQuery = { organizations: { totalCount: number } };
 
+export type PanelAssignJudgeMutationVariables = Exact<{
+  input: AssignJudgeInput;
+}>;
+
+
+export type PanelAssignJudgeMutation = { assignJudge: { seat: { accountId: string, role: PanelRole, aspectCodes: Array<string> | null } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type PanelReplaceJudgeMutationVariables = Exact<{
+  input: ReplaceJudgeInput;
+}>;
+
+
+export type PanelReplaceJudgeMutation = { replaceJudge: { change: { kind: PanelChangeKind, accountId: string, replacementId: string | null, role: PanelRole, reason: string, changedById: string | null } | null, seat: { accountId: string, role: PanelRole, aspectCodes: Array<string> | null } | null, trade: { id: string } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type PanelWithdrawJudgeMutationVariables = Exact<{
+  input: WithdrawJudgeInput;
+}>;
+
+
+export type PanelWithdrawJudgeMutation = { withdrawJudge: { change: { kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, role: PanelRole, reason: string } | null, trade: { id: string } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+
+export type PanelOfTradeQueryVariables = Exact<{
+  tradeId: string;
+}>;
+
+
+export type PanelOfTradeQuery = { trade: { id: string, panel: Array<{ accountId: string, role: PanelRole, aspectCodes: Array<string> | null }> | null, panelChanges: Array<{ kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, replacementName: string | null, role: PanelRole, reason: string, changedById: string | null, changedAt: string }> | null, voidedMarks: Array<{ markId: string, entrantId: string, aspectCode: string, judgeId: string, value: number, version: number, reason: string, voidedById: string | null }> | null, resultsSignatories: Array<{ accountId: string, displayName: string, role: PanelRole, withdrawn: boolean, marksCounted: number, marksVoided: number }> | null, results: Array<{ anonymousNumber: string | null, total: number, entrant: { id: string }, modules: Array<{ aspects: Array<{ code: string, score: number | null, formula: string, note: string | null, marks: Array<{ judgeId: string, value: number, dropped: string | null }> }> }> }> | null } | null };
+
+export type AccessReplaceJudgeMutationVariables = Exact<{
+  i: ReplaceJudgeInput;
+}>;
+
+
+export type AccessReplaceJudgeMutation = { replaceJudge: { change: { kind: PanelChangeKind } | null, errors: Array<{ code: ErrorCode }> } };
+
+export type AccessWithdrawJudgeMutationVariables = Exact<{
+  i: WithdrawJudgeInput;
+}>;
+
+
+export type AccessWithdrawJudgeMutation = { withdrawJudge: { change: { kind: PanelChangeKind } | null, errors: Array<{ code: ErrorCode }> } };
+
+export type AccessVoidJudgeMarksMutationVariables = Exact<{
+  i: VoidJudgeMarksInput;
+}>;
+
+
+export type AccessVoidJudgeMarksMutation = { voidJudgeMarks: { trade: { id: string } | null, errors: Array<{ code: ErrorCode }> } };
+
+export type PanelMarksAsOfQueryVariables = Exact<{
+  entrantId: string;
+  asOf: string;
+}>;
+
+
+export type PanelMarksAsOfQuery = { entrantMarksAsOf: Array<{ aspectCode: string, judgeId: string, value: number }> };
+
 export type PeopleQueryVariables = Exact<{
   first?: number | null | undefined;
   after?: string | null | undefined;
@@ -2300,6 +2529,10 @@ export const AccessToleranceBreachedDocument = {"kind":"Document","definitions":
 export const AccessSetBoardFreezeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessSetBoardFreeze"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetBoardFreezeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setBoardFreeze"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"freezeAt"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessSetBoardFreezeMutation, AccessSetBoardFreezeMutationVariables>;
 export const AccessRevealBoardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessRevealBoard"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"RevealBoardInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revealBoard"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"revealed"}},{"kind":"Field","name":{"kind":"Name","value":"remaining"}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessRevealBoardMutation, AccessRevealBoardMutationVariables>;
 export const AccessBoardUpdatesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"AccessBoardUpdates"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"boardUpdates"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"tradeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}}},{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"10"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}}]}}]} as unknown as DocumentNode<AccessBoardUpdatesSubscription, AccessBoardUpdatesSubscriptionVariables>;
+export const CreateLinkedAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateLinkedAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateLinkedAccountMutation, CreateLinkedAccountMutationVariables>;
+export const LinkAccountPersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"LinkAccountPerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkAccountPersonInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkAccountPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"employer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<LinkAccountPersonMutation, LinkAccountPersonMutationVariables>;
+export const AccountPersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"AccountPerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Account"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]}}]} as unknown as DocumentNode<AccountPersonQuery, AccountPersonQueryVariables>;
+export const AccessLinkAccountPersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessLinkAccountPerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"LinkAccountPersonInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"linkAccountPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessLinkAccountPersonMutation, AccessLinkAccountPersonMutationVariables>;
 export const SignInDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SignIn"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SignInInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"signIn"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"token"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"role"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<SignInMutation, SignInMutationVariables>;
 export const ViewerDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"scopes"}},{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}}]}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<ViewerQuery, ViewerQueryVariables>;
 export const CreateAccountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreateAccount"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreateAccountInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createAccount"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"account"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"username"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreateAccountMutation, CreateAccountMutationVariables>;
@@ -2371,6 +2604,14 @@ export const UpdateOrganizationDocument = {"kind":"Document","definitions":[{"ki
 export const MoveOrganizationDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"MoveOrganization"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"MoveOrganizationInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"moveOrganization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"depth"}},{"kind":"Field","name":{"kind":"Name","value":"parent"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"ancestors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<MoveOrganizationMutation, MoveOrganizationMutationVariables>;
 export const NodeByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"NodeById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"node"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"__typename"}},{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Organization"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Competition"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Person"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Trade"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Entrant"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","alias":{"kind":"Name","value":"entrantStatus"},"name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Appeal"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","alias":{"kind":"Name","value":"appealStatus"},"name":{"kind":"Name","value":"status"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Submission"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"submitterName"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Mark"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aspectCode"}},{"kind":"Field","alias":{"kind":"Name","value":"markValue"},"name":{"kind":"Name","value":"value"}}]}},{"kind":"InlineFragment","typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"CampaignCategory"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"awardQuota"}}]}}]}}]}}]} as unknown as DocumentNode<NodeByIdQuery, NodeByIdQueryVariables>;
 export const OrganizationCountDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationCount"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organizations"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"5"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<OrganizationCountQuery, OrganizationCountQueryVariables>;
+export const PanelAssignJudgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PanelAssignJudge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"AssignJudgeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"assignJudge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"seat"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"aspectCodes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<PanelAssignJudgeMutation, PanelAssignJudgeMutationVariables>;
+export const PanelReplaceJudgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PanelReplaceJudge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReplaceJudgeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replaceJudge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"change"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"replacementId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"changedById"}}]}},{"kind":"Field","name":{"kind":"Name","value":"seat"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"aspectCodes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trade"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<PanelReplaceJudgeMutation, PanelReplaceJudgeMutationVariables>;
+export const PanelWithdrawJudgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"PanelWithdrawJudge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WithdrawJudgeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"withdrawJudge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"change"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"replacementId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}}]}},{"kind":"Field","name":{"kind":"Name","value":"trade"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<PanelWithdrawJudgeMutation, PanelWithdrawJudgeMutationVariables>;
+export const PanelOfTradeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PanelOfTrade"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"tradeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"panel"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"aspectCodes"}}]}},{"kind":"Field","name":{"kind":"Name","value":"panelChanges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"replacementId"}},{"kind":"Field","name":{"kind":"Name","value":"replacementName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"changedById"}},{"kind":"Field","name":{"kind":"Name","value":"changedAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"voidedMarks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"markId"}},{"kind":"Field","name":{"kind":"Name","value":"entrantId"}},{"kind":"Field","name":{"kind":"Name","value":"aspectCode"}},{"kind":"Field","name":{"kind":"Name","value":"judgeId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"version"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"voidedById"}}]}},{"kind":"Field","name":{"kind":"Name","value":"resultsSignatories"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"accountId"}},{"kind":"Field","name":{"kind":"Name","value":"displayName"}},{"kind":"Field","name":{"kind":"Name","value":"role"}},{"kind":"Field","name":{"kind":"Name","value":"withdrawn"}},{"kind":"Field","name":{"kind":"Name","value":"marksCounted"}},{"kind":"Field","name":{"kind":"Name","value":"marksVoided"}}]}},{"kind":"Field","name":{"kind":"Name","value":"results"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"anonymousNumber"}},{"kind":"Field","name":{"kind":"Name","value":"total"}},{"kind":"Field","name":{"kind":"Name","value":"entrant"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"modules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aspects"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"score"}},{"kind":"Field","name":{"kind":"Name","value":"formula"}},{"kind":"Field","name":{"kind":"Name","value":"note"}},{"kind":"Field","name":{"kind":"Name","value":"marks"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"judgeId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}},{"kind":"Field","name":{"kind":"Name","value":"dropped"}}]}}]}}]}}]}}]}}]}}]} as unknown as DocumentNode<PanelOfTradeQuery, PanelOfTradeQueryVariables>;
+export const AccessReplaceJudgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessReplaceJudge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ReplaceJudgeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"replaceJudge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"change"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessReplaceJudgeMutation, AccessReplaceJudgeMutationVariables>;
+export const AccessWithdrawJudgeDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessWithdrawJudge"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"WithdrawJudgeInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"withdrawJudge"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"change"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessWithdrawJudgeMutation, AccessWithdrawJudgeMutationVariables>;
+export const AccessVoidJudgeMarksDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"AccessVoidJudgeMarks"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"i"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"VoidJudgeMarksInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"voidJudgeMarks"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"i"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<AccessVoidJudgeMarksMutation, AccessVoidJudgeMarksMutationVariables>;
+export const PanelMarksAsOfDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PanelMarksAsOf"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"entrantId"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"DateTimeISO"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entrantMarksAsOf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"entrantId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"entrantId"}}},{"kind":"Argument","name":{"kind":"Name","value":"asOf"},"value":{"kind":"Variable","name":{"kind":"Name","value":"asOf"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"aspectCode"}},{"kind":"Field","name":{"kind":"Name","value":"judgeId"}},{"kind":"Field","name":{"kind":"Name","value":"value"}}]}}]}}]} as unknown as DocumentNode<PanelMarksAsOfQuery, PanelMarksAsOfQueryVariables>;
 export const PeopleDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"People"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonFilter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"people"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"occupation"}},{"kind":"Field","name":{"kind":"Name","value":"employer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"honors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"kind"}},{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"year"}},{"kind":"Field","name":{"kind":"Name","value":"awardingBody"}},{"kind":"Field","name":{"kind":"Name","value":"level"}}]}}]}}]}}]}}]} as unknown as DocumentNode<PeopleQuery, PeopleQueryVariables>;
 export const PersonByIdDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PersonById"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"person"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"employer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]}}]} as unknown as DocumentNode<PersonByIdQuery, PersonByIdQueryVariables>;
 export const CreatePersonDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"CreatePerson"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"CreatePersonInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"createPerson"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"person"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"gender"}},{"kind":"Field","name":{"kind":"Name","value":"birthYear"}},{"kind":"Field","name":{"kind":"Name","value":"occupation"}},{"kind":"Field","name":{"kind":"Name","value":"employer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]}}]} as unknown as DocumentNode<CreatePersonMutation, CreatePersonMutationVariables>;

@@ -6,6 +6,7 @@ import type { Context } from '../../shared/graphql/context';
 import { decodeId, requiredText } from '../../shared/validation';
 import { loadOrganization } from '../organization/organization.service';
 import { Account, ApiKey, Role } from './account.entity';
+import { personToLink } from './account-person';
 import { issueToken, newApiKeySecret } from './auth.service';
 import { hashPassword, verifyPassword } from './password';
 import type {
@@ -71,6 +72,7 @@ export async function createAccount(
     organization = await loadOrganization(em, orgId, 'input.organizationId');
     ctx.access.assertManages(organization.path, 'that union');
   }
+  const person = input.personId ? await personToLink(ctx, em, input.personId, 'input.personId') : null;
   if (await em.count(Account, { username })) {
     throw new DomainError(ErrorCode.DUPLICATE, 'That username is taken.', 'input.username');
   }
@@ -80,6 +82,7 @@ export async function createAccount(
     displayName,
     role: input.role,
     organization: input.role === Role.PLATFORM_ADMIN ? null : organization,
+    person,
   });
   await em.flush();
   return account;

@@ -72,6 +72,14 @@ export class CreateAccountInput {
     description: 'Union the account is bound to (required except for admins).',
   })
   organizationId?: string | null;
+
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      'The person record of the account’s holder, employed within your subtree: for judges and experts, the ' +
+      'own-employer conflict rule then applies. Can be set later with `linkAccountPerson`.',
+  })
+  personId?: string | null;
 }
 
 @InputType({ description: 'Enables or disables an account.' })

@@ -10,6 +10,10 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 export type AuditKind =
   | 'MARK_CREATED'
   | 'MARK_CORRECTED'
+  | 'MARK_VOIDED'
+  | 'PANEL_JUDGE_ADDED'
+  | 'PANEL_JUDGE_REPLACED'
+  | 'PANEL_JUDGE_WITHDRAWN'
   | 'ENTRANT_LOCKED'
   | 'ENTRANT_UNLOCKED'
   | 'TRADE_LOCKED'

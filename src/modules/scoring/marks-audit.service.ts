@@ -7,21 +7,29 @@ import { toGlobalId } from '../../shared/graphql/relay';
 /** An entrant's marks as they stood at `asOf`, replayed from the audit log. */
 export async function marksAsOf(em: EntityManager, entrantId: number, asOf: Date) {
   const rows = await em.execute<
-    { subject: { aspectCode: string; judgeId: number }; after: { value: number; version: number } }[]
+    {
+      kind: string;
+      subject: { aspectCode: string; judgeId: number };
+      after: { value: number; version: number };
+    }[]
   >(
-    `select subject, after from audit_event
-      where kind in ('MARK_CREATED', 'MARK_CORRECTED') and (subject->>'entrantId')::int = ? and created_at <= ?
+    `select kind, subject, after from audit_event
+      where kind in ('MARK_CREATED', 'MARK_CORRECTED', 'MARK_VOIDED') and (subject->>'entrantId')::int = ?
+        and created_at <= ?
       order by competition_id, seq`,
     [entrantId, asOf],
   );
   const latest = new Map<string, { aspectCode: string; judgeId: string; value: number; version: number }>();
   for (const r of rows) {
-    latest.set(`${r.subject.aspectCode}|${r.subject.judgeId}`, {
-      aspectCode: r.subject.aspectCode,
-      judgeId: toGlobalId('Account', r.subject.judgeId),
-      value: r.after.value,
-      version: r.after.version,
-    });
+    // A voided mark no longer stands from that moment on.
+    if (r.kind === 'MARK_VOIDED') latest.delete(`${r.subject.aspectCode}|${r.subject.judgeId}`);
+    else
+      latest.set(`${r.subject.aspectCode}|${r.subject.judgeId}`, {
+        aspectCode: r.subject.aspectCode,
+        judgeId: toGlobalId('Account', r.subject.judgeId),
+        value: r.after.value,
+        version: r.after.version,
+      });
   }
   return [...latest.values()].sort((a, b) =>
     (a.aspectCode + a.judgeId).localeCompare(b.aspectCode + b.judgeId),

@@ -137,6 +137,14 @@ export class AssignJudgeInput {
 
   @Field(() => [String], { nullable: true, description: 'Aspects the judge marks; all when omitted.' })
   aspectCodes?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Why the judge joins: required while the competition is RUNNING (the addition is then audited and listed ' +
+      'in `Trade.panelChanges`); ignored before.',
+  })
+  reason?: string | null;
 }
 
 @ObjectType({ description: 'A place on a trade’s panel.' })

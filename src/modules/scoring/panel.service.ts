@@ -4,7 +4,9 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId, requiredText } from '../../shared/validation';
 import { Role } from '../account/account.entity';
-import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
+import { loadManagedTradeById } from '../competition/competition.service';
+import { assertMayAddOnTheDay, assertPanelOpen, recordPanelChange } from './panel-changes.service';
+import { PanelChangeKind } from './panel.types';
 import { type AssignJudgeInput, type DeclareConflictInput, type PanelSeat } from './marks.types';
 
 /** Who judges a trade: seats on its panel, and conflicts of interest. */
@@ -18,9 +20,12 @@ export async function assignJudge(
   const accountId = decodeId(p, 'input.accountId', input.accountId, 'Account');
   p.throwIfAny();
   const { competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
-  assertConfigurable(competition, 'input.tradeId');
+  const onTheDay = await assertPanelOpen(em, competition, tradeId, 'input.tradeId');
   // Judges are seated by an organizer who manages their accounts (one above both, for a judge from elsewhere).
   await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
+  const reason = onTheDay
+    ? await assertMayAddOnTheDay(em, tradeId, accountId, input.role, input.reason)
+    : null;
   const [account] = await em.execute<{ role: Role; path: string | null }[]>(
     `select a.role, o.path::text as path from account a left join organization o on o.id = a.organization_id where a.id = ?`,
     [accountId],
@@ -46,6 +51,16 @@ export async function assignJudge(
      on conflict (trade_id, account_id) do update set role = excluded.role, aspect_codes = excluded.aspect_codes`,
     [tradeId, accountId, input.role, codes ? `{${codes.map((c) => JSON.stringify(c)).join(',')}}` : null],
   );
+  if (reason !== null) {
+    await recordPanelChange(ctx, em, competition.id, {
+      tradeId,
+      kind: PanelChangeKind.ADDED,
+      accountId,
+      role: input.role,
+      aspectCodes: codes,
+      reason,
+    });
+  }
   return { tradeId: input.tradeId, accountId: input.accountId, role: input.role, aspectCodes: codes };
 }
 

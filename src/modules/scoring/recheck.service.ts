@@ -82,8 +82,9 @@ export async function recheckView(em: EntityManager, tradeId: number): Promise<R
   const sampleDone = !!sample && sample.checked === sample.items.length;
   const fullRecheckRequired = sampleDone && (sample.errorRate ?? 0) > FULL_RECHECK_ERROR_RATE;
   const full = view.find((r) => r.kind === RecheckKind.FULL);
-  const complete = sampleDone && (!fullRecheckRequired || (!!full && full.checked === full.items.length));
-  return { rounds: view, fullRecheckRequired, complete };
+  const fullRecheckComplete = fullRecheckRequired && !!full && full.checked === full.items.length;
+  const complete = sampleDone && (!fullRecheckRequired || fullRecheckComplete);
+  return { rounds: view, fullRecheckRequired, fullRecheckComplete, complete };
 }
 
 async function schemeOf(em: EntityManager, tradeId: number): Promise<MarkingScheme | null> {

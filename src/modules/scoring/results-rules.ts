@@ -52,7 +52,7 @@ export function validateRules(p: Problems, rules: ResultsRules, scheme: MarkingS
     if (seen.has(key)) p.add(ErrorCode.DUPLICATE, 'Listed twice.', field);
     seen.add(key);
     if (t.kind === 'COMPLETION_TIME') {
-      if (t.code) p.add(ErrorCode.VALIDATION, 'COMPLETION_TIME takes no code.', `${field}.code`);
+      if (t.code) p.add(ErrorCode.UNEXPECTED_CODE, 'COMPLETION_TIME takes no code.', `${field}.code`);
     } else if (!t.code) {
       p.add(ErrorCode.REQUIRED, `${t.kind} needs a code.`, `${field}.code`);
     } else if (scheme && !(t.kind === 'MODULE' ? modules : aspects).has(t.code)) {
@@ -67,7 +67,7 @@ export function validateRules(p: Problems, rules: ResultsRules, scheme: MarkingS
     try {
       awardTiers([], rules.awards);
     } catch (err) {
-      p.add(ErrorCode.VALIDATION, (err as Error).message, 'input.awards');
+      p.add(ErrorCode.INVALID_AWARDS, (err as Error).message, 'input.awards');
     }
     rules.awards.tiers.forEach((t, i) => {
       const need = { COUNT: 'count', PERCENT: 'percent', THRESHOLD: 'minTotal' }[rules.awards!.by];
@@ -83,16 +83,16 @@ export function validateRules(p: Problems, rules: ResultsRules, scheme: MarkingS
   if (rules.titles.length > 10) p.add(ErrorCode.OUT_OF_RANGE, 'At most 10 titles.', 'input.titles');
   rules.titles.forEach((t, i) => {
     const field = `input.titles.${i}`;
-    if (!t.title.trim() || t.title.length > 50)
-      p.add(ErrorCode.VALIDATION, 'A title has 1–50 characters.', `${field}.title`);
+    if (!t.title.trim()) p.add(ErrorCode.REQUIRED, 'A title has 1–50 characters.', `${field}.title`);
+    else if (t.title.length > 50) p.add(ErrorCode.TOO_LONG, 'A title has 1–50 characters.', `${field}.title`);
     if (!t.tiers?.length && t.maxRank == null)
       p.add(ErrorCode.REQUIRED, 'Give the award tiers or the ranks the title goes to.', field);
     if (t.maxRank != null && (!Number.isInteger(t.maxRank) || t.maxRank < 1))
       p.add(ErrorCode.OUT_OF_RANGE, 'maxRank is a whole number ≥ 1.', `${field}.maxRank`);
     if (t.tiers?.length && !rules.awards)
-      p.add(ErrorCode.VALIDATION, 'Titles by award tier need an award rule.', `${field}.tiers`);
+      p.add(ErrorCode.AWARD_RULE_REQUIRED, 'Titles by award tier need an award rule.', `${field}.tiers`);
     if (t.tiers?.some((x) => !AWARD_TIERS.includes(x)))
-      p.add(ErrorCode.VALIDATION, 'Unknown award tier.', `${field}.tiers`);
+      p.add(ErrorCode.INVALID_VALUE, 'Unknown award tier.', `${field}.tiers`);
   });
 }
 

@@ -117,6 +117,13 @@ export class RecheckType {
   @Field({ description: 'The sample’s error rate exceeded 5 %: every sheet must be re-checked.' })
   fullRecheckRequired!: boolean;
 
+  @Field({
+    description:
+      'A full re-check was required and every one of its sheets is now recorded. False while it is under ' +
+      'way and when none was required (`fullRecheckRequired` keeps saying it was required).',
+  })
+  fullRecheckComplete!: boolean;
+
   @Field({ description: 'Every required sheet is re-checked: the trade may be published.' })
   complete!: boolean;
 }

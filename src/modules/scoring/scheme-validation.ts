@@ -298,22 +298,38 @@ export function canonicalScheme(s: MarkingScheme): MarkingScheme {
   };
 }
 
+/** The code of a structural problem (what the shape of the input gets wrong), by zod issue. */
+function structuralCode(i: z.core.$ZodIssue): SchemeErrorCode {
+  switch (i.code) {
+    case 'invalid_type':
+      return /received undefined$/.test(i.message) ? 'REQUIRED' : 'WRONG_TYPE';
+    case 'too_small':
+      return 'REQUIRED'; // every minimum is 1: an empty name, code or list
+    case 'too_big':
+      return i.origin === 'string' ? 'TOO_LONG' : 'TOO_MANY';
+    case 'invalid_format':
+      return 'INVALID_CODE'; // the one pattern is the codes'
+    case 'unrecognized_keys':
+      return 'UNKNOWN_FIELD';
+    case 'custom':
+      return (i.params?.code as SchemeErrorCode | undefined) ?? 'INVALID_TEXT';
+    default:
+      return 'INVALID_VALUE';
+  }
+}
+
 /**
  * Checks an untrusted scheme (from an API input or a file). Returns the scheme (trimmed text,
  * tolerance defaulted to null, canonical key order) when there are no errors, else null and
- * every error found: structural errors are `VALIDATION`; the domain rules have their own codes.
+ * every error found, each with its own code (`SchemeErrorCode`).
  */
 export function validateScheme(input: unknown): SchemeValidation {
   const parsed = schemeSchema.safeParse(input);
   if (parsed.success) return { scheme: canonicalScheme(parsed.data as MarkingScheme), errors: [] };
-  const errors = parsed.error.issues.map((i): SchemeError => {
-    const code =
-      i.code === z.ZodIssueCode.custom ? (i.params?.code as SchemeErrorCode | undefined) : undefined;
-    return {
-      path: pathToString(i.path as (string | number)[]),
-      code: code ?? 'VALIDATION',
-      message: i.message,
-    };
-  });
+  const errors = parsed.error.issues.map((i): SchemeError => ({
+    path: pathToString(i.path as (string | number)[]),
+    code: structuralCode(i),
+    message: i.message,
+  }));
   return { scheme: null, errors };
 }

@@ -9,19 +9,12 @@ import { type MarkingSchemeType, SchemeFormat, type SetMarkingSchemeInput } from
 
 const MAX_SCHEME_BYTES = 1024 * 1024;
 
-const CODE_MAP: Partial<Record<SchemeError['code'], ErrorCode>> = {
-  WEIGHTS_MUST_SUM_TO_100: ErrorCode.WEIGHTS_MUST_SUM_TO_100,
-  DUPLICATE_CODE: ErrorCode.DUPLICATE,
-  INVALID_JSON: ErrorCode.IMPORT_INVALID,
-  CSV_FORMAT: ErrorCode.IMPORT_INVALID,
-  CSV_INCONSISTENT: ErrorCode.IMPORT_INVALID,
-};
-
+/** Each scheme problem keeps its own code: `ErrorCode` has every `SchemeErrorCode` under the same name. */
 function toUserError(e: SchemeError): UserError {
   return {
     field: e.path ? `scheme.${e.path}` : 'input.content',
-    code: CODE_MAP[e.code] ?? ErrorCode.VALIDATION,
-    message: `${e.message} [${e.code}]`,
+    code: ErrorCode[e.code],
+    message: e.message,
   };
 }
 

@@ -56,8 +56,16 @@ export interface MarkingScheme {
   modules: Module[];
 }
 
+/** One code per problem; the API's `ErrorCode` has each of them under the same name. */
 export type SchemeErrorCode =
-  | 'VALIDATION'
+  | 'REQUIRED'
+  | 'WRONG_TYPE'
+  | 'UNKNOWN_FIELD'
+  | 'INVALID_VALUE'
+  | 'INVALID_CODE'
+  | 'INVALID_TEXT'
+  | 'TOO_LONG'
+  | 'TOO_MANY'
   | 'WEIGHTS_MUST_SUM_TO_100'
   | 'INVALID_WEIGHT'
   | 'DUPLICATE_CODE'

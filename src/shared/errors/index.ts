@@ -40,11 +40,129 @@ export enum ErrorCode {
   NOTICE_PERIOD_OPEN = 'NOTICE_PERIOD_OPEN',
   RESULTS_FROZEN = 'RESULTS_FROZEN',
   CONFLICT_OF_INTEREST = 'CONFLICT_OF_INTEREST',
+  // Panels on the day
+  NOT_ON_PANEL = 'NOT_ON_PANEL',
+  ALREADY_ON_PANEL = 'ALREADY_ON_PANEL',
+  JUDGE_STILL_ON_PANEL = 'JUDGE_STILL_ON_PANEL',
+  NOTHING_TO_VOID = 'NOTHING_TO_VOID',
+  // Marking schemes: one code per problem
+  WRONG_TYPE = 'WRONG_TYPE',
+  UNKNOWN_FIELD = 'UNKNOWN_FIELD',
+  INVALID_VALUE = 'INVALID_VALUE',
+  INVALID_CODE = 'INVALID_CODE',
+  INVALID_TEXT = 'INVALID_TEXT',
+  TOO_MANY = 'TOO_MANY',
+  DUPLICATE_CODE = 'DUPLICATE_CODE',
+  INVALID_WEIGHT = 'INVALID_WEIGHT',
+  INVALID_MAX_MARK = 'INVALID_MAX_MARK',
+  MODULE_WITHOUT_MARKS = 'MODULE_WITHOUT_MARKS',
+  MISSING_SCALE = 'MISSING_SCALE',
+  UNEXPECTED_SCALE = 'UNEXPECTED_SCALE',
+  INVALID_SCALE = 'INVALID_SCALE',
+  INVALID_AGGREGATION = 'INVALID_AGGREGATION',
+  INVALID_TRIM = 'INVALID_TRIM',
+  INVALID_TOLERANCE = 'INVALID_TOLERANCE',
+  INVALID_JSON = 'INVALID_JSON',
+  CSV_FORMAT = 'CSV_FORMAT',
+  CSV_INCONSISTENT = 'CSV_INCONSISTENT',
+  // Results rules
+  UNEXPECTED_CODE = 'UNEXPECTED_CODE',
+  INVALID_AWARDS = 'INVALID_AWARDS',
+  AWARD_RULE_REQUIRED = 'AWARD_RULE_REQUIRED',
 }
 
 registerEnumType(ErrorCode, {
   name: 'ErrorCode',
   description: 'Stable machine-readable code of an expected failure.',
+  valuesConfig: {
+    VALIDATION: { description: 'A value breaks a rule that has no more precise code.' },
+    REQUIRED: { description: 'A value is missing or empty.' },
+    TOO_LONG: { description: 'Text longer than allowed.' },
+    OUT_OF_RANGE: { description: 'A number or count outside its allowed range.' },
+    INVALID_ID: { description: 'Not a global ID of the expected type.' },
+    NOT_FOUND: { description: 'No such record (or none you may see).' },
+    DUPLICATE: { description: 'The record already exists.' },
+    INVALID_TRANSITION: { description: 'The status cannot move that way.' },
+    INVALID_HIERARCHY: { description: 'The union tree would break (a cycle, a wrong level).' },
+    WEIGHTS_MUST_SUM_TO_100: { description: 'Marking scheme: the module weights do not add up to 100.' },
+    CAPACITY_EXCEEDED: { description: 'The trade is full.' },
+    COMPETITION_CLOSED: { description: 'The competition is past the stage where this may change.' },
+    KIND_MISMATCH: {
+      description: 'The record is of the wrong kind for this (a role, a competition kind, …).',
+    },
+    IMPORT_INVALID: { description: 'The file cannot be read or is too large.' },
+    INVALID_CREDENTIALS: { description: 'Wrong username or password.' },
+    OUTSIDE_SCOPE: { description: 'Outside the union subtree or the scopes of the caller.' },
+    TOO_MANY_ATTEMPTS: { description: 'Too many failed attempts; try again later.' },
+    WRONG_STAGE: { description: 'The competition is not at the stage this needs.' },
+    NOTHING_TO_DRAW: { description: 'No checked-in entrant is waiting for a number.' },
+    LOTS_NOT_DRAWN: { description: 'Lots are not drawn yet.' },
+    MARKS_LOCKED: { description: 'The marks concerned are locked by the chief judge.' },
+    TRADE_NOT_SIGNED_OFF: { description: 'The chief judge has not locked the trade’s marks.' },
+    MARKS_REOPENED: { description: 'Some entrant’s marks are reopened.' },
+    RECHECK_ALREADY_DRAWN: { description: 'The re-check list is already drawn.' },
+    RECHECK_INCOMPLETE: { description: 'The re-check is not complete.' },
+    FULL_RECHECK_REQUIRED: { description: 'A full re-check is required and not complete.' },
+    NOT_IN_RECHECK: { description: 'The entrant is not on the re-check list.' },
+    APPEAL_WINDOW_CLOSED: { description: 'The appeal deadline has passed.' },
+    APPEAL_PENDING: { description: 'An appeal is already pending for this entrant.' },
+    APPEAL_ALREADY_RESOLVED: { description: 'The appeal is already resolved.' },
+    APPEALS_PENDING: { description: 'Appeals are still pending.' },
+    NOTICE_PERIOD_OPEN: { description: 'The public notice period is not over.' },
+    RESULTS_FROZEN: { description: 'Results are published or final: this no longer changes.' },
+    CONFLICT_OF_INTEREST: { description: 'A conflict of interest forbids this.' },
+    NOT_ON_PANEL: { description: 'The account does not sit on the trade’s panel.' },
+    ALREADY_ON_PANEL: { description: 'The account already sits on the trade’s panel.' },
+    JUDGE_STILL_ON_PANEL: {
+      description: 'Only the marks of a judge who left the panel (replaced or withdrawn) can be voided.',
+    },
+    NOTHING_TO_VOID: { description: 'The judge has no mark on the trade left to void.' },
+    WRONG_TYPE: { description: 'Marking scheme: a value of the wrong type (text for a number, …).' },
+    UNKNOWN_FIELD: { description: 'Marking scheme: a key the format does not have (a typo?).' },
+    INVALID_VALUE: {
+      description:
+        'A value outside its list (an unknown aspect kind in a marking scheme, an unknown award tier, …).',
+    },
+    INVALID_CODE: {
+      description:
+        'Marking scheme: a module, criterion or aspect code with other than letters, digits, `. _ - /`.',
+    },
+    INVALID_TEXT: { description: 'Marking scheme: text that is not valid Unicode or holds NUL characters.' },
+    TOO_MANY: { description: 'Marking scheme: a list longer than its limit (text too long is TOO_LONG).' },
+    DUPLICATE_CODE: { description: 'Marking scheme: a module, criterion or aspect code used twice.' },
+    INVALID_WEIGHT: {
+      description: 'Marking scheme: a module weight not above 0 and at most 100 with at most 2 decimals.',
+    },
+    INVALID_MAX_MARK: { description: 'Marking scheme: a maximum mark not above 0 with at most 2 decimals.' },
+    MODULE_WITHOUT_MARKS: { description: 'Marking scheme: a module with deductions only.' },
+    MISSING_SCALE: { description: 'Marking scheme: a JUDGEMENT aspect without its scale.' },
+    UNEXPECTED_SCALE: { description: 'Marking scheme: a scale on an aspect that is not a JUDGEMENT.' },
+    INVALID_SCALE: {
+      description: 'Marking scheme: bad scale bounds, too many points or a missing descriptor.',
+    },
+    INVALID_AGGREGATION: {
+      description:
+        'Marking scheme: an aggregation that does not fit the aspect kind (JUDGEMENT ⇔ JUDGEMENT_AVERAGE).',
+    },
+    INVALID_TRIM: {
+      description:
+        'Marking scheme: a trimmed mean whose trim is not ≥ 1 or whose minJudges is below 2 × trim + 1.',
+    },
+    INVALID_TOLERANCE: { description: 'Marking scheme: a tolerance that is negative or not a number.' },
+    INVALID_JSON: { description: 'Marking scheme: the JSON file does not parse.' },
+    CSV_FORMAT: { description: 'Marking scheme: the CSV file lacks a column or has a malformed cell.' },
+    UNEXPECTED_CODE: {
+      description: 'Results rules: a COMPLETION_TIME tie-break given a code (it takes none).',
+    },
+    INVALID_AWARDS: {
+      description:
+        'Results rules: award tiers out of order, repeated, or with an impossible count, percentage or threshold.',
+    },
+    AWARD_RULE_REQUIRED: { description: 'Results rules: a title by award tier without an award rule.' },
+    CSV_INCONSISTENT: {
+      description: 'Marking scheme: CSV rows of one module or criterion disagree on its name or weight.',
+    },
+  },
 });
 
 @ObjectType({ description: 'An expected failure of a mutation (validation or a business rule).' })
