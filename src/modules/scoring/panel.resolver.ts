@@ -4,6 +4,7 @@ import { runMutation } from '../../shared/graphql/mutation';
 import { Trade } from '../competition/trade.entity';
 import { PanelSeat } from './marks.types';
 import * as panels from './panel-changes.service';
+import { voidedMarks, voidJudgeMarks } from './void-marks.service';
 import {
   PanelChange,
   PanelChangePayload,
@@ -61,7 +62,7 @@ export class PanelResolver {
     @Arg('input', { description: 'What to do; see the input type.' }) input: VoidJudgeMarksInput,
     @Ctx() ctx: Context,
   ): Promise<VoidJudgeMarksPayload> {
-    const r = await runMutation(ctx, (em) => panels.voidJudgeMarks(ctx, em, input));
+    const r = await runMutation(ctx, (em) => voidJudgeMarks(ctx, em, input));
     return { voided: r.value?.voided ?? [], trade: r.value?.trade ?? null, errors: r.errors };
   }
 
@@ -89,7 +90,7 @@ export class PanelResolver {
     description: 'Marks the chief judge voided, as they stood, with the reason. For the jury.',
   })
   async voidedMarks(@Root() trade: Trade, @Ctx() ctx: Context): Promise<VoidedMark[] | null> {
-    return (await isJury(ctx, trade)) ? panels.voidedMarks(ctx.em, trade.id) : null;
+    return (await isJury(ctx, trade)) ? voidedMarks(ctx.em, trade.id) : null;
   }
 
   @FieldResolver(() => [ResultsSignatory], {
