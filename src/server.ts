@@ -64,6 +64,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       apiKeyPerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
       signInMaxFailures: config.SIGN_IN_MAX_FAILURES,
       signInLockoutSeconds: config.SIGN_IN_LOCKOUT_SECONDS,
+      authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
     },
     redis,
     config.REDIS_KEY_PREFIX,
@@ -128,6 +129,11 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   const app = express();
   app.disable('x-powered-by');
+  // No answer of this server is ever to be sniffed into another type.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const httpServer = createServer(app);
 
   const ws = attachWebSocket({

@@ -58,7 +58,8 @@ export function admission(schema: GraphQLSchema, trusted: Manifest, limits: Oper
     const operationName = typeof request.operationName === 'string' ? request.operationName : null;
     const { document, errors } = checkOperation(schema, query, variables, operationName, limits, transport);
     // Over-long text and lists are refused here, before any resolver or pool connection.
-    const tooLong = document && !errors.length ? checkInputBounds(schema, document, variables, operationName) : null;
+    const tooLong =
+      document && !errors.length ? checkInputBounds(schema, document, variables, operationName) : null;
     return tooLong ? { query, document: null, errors: [tooLong] } : { query, document, errors };
   };
 }

@@ -64,8 +64,10 @@ function describe(description: string | null | undefined, bound: Bound): string 
   let sentence: string | null = null;
   if (bound.maxItems !== undefined && bound.maxLength !== undefined)
     sentence = `Refused (BAD_USER_INPUT) above ${n(bound.maxItems)} items or ${n(bound.maxLength)} characters in an item.`;
-  else if (bound.maxItems !== undefined) sentence = `Refused (BAD_USER_INPUT) above ${n(bound.maxItems)} items.`;
-  else if (bound.maxLength !== undefined) sentence = `Refused (BAD_USER_INPUT) above ${n(bound.maxLength)} characters.`;
+  else if (bound.maxItems !== undefined)
+    sentence = `Refused (BAD_USER_INPUT) above ${n(bound.maxItems)} items.`;
+  else if (bound.maxLength !== undefined)
+    sentence = `Refused (BAD_USER_INPUT) above ${n(bound.maxLength)} characters.`;
   if (!sentence) return description ?? null;
   return description ? `${description.trimEnd()} ${sentence}` : sentence;
 }
@@ -156,28 +158,28 @@ export function checkInputBounds(
   const typeInfo = new TypeInfo(schema);
   let problem: string | null = null;
   visit(
-      { ...document, definitions: [operation, ...fragments.values()] },
-      visitWithTypeInfo(typeInfo, {
-        Field(field: FieldNode) {
-          if (problem) return false;
-          const def = typeInfo.getFieldDef() as GraphQLField<unknown, unknown> | null;
-          if (!def || !field.arguments?.length) return;
-          let values: Record<string, unknown>;
-          try {
-            values = getArgumentValues(def, field, coerced);
-          } catch {
-            return;
+    { ...document, definitions: [operation, ...fragments.values()] },
+    visitWithTypeInfo(typeInfo, {
+      Field(field: FieldNode) {
+        if (problem) return false;
+        const def = typeInfo.getFieldDef() as GraphQLField<unknown, unknown> | null;
+        if (!def || !field.arguments?.length) return;
+        let values: Record<string, unknown>;
+        try {
+          values = getArgumentValues(def, field, coerced);
+        } catch {
+          return;
+        }
+        for (const arg of def.args) {
+          const r = checkValue(values[arg.name], arg.type, boundOf(arg), `${def.name}(${arg.name})`);
+          if (r) {
+            problem = r;
+            return false;
           }
-          for (const arg of def.args) {
-            const r = checkValue(values[arg.name], arg.type, boundOf(arg), `${def.name}(${arg.name})`);
-            if (r) {
-              problem = r;
-              return false;
-            }
-          }
-        },
-      }),
-    );
+        }
+      },
+    }),
+  );
   return problem
     ? new GraphQLError(`Input too long: ${problem as string}`, {
         extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_LONG' },

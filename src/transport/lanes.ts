@@ -1,0 +1,100 @@
+import type { NextFunction, Request, Response } from 'express';
+import type { GraphQLError } from 'graphql';
+import type { Viewer } from '../shared/access/viewer';
+import { TopLevelCode } from '../shared/errors';
+import { topLevel } from './errors';
+
+export interface LaneSettings {
+  /** Operations of the lane running at once. */
+  concurrency: number;
+  /** Operations that may wait for a place; beyond them the lane sheds at once. */
+  queueMax: number;
+  /** The longest an operation waits for a place before it is shed. */
+  waitMs: number;
+}
+
+/** Why a lane turned an operation away. */
+export type Shed = 'full' | 'waited';
+
+/**
+ * A bounded lane: at most `concurrency` operations in it at once, at most `queueMax` waiting,
+ * none waiting longer than `waitMs`. Entering resolves with a release function, or with the
+ * reason it was shed.
+ */
+export class Lane {
+  private running = 0;
+  private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
+  /** Counts since start, for the benchmark and metrics. */
+  readonly counts = { admitted: 0, shedFull: 0, shedWaited: 0 };
+
+  constructor(private readonly s: LaneSettings) {}
+
+  enter(): Promise<(() => void) | Shed> {
+    if (this.running < this.s.concurrency) return Promise.resolve(this.admit());
+    if (this.waiting.length >= this.s.queueMax) {
+      this.counts.shedFull += 1;
+      return Promise.resolve('full');
+    }
+    return new Promise((resolve) => {
+      const entry = {
+        admit: () => resolve(this.admit()),
+        timer: setTimeout(() => {
+          const i = this.waiting.indexOf(entry);
+          if (i >= 0) this.waiting.splice(i, 1);
+          this.counts.shedWaited += 1;
+          resolve('waited');
+        }, this.s.waitMs),
+      };
+      this.waiting.push(entry);
+    });
+  }
+
+  private admit(): () => void {
+    this.running += 1;
+    this.counts.admitted += 1;
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
+      this.running -= 1;
+      const next = this.waiting.shift();
+      if (next) {
+        clearTimeout(next.timer);
+        next.admit();
+      }
+    };
+  }
+}
+
+/**
+ * Admission by class of caller: anonymous operations (the public board, searches) run in a
+ * bounded lane and are shed early with 503 + `Retry-After` when it is full; judges, staff and API
+ * keys never enter it, so marks, corrections, locks and organizers' writes never queue behind
+ * the public, and the public can hold at most `concurrency` of the pool's connections.
+ */
+export function publicLane(
+  settings: LaneSettings,
+  refuse: (res: Response, status: number, errors: GraphQLError[]) => void,
+): { lane: Lane; middleware: (req: Request, res: Response, next: NextFunction) => void } {
+  const lane = new Lane(settings);
+  const middleware = (_req: Request, res: Response, next: NextFunction) => {
+    if ((res.locals.viewer as Viewer).kind !== 'anonymous') return next();
+    void lane.enter().then((entered) => {
+      if (typeof entered === 'function') {
+        res.once('finish', entered);
+        res.once('close', entered);
+        if (res.writableEnded || res.destroyed) entered();
+        return next();
+      }
+      const retryAfterSeconds = 1;
+      res.setHeader('Retry-After', String(retryAfterSeconds));
+      refuse(res, 503, [
+        topLevel(TopLevelCode.SERVER_BUSY, 'The public service is busy; retry shortly.', {
+          retryable: true,
+          retryAfterSeconds,
+        }),
+      ]);
+    });
+  };
+  return { lane, middleware };
+}
