@@ -129,8 +129,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'Invalid configuration:\n  SEED_ADMIN_PASSWORD: required for SEED_DEMO=auto when NODE_ENV=production',
     );
   }
-  // A third of the pool for anonymous work by default: the rest never waits behind the public.
-  const PUBLIC_CONCURRENCY = cfg.PUBLIC_CONCURRENCY ?? Math.max(1, Math.floor(cfg.DB_POOL_MAX / 3));
+  // A quarter of the pool for anonymous work by default: the rest never waits behind the public.
+  // More does not serve the public faster (its reads are shared and short) but slows the judges.
+  const PUBLIC_CONCURRENCY = cfg.PUBLIC_CONCURRENCY ?? Math.max(1, Math.floor(cfg.DB_POOL_MAX / 4));
   // Outside production a missing secret gets a per-process random one: tokens
   // then die with the process, which is the safe failure for a dev machine.
   const JWT_SECRET = cfg.JWT_SECRET ?? randomBytes(32).toString('hex');

@@ -22,8 +22,9 @@ export interface HttpGateOptions {
 
 /**
  * What a GraphQL request over HTTP passes before Apollo sees it, in order: CORS, a deadline, the
- * JSON body (errors in GraphQL's shape), the caller's identity, the rate limit, and the gate
- * (one operation per request, trusted documents, limits). `res.locals` carries viewer and ip on.
+ * caller's identity (from headers), the rate limit, the public lane for anonymous callers, the
+ * JSON body (errors in GraphQL's shape), and the gate (one operation per request, trusted
+ * documents, limits, input bounds). `res.locals` carries viewer and ip on.
  */
 export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const { config, format } = o;
@@ -139,11 +140,9 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       }),
     ),
     deadline,
-    express.json({ limit: '8mb' }),
-    badBody as unknown as RequestHandler,
     authenticateRequest,
     rateLimit,
-    gate,
+    // Anonymous requests wait for the public lane before their bodies are even read and parsed.
     publicLane(
       {
         concurrency: config.PUBLIC_CONCURRENCY,
@@ -152,5 +151,8 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       },
       refuse,
     ).middleware,
+    express.json({ limit: '8mb' }),
+    badBody as unknown as RequestHandler,
+    gate,
   ];
 }

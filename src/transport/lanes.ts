@@ -23,14 +23,42 @@ export type Shed = 'full' | 'waited';
  */
 export class Lane {
   private running = 0;
+  /** Operations of a higher class in flight: while there are any, this lane runs one at a time. */
+  private yielding = 0;
   private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
   /** Counts since start, for the benchmark and metrics. */
   readonly counts = { admitted: 0, shedFull: 0, shedWaited: 0 };
 
   constructor(private readonly s: LaneSettings) {}
 
+  private get limit(): number {
+    return this.yielding > 0 ? 1 : this.s.concurrency;
+  }
+
+  /**
+   * Marks higher-priority work in flight until the returned function is called: the lane then
+   * admits one operation at a time, so the event loop and the pool serve that work first.
+   */
+  yieldTo(): () => void {
+    this.yielding += 1;
+    let done = false;
+    return () => {
+      if (done) return;
+      done = true;
+      this.yielding -= 1;
+      while (this.running < this.limit && this.waiting.length) this.admitNext();
+    };
+  }
+
+  private admitNext(): void {
+    const next = this.waiting.shift();
+    if (!next) return;
+    clearTimeout(next.timer);
+    next.admit();
+  }
+
   enter(): Promise<(() => void) | Shed> {
-    if (this.running < this.s.concurrency) return Promise.resolve(this.admit());
+    if (this.running < this.limit && !this.waiting.length) return Promise.resolve(this.admit());
     if (this.waiting.length >= this.s.queueMax) {
       this.counts.shedFull += 1;
       return Promise.resolve('full');
@@ -57,11 +85,7 @@ export class Lane {
       if (released) return;
       released = true;
       this.running -= 1;
-      const next = this.waiting.shift();
-      if (next) {
-        clearTimeout(next.timer);
-        next.admit();
-      }
+      while (this.running < this.limit && this.waiting.length) this.admitNext();
     };
   }
 }
@@ -70,7 +94,9 @@ export class Lane {
  * Admission by class of caller: anonymous operations (the public board, searches) run in a
  * bounded lane and are shed early with 503 + `Retry-After` when it is full; judges, staff and API
  * keys never enter it, so marks, corrections, locks and organizers' writes never queue behind
- * the public, and the public can hold at most `concurrency` of the pool's connections.
+ * the public, and the public can hold at most `concurrency` of the pool's connections. While any
+ * of theirs is in flight the public lane narrows to one operation, so the event loop (one core)
+ * goes to the judges first too.
  */
 export function publicLane(
   settings: LaneSettings,
@@ -78,7 +104,12 @@ export function publicLane(
 ): { lane: Lane; middleware: (req: Request, res: Response, next: NextFunction) => void } {
   const lane = new Lane(settings);
   const middleware = (_req: Request, res: Response, next: NextFunction) => {
-    if ((res.locals.viewer as Viewer).kind !== 'anonymous') return next();
+    if ((res.locals.viewer as Viewer).kind !== 'anonymous') {
+      const done = lane.yieldTo();
+      res.once('finish', done);
+      res.once('close', done);
+      return next();
+    }
     void lane.enter().then((entered) => {
       if (typeof entered === 'function') {
         res.once('finish', entered);
