@@ -1,3 +1,4 @@
+import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import type { Viewer } from '../shared/access/viewer';
@@ -23,7 +24,8 @@ export type Shed = 'full' | 'waited';
  */
 export class Lane {
   private running = 0;
-  /** Operations of a higher class in flight: while there are any, this lane runs one at a time. */
+  private lastAdmitted = 0;
+  /** Operations of a higher class in flight: while there are any, this lane admits none. */
   private yielding = 0;
   private readonly waiting: { admit: () => void; timer: NodeJS.Timeout }[] = [];
   /** Counts since start, for the benchmark and metrics. */
@@ -32,12 +34,13 @@ export class Lane {
   constructor(private readonly s: LaneSettings) {}
 
   private get limit(): number {
-    return this.yielding > 0 ? 1 : this.s.concurrency;
+    return this.yielding > 0 ? 0 : this.s.concurrency;
   }
 
   /**
-   * Marks higher-priority work in flight until the returned function is called: the lane then
-   * admits one operation at a time, so the event loop and the pool serve that work first.
+   * Marks higher-priority work in flight until the returned function is called: meanwhile the lane
+   * admits nobody new (unless it has admitted nobody for half the wait), so the event loop, the CPU and the
+   * pool serve that work first, and a steady stream of it cannot starve the lane.
    */
   yieldTo(): () => void {
     this.yielding += 1;
@@ -64,14 +67,29 @@ export class Lane {
       return Promise.resolve('full');
     }
     return new Promise((resolve) => {
+      const leave = () => {
+        const i = this.waiting.indexOf(entry);
+        if (i >= 0) this.waiting.splice(i, 1);
+      };
+      const shed = () => {
+        leave();
+        this.counts.shedWaited += 1;
+        resolve('waited');
+      };
       const entry = {
         admit: () => resolve(this.admit()),
-        timer: setTimeout(() => {
-          const i = this.waiting.indexOf(entry);
-          if (i >= 0) this.waiting.splice(i, 1);
-          this.counts.shedWaited += 1;
-          resolve('waited');
-        }, this.s.waitMs),
+        // Half way, if the lane has admitted nobody for that long (it kept yielding), a place
+        // under its own cap admits this one: steady staff work slows the public, never stops it.
+        timer: setTimeout(
+          () => {
+            const starved = performance.now() - this.lastAdmitted >= this.s.waitMs / 2;
+            if (starved && this.running < this.s.concurrency) {
+              leave();
+              entry.admit();
+            } else entry.timer = setTimeout(shed, this.s.waitMs - Math.floor(this.s.waitMs / 2));
+          },
+          Math.floor(this.s.waitMs / 2),
+        ),
       };
       this.waiting.push(entry);
     });
@@ -80,6 +98,7 @@ export class Lane {
   private admit(): () => void {
     this.running += 1;
     this.counts.admitted += 1;
+    this.lastAdmitted = performance.now();
     let released = false;
     return () => {
       if (released) return;
