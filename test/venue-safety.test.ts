@@ -16,6 +16,7 @@ import {
 import { startTestApp, PASSWORD, type TestApp } from './support/app';
 import { adminUrl, templateName, withAdminClient } from './support/db';
 import { Peer } from './support/ws';
+import { Lane } from '../src/transport/lanes';
 
 /** Counts the connections asked of the app's pool from now on. */
 function poolRequests(t: TestApp): { count: () => number; stop: () => void } {
@@ -332,3 +333,51 @@ async function waitUntil(
     await new Promise((r) => setTimeout(r, 25));
   }
 }
+
+describe('the public lane (rules, no server)', () => {
+  /** Lets the promise callbacks of an admission run. */
+  const flush = async () => {
+    for (let i = 0; i < 5; i++) await Promise.resolve();
+  };
+  beforeEach(() => jest.useFakeTimers());
+  afterEach(() => jest.useRealTimers());
+
+  test('caps concurrency, bounds the queue and the wait, and yields to judges without starving', async () => {
+    const lane = new Lane({ concurrency: 2, queueMax: 2, waitMs: 1000 });
+    const a = await lane.enter();
+    const b = await lane.enter();
+    expect(typeof a).toBe('function');
+    expect(typeof b).toBe('function');
+    const c = lane.enter();
+    const d = lane.enter();
+    expect(await lane.enter()).toBe('full'); // the queue holds two
+    (a as () => void)();
+    expect(typeof (await c)).toBe('function'); // a place freed goes to the first waiting
+    jest.advanceTimersByTime(1000);
+    expect(await d).toBe('waited'); // nobody left in time: shed, never a wait without end
+    (b as () => void)();
+    ((await c) as () => void)();
+
+    // A judge's mark in flight: nobody new enters while it runs …
+    const judge = lane.yieldTo();
+    let entered: unknown = null;
+    void lane.enter().then((r) => (entered = r));
+    jest.advanceTimersByTime(100);
+    await flush();
+    expect(entered).toBeNull();
+    judge();
+    await flush();
+    expect(typeof entered).toBe('function'); // … and the public goes on once it is done.
+    (entered as () => void)();
+
+    // Staff work without pause: after half the wait without any admission, one enters anyway.
+    const steady = lane.yieldTo();
+    jest.advanceTimersByTime(600);
+    let late: unknown = null;
+    void lane.enter().then((r) => (late = r));
+    jest.advanceTimersByTime(500);
+    await flush();
+    expect(typeof late).toBe('function');
+    steady();
+  });
+});

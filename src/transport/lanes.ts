@@ -1,4 +1,3 @@
-import { performance } from 'node:perf_hooks';
 import type { NextFunction, Request, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import type { Viewer } from '../shared/access/viewer';
@@ -82,7 +81,7 @@ export class Lane {
         // under its own cap admits this one: steady staff work slows the public, never stops it.
         timer: setTimeout(
           () => {
-            const starved = performance.now() - this.lastAdmitted >= this.s.waitMs / 2;
+            const starved = Date.now() - this.lastAdmitted >= this.s.waitMs / 2;
             if (starved && this.running < this.s.concurrency) {
               leave();
               entry.admit();
@@ -98,7 +97,7 @@ export class Lane {
   private admit(): () => void {
     this.running += 1;
     this.counts.admitted += 1;
-    this.lastAdmitted = performance.now();
+    this.lastAdmitted = Date.now();
     let released = false;
     return () => {
       if (released) return;
