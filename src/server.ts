@@ -29,6 +29,7 @@ import { loadManifest, type Manifest } from './shared/security/trusted-documents
 import { admission } from './transport/admission';
 import { formatError, topLevel } from './transport/errors';
 import { httpGate } from './transport/http';
+import { Lane } from './transport/lanes';
 import { attachWebSocket } from './transport/websocket';
 
 export { formatError };
@@ -126,6 +127,12 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   }
 
   const admit = admission(schema, trusted, limits);
+  // One public lane for both transports: anonymous work is bounded, judges and staff go first.
+  const lane = new Lane({
+    concurrency: config.PUBLIC_CONCURRENCY,
+    queueMax: config.PUBLIC_QUEUE_MAX,
+    waitMs: config.PUBLIC_QUEUE_WAIT_MS,
+  });
 
   const app = express();
   app.disable('x-powered-by');
@@ -144,6 +151,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     pubsub,
     rateLimits,
     admit,
+    lane,
     format,
     viewerFor,
     contextFor: (viewer, ip) => createContext(services, viewer, ip),
@@ -193,7 +201,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   app.use(
     GRAPHQL_PATH,
-    httpGate({ config, rateLimits, admit, format, viewerFor }),
+    httpGate({ config, rateLimits, admit, lane, format, viewerFor }),
     expressMiddleware(apollo, {
       context: async ({ res }) =>
         createContext(services, res.locals.viewer as Viewer, res.locals.ip as string, true),

@@ -95,7 +95,7 @@ describe('admission: the pool and the public lane', () => {
     }
   });
 
-  test('a full public lane sheds anonymous reads with 503 and Retry-After while staff pass', async () => {
+  test('a full public lane sheds anonymous reads (503 and Retry-After over HTTP) on both transports while staff pass', async () => {
     const t = await startTestApp({ PUBLIC_CONCURRENCY: '1', PUBLIC_QUEUE_MAX: '0' });
     const blocker = new Client({ connectionString: withDatabase(adminUrl(), t.database) });
     await blocker.connect();
@@ -122,6 +122,18 @@ describe('admission: the pool and the public lane', () => {
       expect(res.headers.get('retry-after')).toBe('1');
       const body = (await res.json()) as { errors: { extensions: Record<string, unknown> }[] };
       expect(body.errors[0]!.extensions).toMatchObject({ code: 'SERVER_BUSY', retryable: true });
+      // An anonymous query over a WebSocket waits in the same lane, and is shed the same way.
+      const peer = new Peer(t.url);
+      try {
+        await peer.init();
+        peer.subscribe('q', ViewerKindDocument, {});
+        const m = await peer.waitFor((x) => x.id === 'q' && x.type === 'next', 'the answer');
+        expect((m.payload as { errors: { extensions: { code: string } }[] }).errors[0]!.extensions.code).toBe(
+          'SERVER_BUSY',
+        );
+      } finally {
+        peer.terminate();
+      }
       // An organizer is not in the public lane.
       const staff = await t.gql(ViewerKindDocument, {}, { token });
       expect(staff.status).toBe(200);

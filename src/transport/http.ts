@@ -9,12 +9,14 @@ import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
-import { publicLane } from './lanes';
+import { type Lane, publicLane } from './lanes';
 
 export interface HttpGateOptions {
   config: Config;
   rateLimits: RateLimits;
   admit: Admit;
+  /** The bounded lane anonymous operations run in (src/transport/lanes.ts). */
+  lane: Lane;
   format: FormatError;
   /** The caller's identity from the request headers; throws a GraphQLError when they are not valid. */
   viewerFor: (creds: { authorization?: string | undefined; apiKey?: string | undefined }) => Promise<Viewer>;
@@ -143,14 +145,7 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     authenticateRequest,
     rateLimit,
     // Anonymous requests wait for the public lane before their bodies are even read and parsed.
-    publicLane(
-      {
-        concurrency: config.PUBLIC_CONCURRENCY,
-        queueMax: config.PUBLIC_QUEUE_MAX,
-        waitMs: config.PUBLIC_QUEUE_WAIT_MS,
-      },
-      refuse,
-    ).middleware,
+    publicLane(o.lane, refuse),
     express.json({ limit: '8mb' }),
     badBody as unknown as RequestHandler,
     gate,

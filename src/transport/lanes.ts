@@ -1,5 +1,6 @@
 import type { NextFunction, Request, Response } from 'express';
-import type { GraphQLError } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError } from 'graphql';
+import type { PromiseOrValue } from 'graphql/jsutils/PromiseOrValue';
 import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
 import { topLevel } from './errors';
@@ -117,11 +118,10 @@ export class Lane {
  * goes to the judges first too.
  */
 export function publicLane(
-  settings: LaneSettings,
+  lane: Lane,
   refuse: (res: Response, status: number, errors: GraphQLError[]) => void,
-): { lane: Lane; middleware: (req: Request, res: Response, next: NextFunction) => void } {
-  const lane = new Lane(settings);
-  const middleware = (_req: Request, res: Response, next: NextFunction) => {
+): (req: Request, res: Response, next: NextFunction) => void {
+  return (_req: Request, res: Response, next: NextFunction) => {
     if ((res.locals.viewer as Viewer).kind !== 'anonymous') {
       const done = lane.yieldTo();
       res.once('finish', done);
@@ -137,13 +137,42 @@ export function publicLane(
       }
       const retryAfterSeconds = 1;
       res.setHeader('Retry-After', String(retryAfterSeconds));
-      refuse(res, 503, [
-        topLevel(TopLevelCode.SERVER_BUSY, 'The public service is busy; retry shortly.', {
-          retryable: true,
-          retryAfterSeconds,
-        }),
-      ]);
+      refuse(res, 503, [busy(retryAfterSeconds)]);
     });
   };
-  return { lane, middleware };
+}
+
+const busy = (retryAfterSeconds: number) =>
+  topLevel(TopLevelCode.SERVER_BUSY, 'The public service is busy; retry shortly.', {
+    retryable: true,
+    retryAfterSeconds,
+  });
+
+/**
+ * graphql-ws's `execute` through the same lane: an anonymous query or mutation sent over a
+ * WebSocket waits for (or is shed by) the public lane as over HTTP; other callers' yield it.
+ * Subscriptions are not executions and do not hold a place.
+ */
+export function laneExecute(
+  lane: Lane,
+  execute: (args: ExecutionArgs) => PromiseOrValue<ExecutionResult>,
+): (args: ExecutionArgs) => Promise<ExecutionResult> {
+  return async (args) => {
+    const viewer = (args.contextValue as { viewer?: Viewer } | undefined)?.viewer;
+    if (viewer && viewer.kind !== 'anonymous') {
+      const done = lane.yieldTo();
+      try {
+        return await execute(args);
+      } finally {
+        done();
+      }
+    }
+    const entered = await lane.enter();
+    if (typeof entered !== 'function') return { errors: [busy(1)] };
+    try {
+      return await execute(args);
+    } finally {
+      entered();
+    }
+  };
 }

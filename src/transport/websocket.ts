@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import { execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +12,7 @@ import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
+import { type Lane, laneExecute } from './lanes';
 
 interface SocketState {
   viewer: Viewer;
@@ -26,6 +27,8 @@ export interface WebSocketOptions {
   pubsub: PubSub;
   rateLimits: RateLimits;
   admit: Admit;
+  /** The public lane HTTP uses too: anonymous queries over a socket wait in it as well. */
+  lane: Lane;
   format: FormatError;
   /** The caller's identity from its connection parameters; throws when they are not valid. */
   viewerFor: (creds: { authorization?: string | null; apiKey?: string | null }) => Promise<Viewer>;
@@ -74,6 +77,7 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
     {
       schema: o.schema,
       subscribe: sharedSubscribe,
+      execute: laneExecute(o.lane, execute),
       connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
