@@ -120,6 +120,14 @@ async function main(argv: string[]): Promise<number> {
       return 1;
     }
 
+    // A production log never carries a password: there the operator chooses it.
+    const production = config.NODE_ENV === 'production';
+    if (production && !config.SEED_ADMIN_PASSWORD) {
+      err('With NODE_ENV=production set SEED_ADMIN_PASSWORD: no password is printed in production.');
+      return 2;
+    }
+    const shown = (password: string) => (production ? '(SEED_ADMIN_PASSWORD)' : password);
+
     let summary;
     try {
       summary = await seedDemo(orm.em.fork() as EntityManager, {
@@ -149,12 +157,12 @@ async function main(argv: string[]): Promise<number> {
     out('');
     const names = DEMO_USERNAMES.join(', ');
     if (summary.accounts === DEMO_USERNAMES.length) {
-      out(`Demo accounts (${names}) share the password: ${summary.adminPassword}`);
+      out(`Demo accounts (${names}) share the password: ${shown(summary.adminPassword)}`);
     } else if (summary.accounts === 0) {
       out(`The demo accounts (${names}) already existed and keep their passwords.`);
     } else {
       out(
-        `New demo accounts share the password: ${summary.adminPassword} ` +
+        `New demo accounts share the password: ${shown(summary.adminPassword)} ` +
           `(those of ${names} that already existed keep theirs).`,
       );
     }

@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { z } from 'zod';
+import { trustProxy } from './shared/security/origins';
 
 /**
  * The one place configuration is read. Everything else receives a `Config`.
@@ -22,10 +23,8 @@ const schema = z.object({
     .int()
     .positive()
     .default(8 * 3600),
-  SEED_DEMO: z
-    .enum(['auto', 'never'])
-    .default('auto')
-    .describe('auto: load demo data when the database is empty'),
+  /** auto: load demo data when the database is empty. Unset means auto, except in production: never. */
+  SEED_DEMO: z.enum(['auto', 'never']).optional(),
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),
   DB_POOL_MAX: z.coerce.number().int().positive().default(10),
   DB_CONNECT_TIMEOUT_MS: z.coerce.number().int().positive().default(2000),
@@ -63,6 +62,19 @@ const schema = z.object({
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(3_000),
   SIGN_IN_MAX_FAILURES: z.coerce.number().int().positive().default(5),
   SIGN_IN_LOCKOUT_SECONDS: z.coerce.number().int().positive().default(900),
+  /**
+   * Which forwarded address is the client's, with Express's `trust proxy` semantics: `false` (the
+   * socket address, the default), `true`, a hop count, or comma-separated addresses / CIDR ranges
+   * / `loopback`, `linklocal`, `uniquelocal`.
+   */
+  TRUST_PROXY: z.string().default('false'),
+  /** Failed authentications (bad key or token) one address may make per minute before 429. */
+  AUTH_FAILURES_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  /** Anonymous operations running at once; the rest of the pool stays free for judges and staff. */
+  PUBLIC_CONCURRENCY: z.coerce.number().int().positive().optional(),
+  /** Anonymous operations that may wait for a place, and for how long, before 503 + Retry-After. */
+  PUBLIC_QUEUE_MAX: z.coerce.number().int().nonnegative().default(64),
+  PUBLIC_QUEUE_WAIT_MS: z.coerce.number().int().positive().default(1_000),
   /** How long anonymous HTTP queries share an answer (src/shared/cache/shared-reads.ts); 0 turns it off. */
   SHARED_READS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
 });
@@ -74,9 +86,14 @@ function bool(defaultValue: 'true' | 'false') {
     .transform((v) => v === 'true');
 }
 
-export type Config = Omit<z.infer<typeof schema>, 'JWT_SECRET' | 'INTROSPECTION'> & {
+export type Config = Omit<
+  z.infer<typeof schema>,
+  'JWT_SECRET' | 'INTROSPECTION' | 'SEED_DEMO' | 'PUBLIC_CONCURRENCY'
+> & {
   JWT_SECRET: string;
   INTROSPECTION: boolean;
+  SEED_DEMO: 'auto' | 'never';
+  PUBLIC_CONCURRENCY: number;
 };
 
 export class ConfigError extends Error {}
@@ -98,11 +115,28 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
       'Invalid configuration:\n  DB_STATEMENT_TIMEOUT_MS: must be below REQUEST_TIMEOUT_MS',
     );
   }
+  try {
+    trustProxy(cfg.TRUST_PROXY);
+  } catch (err) {
+    throw new ConfigError(`Invalid configuration:\n  TRUST_PROXY: ${(err as Error).message}`);
+  }
+  const production = cfg.NODE_ENV === 'production';
+  // Demo data (and its shared password) only where asked for; in production only explicitly,
+  // and then with a password the operator chose, since none is ever printed there.
+  const SEED_DEMO = cfg.SEED_DEMO ?? (production ? 'never' : 'auto');
+  if (production && SEED_DEMO === 'auto' && !cfg.SEED_ADMIN_PASSWORD) {
+    throw new ConfigError(
+      'Invalid configuration:\n  SEED_ADMIN_PASSWORD: required for SEED_DEMO=auto when NODE_ENV=production',
+    );
+  }
+  // A quarter of the pool for anonymous work by default: the rest never waits behind the public.
+  // More does not serve the public faster (its reads are shared and short) but slows the judges.
+  const PUBLIC_CONCURRENCY = cfg.PUBLIC_CONCURRENCY ?? Math.max(1, Math.floor(cfg.DB_POOL_MAX / 4));
   // Outside production a missing secret gets a per-process random one: tokens
   // then die with the process, which is the safe failure for a dev machine.
   const JWT_SECRET = cfg.JWT_SECRET ?? randomBytes(32).toString('hex');
   const INTROSPECTION = cfg.INTROSPECTION ? cfg.INTROSPECTION === 'true' : cfg.NODE_ENV !== 'production';
-  return { ...cfg, JWT_SECRET, INTROSPECTION, ...overrides };
+  return { ...cfg, JWT_SECRET, INTROSPECTION, SEED_DEMO, PUBLIC_CONCURRENCY, ...overrides };
 }
 
 /**

@@ -49,7 +49,10 @@ async function main(): Promise<void> {
         `Demo data: ${summary.organizations} organizations, ${summary.people} people, ` +
           `${summary.competitions} competitions, ${summary.trades} trades, ${summary.entrants} entrants`,
       );
-      log(`Demo accounts (admin, xian, shijiazhuang, …) share the password: ${summary.adminPassword}`);
+      // A production log never carries a password (there it is always the operator's own).
+      if (config.NODE_ENV === 'production')
+        log('Demo accounts (admin, xian, shijiazhuang, …): SEED_ADMIN_PASSWORD');
+      else log(`Demo accounts (admin, xian, shijiazhuang, …) share the password: ${summary.adminPassword}`);
     }
 
     app = await createApp({ config, orm, log });

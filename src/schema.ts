@@ -27,6 +27,7 @@ import {
 } from './modules/campaign/campaign.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { guardRootFields } from './shared/access/policy';
+import { boundInputs } from './shared/security/input-bounds';
 import type { PubSub } from './shared/graphql/pubsub';
 import { nodeTypes } from './shared/graphql/nodes';
 import { accountNodes } from './modules/account/account.nodes';
@@ -101,5 +102,6 @@ export async function createSchema(pubSub: PubSub): Promise<GraphQLSchema> {
     const type = schema.getType(name);
     if (type) type.description = description;
   }
-  return schema;
+  // Every argument and input field gets a bound, stated in its description (src/shared/security).
+  return boundInputs(schema);
 }

@@ -29,6 +29,7 @@ import { loadManifest, type Manifest } from './shared/security/trusted-documents
 import { admission } from './transport/admission';
 import { formatError, topLevel } from './transport/errors';
 import { httpGate } from './transport/http';
+import { Lane } from './transport/lanes';
 import { attachWebSocket } from './transport/websocket';
 
 export { formatError };
@@ -64,6 +65,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       apiKeyPerMinute: config.RATE_LIMIT_API_KEY_PER_MINUTE,
       signInMaxFailures: config.SIGN_IN_MAX_FAILURES,
       signInLockoutSeconds: config.SIGN_IN_LOCKOUT_SECONDS,
+      authFailuresPerMinute: config.AUTH_FAILURES_PER_MINUTE,
     },
     redis,
     config.REDIS_KEY_PREFIX,
@@ -125,9 +127,20 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   }
 
   const admit = admission(schema, trusted, limits);
+  // One public lane for both transports: anonymous work is bounded, judges and staff go first.
+  const lane = new Lane({
+    concurrency: config.PUBLIC_CONCURRENCY,
+    queueMax: config.PUBLIC_QUEUE_MAX,
+    waitMs: config.PUBLIC_QUEUE_WAIT_MS,
+  });
 
   const app = express();
   app.disable('x-powered-by');
+  // No answer of this server is ever to be sniffed into another type.
+  app.use((_req, res, next) => {
+    res.setHeader('X-Content-Type-Options', 'nosniff');
+    next();
+  });
   const httpServer = createServer(app);
 
   const ws = attachWebSocket({
@@ -138,6 +151,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     pubsub,
     rateLimits,
     admit,
+    lane,
     format,
     viewerFor,
     contextFor: (viewer, ip) => createContext(services, viewer, ip),
@@ -187,7 +201,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
 
   app.use(
     GRAPHQL_PATH,
-    httpGate({ config, rateLimits, admit, format, viewerFor }),
+    httpGate({ config, rateLimits, admit, lane, format, viewerFor }),
     expressMiddleware(apollo, {
       context: async ({ res }) =>
         createContext(services, res.locals.viewer as Viewer, res.locals.ip as string, true),

@@ -1,6 +1,7 @@
 import type { DocumentNode, GraphQLError, GraphQLSchema } from 'graphql';
 import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
+import { checkInputBounds } from '../shared/security/input-bounds';
 import { checkOperation, type OperationLimits } from '../shared/security/operation-limits';
 import { isFirstParty, type Manifest } from '../shared/security/trusted-documents';
 import { topLevel } from './errors';
@@ -22,7 +23,7 @@ export type Admit = (
 
 /**
  * The gate every operation passes on either transport, before any resolver
- * or SQL: trusted documents for first-party clients, then the limits.
+ * or SQL: trusted documents for first-party clients, then the limits and the input bounds.
  */
 export function admission(schema: GraphQLSchema, trusted: Manifest, limits: OperationLimits): Admit {
   return (request, viewer, transport) => {
@@ -56,6 +57,9 @@ export function admission(schema: GraphQLSchema, trusted: Manifest, limits: Oper
     ) as Record<string, unknown>;
     const operationName = typeof request.operationName === 'string' ? request.operationName : null;
     const { document, errors } = checkOperation(schema, query, variables, operationName, limits, transport);
-    return { query, document, errors };
+    // Over-long text and lists are refused here, before any resolver or pool connection.
+    const tooLong =
+      document && !errors.length ? checkInputBounds(schema, document, variables, operationName) : null;
+    return tooLong ? { query, document: null, errors: [tooLong] } : { query, document, errors };
   };
 }

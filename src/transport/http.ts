@@ -9,11 +9,14 @@ import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
+import { type Lane, publicLane } from './lanes';
 
 export interface HttpGateOptions {
   config: Config;
   rateLimits: RateLimits;
   admit: Admit;
+  /** The bounded lane anonymous operations run in (src/transport/lanes.ts). */
+  lane: Lane;
   format: FormatError;
   /** The caller's identity from the request headers; throws a GraphQLError when they are not valid. */
   viewerFor: (creds: { authorization?: string | undefined; apiKey?: string | undefined }) => Promise<Viewer>;
@@ -21,14 +24,24 @@ export interface HttpGateOptions {
 
 /**
  * What a GraphQL request over HTTP passes before Apollo sees it, in order: CORS, a deadline, the
- * JSON body (errors in GraphQL's shape), the caller's identity, the rate limit, and the gate
- * (one operation per request, trusted documents, limits). `res.locals` carries viewer and ip on.
+ * caller's identity (from headers), the rate limit, the public lane for anonymous callers, the
+ * JSON body (errors in GraphQL's shape), and the gate (one operation per request, trusted
+ * documents, limits, input bounds). `res.locals` carries viewer and ip on.
  */
 export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const { config, format } = o;
   const refuse = (res: Response, status: number, errors: GraphQLError[]) => {
     if (res.headersSent) return;
     res.status(status).json({ errors: errors.map((e) => format(e.toJSON(), e)) });
+  };
+
+  const tooMany = (res: Response, retryAfterSeconds: number, per: string | undefined) => {
+    res.setHeader('Retry-After', String(retryAfterSeconds));
+    refuse(res, 429, [
+      topLevel(TopLevelCode.RATE_LIMITED, `Too many requests per ${per}; retry in ${retryAfterSeconds} s.`, {
+        retryAfterSeconds,
+      }),
+    ]);
   };
 
   const deadline = (_req: Request, res: Response, next: NextFunction) => {
@@ -68,17 +81,23 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       const v = req.headers[name];
       return Array.isArray(v) ? v[0] : v;
     };
+    const ip = clientIp(req, config.TRUST_PROXY);
+    const creds = { authorization: header('authorization'), apiKey: header('x-api-key') };
+    // An address that keeps presenting bad credentials is refused before any lookup.
+    if (creds.authorization || creds.apiKey) {
+      const allowed = await o.rateLimits.authAllowed(ip);
+      if (!allowed.allowed) return tooMany(res, allowed.retryAfterSeconds, 'failed authentication');
+    }
     try {
-      res.locals.viewer = await o.viewerFor({
-        authorization: header('authorization'),
-        apiKey: header('x-api-key'),
-      });
-      res.locals.ip = clientIp(req);
+      res.locals.viewer = await o.viewerFor(creds);
+      res.locals.ip = ip;
       next();
     } catch (err) {
       if (err instanceof GraphQLError) {
         const code = err.extensions.code;
-        return refuse(res, code === TopLevelCode.DATABASE_UNAVAILABLE ? 503 : 401, [err]);
+        if (code === TopLevelCode.DATABASE_UNAVAILABLE) return refuse(res, 503, [err]);
+        await o.rateLimits.authFailed(ip);
+        return refuse(res, 401, [err]);
       }
       next(err);
     }
@@ -87,16 +106,7 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const rateLimit = async (_req: Request, res: Response, next: NextFunction) => {
     const decision = await o.rateLimits.request(res.locals.ip as string, res.locals.viewer as Viewer);
     if (decision.allowed) return next();
-    res.setHeader('Retry-After', String(decision.retryAfterSeconds));
-    refuse(res, 429, [
-      topLevel(
-        TopLevelCode.RATE_LIMITED,
-        `Too many requests per ${decision.scope}; retry in ${decision.retryAfterSeconds} s.`,
-        {
-          retryAfterSeconds: decision.retryAfterSeconds,
-        },
-      ),
-    ]);
+    tooMany(res, decision.retryAfterSeconds, decision.scope);
   };
 
   const gate = (req: Request, res: Response, next: NextFunction) => {
@@ -132,10 +142,12 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       }),
     ),
     deadline,
-    express.json({ limit: '8mb' }),
-    badBody as unknown as RequestHandler,
     authenticateRequest,
     rateLimit,
+    // Anonymous requests wait for the public lane before their bodies are even read and parsed.
+    publicLane(o.lane, refuse),
+    express.json({ limit: '8mb' }),
+    badBody as unknown as RequestHandler,
     gate,
   ];
 }

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError, GraphQLSchema } from 'graphql';
+import { execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -12,6 +12,7 @@ import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
+import { type Lane, laneExecute } from './lanes';
 
 interface SocketState {
   viewer: Viewer;
@@ -26,6 +27,8 @@ export interface WebSocketOptions {
   pubsub: PubSub;
   rateLimits: RateLimits;
   admit: Admit;
+  /** The public lane HTTP uses too: anonymous queries over a socket wait in it as well. */
+  lane: Lane;
   format: FormatError;
   /** The caller's identity from its connection parameters; throws when they are not valid. */
   viewerFor: (creds: { authorization?: string | null; apiKey?: string | null }) => Promise<Viewer>;
@@ -53,14 +56,14 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
     ) => {
       if (!originAllowed(info.origin || undefined, config.CORS_ORIGINS, info.req))
         return done(false, 403, 'Origin not allowed');
-      const ip = clientIp(info.req);
+      const ip = clientIp(info.req, config.TRUST_PROXY);
       if ((perIp.get(ip) ?? 0) >= config.WS_MAX_SOCKETS_PER_IP)
         return done(false, 429, 'Too many connections');
       done(true);
     },
   });
   wsServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
-    const ip = clientIp(req);
+    const ip = clientIp(req, config.TRUST_PROXY);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socket.once('close', () => {
       const n = (perIp.get(ip) ?? 1) - 1;
@@ -74,17 +77,25 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
     {
       schema: o.schema,
       subscribe: sharedSubscribe,
+      execute: laneExecute(o.lane, execute),
       connectionInitWaitTimeout: config.WS_INIT_TIMEOUT_MS,
       onConnect: async (ctx) => {
         const params = ctx.connectionParams ?? {};
         const str = (v: unknown) => (typeof v === 'string' ? v : null);
         let viewer: Viewer;
+        const ip = clientIp(ctx.extra.request, config.TRUST_PROXY);
+        const creds = {
+          authorization: str(params.authorization) ?? str(params.Authorization),
+          apiKey: str(params.apiKey) ?? str(params['x-api-key']),
+        };
+        // As over HTTP, an address that keeps failing is refused before any lookup.
+        if ((creds.authorization || creds.apiKey) && !(await o.rateLimits.authAllowed(ip)).allowed)
+          return false;
         try {
-          viewer = await o.viewerFor({
-            authorization: str(params.authorization) ?? str(params.Authorization),
-            apiKey: str(params.apiKey) ?? str(params['x-api-key']),
-          });
-        } catch {
+          viewer = await o.viewerFor(creds);
+        } catch (err) {
+          const outage = (err as GraphQLError).extensions?.code === TopLevelCode.DATABASE_UNAVAILABLE;
+          if ((creds.authorization || creds.apiKey) && !outage) await o.rateLimits.authFailed(ip);
           return false; // 4403 Forbidden
         }
         if (viewer.kind === 'account') {
@@ -96,7 +107,7 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
         }
         // The socket may have closed while we authenticated; tracking it now would leak its place.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-        sockets.set(ctx.extra.socket, { viewer, ip: clientIp(ctx.extra.request) });
+        sockets.set(ctx.extra.socket, { viewer, ip });
         // Nothing reads the upgrade request again; a screen connected for hours need not keep it.
         delete (ctx.extra as { request?: IncomingMessage }).request;
         return true;

@@ -20,15 +20,15 @@ export type AchievementKind =
 
 /** An honor to record on a person. */
 export type AddHonorInput = {
-  /** Awarding body (1–200 characters). */
+  /** Awarding body (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   awardingBody: string;
   /** Kind. */
   kind: HonorKind;
   /** Level awarded at. */
   level?: OrganizationLevel | null | undefined;
-  /** The person. */
+  /** The person. Refused (BAD_USER_INPUT) above 200 characters. */
   personId: string;
-  /** Exact title (1–100 characters). */
+  /** Exact title (1–100 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   title: string;
   /** Year awarded (1950–2100). */
   year: number;
@@ -40,7 +40,7 @@ export type AddRoundInput = {
   advance?: AdvanceRuleInput | null | undefined;
   /** Blind review: judges see anonymous numbers, not who submitted. */
   blind?: boolean;
-  /** The category. */
+  /** The category. Refused (BAD_USER_INPUT) above 200 characters. */
   categoryId: string;
   /** Kind of round; FINAL closes the chain. */
   kind: RoundKind;
@@ -57,9 +57,9 @@ export type AdvanceBy =
 
 /** Moves a signed-off round’s best to the next round. */
 export type AdvanceRoundInput = {
-  /** CHOSEN rounds: the lead judge’s choice. */
+  /** CHOSEN rounds: the lead judge’s choice. Refused (BAD_USER_INPUT) above 1,000 items. */
   chosen?: Array<ChosenInput> | null | undefined;
-  /** The round. */
+  /** The round. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -100,15 +100,15 @@ export type AppealStatus =
 
 /** A studio application. */
 export type ApplyStudioInput = {
-  /** Field of work, 1–100 characters. */
+  /** Field of work, 1–100 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   field: string;
-  /** The host enterprise (or unit) you manage. */
+  /** The host enterprise (or unit) you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   hostId: string;
-  /** The leader (领办人), a person employed under the host. */
+  /** The leader (领办人), a person employed under the host. Refused (BAD_USER_INPUT) above 200 characters. */
   leaderId: string;
   /** The level applied for. */
   level: StudioLevel;
-  /** Name, 1–200 characters. */
+  /** Name, 1–200 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
 };
 
@@ -123,11 +123,11 @@ export type AspectKind =
 
 /** An annual assessment of a named studio. */
 export type AssessStudioInput = {
-  /** Notes, up to 1000 characters. */
+  /** Notes, up to 1000 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   notes?: string | null | undefined;
   /** Pass, needs improvement or fail. */
   result: AssessmentResult;
-  /** The studio. */
+  /** The studio. Refused (BAD_USER_INPUT) above 200 characters. */
   studioId: string;
   /** The year assessed; once per year. */
   year: number;
@@ -141,27 +141,27 @@ export type AssessmentResult =
 
 /** Puts an account on a trade’s panel. */
 export type AssignJudgeInput = {
-  /** The judge’s account (role JUDGE or CHIEF_JUDGE). */
+  /** The judge’s account (role JUDGE or CHIEF_JUDGE). Refused (BAD_USER_INPUT) above 200 characters. */
   accountId: string;
-  /** Aspects the judge marks; all when omitted. */
+  /** Aspects the judge marks; all when omitted. Refused (BAD_USER_INPUT) above 1,000 items or 10,000 characters in an item. */
   aspectCodes?: Array<string> | null | undefined;
-  /** Why the judge joins: required while the competition is RUNNING (the addition is then audited and listed in `Trade.panelChanges`); ignored before. */
+  /** Why the judge joins: required while the competition is RUNNING (the addition is then audited and listed in `Trade.panelChanges`); ignored before. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
   /** Judge or chief judge; one chief judge per trade. */
   role: PanelRole;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** Automatic, balanced assignment of reviewers to a round’s submissions. */
 export type AssignReviewersInput = {
-  /** The judges (accounts), at least `perSubmission`. */
+  /** The judges (accounts), at least `perSubmission`. Refused (BAD_USER_INPUT) above 1,000 items or 200 characters in an item. */
   judgeIds: Array<string>;
   /** Most submissions per judge (L). */
   maxPerJudge: number;
   /** Reviewers per submission (K). */
   perSubmission: number;
-  /** The round. */
+  /** The round. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -171,13 +171,13 @@ export type AttachmentInput = {
   durationSeconds?: number | null | undefined;
   /** Video, document, image or other link. */
   kind: AttachmentKind;
-  /** MIME type, e.g. video/mp4. */
+  /** MIME type, e.g. video/mp4. Refused (BAD_USER_INPUT) above 10,000 characters. */
   mimeType?: string | null | undefined;
   /** Size in bytes. */
   sizeBytes?: number | null | undefined;
-  /** Title. */
+  /** Title. Refused (BAD_USER_INPUT) above 10,000 characters. */
   title?: string | null | undefined;
-  /** http(s) URL, up to 2,000 characters. */
+  /** http(s) URL, up to 2,000 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   url: string;
 };
 
@@ -201,7 +201,7 @@ export type AwardBasis =
 export type AwardRuleInput = {
   /** Count, percentage or threshold. */
   by: AwardBasis;
-  /** The tiers, best first, each at most once. */
+  /** The tiers, best first, each at most once. Refused (BAD_USER_INPUT) above 1,000 items. */
   tiers: Array<AwardTierInput>;
 };
 
@@ -246,29 +246,29 @@ export type BoardView =
 export type CategoryInput = {
   /** How many submissions of the category may be awarded. */
   awardQuota: number;
-  /** Short code, unique in the campaign (1–50 characters). */
+  /** Short code, unique in the campaign (1–50 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   code: string;
-  /** Name, e.g. 优秀科技创新项目. */
+  /** Name, e.g. 优秀科技创新项目. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
 };
 
 /** A submission the lead judge sends on, with the reason. */
 export type ChosenInput = {
-  /** The entrant in this round. */
+  /** The entrant in this round. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
-  /** Why it goes on. */
+  /** Why it goes on. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
 };
 
 /** Filters on competitions; all given filters must match. */
 export type CompetitionFilter = {
-  /** Hosted by this union or one under it. */
+  /** Hosted by this union or one under it. Refused (BAD_USER_INPUT) above 200 characters. */
   hostUnder?: string | null | undefined;
   /** Only this kind. */
   kind?: CompetitionKind | null | undefined;
-  /** Name contains this text. */
+  /** Name contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
   search?: string | null | undefined;
-  /** Only these states. */
+  /** Only these states. Refused (BAD_USER_INPUT) above 1,000 items. */
   statuses?: Array<CompetitionStatus> | null | undefined;
   /** Only this year. */
   year?: number | null | undefined;
@@ -302,29 +302,29 @@ export type CompetitionStatus =
 
 /** A new sign-in account. */
 export type CreateAccountInput = {
-  /** Name shown to others. */
+  /** Name shown to others. Refused (BAD_USER_INPUT) above 10,000 characters. */
   displayName: string;
-  /** Union the account is bound to (required except for admins). */
+  /** Union the account is bound to (required except for admins). Refused (BAD_USER_INPUT) above 200 characters. */
   organizationId?: string | null | undefined;
-  /** Password, 10–200 characters. */
+  /** Password, 10–200 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   password: string;
-  /** The person record of the account’s holder, employed within your subtree: for judges and experts, the own-employer conflict rule then applies. Can be set later with `linkAccountPerson`. */
+  /** The person record of the account’s holder, employed within your subtree: for judges and experts, the own-employer conflict rule then applies. Can be set later with `linkAccountPerson`. Refused (BAD_USER_INPUT) above 200 characters. */
   personId?: string | null | undefined;
   /** Role; organizers cannot create platform admins. */
   role: Role;
-  /** Sign-in name: 3–64 of a–z, 0–9, `.`, `_`, `-`. */
+  /** Sign-in name: 3–64 of a–z, 0–9, `.`, `_`, `-`. Refused (BAD_USER_INPUT) above 10,000 characters. */
   username: string;
 };
 
 /** An alliance of studios. */
 export type CreateAllianceInput = {
-  /** Founding date (YYYY-MM-DD). */
+  /** Founding date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
   foundedOn?: string | null | undefined;
-  /** The lead studio (named). */
+  /** The lead studio (named). Refused (BAD_USER_INPUT) above 200 characters. */
   leadStudioId: string;
-  /** Name, 1–200 characters, unique. */
+  /** Name, 1–200 characters, unique. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Other member studios (named), at most 500. */
+  /** Other member studios (named), at most 500. Refused (BAD_USER_INPUT) above 1,000 items or 200 characters in an item. */
   studioIds: Array<string>;
 };
 
@@ -332,23 +332,23 @@ export type CreateAllianceInput = {
 export type CreateApiKeyInput = {
   /** For a first-party client (venue screen): it may then send only trusted documents. */
   firstParty?: boolean | null | undefined;
-  /** What the key is for. */
+  /** What the key is for. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Union whose subtree the key may act on. */
+  /** Union whose subtree the key may act on. Refused (BAD_USER_INPUT) above 200 characters. */
   organizationId: string;
-  /** Scopes to grant, e.g. `competitions:read`. */
+  /** Scopes to grant, e.g. `competitions:read`. Refused (BAD_USER_INPUT) above 1,000 items or 10,000 characters in an item. */
   scopes: Array<string>;
 };
 
 /** A new innovation campaign. */
 export type CreateCampaignInput = {
-  /** Categories, 1–20. */
+  /** Categories, 1–20. Refused (BAD_USER_INPUT) above 1,000 items. */
   categories: Array<CategoryInput>;
-  /** Description (up to 5,000 characters). */
+  /** Description (up to 5,000 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** The union running it: one you manage. */
+  /** The union running it: one you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   hostId: string;
-  /** Name, e.g. 第一届职工科技节. */
+  /** Name, e.g. 第一届职工科技节. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
   /** Submissions close (after they open). */
   submissionsCloseAt: string;
@@ -360,17 +360,17 @@ export type CreateCampaignInput = {
 
 /** A new competition. */
 export type CreateCompetitionInput = {
-  /** Description (up to 5,000 characters). */
+  /** Description (up to 5,000 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** Last day, YYYY-MM-DD. */
+  /** Last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
   endsOn?: string | null | undefined;
-  /** Hosting union: one you manage. */
+  /** Hosting union: one you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   hostId: string;
   /** Skills or labor. */
   kind: CompetitionKind;
-  /** Name (1–200 characters). */
+  /** Name (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** First day, YYYY-MM-DD. */
+  /** First day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
   startsOn?: string | null | undefined;
   /** Year (2000–2100). */
   year: number;
@@ -380,11 +380,11 @@ export type CreateCompetitionInput = {
 export type CreateOrganizationInput = {
   /** Level; must be deeper than the parent’s. */
   level: OrganizationLevel;
-  /** Full name (1–200 characters). */
+  /** Full name (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Parent union; omitted only by platform admins for a root. */
+  /** Parent union; omitted only by platform admins for a root. Refused (BAD_USER_INPUT) above 200 characters. */
   parentId?: string | null | undefined;
-  /** Short name (up to 100 characters). */
+  /** Short name (up to 100 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   shortName?: string | null | undefined;
 };
 
@@ -392,15 +392,15 @@ export type CreateOrganizationInput = {
 export type CreatePersonInput = {
   /** Year of birth. */
   birthYear?: number | null | undefined;
-  /** Employer: an organization you manage. */
+  /** Employer: an organization you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   employerId: string;
   /** Gender. */
   gender?: Gender | null | undefined;
-  /** Full name (1–100 characters). */
+  /** Full name (1–100 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Occupation (工种). */
+  /** Occupation (工种). Refused (BAD_USER_INPUT) above 10,000 characters. */
   occupation?: string | null | undefined;
-  /** Occupation code. */
+  /** Occupation code. Refused (BAD_USER_INPUT) above 10,000 characters. */
   occupationCode?: string | null | undefined;
 };
 
@@ -408,11 +408,11 @@ export type CreatePersonInput = {
 export type CreateTeamInput = {
   /** Team or crew. */
   kind: TeamKind;
-  /** Members (people you manage), at most 100. */
+  /** Members (people you manage), at most 100. Refused (BAD_USER_INPUT) above 1,000 items or 200 characters in an item. */
   memberIds: Array<string>;
-  /** Name (1–200 characters). */
+  /** Name (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Its enterprise: one you manage. */
+  /** Its enterprise: one you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   organizationId: string;
 };
 
@@ -420,13 +420,13 @@ export type CreateTeamInput = {
 export type CreateTradeInput = {
   /** Most active entrants (1–1,000,000). */
   capacity: number;
-  /** Competition it belongs to. */
+  /** Competition it belongs to. Refused (BAD_USER_INPUT) above 200 characters. */
   competitionId: string;
   /** Scheduled end; after the start. */
   endsAt?: string | null | undefined;
-  /** Name, unique within the competition (1–100 characters). */
+  /** Name, unique within the competition (1–100 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** Occupation code, e.g. 6-18-02-04. */
+  /** Occupation code, e.g. 6-18-02-04. Refused (BAD_USER_INPUT) above 10,000 characters. */
   occupationCode?: string | null | undefined;
   /** Practical weight in percent; theory + practical = 100. */
   practicalWeight: number;
@@ -434,23 +434,23 @@ export type CreateTradeInput = {
   startsAt?: string | null | undefined;
   /** Theory weight in percent. */
   theoryWeight: number;
-  /** Venue. */
+  /** Venue. Refused (BAD_USER_INPUT) above 10,000 characters. */
   venue?: string | null | undefined;
 };
 
 /** A declared conflict of interest between a judge and an entrant. */
 export type DeclareConflictInput = {
-  /** The judge’s account. */
+  /** The judge’s account. Refused (BAD_USER_INPUT) above 200 characters. */
   accountId: string;
-  /** The entrant. */
+  /** The entrant. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
-  /** Why (1–500 characters). */
+  /** Why (1–500 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
 };
 
 /** Draws lots for a trade’s checked-in entrants without a number. */
 export type DrawLotsInput = {
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -458,11 +458,11 @@ export type DrawLotsInput = {
 export type DrawRecheckInput = {
   /** Share of the rest drawn at random, in percent (15–100). */
   percent: number;
-  /** Seed for the draw (e.g. announced in public); random when omitted. */
+  /** Seed for the draw (e.g. announced in public); random when omitted. Refused (BAD_USER_INPUT) above 10,000 characters. */
   seed?: string | null | undefined;
   /** Top places always re-checked (0–100). */
   topN: number;
-  /** The trade (signed off by its chief judge). */
+  /** The trade (signed off by its chief judge). Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -616,15 +616,15 @@ export type ErrorCode =
 
 /** Files an appeal for an entrant while the appeal window is open. */
 export type FileAppealInput = {
-  /** The entrant. */
+  /** The entrant. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
-  /** The grounds, 1–2000 characters. */
+  /** The grounds, 1–2000 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
 };
 
 /** Makes a competition’s results final after the notice period. */
 export type FinalizeResultsInput = {
-  /** The competition, in PUBLISHED. */
+  /** The competition, in PUBLISHED. Refused (BAD_USER_INPUT) above 200 characters. */
   competitionId: string;
 };
 
@@ -654,11 +654,11 @@ export type HonorKind =
 
 /** Bulk registration of individual entrants. Columns (header row, in any order): `name` (required), `employer` (organization name or ID, required), `gender` (男/女/MALE/FEMALE), `birthYear`, `occupation`. A person is matched by name and employer, and created when new. */
 export type ImportEntrantsInput = {
-  /** The file: CSV text, or XLSX bytes in base64. At most 5 MB. */
+  /** The file: CSV text, or XLSX bytes in base64. At most 5 MB. Refused (BAD_USER_INPUT) above 8,000,000 characters. */
   content: string;
   /** CSV (UTF-8 text) or XLSX (base64). */
   format: ImportFormat;
-  /** The trade to register into. */
+  /** The trade to register into. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -669,23 +669,23 @@ export type ImportFormat =
 
 /** Links a sign-in account to the person record of its holder, or unlinks it. */
 export type LinkAccountPersonInput = {
-  /** The account: bound to a union you manage. */
+  /** The account: bound to a union you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   accountId: string;
-  /** The person, employed within your subtree; null to unlink. */
+  /** The person, employed within your subtree; null to unlink. Refused (BAD_USER_INPUT) above 200 characters. */
   personId?: string | null | undefined;
 };
 
 /** One mark from a tablet. Re-sending it with the same key is safe. */
 export type MarkInput = {
-  /** The aspect code. */
+  /** The aspect code. Refused (BAD_USER_INPUT) above 10,000 characters. */
   aspectCode: string;
   /** For a correction: the version being corrected. */
   correctsVersion?: number | null | undefined;
-  /** The entrant. */
+  /** The entrant. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
-  /** Client-generated key, unique per mark event (8–200 characters). */
+  /** Client-generated key, unique per mark event (8–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   idempotencyKey: string;
-  /** For a correction: why (required). */
+  /** For a correction: why (required). Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
   /** The mark: 0..maxMark, or a point of the judgement scale. */
   value: number;
@@ -698,17 +698,17 @@ export type MarkStatus =
 
 /** Locks or unlocks marks: one entrant’s, or a whole trade’s. */
 export type MarksLockInput = {
-  /** Why; required to unlock. */
+  /** Why; required to unlock. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
-  /** An entrant or a trade. */
+  /** An entrant or a trade. Refused (BAD_USER_INPUT) above 200 characters. */
   targetId: string;
 };
 
 /** Moves an organization and its whole subtree under a new parent. */
 export type MoveOrganizationInput = {
-  /** The organization to move. */
+  /** The organization to move. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** Its new parent. */
+  /** Its new parent. Refused (BAD_USER_INPUT) above 200 characters. */
   newParentId: string;
 };
 
@@ -721,15 +721,15 @@ export type Normalization =
 
 /** Filters on the list of organizations; all given filters must match. */
 export type OrganizationFilter = {
-  /** Only these levels. */
+  /** Only these levels. Refused (BAD_USER_INPUT) above 1,000 items. */
   levels?: Array<OrganizationLevel> | null | undefined;
-  /** Only direct children of this organization. */
+  /** Only direct children of this organization. Refused (BAD_USER_INPUT) above 200 characters. */
   parentId?: string | null | undefined;
   /** Only roots (organizations without a parent). */
   roots?: boolean | null | undefined;
-  /** Name contains this text. */
+  /** Name contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
   search?: string | null | undefined;
-  /** Only organizations in the subtree under this one (itself excluded). */
+  /** Only organizations in the subtree under this one (itself excluded). Refused (BAD_USER_INPUT) above 200 characters. */
   under?: string | null | undefined;
 };
 
@@ -776,13 +776,13 @@ export type PatentType =
 
 /** Filters on people; all given filters must match. */
 export type PersonFilter = {
-  /** Employer is this organization or lies under it. */
+  /** Employer is this organization or lies under it. Refused (BAD_USER_INPUT) above 200 characters. */
   employerUnder?: string | null | undefined;
-  /** Holds at least one honor of these kinds. */
+  /** Holds at least one honor of these kinds. Refused (BAD_USER_INPUT) above 1,000 items. */
   honorKinds?: Array<HonorKind> | null | undefined;
-  /** Holds an honor whose title contains this text (e.g. 工匠). */
+  /** Holds an honor whose title contains this text (e.g. 工匠). Refused (BAD_USER_INPUT) above 200 characters. */
   honorTitle?: string | null | undefined;
-  /** Name contains this text. */
+  /** Name contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
   search?: string | null | undefined;
 };
 
@@ -790,7 +790,7 @@ export type PersonFilter = {
 export type PublishResultsInput = {
   /** Last moment for appeals; at most noticeEndsAt (the default). */
   appealDeadline?: string | null | undefined;
-  /** The competition, in SCORING_CLOSED. */
+  /** The competition, in SCORING_CLOSED. Refused (BAD_USER_INPUT) above 200 characters. */
   competitionId: string;
   /** End of the notice period; in the future. */
   noticeEndsAt: string;
@@ -798,7 +798,7 @@ export type PublishResultsInput = {
 
 /** An achievement of a studio. */
 export type RecordAchievementInput = {
-  /** Date (YYYY-MM-DD). */
+  /** Date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
   achievedOn: string;
   /** APPRENTICES: how many. */
   apprentices?: number | null | undefined;
@@ -806,23 +806,23 @@ export type RecordAchievementInput = {
   benefitYuan?: number | null | undefined;
   /** Kind. */
   kind: AchievementKind;
-  /** PATENT: number. */
+  /** PATENT: number. Refused (BAD_USER_INPUT) above 10,000 characters. */
   patentNumber?: string | null | undefined;
   /** PATENT: status. */
   patentStatus?: PatentStatus | null | undefined;
   /** PATENT: type. */
   patentType?: PatentType | null | undefined;
-  /** Members it is attributed to (must be members). */
+  /** Members it is attributed to (must be members). Refused (BAD_USER_INPUT) above 1,000 items or 200 characters in an item. */
   personIds?: Array<string> | null | undefined;
-  /** The studio. */
+  /** The studio. Refused (BAD_USER_INPUT) above 200 characters. */
   studioId: string;
-  /** Title, 1–300 characters. */
+  /** Title, 1–300 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   title: string;
 };
 
 /** An entrant’s completion time, for the time tie-break. */
 export type RecordCompletionTimeInput = {
-  /** The entrant. */
+  /** The entrant. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
   /** Seconds taken, ≥ 0, up to 2 decimals. */
   seconds: number;
@@ -830,47 +830,47 @@ export type RecordCompletionTimeInput = {
 
 /** Records the re-check of one score sheet. */
 export type RecordRecheckInput = {
-  /** The entrant whose sheet was re-checked. */
+  /** The entrant whose sheet was re-checked. Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
   /** Errors found (0 when the sheet was right); corrections go through submitMarks. */
   errorsFound: number;
-  /** Note, up to 500 characters. */
+  /** Note, up to 500 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   note?: string | null | undefined;
 };
 
 /** Registers one entrant: give exactly one of person, team or enterprise. */
 export type RegisterEntrantInput = {
-  /** An enterprise (labor competitions only). */
+  /** An enterprise (labor competitions only). Refused (BAD_USER_INPUT) above 200 characters. */
   enterpriseId?: string | null | undefined;
-  /** A person (individual entrant). */
+  /** A person (individual entrant). Refused (BAD_USER_INPUT) above 200 characters. */
   personId?: string | null | undefined;
-  /** A team or crew (labor or team events). */
+  /** A team or crew (labor or team events). Refused (BAD_USER_INPUT) above 200 characters. */
   teamId?: string | null | undefined;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** A judge (or the chief judge) leaves a trade’s panel and another takes the seat. */
 export type ReplaceJudgeInput = {
-  /** The account leaving the panel. */
+  /** The account leaving the panel. Refused (BAD_USER_INPUT) above 200 characters. */
   accountId: string;
-  /** Aspects the replacement marks; when omitted, those of the judge being replaced. */
+  /** Aspects the replacement marks; when omitted, those of the judge being replaced. Refused (BAD_USER_INPUT) above 1,000 items or 10,000 characters in an item. */
   aspectCodes?: Array<string> | null | undefined;
-  /** Why (illness, a conflict discovered on the day, …); 1–500 characters. */
+  /** Why (illness, a conflict discovered on the day, …); 1–500 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
-  /** The account taking the seat: not on the panel yet; a chief-judge account for the chief’s seat. */
+  /** The account taking the seat: not on the panel yet; a chief-judge account for the chief’s seat. Refused (BAD_USER_INPUT) above 200 characters. */
   replacementId: string;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** The chief judge’s decision on an appeal. */
 export type ResolveAppealInput = {
-  /** The appeal. */
+  /** The appeal. Refused (BAD_USER_INPUT) above 200 characters. */
   appealId: string;
   /** Upheld (reopens the entrant’s marks) or dismissed. */
   decision: AppealDecision;
-  /** The response to the appellant, 1–2000 characters. */
+  /** The response to the appellant, 1–2000 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   response: string;
 };
 
@@ -883,7 +883,7 @@ export type ResultsFileFormat =
 export type RevealBoardInput = {
   /** Reveal everything still hidden at once. */
   all?: boolean;
-  /** The trade; its competition’s results must be final. */
+  /** The trade; its competition’s results must be final. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -891,9 +891,9 @@ export type RevealBoardInput = {
 export type ReviewEligibilityInput = {
   /** Eligible (enters the first round) or not. */
   eligible: boolean;
-  /** Why; required when not eligible. */
+  /** Why; required when not eligible. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
-  /** The submission. */
+  /** The submission. Refused (BAD_USER_INPUT) above 200 characters. */
   submissionId: string;
 };
 
@@ -926,7 +926,7 @@ export type SchemeFormat =
 export type SetAccountActiveInput = {
   /** Whether it may sign in. */
   active: boolean;
-  /** The account. */
+  /** The account. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
 };
 
@@ -934,13 +934,13 @@ export type SetAccountActiveInput = {
 export type SetBoardFreezeInput = {
   /** From when the public board stops moving; null to unfreeze. */
   freezeAt?: string | null | undefined;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** Moves an entrant to another registration state. */
 export type SetEntrantStatusInput = {
-  /** The entrant. */
+  /** The entrant. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
   /** Target state; must be allowed from the current one. */
   status: EntrantStatus;
@@ -948,11 +948,11 @@ export type SetEntrantStatusInput = {
 
 /** A marking scheme file for a trade; replaces the trade’s scheme. */
 export type SetMarkingSchemeInput = {
-  /** The file’s text, at most 1 MB; as exported by `Trade.markingSchemeFile`. */
+  /** The file’s text, at most 1 MB; as exported by `Trade.markingSchemeFile`. Refused (BAD_USER_INPUT) above 8,000,000 characters. */
   content: string;
   /** JSON or CSV (UTF-8 text). */
   format: SchemeFormat;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
@@ -962,43 +962,43 @@ export type SetResultsRulesInput = {
   awards?: AwardRuleInput | null | undefined;
   /** Per-judge normalisation; NONE when omitted. */
   normalization?: Normalization | null | undefined;
-  /** Tie-breaks in order; empty for none (ties share a rank). */
+  /** Tie-breaks in order; empty for none (ties share a rank). Refused (BAD_USER_INPUT) above 1,000 items. */
   tieBreak: Array<TieBreakInput>;
-  /** Titles flagged on winners. */
+  /** Titles flagged on winners. Refused (BAD_USER_INPUT) above 1,000 items. */
   titles?: Array<TitleRuleInput> | null | undefined;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** Manual assignment: the reviewers of one submission in a round. */
 export type SetReviewersInput = {
-  /** The entrant (the submission in this round). */
+  /** The entrant (the submission in this round). Refused (BAD_USER_INPUT) above 200 characters. */
   entrantId: string;
-  /** Its reviewers (judge accounts); none conflicted. */
+  /** Its reviewers (judge accounts); none conflicted. Refused (BAD_USER_INPUT) above 1,000 items or 200 characters in an item. */
   judgeIds: Array<string>;
 };
 
 /** Username and password. */
 export type SignInInput = {
-  /** Password. */
+  /** Password. Refused (BAD_USER_INPUT) above 10,000 characters. */
   password: string;
-  /** Sign-in name. */
+  /** Sign-in name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   username: string;
 };
 
 /** Filters for the studio registry; all given ones must match. */
 export type StudioFilter = {
-  /** Field of work contains this text. */
+  /** Field of work contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
   field?: string | null | undefined;
-  /** Only studios whose leader holds one of these honors. */
+  /** Only studios whose leader holds one of these honors. Refused (BAD_USER_INPUT) above 1,000 items. */
   leaderHonorKinds?: Array<HonorKind> | null | undefined;
-  /** Only these levels. */
+  /** Only these levels. Refused (BAD_USER_INPUT) above 1,000 items. */
   levels?: Array<StudioLevel> | null | undefined;
-  /** Name contains this text. */
+  /** Name contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
   search?: string | null | undefined;
-  /** Only these states. */
+  /** Only these states. Refused (BAD_USER_INPUT) above 1,000 items. */
   statuses?: Array<StudioStatus> | null | undefined;
-  /** Only studios hosted under this union (its whole subtree). */
+  /** Only studios hosted under this union (its whole subtree). Refused (BAD_USER_INPUT) above 200 characters. */
   unionId?: string | null | undefined;
 };
 
@@ -1015,11 +1015,11 @@ export type StudioLevel =
 
 /** Adds a person to a studio, or changes their role. */
 export type StudioMemberInput = {
-  /** The person. */
+  /** The person. Refused (BAD_USER_INPUT) above 200 characters. */
   personId: string;
   /** Role; LEADER is the studio’s leader only. */
   role: StudioMemberRole;
-  /** The studio. */
+  /** The studio. Refused (BAD_USER_INPUT) above 200 characters. */
   studioId: string;
 };
 
@@ -1045,29 +1045,29 @@ export type StudioStatus =
 
 /** A submission to a campaign category, by a person, a team or a studio. */
 export type SubmitEntryInput = {
-  /** Attachments, at most 20. */
+  /** Attachments, at most 20. Refused (BAD_USER_INPUT) above 1,000 items. */
   attachments?: Array<AttachmentInput> | null | undefined;
-  /** The category. */
+  /** The category. Refused (BAD_USER_INPUT) above 200 characters. */
   categoryId: string;
-  /** A person submitting. */
+  /** A person submitting. Refused (BAD_USER_INPUT) above 200 characters. */
   personId?: string | null | undefined;
-  /** A studio submitting (named). */
+  /** A studio submitting (named). Refused (BAD_USER_INPUT) above 200 characters. */
   studioId?: string | null | undefined;
-  /** Summary, up to 5,000 characters. */
+  /** Summary, up to 5,000 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   summary?: string | null | undefined;
-  /** Topic tags, at most 10 of 1–30 characters. */
+  /** Topic tags, at most 10 of 1–30 characters. Refused (BAD_USER_INPUT) above 1,000 items or 10,000 characters in an item. */
   tags?: Array<string> | null | undefined;
-  /** A team submitting. */
+  /** A team submitting. Refused (BAD_USER_INPUT) above 200 characters. */
   teamId?: string | null | undefined;
-  /** Title, 1–300 characters. */
+  /** Title, 1–300 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   title: string;
 };
 
 /** A batch of marks from one tablet. */
 export type SubmitMarksInput = {
-  /** The tablet’s identifier, for the audit log. */
+  /** The tablet’s identifier, for the audit log. Refused (BAD_USER_INPUT) above 10,000 characters. */
   deviceId: string;
-  /** The marks, at most 100; each gets its own outcome. */
+  /** The marks, at most 100; each gets its own outcome. Refused (BAD_USER_INPUT) above 1,000 items. */
   marks: Array<MarkInput>;
 };
 
@@ -1080,7 +1080,7 @@ export type TeamKind =
 
 /** One tie-break, applied after the total and the tie-breaks before it. */
 export type TieBreakInput = {
-  /** Module or aspect code; none for COMPLETION_TIME. */
+  /** Module or aspect code; none for COMPLETION_TIME. Refused (BAD_USER_INPUT) above 10,000 characters. */
   code?: string | null | undefined;
   /** What is compared. */
   kind: TieBreakKind;
@@ -1099,17 +1099,17 @@ export type TieBreakKind =
 export type TitleRuleInput = {
   /** Awarded to entrants ranked at or above this. */
   maxRank?: number | null | undefined;
-  /** Awarded to entrants with one of these tiers. */
+  /** Awarded to entrants with one of these tiers. Refused (BAD_USER_INPUT) above 1,000 items. */
   tiers?: Array<AwardTier> | null | undefined;
-  /** The title, 1–50 characters. */
+  /** The title, 1–50 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   title: string;
 };
 
 /** Moves a competition to another lifecycle state. */
 export type TransitionCompetitionInput = {
-  /** The competition. */
+  /** The competition. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** Why, for the record (up to 500 characters). */
+  /** Why, for the record (up to 500 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
   /** Target state; must be allowed from the current one. */
   to: CompetitionStatus;
@@ -1117,15 +1117,15 @@ export type TransitionCompetitionInput = {
 
 /** Moves a studio along its lifecycle. */
 export type TransitionStudioInput = {
-  /** NAMED: the naming document’s number (文号). */
+  /** NAMED: the naming document’s number (文号). Refused (BAD_USER_INPUT) above 10,000 characters. */
   documentNumber?: string | null | undefined;
-  /** NAMED: date named (YYYY-MM-DD). */
+  /** NAMED: date named (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
   namedOn?: string | null | undefined;
-  /** NAMED: the naming union (the host or a union above it, of the level’s rank). */
+  /** NAMED: the naming union (the host or a union above it, of the level’s rank). Refused (BAD_USER_INPUT) above 200 characters. */
   namingUnionId?: string | null | undefined;
-  /** Why; required to reject or revoke. */
+  /** Why; required to reject or revoke. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason?: string | null | undefined;
-  /** The studio. */
+  /** The studio. Refused (BAD_USER_INPUT) above 200 characters. */
   studioId: string;
   /** Target state. */
   to: StudioStatus;
@@ -1133,37 +1133,37 @@ export type TransitionStudioInput = {
 
 /** Changes to a competition; omitted fields stay as they are. */
 export type UpdateCompetitionInput = {
-  /** New description; empty clears it. */
+  /** New description; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** New last day, YYYY-MM-DD. */
+  /** New last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
   endsOn?: string | null | undefined;
-  /** The competition. */
+  /** The competition. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** New name. */
+  /** New name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
-  /** New first day, YYYY-MM-DD. */
+  /** New first day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
   startsOn?: string | null | undefined;
 };
 
 /** Changes to an organization’s names. */
 export type UpdateOrganizationInput = {
-  /** The organization to change. */
+  /** The organization to change. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** New full name. */
+  /** New full name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
-  /** New short name; empty clears it. */
+  /** New short name; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   shortName?: string | null | undefined;
 };
 
 /** Changes to a person; omitted fields stay as they are. */
 export type UpdatePersonInput = {
-  /** New employer (within your union). */
+  /** New employer (within your union). Refused (BAD_USER_INPUT) above 200 characters. */
   employerId?: string | null | undefined;
-  /** The person. */
+  /** The person. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** New name. */
+  /** New name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
-  /** New occupation; empty clears it. */
+  /** New occupation; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   occupation?: string | null | undefined;
 };
 
@@ -1173,9 +1173,9 @@ export type UpdateTradeInput = {
   capacity?: number | null | undefined;
   /** New scheduled end. */
   endsAt?: string | null | undefined;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
-  /** New name. */
+  /** New name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
   /** New practical weight (give both weights together). */
   practicalWeight?: number | null | undefined;
@@ -1183,7 +1183,7 @@ export type UpdateTradeInput = {
   startsAt?: string | null | undefined;
   /** New theory weight (give both weights together). */
   theoryWeight?: number | null | undefined;
-  /** New venue; empty clears it. */
+  /** New venue; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   venue?: string | null | undefined;
 };
 
@@ -1195,21 +1195,21 @@ export type ViewerKind =
 
 /** The chief judge voids every mark a judge who left the panel gave on a trade. */
 export type VoidJudgeMarksInput = {
-  /** The judge who left the panel (replaced or withdrawn). */
+  /** The judge who left the panel (replaced or withdrawn). Refused (BAD_USER_INPUT) above 200 characters. */
   judgeId: string;
-  /** Why the marks must not count; 1–500 characters. */
+  /** Why the marks must not count; 1–500 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 
 /** A judge (or the chief judge) leaves a trade’s panel; nobody takes the seat. */
 export type WithdrawJudgeInput = {
-  /** The account leaving the panel. */
+  /** The account leaving the panel. Refused (BAD_USER_INPUT) above 200 characters. */
   accountId: string;
-  /** Why; 1–500 characters. */
+  /** Why; 1–500 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   reason: string;
-  /** The trade. */
+  /** The trade. Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
 

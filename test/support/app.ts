@@ -72,6 +72,9 @@ export async function startTestApp(
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000',
     RATE_LIMIT_API_KEY_PER_MINUTE: '1000000',
+    // Bursts of anonymous reads wait for the public lane rather than being shed (tests that shed set their own).
+    PUBLIC_QUEUE_MAX: '100000',
+    PUBLIC_QUEUE_WAIT_MS: '8000',
   };
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...generous, ...env });
   const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });

@@ -2081,7 +2081,19 @@ export async function runCampaign(o: CampaignOptions): Promise<FuzzStats> {
         /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(op.query) ||
         op.query.includes('\\u0000');
       const nulRefusal = carriesNul && verdict.codes.every((c) => c === 'BAD_USER_INPUT');
-      if (op.valid && verdict.refused && !nulRefusal && stats.generatorMisses.length < keep) {
+      // Text or a list beyond the bound its schema description states is refused by policy too.
+      const boundRefusal =
+        verdict.codes.every((c) => c === 'BAD_USER_INPUT') &&
+        /"reason":"TOO_LONG"/.test(response) &&
+        // The smallest bound is 200 characters: the operation must carry a longer string.
+        /"(?:[^"\\]|\\.){201,}"/.test(`${op.query} ${JSON.stringify(op.variables ?? {})}`);
+      if (
+        op.valid &&
+        verdict.refused &&
+        !nulRefusal &&
+        !boundRefusal &&
+        stats.generatorMisses.length < keep
+      ) {
         stats.generatorMisses.push(failure([`valid operation refused: ${verdict.codes.join(', ')}`]));
       }
       const silent = verdict.codes.length === 0 && verdict.problems.length === 0;

@@ -101,6 +101,8 @@ export async function authenticate(
     const { payload } = await jwtVerify(m[1]!, new TextEncoder().encode(settings.secret), {
       issuer: ISSUER,
       algorithms: ['HS256'],
+      // A token that never expires is refused in every mode: this API signs none.
+      requiredClaims: ['exp'],
     });
     accountId = Number(payload.sub);
   } catch {

@@ -16,6 +16,8 @@ const SQLSTATE = /^(0800[0-4]|08006|08007|57P0[1-3])$/;
 const MESSAGES = [
   'Connection terminated',
   'timeout exceeded when trying to connect',
+  // pg's own connect timeout, when a new pool connection cannot be opened in time under load.
+  'timeout expired',
   'Knex: Timeout acquiring a connection',
   'Client has encountered a connection error',
   'the database system is starting up',

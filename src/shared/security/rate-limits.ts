@@ -13,6 +13,8 @@ export interface RateLimitSettings {
   apiKeyPerMinute: number;
   signInMaxFailures: number;
   signInLockoutSeconds: number;
+  /** Failed authentications (bad key or token) per address per minute; beyond them 429. */
+  authFailuresPerMinute?: number;
 }
 
 export const DEFAULT_RATE_LIMITS: RateLimitSettings = {
@@ -41,6 +43,7 @@ export class RateLimits {
   private readonly apiKey: RateLimiterAbstract;
   private readonly signInByName: RateLimiterAbstract;
   private readonly signInByIp: RateLimiterAbstract;
+  private readonly authFailures: RateLimiterAbstract;
 
   constructor(settings: RateLimitSettings, redis: Redis | null, prefix = 'jingsai') {
     const make = (keyPrefix: string, points: number, duration: number, blockDuration = 0) =>
@@ -60,6 +63,20 @@ export class RateLimits {
     const lock = settings.signInLockoutSeconds;
     this.signInByName = make('signin:name', settings.signInMaxFailures, lock, lock);
     this.signInByIp = make('signin:ip', settings.signInMaxFailures * 4, lock, lock);
+    this.authFailures = make('authfail:ip', settings.authFailuresPerMinute ?? 30, 60);
+  }
+
+  /** Whether this address may present credentials now (it has not failed too often). */
+  async authAllowed(ip: string): Promise<RateDecision> {
+    const r = await this.authFailures.get(ip);
+    return r && r.remainingPoints <= 0 && r.msBeforeNext > 0
+      ? { allowed: false, retryAfterSeconds: Math.max(1, Math.ceil(r.msBeforeNext / 1000)), scope: 'ip' }
+      : { allowed: true, retryAfterSeconds: 0 };
+  }
+
+  /** Counts a bad key or token against the address that sent it. */
+  async authFailed(ip: string): Promise<void> {
+    await this.authFailures.penalty(ip, 1).catch(() => {});
   }
 
   /** Counts one request against the caller's IP and identity. */
