@@ -33,23 +33,21 @@ export function leaderboardSubscriptions(events: DomainEventBus, pubsub: PubSub)
 
 /** Ends the freeze of every trade of the competition and reveals the rows it hid. */
 async function revealOnPublication(em: EntityManager, competitionId: number): Promise<BoardChange[]> {
-  const trades = await em.execute<{ id: number; board_seq: string; hidden: boolean }[]>(
+  const trades = await em.execute<{ id: number; hidden: boolean }[]>(
     `update trade t set board_freeze_at = null where competition_id = ?
-     returning id, board_seq, exists (select 1 from board_entry where trade_id = t.id and ${HIDDEN}) as hidden`,
+     returning id, exists (select 1 from board_entry where trade_id = t.id and ${HIDDEN}) as hidden`,
     [competitionId],
   );
   const changes: BoardChange[] = [];
   for (const t of trades) {
-    // The instances holding the board re-read it: it is no longer frozen.
-    if (!t.hidden) {
-      changes.push({ tradeId: t.id, seq: Number(t.board_seq) });
-      continue;
-    }
+    // Names and awards appear: the public seq moves even when nothing was hidden, so a screen
+    // resuming from a seq before publication is not told it missed nothing.
     const seq = await nextSeq(em, t.id);
-    await em.execute(`update board_entry set ${REVEAL_SET}, seq = ? where trade_id = ? and ${HIDDEN}`, [
-      seq,
-      t.id,
-    ]);
+    if (t.hidden)
+      await em.execute(`update board_entry set ${REVEAL_SET}, seq = ? where trade_id = ? and ${HIDDEN}`, [
+        seq,
+        t.id,
+      ]);
     changes.push({ tradeId: t.id, seq });
   }
   return changes;
