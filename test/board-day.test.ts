@@ -253,7 +253,7 @@ test('a screen resumes on another instance from the seq it holds; without the hi
       [e0, 95],
     ] as const) {
       await mark(judge, e, v);
-      await hall.until((f) => apply(hall.frames).get(e) === v, `${e} at ${v}`);
+      await hall.until(() => apply(hall.frames).get(e) === v, `${e} at ${v}`);
     }
     const now = hall.frames.at(-1)!.seq;
 
