@@ -5,6 +5,7 @@ import { seedDemo, VENUE_COMPETITION, VENUE_TRADE } from '../seeds/demo';
 import { playVenue } from '../seeds/venue';
 import { BoardResumeDocument, type BoardResumeSubscription, TradeBoardDocument } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
+import { toGlobalId } from '../src/shared/graphql/relay';
 
 /**
  * The venue demo from a fresh database: the demo data's contest is under way (RUNNING, lots
@@ -47,7 +48,6 @@ test('the demo trade is under way, and the venue demo moves the board through a 
 
   // A screen watches the public board the whole time.
   const frames: Frame[] = [];
-  const { toGlobalId } = await import('../src/shared/graphql/relay');
   const tradeId = toGlobalId('Trade', trade!.id);
   const client = createClient({
     url: t.url.replace(/^http/, 'ws'),
