@@ -157,6 +157,19 @@ test('a freeze hides new rows, changed values and the public seq; publication re
     );
     const juryBoard = await board(tradeId, w.tokens.xian);
     expect(juryBoard.nodes.map((r) => r.total)).toEqual([95, 90, 80, 60]);
+    // The chief judge reads the same live board over HTTP from a tablet (a trusted document).
+    const onTablet = await tablet<{
+      trade: {
+        board: {
+          view: string;
+          frozen: boolean;
+          seq: number;
+          nodes: { total: number; awardTier: string | null }[];
+        };
+      };
+    }>(t, chief, 'TabletJuryBoard', { tradeId, first: 10 });
+    expect(onTablet.trade.board).toMatchObject({ view: 'JURY', frozen: false, seq: juryBoard.seq });
+    expect(onTablet.trade.board.nodes.map((r) => r.total)).toEqual([95, 90, 80, 60]);
     // ...the public board is exactly the board at the freeze: rows, values, count and seq.
     const after = await board(tradeId);
     expect(after).toEqual(atFreeze);
@@ -302,6 +315,19 @@ test('a screen resumes on another instance from the seq it holds; without the hi
     } finally {
       await late.client.dispose();
     }
+
+    // A moment a little in the past (a device's clock) means now: stored and echoed as the database's now.
+    const before = Date.now();
+    const nearly = await t.gql(
+      SetBoardFreezeDocument,
+      { input: { tradeId, freezeAt: new Date(before - 2_000).toISOString() } },
+      { token: w.tokens.xian },
+    );
+    expect(nearly.data!.setBoardFreeze.errors).toEqual([]);
+    expect(new Date(nearly.data!.setBoardFreeze.freezeAt as string).getTime()).toBeGreaterThan(
+      before - 1_000,
+    );
+    expect((await board(tradeId)).frozen).toBe(true);
 
     // An instance shutting down ends its subscriptions with a frame saying so.
     const leaving = watch(other, tradeId);
