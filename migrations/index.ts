@@ -8,6 +8,7 @@ import { Migration20261125050000_leaderboards } from './Migration20261125050000_
 import { Migration20261125060000_studios } from './Migration20261125060000_studios';
 import { Migration20261125070000_innovation_campaigns } from './Migration20261125070000_innovation_campaigns';
 import { Migration20261202000000_change_notices } from './Migration20261202000000_change_notices';
+import { Migration20261205195500_board_freeze_and_history } from './Migration20261205195500_board_freeze_and_history';
 import { Migration20261204000000_panel_changes } from './Migration20261204000000_panel_changes';
 
 /**
@@ -29,4 +30,8 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261202000000_change_notices', class: Migration20261202000000_change_notices },
   { name: 'Migration20261204000000_panel_changes', class: Migration20261204000000_panel_changes },
+  {
+    name: 'Migration20261205195500_board_freeze_and_history',
+    class: Migration20261205195500_board_freeze_and_history,
+  },
 ];

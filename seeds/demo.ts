@@ -42,6 +42,10 @@ export interface SeedSummary {
   adminPassword: string;
 }
 
+/** The demo's contest under way, which the venue demo (`npm run demo:venue`) plays on. */
+export const VENUE_COMPETITION = '2024年西安市职工职业技能大赛';
+export const VENUE_TRADE = '焊工';
+
 /** Usernames of the demo accounts; they share the admin password. */
 export const DEMO_USERNAMES = [
   'admin',
@@ -52,6 +56,8 @@ export const DEMO_USERNAMES = [
   'beidahuang',
   'judge1',
   'chief1',
+  'judge2',
+  'judge3',
 ] as const;
 
 export interface SeedOptions {
@@ -948,6 +954,9 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
         org: 'sjz',
         person: chiefPerson,
       },
+      // Two more judges for the contest under way in 西安 (no person: they enter nothing).
+      { username: 'judge2', displayName: '焊工裁判员二', role: Role.JUDGE, org: 'xian' },
+      { username: 'judge3', displayName: '焊工裁判员三', role: Role.JUDGE, org: 'xian' },
     ];
     // With --force on a seeded database the usernames exist: keep those accounts as they are.
     const existing = new Set(
@@ -1125,6 +1134,59 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
           rng,
         });
         log(`Seeding judging of ${first.trade.name}… lots drawn, ${marked} entrants marked`);
+      }
+    }
+
+    // 1b. 西安: a contest on its day, under way (RUNNING, lots drawn, three judges, part of the
+    // entrants marked): what the venue screen shows, and what `npm run demo:venue` plays on.
+    {
+      const c = competition({
+        name: VENUE_COMPETITION,
+        kind: CompetitionKind.SKILLS,
+        year: 2024,
+        host: 'xian',
+        status: CompetitionStatus.RUNNING,
+        description: '西安市总工会主办的职工职业技能大赛，焊工赛项今日在西安技师学院实训中心进行。',
+        startsOn: '2024-05-18',
+        endsOn: '2024-05-18',
+        actor: 'xian',
+      });
+      const tr = trade(c, {
+        name: VENUE_TRADE,
+        theory: 30,
+        capacity: 30,
+        venue: '西安技师学院焊接实训中心',
+        date: '2024-05-18',
+        code: OCCUPATION_CODES['焊工'],
+      });
+      const pool = workers.filter(
+        (w) => w.under.has('xian') && w.person !== chiefPerson && w.person !== judgePerson,
+      );
+      const chosen = pool.slice(0, 12);
+      for (const w of chosen) enter(tr, { person: w.person }, EntrantStatus.CHECKED_IN);
+      await tx.flush();
+      const judge = accounts.get('judge1') ?? (await tx.findOne(Account, { username: 'judge1' }));
+      const chief = accounts.get('chief1') ?? (await tx.findOne(Account, { username: 'chief1' }));
+      const more = [
+        accounts.get('judge2') ?? (await tx.findOne(Account, { username: 'judge2' })),
+        accounts.get('judge3') ?? (await tx.findOne(Account, { username: 'judge3' })),
+      ];
+      if (judge && chief && more.every(Boolean)) {
+        const { marked } = await seedJudging(tx as EntityManager, {
+          tradeId: tr.id,
+          competitionId: c.id,
+          theoryWeight: tr.theoryWeight,
+          judgeId: judge.id,
+          chiefId: chief.id,
+          judgeEmployerId: null,
+          rng,
+          moreJudgeIds: more.map((a) => a!.id),
+          markLimit: 5,
+          tolerance: 3,
+        });
+        log(
+          `Seeding ${VENUE_COMPETITION} · ${VENUE_TRADE}… under way, ${chosen.length} entrants, ${marked} marked`,
+        );
       }
     }
 

@@ -20,9 +20,17 @@ export async function seedJudging(
     chiefId: number;
     judgeEmployerId: number | null;
     rng: () => number;
+    /** Further judges on the panel, who mark alongside the first (every mark of theirs near its). */
+    moreJudgeIds?: number[];
+    /** Mark only this many entrants (the rest wait for the contest to go on); all when absent. */
+    markLimit?: number;
+    /** The practical aspects' tolerance (largest spread between judges), so alerts can fire. */
+    tolerance?: number | null;
   },
 ): Promise<{ marked: number }> {
   const { tradeId, competitionId, judgeId, chiefId, rng } = opts;
+  const judges = [judgeId, ...(opts.moreJudgeIds ?? [])];
+  const tolerance = opts.tolerance ?? null;
   const raw = {
     modules: [
       {
@@ -39,7 +47,7 @@ export async function seedJudging(
           {
             code: 'P-1',
             name: '作品质量',
-            aspects: [aspect('P1', '尺寸精度', 40), aspect('P2', '外观质量', 30)],
+            aspects: [aspect('P1', '尺寸精度', 40, tolerance), aspect('P2', '外观质量', 30, tolerance)],
           },
           {
             code: 'P-2',
@@ -66,8 +74,9 @@ export async function seedJudging(
     tradeId,
   ]);
   await tx.execute(
-    `insert into judge_assignment (trade_id, account_id, role) values (?, ?, 'JUDGE'), (?, ?, 'CHIEF_JUDGE')`,
-    [tradeId, judgeId, tradeId, chiefId],
+    `insert into judge_assignment (trade_id, account_id, role)
+     select ?, j, 'JUDGE' from unnest(?::int[]) j union all select ?, ?, 'CHIEF_JUDGE'`,
+    [tradeId, `{${judges.join(',')}}`, tradeId, chiefId],
   );
 
   const entrants = await tx.execute<{ id: number; employer_id: number | null }[]>(
@@ -110,6 +119,7 @@ export async function seedJudging(
   const aspects = scheme.modules.flatMap((m) => m.criteria.flatMap((c) => c.aspects));
   for (const e of entrants) {
     if (e.employer_id !== null && e.employer_id === opts.judgeEmployerId) continue;
+    if (opts.markLimit !== undefined && marked >= opts.markLimit) break;
     const skill = 0.55 + rng() * 0.4;
     for (const a of aspects) {
       const value =
@@ -118,21 +128,28 @@ export async function seedJudging(
             ? Math.round(rng() * 4)
             : 0
           : Math.round(a.maxMark * Math.min(1, skill + (rng() - 0.5) * 0.1) * 2) / 2;
-      await tx.execute(
-        `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id)
-         values (?, ?, ?, ?, ?, 'demo-tablet') returning id`,
-        [tradeId, e.id, a.code, judgeId, value],
-      );
-      const key = `demo-${tradeId}-${e.id}-${a.code}`;
-      await appendAudit(tx, {
-        competitionId,
-        kind: 'MARK_CREATED',
-        actorId: judgeId,
-        deviceId: 'demo-tablet',
-        idempotencyKey: key,
-        subject: { entrantId: e.id, tradeId, aspectCode: a.code, judgeId },
-        after: { value, version: 1 },
-      });
+      // Every judge of the panel marks; the others within half a point of the first.
+      for (const [i, j] of judges.entries()) {
+        const v =
+          i === 0 || a.kind === 'DEDUCTION'
+            ? value
+            : Math.min(a.maxMark, Math.max(0, value + (i % 2 ? 0.5 : -0.5)));
+        await tx.execute(
+          `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id)
+           values (?, ?, ?, ?, ?, 'demo-tablet') returning id`,
+          [tradeId, e.id, a.code, j, v],
+        );
+        const key = `demo-${tradeId}-${e.id}-${a.code}${i ? `-${j}` : ''}`;
+        await appendAudit(tx, {
+          competitionId,
+          kind: 'MARK_CREATED',
+          actorId: j,
+          deviceId: 'demo-tablet',
+          idempotencyKey: key,
+          subject: { entrantId: e.id, tradeId, aspectCode: a.code, judgeId: j },
+          after: { value: v, version: 1 },
+        });
+      }
     }
     marked += 1;
   }
@@ -140,13 +157,13 @@ export async function seedJudging(
   return { marked };
 }
 
-function aspect(code: string, description: string, maxMark: number) {
+function aspect(code: string, description: string, maxMark: number, tolerance: number | null = null) {
   return {
     code,
     description,
     kind: 'MEASUREMENT',
     maxMark,
     aggregation: { method: 'MEAN' },
-    tolerance: null,
+    tolerance,
   } satisfies Record<string, unknown>;
 }

@@ -161,6 +161,9 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     async serverWillStart() {
       return {
         async drainServer() {
+          // Board subscriptions first end with a frame saying why (a shutdown), then the sockets close.
+          boards.close();
+          await new Promise((r) => setTimeout(r, 50));
           await ws.dispose();
         },
       };

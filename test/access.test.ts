@@ -1027,9 +1027,9 @@ const cases: Case[] = [
     expect: MANAGE,
   },
   {
-    op: 'Mutation.revealBoard (results final, a mark hidden by the freeze)',
+    op: 'Mutation.revealBoard (scoring closed, before publication; a mark hidden by the freeze)',
     vars: async () => {
-      const { tradeId } = await judgedTrade('FINAL', {
+      const { tradeId } = await judgedTrade('SCORING_CLOSED', {
         panel: true,
         whileRunning: async (f) => {
           const r = await t.gql(

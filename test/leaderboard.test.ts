@@ -309,14 +309,10 @@ test('after the freeze the public board stops moving, the jury board does not; t
     expect(early.data!.revealBoard.errors[0]!.code).toBe('WRONG_STAGE');
     await moveTo(t, w.tokens.xian, competitionId, 'SCORING_CLOSED');
     await signOffAndRecheck(t, chief, tradeId);
-    await moveTo(t, w.tokens.xian, competitionId, 'PUBLISHED');
-    await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
-      dbId(competitionId),
-    ]);
-    await moveTo(t, w.tokens.xian, competitionId, 'FINAL');
     expect((await board()).nodes.map((r) => r.total)).toEqual(before.nodes.map((r) => r.total));
 
-    // The ceremony, from the bottom of the frozen board: entrant 0 (70 at the freeze), then entrant 4 (80).
+    // The ceremony, before publication, from the bottom of the frozen board: entrant 0 (70 at the
+    // freeze), then entrant 4 (80).
     const step1 = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
     expect(step1.data!.revealBoard).toMatchObject({ revealed: [entrants[0]], remaining: 1 });
     const mid = await board();
@@ -326,6 +322,11 @@ test('after the freeze the public board stops moving, the jury board does not; t
     expect(step2.data!.revealBoard).toMatchObject({ revealed: [entrants[4]], remaining: 0 });
     const done = await t.gql(RevealBoardDocument, { input: { tradeId } }, { token: w.tokens.xian });
     expect(done.data!.revealBoard.errors[0]!.code).toBe('NOTHING_TO_DRAW');
+    await moveTo(t, w.tokens.xian, competitionId, 'PUBLISHED');
+    await t.sql(`update competition set notice_ends_at = now() - interval '1 second' where id = ?`, [
+      dbId(competitionId),
+    ]);
+    await moveTo(t, w.tokens.xian, competitionId, 'FINAL');
     const finalPublic = await board();
     const finalJury = await board(w.tokens.xian);
     expect(finalPublic.nodes.map((r) => [r.entrantId, r.rank, r.total])).toEqual(

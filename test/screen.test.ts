@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
 import type { Socket } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -238,6 +239,67 @@ test('the screen shows marks as they arrive, highlights rank changes and reconne
   expect(await state(page)).toBe('live');
   expect(await page.isVisible('#banner')).toBe(false);
   expect(problems.filter((p) => !/WebSocket connection .* failed/.test(p))).toEqual([]);
+  await page.close();
+});
+
+test('the page brings its own Chinese font and draws Chinese text with it', async () => {
+  const { page, problems } = await open();
+  await page.waitForFunction(() => document.getElementById('trade')!.textContent!.startsWith('电工'));
+  // The style sheet names the font file; it is served by the API itself, cached for a long time.
+  const css = await (await fetch(`${origin}/screen/screen.css`)).text();
+  const fontPath = /url\('([^']+\.ttf)'\)/.exec(css)?.[1];
+  expect(fontPath).toMatch(/^\/screen\/fonts\//);
+  const font = await fetch(`${origin}${fontPath}`);
+  expect(font.status).toBe(200);
+  expect(font.headers.get('content-type')).toBe('font/ttf');
+  expect(font.headers.get('cache-control')).toContain('immutable');
+  const etag = font.headers.get('etag');
+  expect(etag).toBeTruthy();
+  await font.arrayBuffer();
+  // Plain http: fetch adds `Cache-Control: no-cache` to a conditional request, which forbids a 304.
+  const again = await new Promise<number | undefined>((resolve, reject) =>
+    http
+      .get(`${origin}${fontPath}`, { headers: { 'If-None-Match': etag! } }, (res) => {
+        res.resume();
+        resolve(res.statusCode);
+      })
+      .on('error', reject),
+  );
+  expect(again).toBe(304);
+
+  // The browser loaded the face and reports it usable for the trade name's characters.
+  await page.waitForFunction(
+    () =>
+      (document as unknown as { fonts: { check(f: string, t: string): boolean } }).fonts.check(
+        '48px "Jingsai Noto Sans SC"',
+        '电工实时成绩',
+      ),
+    undefined,
+    { timeout: 30_000 },
+  );
+  const status = await page.evaluate(() =>
+    [...(document as unknown as { fonts: Iterable<{ family: string; status: string }> }).fonts].map(
+      (f) => `${f.family}:${f.status}`,
+    ),
+  );
+  expect(status.map((s) => s.replace(/"/g, ''))).toContain('Jingsai Noto Sans SC:loaded');
+  // The renderer itself says which font drew the trade name and the column labels: ours.
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('DOM.enable');
+  await cdp.send('CSS.enable');
+  const { root } = await cdp.send('DOM.getDocument');
+  for (const selector of ['#trade', '.row.head .rank']) {
+    const { nodeId } = await cdp.send('DOM.querySelector', { nodeId: root.nodeId, selector });
+    const { fonts } = await cdp.send('CSS.getPlatformFontsForNode', { nodeId });
+    const cjk = fonts.filter(
+      (f) => /Noto Sans SC/i.test(f.familyName) || /NotoSansSC/i.test(f.postScriptName),
+    );
+    expect({ selector, custom: cjk.some((f) => f.isCustomFont && f.glyphCount > 0) }).toEqual({
+      selector,
+      custom: true,
+    });
+  }
+  expect(problems).toEqual([]);
   await page.close();
 });
 

@@ -12,14 +12,20 @@ const FREEZE_STAGES = [
   CompetitionStatus.RUNNING,
   CompetitionStatus.SCORING_CLOSED,
 ];
-const REVEAL_STAGES = [CompetitionStatus.FINAL, CompetitionStatus.ARCHIVED];
-// Rows whose public columns differ from the live ones: what the freeze hides.
-const HIDDEN = `active and (public_total is distinct from total or public_tie_break is distinct from tie_break
-  or public_modules is distinct from modules)`;
+// The ceremony comes once scoring is closed; publication reveals whatever is still hidden.
+const REVEAL_STAGES = [CompetitionStatus.SCORING_CLOSED];
+/** How far in the past a freeze moment may lie and still mean "now" (clocks of the organizer's device). */
+const FREEZE_GRACE_MS = 5_000;
+// Rows whose public columns differ from the live ones: what the freeze hides (new rows included).
+export const HIDDEN = `(active is distinct from public_active or active and (public_total is distinct from total
+  or public_tie_break is distinct from tie_break or public_modules is distinct from modules))`;
+/** Makes the public columns of the hidden rows chosen by `where` the live ones. */
+export const REVEAL_SET = `public_total = total, public_tie_break = tie_break, public_modules = modules,
+  public_active = active`;
 
-async function nextSeq(em: EntityManager, tradeId: number): Promise<number> {
+export async function nextSeq(em: EntityManager, tradeId: number): Promise<number> {
   const [r] = await em.execute<{ board_seq: string }[]>(
-    'update trade set board_seq = board_seq + 1 where id = ? returning board_seq',
+    'update trade set board_seq = board_seq + 1, public_seq = public_seq + 1 where id = ? returning board_seq',
     [tradeId],
   );
   return Number(r!.board_seq);
@@ -45,8 +51,13 @@ export async function setBoardFreeze(
 ) {
   const p = new Problems();
   const tradeId = decodeId(p, 'input.tradeId', tradeGlobalId, 'Trade');
-  if (freezeAt && new Date(freezeAt).getTime() < Date.now() - 5_000)
-    p.add(ErrorCode.OUT_OF_RANGE, 'The freeze moment cannot lie in the past.', 'input.freezeAt');
+  // Refused rather than honoured from that moment: marks accepted since are already on screens.
+  if (freezeAt && new Date(freezeAt).getTime() < Date.now() - FREEZE_GRACE_MS)
+    p.add(
+      ErrorCode.FREEZE_IN_PAST,
+      'The freeze moment has passed: marks accepted since then are already on the public board. Freeze from now on.',
+      'input.freezeAt',
+    );
   p.throwIfAny();
   const { competition } = await loadTradeForJury(ctx, em, tradeId, 'input.tradeId', { manager: true }, true);
   if (!FREEZE_STAGES.includes(competition.status))
@@ -55,14 +66,19 @@ export async function setBoardFreeze(
       `The competition is ${competition.status}.`,
       'input.tradeId',
     );
-  await em.execute('update trade set board_freeze_at = ? where id = ?', [freezeAt, tradeId]);
+  // A moment within the grace is "now" by the database's clock, the one marks are judged by.
+  const [stored] = await em.execute<{ board_freeze_at: Date | null }[]>(
+    `update trade set board_freeze_at = case when ?::timestamptz is null then null else greatest(?::timestamptz, now()) end
+      where id = ? returning board_freeze_at`,
+    [freezeAt, freezeAt, tradeId],
+  );
+  freezeAt = stored?.board_freeze_at ? new Date(stored.board_freeze_at) : null;
   if (!freezeAt) {
     const seq = await nextSeq(em, tradeId);
-    await em.execute(
-      `update board_entry set public_total = total, public_tie_break = tie_break, public_modules = modules, seq = ?
-        where trade_id = ? and ${HIDDEN}`,
-      [seq, tradeId],
-    );
+    await em.execute(`update board_entry set ${REVEAL_SET}, seq = ? where trade_id = ? and ${HIDDEN}`, [
+      seq,
+      tradeId,
+    ]);
     announceBoard(ctx, { tradeId, seq });
   } else {
     // No row moves; every instance re-reads the board's settings and arms its push at the moment.
@@ -94,12 +110,12 @@ export async function revealBoard(ctx: Context, em: EntityManager, tradeGlobalId
   if (!REVEAL_STAGES.includes(competition.status))
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'The reveal comes once the results are final.',
+      'The reveal ceremony comes once scoring is closed and before publication (which reveals the rest).',
       'input.tradeId',
     );
   const hidden = await em.execute<{ entrant_id: number }[]>(
     `select entrant_id from board_entry where trade_id = ? and ${HIDDEN}
-      order by public_total asc nulls first, public_tie_break asc nulls first, entrant_id desc
+      order by public_active asc, public_total asc nulls first, public_tie_break asc nulls first, entrant_id desc
       ${all ? '' : 'limit 1'}`,
     [tradeId],
   );
@@ -110,11 +126,10 @@ export async function revealBoard(ctx: Context, em: EntityManager, tradeGlobalId
       'input.tradeId',
     );
   const seq = await nextSeq(em, tradeId);
-  await em.execute(
-    `update board_entry set public_total = total, public_tie_break = tie_break, public_modules = modules, seq = ?
-      where entrant_id = any(?::int[])`,
-    [seq, `{${hidden.map((h) => h.entrant_id).join(',')}}`],
-  );
+  await em.execute(`update board_entry set ${REVEAL_SET}, seq = ? where entrant_id = any(?::int[])`, [
+    seq,
+    `{${hidden.map((h) => h.entrant_id).join(',')}}`,
+  ]);
   announceBoard(ctx, { tradeId, seq });
   const [f] = await em.execute<{ board_freeze_at: Date | null }[]>(
     'select board_freeze_at from trade where id = ?',

@@ -10,10 +10,13 @@ import {
   MAX_TIMER_MS,
 } from './board';
 import { FrameQueue } from './frame-queue';
+import { recordFrame, replayFrames, windowKey } from './board-history';
 
 /** Subscribers who see the same window of the same board the same way: one frame serves them all. */
 interface Group {
   key: string;
+  /** The window as the shared history names it. */
+  lensKey: string;
   board: Board;
   lens: BoardLens;
   first: number;
@@ -100,12 +103,19 @@ export class BoardHub {
     this.freezeTimers.set(b.tradeId, { at, timer });
   }
 
+  /**
+   * A subscriber's frames: a SNAPSHOT, then DELTAs. With `afterSeq` (the seq the client holds) the
+   * frames it missed are replayed from the shared history instead, or, when the history no longer
+   * has them, a SNAPSHOT flagged `restart`.
+   */
   async subscribe(
     tradeId: number,
     lens: BoardLens,
     first: number,
+    afterSeq: number | null = null,
   ): Promise<AsyncIterableIterator<BoardFrameView>> {
-    const key = `${tradeId}|${lens.view}|${lens.identities}|${lens.awards}|${first}`;
+    const lensKey = windowKey(lens.view, lens.identities, lens.awards, first);
+    const key = `${tradeId}|${lensKey}`;
     // Listen before reading the snapshot, so a change committed meanwhile is pushed.
     this.listen(tradeId);
     let group = this.groups.get(key);
@@ -118,12 +128,13 @@ export class BoardHub {
           const window = await board.rows(this.em(), lens, 0, first);
           const g: Group = {
             key,
+            lensKey,
             board,
             lens,
             first,
             subscribers: new Set(),
             window,
-            seq: board.seq,
+            seq: board.seqFor(lens.view),
             frozen: board.frozenFor(lens.view),
             snapshot: null,
           };
@@ -141,19 +152,45 @@ export class BoardHub {
       g.subscribers.delete(queue);
       if (g.subscribers.size === 0 && this.groups.get(g.key) === g) this.groups.delete(g.key);
     });
+    const missed = afterSeq === null ? null : await this.missed(g, afterSeq);
     g.subscribers.add(queue);
-    queue.push((g.snapshot ??= this.frame(g, 'SNAPSHOT', g.window, [], null)));
+    if (missed) for (const f of missed) queue.push(f);
+    else if (afterSeq === null) queue.push((g.snapshot ??= this.frame(g, 'SNAPSHOT', g.window, [], null)));
+    else queue.push({ ...this.frame(g, 'SNAPSHOT', g.window, [], null), restart: true });
     return queue;
+  }
+
+  /**
+   * The frames that bring a client from `afterSeq` to the group's seq, from the shared history;
+   * null when it has not got them. Ends with an empty DELTA when the freeze state moved since the
+   * last frame replayed (or nothing was missed), so the client knows where it stands.
+   */
+  private async missed(g: Group, afterSeq: number): Promise<BoardFrameView[] | null> {
+    // The group may move while the history is read: read again up to its new seq.
+    for (let tries = 0; tries < 3; tries++) {
+      const to = g.seq;
+      const frames = await replayFrames(this.em(), g.board.tradeId, g.lensKey, afterSeq, to);
+      if (!frames) return null;
+      if (g.seq !== to) continue;
+      const last = frames.at(-1);
+      if (!last || last.frozen !== g.frozen)
+        frames.push(this.frame(g, 'DELTA', [], [], last?.seq ?? afterSeq));
+      return frames;
+    }
+    return null;
   }
 
   private frame(
     g: Group,
-    kind: 'SNAPSHOT' | 'DELTA',
+    kind: 'SNAPSHOT' | 'DELTA' | 'END',
     rows: BoardRowView[],
     removed: string[],
     previousSeq: number | null,
+    end: Pick<BoardFrameView, 'stage' | 'endReason'> = { stage: null, endReason: null },
   ): BoardFrameView {
     return {
+      ...end,
+      restart: false,
       tradeId: toGlobalId('Trade', g.board.tradeId),
       kind,
       seq: g.seq,
@@ -204,7 +241,7 @@ export class BoardHub {
       for (;;) {
         const next = await events.next();
         if (next.done || this.closed) return;
-        this.restartCompetition(competitionId);
+        this.restartCompetition(competitionId, (next.value as { to?: string } | undefined)?.to ?? null);
       }
     })();
   }
@@ -247,14 +284,18 @@ export class BoardHub {
       const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));
       const removed = g.window.filter((r) => !now.has(r.entrantId)).map((r) => r.entrantId);
       const frozen = board.frozenFor(g.lens.view);
-      if (changed.length === 0 && removed.length === 0 && board.seq === g.seq && frozen === g.frozen)
-        continue;
+      const seq = board.seqFor(g.lens.view);
+      if (changed.length === 0 && removed.length === 0 && seq === g.seq && frozen === g.frozen) continue;
       const previousSeq = g.seq;
       g.window = window;
-      g.seq = board.seq;
+      g.seq = seq;
       g.frozen = frozen;
       g.snapshot = null;
       const frame = this.frame(g, 'DELTA', changed, removed, previousSeq);
+      // Kept before it is pushed, so a client resuming anywhere after seeing it finds it.
+      await recordFrame(em, tradeId, g.lensKey, frame).catch((err: unknown) =>
+        this.log(`board ${tradeId}: frame history not written (${(err as Error).message})`),
+      );
       for (const s of g.subscribers) s.push(frame);
     }
   }
@@ -264,13 +305,24 @@ export class BoardHub {
     this.listening.delete(tradeId);
   }
 
-  /** Identities or awards became visible (publication, finality): every group of the competition starts over. */
-  restartCompetition(competitionId: number): void {
+  /**
+   * The competition changed stage (identities or awards may become visible): every subscription
+   * to its boards ends with an END frame naming the new stage, and screens resubscribe.
+   */
+  restartCompetition(competitionId: number, stage: string | null = null): void {
     this.onChange();
     for (const b of this.boards.values()) if (b.competitionId === competitionId) b.forgetDetails();
     for (const g of [...this.groups.values()]) {
       if (g.board.competitionId !== competitionId) continue;
-      for (const s of g.subscribers) void s.return();
+      this.end(g, { stage, endReason: 'STAGE_CHANGED' });
+    }
+  }
+
+  private end(g: Group, why: Pick<BoardFrameView, 'stage' | 'endReason'>): void {
+    const last = this.frame(g, 'END', [], [], g.seq, why);
+    for (const s of [...g.subscribers]) {
+      s.push(last);
+      void s.return();
     }
   }
 
@@ -283,7 +335,7 @@ export class BoardHub {
     for (const id of [...this.listening.keys()]) this.stopListening(id);
     for (const events of this.competitions.values()) void events.return?.();
     this.competitions.clear();
-    for (const g of this.groups.values()) for (const s of g.subscribers) void s.return();
+    for (const g of [...this.groups.values()]) this.end(g, { stage: null, endReason: 'SHUTTING_DOWN' });
     this.groups.clear();
   }
 }

@@ -71,36 +71,47 @@ export async function refreshBoard(
     tieBreaks.push(pgArray(tieBreakValues(rules, scheme, result, seconds)));
     modules.push(JSON.stringify(result.modules.map((m) => ({ code: m.code, weighted: m.weighted }))));
   }
-  await em.execute('update trade set board_seq = ? where id = ?', [seq, tradeId]);
-  // Public columns copy the live ones until the freeze; after it, a row keeps what the public saw.
+  // A frozen board keeps what the public saw at the freeze: no new rows, no changed values, and
+  // no public seq advance (the public stream must not betray that hidden marks arrived).
+  const [f] = await em.execute<{ frozen: boolean }[]>(
+    `update trade set board_seq = ?, public_seq = public_seq + case when frozen then 0 else 1 end
+       from (select board_freeze_at is not null and board_freeze_at <= now() as frozen from trade where id = ?) f
+      where id = ? returning f.frozen`,
+    [seq, tradeId, tradeId],
+  );
+  const frozen = f!.frozen;
   await em.execute(
     `insert into board_entry (entrant_id, trade_id, total, tie_break, modules, active, seq,
-                              public_total, public_tie_break, public_modules)
+                              public_total, public_tie_break, public_modules, public_active)
      select v.id, ?, v.total, v.tb::float8[], v.modules::jsonb, v.active, ?,
-            case when frozen then null else v.total end,
-            case when frozen then null else v.tb::float8[] end,
-            case when frozen then null else v.modules::jsonb end
-       from unnest(?::int[], ?::numeric[], ?::text[], ?::text[], ?::boolean[]) as v(id, total, tb, modules, active),
-            lateral (select t.board_freeze_at is not null and t.board_freeze_at <= now() as frozen
-                       from trade t where t.id = ?) f
+            case when ? then null else v.total end,
+            case when ? then null else v.tb::float8[] end,
+            case when ? then null else v.modules::jsonb end,
+            case when ? then false else v.active end
+       from unnest(?::int[], ?::numeric[], ?::text[], ?::text[], ?::boolean[]) as v(id, total, tb, modules, active)
      on conflict (entrant_id) do update set
        total = excluded.total, tie_break = excluded.tie_break, modules = excluded.modules,
        active = excluded.active, seq = excluded.seq, updated_at = now(),
-       public_total = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
-                           then board_entry.public_total else excluded.total end,
-       public_tie_break = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
-                           then board_entry.public_tie_break else excluded.tie_break end,
-       public_modules = case when (select board_freeze_at is not null and board_freeze_at <= now() from trade where id = board_entry.trade_id)
-                           then board_entry.public_modules else excluded.modules end`,
+       public_total = case when ? then board_entry.public_total else excluded.total end,
+       public_tie_break = case when ? then board_entry.public_tie_break else excluded.tie_break end,
+       public_modules = case when ? then board_entry.public_modules else excluded.modules end,
+       public_active = case when ? then board_entry.public_active else excluded.active end`,
     [
       tradeId,
       seq,
+      frozen,
+      frozen,
+      frozen,
+      frozen,
       pgArray(rowIds),
       pgArray(totals),
       pgArray(tieBreaks),
       pgArray(modules),
       pgArray(active.map(String)),
-      tradeId,
+      frozen,
+      frozen,
+      frozen,
+      frozen,
     ],
   );
   return { tradeId, seq };

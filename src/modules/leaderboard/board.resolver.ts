@@ -6,6 +6,7 @@ import {
   FieldResolver,
   ID,
   Info,
+  Float,
   Int,
   Mutation,
   Resolver,
@@ -71,7 +72,14 @@ export class BoardResolver {
     const board = await ctx.boards.board(trade.id, ctx.em);
     const from = req.afterId ?? 0;
     const rows = await board.rows(ctx.em, lens, from, req.first, selectsAny(info, DETAIL_FIELDS));
-    return connection(lens, board.frozenFor(lens.view), board.seq, board.index(lens.view).size, from, rows);
+    return connection(
+      lens,
+      board.frozenFor(lens.view),
+      board.seqFor(lens.view),
+      board.index(lens.view).size,
+      from,
+      rows,
+    );
   }
 
   @FieldResolver(() => BoardRow, {
@@ -134,8 +142,10 @@ export class BoardResolver {
 
   @Subscription(() => BoardFrame, {
     description:
-      'A trade’s board live: first a SNAPSHOT of the top `first` rows, then DELTAs at most every few hundred ' +
-      'milliseconds. Each frame carries the board seq and the previous frame’s, so a gap is visible.',
+      'A trade’s board live: first a SNAPSHOT of the top `first` rows (or, with `afterSeq`, the DELTAs missed), then ' +
+      'DELTAs at most every few hundred milliseconds. Each frame carries the board seq and the previous frame’s, so a ' +
+      'gap is visible. The public board has a seq of its own that does not move while it is frozen. The last frame is ' +
+      'an END saying why (a stage change, a shutdown): subscribe again with `afterSeq`.',
     subscribe: guardSubscribe('boardUpdates', async (args, ctx) => {
       const d = fromGlobalId(args.tradeId as string);
       const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
@@ -146,12 +156,24 @@ export class BoardResolver {
         throw new GraphQLError('`first` must be between 1 and 100.', {
           extensions: { code: 'BAD_USER_INPUT' },
         });
-      return ctx.boards.subscribe(trade.id, lens, first);
+      const afterSeq = (args.afterSeq as number | null | undefined) ?? null;
+      if (afterSeq !== null && (!Number.isSafeInteger(afterSeq) || afterSeq < 0))
+        throw new GraphQLError('`afterSeq` must be a seq a frame of this board carried.', {
+          extensions: { code: 'BAD_USER_INPUT' },
+        });
+      return ctx.boards.subscribe(trade.id, lens, first, afterSeq);
     }),
   })
   boardUpdates(
     @Arg('tradeId', () => ID, { description: 'Global ID of the trade.' }) _tradeId: string,
     @Arg('first', () => Int, { defaultValue: 50, description: 'Rows in the window (1–100).' }) _first: number,
+    @Arg('afterSeq', () => Float, {
+      nullable: true,
+      description:
+        'The seq of the last frame you hold (same `first`): the frames missed since are replayed when the server still ' +
+        'keeps them, otherwise a SNAPSHOT with `restart: true` comes first.',
+    })
+    _afterSeq: number | null,
     @Root() frame: BoardFrameView,
   ): BoardFrame {
     return frame as never;
@@ -256,7 +278,7 @@ export class CompetitionBoardResolver {
     for (const id of tradeIds) {
       const b = await ctx.boards.board(id, ctx.em);
       frozen ||= b.frozenFor(lens.view);
-      seq += b.seq;
+      seq += b.seqFor(lens.view);
       const index = b.index(lens.view);
       for (const e of index.slice(0, index.size)) if (wanted.has(e.id)) entries.push({ ...e, tieBreak: [] });
     }

@@ -31,7 +31,12 @@ export interface BoardRowView {
 
 export interface BoardFrameView {
   tradeId: string;
-  kind: 'SNAPSHOT' | 'DELTA';
+  kind: 'SNAPSHOT' | 'DELTA' | 'END';
+  /** A SNAPSHOT sent to a client that asked to resume, because the history no longer had its frames. */
+  restart: boolean;
+  /** END: the stage the competition moved to (null when the server is shutting down). */
+  stage: string | null;
+  endReason: 'STAGE_CHANGED' | 'SHUTTING_DOWN' | null;
   seq: number;
   previousSeq: number | null;
   view: BoardView;
@@ -48,6 +53,7 @@ interface EntryRow {
   public_total: string | null;
   public_tie_break: number[] | null;
   active: boolean;
+  public_active: boolean;
 }
 
 /**
@@ -60,6 +66,8 @@ export class Board {
   readonly jury = new RankIndex();
   readonly public = new RankIndex();
   seq = -1;
+  /** The public board's own seq: it moves only when the public board does (never during a freeze). */
+  publicSeq = -1;
   frozen = false;
   /** The freeze moment (ms since the epoch), past or future; null when none is set. */
   freezeAt: number | null = null;
@@ -128,6 +136,7 @@ export class Board {
     const [t] = await em.execute<
       {
         board_seq: string;
+        public_seq: string;
         frozen: boolean;
         freeze_at: Date | string | null;
         competition_id: number;
@@ -135,7 +144,7 @@ export class Board {
         award_quota: number | null;
       }[]
     >(
-      `select board_seq, competition_id, results_rules, board_freeze_at as freeze_at,
+      `select board_seq, public_seq, competition_id, results_rules, board_freeze_at as freeze_at,
               (select award_quota from campaign_category k where k.id = trade.category_id) as award_quota,
               board_freeze_at is not null and board_freeze_at <= now() as frozen
          from trade where id = ?`,
@@ -147,7 +156,7 @@ export class Board {
       target === this.seq
         ? []
         : await em.execute<EntryRow[]>(
-            `select entrant_id, total, tie_break, public_total, public_tie_break, active
+            `select entrant_id, total, tie_break, public_total, public_tie_break, active, public_active
                from board_entry where trade_id = ? and seq > ? and seq <= ?`,
             [this.tradeId, this.seq, target],
           );
@@ -158,6 +167,7 @@ export class Board {
     this.competitionId = t.competition_id;
     this.rules = t.results_rules;
     this.awardQuota = t.award_quota;
+    this.publicSeq = Number(t.public_seq);
     if (target === this.seq) return;
     const first = this.seq < 0;
     const jury: RankEntry[] = [];
@@ -166,7 +176,7 @@ export class Board {
       this.details.delete(r.entrant_id);
       const live = r.active ? { id: r.entrant_id, total: Number(r.total), tieBreak: r.tie_break } : null;
       const shown =
-        r.active && r.public_total !== null
+        r.public_active && r.public_total !== null
           ? { id: r.entrant_id, total: Number(r.public_total), tieBreak: r.public_tie_break ?? [] }
           : null;
       if (first) {
@@ -188,6 +198,11 @@ export class Board {
 
   index(view: BoardView): RankIndex {
     return view === 'JURY' ? this.jury : this.public;
+  }
+
+  /** The seq this view's readers are shown: the public board has its own. */
+  seqFor(view: BoardView): number {
+    return view === 'JURY' ? this.seq : this.publicSeq;
   }
 
   /** Whether this view is frozen: the public one after the freeze moment; the jury's never. */

@@ -2,6 +2,7 @@ import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from '
 import { UserError } from '../../shared/errors';
 import { PageInfo } from '../../shared/graphql/relay';
 import { AwardTierEnum } from '../scoring/results-rules.types';
+import { CompetitionStatus } from '../competition/competition.entity';
 
 export enum BoardViewEnum {
   JURY = 'JURY',
@@ -19,6 +20,7 @@ registerEnumType(BoardViewEnum, {
 export enum BoardFrameKind {
   SNAPSHOT = 'SNAPSHOT',
   DELTA = 'DELTA',
+  END = 'END',
 }
 registerEnumType(BoardFrameKind, {
   name: 'BoardFrameKind',
@@ -26,6 +28,26 @@ registerEnumType(BoardFrameKind, {
   valuesConfig: {
     SNAPSHOT: { description: 'The whole window: replace what you show.' },
     DELTA: { description: 'Rows that changed or entered the window, and those that left it.' },
+    END: {
+      description:
+        'The last frame: the subscription completes after it (see `endReason` and `stage`); subscribe again, with `afterSeq`.',
+    },
+  },
+});
+
+export enum BoardEndReason {
+  STAGE_CHANGED = 'STAGE_CHANGED',
+  SHUTTING_DOWN = 'SHUTTING_DOWN',
+}
+registerEnumType(BoardEndReason, {
+  name: 'BoardEndReason',
+  description: 'Why a board subscription ended.',
+  valuesConfig: {
+    STAGE_CHANGED: {
+      description:
+        'The competition moved to another stage (`stage`): what the public sees may have changed (names, awards).',
+    },
+    SHUTTING_DOWN: { description: 'This server instance is shutting down: reconnect (to any instance).' },
   },
 });
 
@@ -132,8 +154,29 @@ export class BoardFrame {
   @Field(() => ID, { description: 'The trade.' })
   tradeId!: string;
 
-  @Field(() => BoardFrameKind, { description: 'The first message is a SNAPSHOT, later ones DELTAs.' })
+  @Field(() => BoardFrameKind, {
+    description:
+      'The first message is a SNAPSHOT (or the DELTAs missed, on a resume), later ones DELTAs, the last an END.',
+  })
   kind!: BoardFrameKind;
+
+  @Field({
+    description:
+      'True on a SNAPSHOT sent to a subscription that asked to resume (`afterSeq`) when the missed frames were no longer kept: replace what you show.',
+  })
+  restart!: boolean;
+
+  @Field(() => CompetitionStatus, {
+    nullable: true,
+    description: 'END: the stage the competition moved to; null otherwise.',
+  })
+  stage!: CompetitionStatus | null;
+
+  @Field(() => BoardEndReason, {
+    nullable: true,
+    description: 'END: why the subscription ends; null otherwise.',
+  })
+  endReason!: BoardEndReason | null;
 
   @Field(() => Float, { description: 'Board sequence number this frame brings the window to.' })
   seq!: number;

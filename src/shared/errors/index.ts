@@ -25,6 +25,7 @@ export enum ErrorCode {
   TOO_MANY_ATTEMPTS = 'TOO_MANY_ATTEMPTS',
   WRONG_STAGE = 'WRONG_STAGE',
   NOTHING_TO_DRAW = 'NOTHING_TO_DRAW',
+  FREEZE_IN_PAST = 'FREEZE_IN_PAST',
   LOTS_NOT_DRAWN = 'LOTS_NOT_DRAWN',
   MARKS_LOCKED = 'MARKS_LOCKED',
   TRADE_NOT_SIGNED_OFF = 'TRADE_NOT_SIGNED_OFF',
@@ -96,6 +97,10 @@ registerEnumType(ErrorCode, {
     TOO_MANY_ATTEMPTS: { description: 'Too many failed attempts; try again later.' },
     WRONG_STAGE: { description: 'The competition is not at the stage this needs.' },
     NOTHING_TO_DRAW: { description: 'No checked-in entrant is waiting for a number.' },
+    FREEZE_IN_PAST: {
+      description:
+        'A board freeze moment already past: marks accepted since then are on the board; freeze from now on instead.',
+    },
     LOTS_NOT_DRAWN: { description: 'Lots are not drawn yet.' },
     MARKS_LOCKED: { description: 'The marks concerned are locked by the chief judge.' },
     TRADE_NOT_SIGNED_OFF: { description: 'The chief judge has not locked the trade’s marks.' },

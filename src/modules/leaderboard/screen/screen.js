@@ -211,11 +211,12 @@
   let failures = 0;
   let retryTimer = null;
 
-  /** Starts a new subscription (a new SNAPSHOT), then drops the old one; late frames of old ones are ignored. */
+  /** Starts a new subscription (resuming from the seq held), then drops the old one; late frames of old ones are ignored. */
   function subscribe() {
     clearTimeout(retryTimer);
     const mine = ++generation;
-    const variables = { tradeId: config.tradeId, first };
+    // Resumes from the seq held: the server replays what was missed, or sends a fresh snapshot.
+    const variables = { tradeId: config.tradeId, first, afterSeq: state.seq };
     // First-party keys may send only trusted documents, by id; anonymous screens send the text.
     const payload = key
       ? { query: '', operationName: 'ScreenBoard', variables, extensions: { documentId: config.documentId } }
@@ -226,6 +227,11 @@
         if (mine !== generation) return;
         const frame = message.data && message.data.boardUpdates;
         if (!frame) return fail(message.errors);
+        // The last frame says why the subscription ends; `complete` follows and we resubscribe.
+        if (frame.kind === 'END') {
+          document.body.dataset.ended = frame.endReason + (frame.stage ? ':' + frame.stage : '');
+          return;
+        }
         if (frame.kind === 'SNAPSHOT') void loadTitle();
         if (!apply(frame)) return subscribe(); // missed a frame
         failures = 0;
@@ -235,7 +241,7 @@
       error: (err) => {
         if (mine === generation) fail(err);
       },
-      // The server completes the subscription when what the public may see changes (publication).
+      // The server completes the subscription after an END frame (a stage change, a shutdown).
       complete: () => {
         if (mine !== generation) return;
         clearTimeout(retryTimer);
