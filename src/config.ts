@@ -22,6 +22,8 @@ const schema = z.object({
     .int()
     .positive()
     .default(8 * 3600),
+  /** How long a printable document's download link works (it carries its own authorization). */
+  DOCUMENT_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   SEED_DEMO: z
     .enum(['auto', 'never'])
     .default('auto')

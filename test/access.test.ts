@@ -48,6 +48,7 @@ import {
   AccessSetAccountActiveDocument,
   AccessSetBoardFreezeDocument,
   AccessSetEntrantStatusDocument,
+  AccessSetCertificateTemplateDocument,
   AccessSetMarkingSchemeDocument,
   AccessSetResultsRulesDocument,
   AccessSetReviewersDocument,
@@ -920,6 +921,15 @@ const cases: Case[] = [
     }),
     doc: AccessSetResultsRulesDocument,
     read: payload('setResultsRules', 'rules'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.setCertificateTemplate',
+    vars: async () => ({
+      i: { competitionId: (await judgedTrade('RUNNING')).competitionId, title: '荣誉证书' },
+    }),
+    doc: AccessSetCertificateTemplateDocument,
+    read: payload('setCertificateTemplate', 'competition'),
     expect: MANAGE,
   },
   {

@@ -62,7 +62,7 @@ export async function resultsFile(
   };
 }
 
-async function identity(
+export async function identity(
   ctx: Context,
   e: TradeResults['entries'][number]['entrant'],
 ): Promise<(string | null)[]> {

@@ -75,6 +75,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     unlockMarks: { roles: [Role.CHIEF_JUDGE] },
     drawLots: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
     setResultsRules: { roles: MANAGERS, scope: 'competitions:write' },
+    setCertificateTemplate: { roles: MANAGERS, scope: 'competitions:write' },
     recordCompletionTime: { roles: [Role.CHIEF_JUDGE] },
     drawRecheck: { roles: [Role.CHIEF_JUDGE] },
     recordRecheck: { roles: [Role.CHIEF_JUDGE] },
