@@ -20,10 +20,12 @@ import {
   SetStudioMemberDocument,
   StudioDetailDocument,
   SubmitEntryDocument,
+  TradeDocumentsDocument,
   TradeResultsDocument,
   TransitionStudioDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { pdfText } from './support/pdf-text';
 import { buildWorld, createPerson, dbId, moveTo, orgId, tablet, type World } from './support/world';
 
 /**
@@ -465,4 +467,18 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   expect(detail.submissions!.nodes.find((s) => s.id === subs.X)!.eligibility).toBe('INELIGIBLE');
   const studioDetail = (await t.gql(StudioDetailDocument, { id: studio.id })).data!.studio!;
   expect(studioDetail.achievements.filter((a) => a.kind === 'AWARD')).toEqual([]);
+
+  // Certificates for the awarded entries, one page each, naming the entry and its category.
+  const link = (await t.gql(TradeDocumentsDocument, { id: rounds[1]!, judgeId: null })).data!.trade!
+    .certificatesPdf!;
+  const pdf = await fetch(`${new URL(t.url).origin}${link.url}`);
+  expect(pdf.status).toBe(200);
+  const { text, pages } = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+  expect(pages).toBe(2);
+  expect(text).toContain('创新者0');
+  expect(text).toContain('参赛项目《项目A》荣获');
+  expect(text).toContain('一等奖');
+  expect(text).toContain('创新者1');
+  expect(text).toContain('二等奖');
+  expect(text).not.toContain('秦川焊接创新工作室');
 });

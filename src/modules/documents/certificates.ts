@@ -3,7 +3,7 @@ import type { Context } from '../../shared/graphql/context';
 import type { Competition } from '../competition/competition.entity';
 import type { Trade } from '../competition/trade.entity';
 import { identity } from '../scoring/results-export';
-import { tradeResults } from '../scoring/results.service';
+import { type TradeResults, tradeResults } from '../scoring/results.service';
 import { chineseDate, newPdf, toBuffer, type Pdf } from './pdf';
 import { fileName, MAY_RENDER, type RenderedDocument } from './results-summary';
 import { namesPublished, tradeCompetition } from './trade-data';
@@ -113,23 +113,38 @@ export async function tradeCertificatesPdf(
   const doc = newPdf(`${competition.name} ${trade.name} ${template.title}`, 'landscape');
   let first = true;
   for (const r of winners) {
-    const [name, unit] = await identity(ctx, r.entrant);
     if (!first) doc.addPage();
     first = false;
-    certificatePage(
-      doc,
-      template,
-      {
-        recipient: name ?? '',
-        unit: unit && unit !== name ? unit : null,
-        body: `在${competition.name}${trade.name}赛项中，成绩优异，荣获`,
-        award: r.awardLabel!,
-      },
-      awardingBody,
-      date,
-    );
+    certificatePage(doc, template, await citation(ctx, competition, trade, r), awardingBody, date);
   }
   return { filename: fileName(competition.name, trade.name, template.title), content: await toBuffer(doc) };
+}
+
+/**
+ * Who is honoured and for what: a person, team or enterprise in a skills trade; in a campaign,
+ * the submission's author (a person, a team or a studio) for the named entry in its category.
+ */
+async function citation(
+  ctx: Context,
+  competition: Competition,
+  trade: Trade,
+  r: TradeResults['entries'][number],
+): Promise<CertificateText> {
+  const [submission] = await ctx.em.execute<
+    { title: string; studio: string | null; category: string | null }[]
+  >(
+    `select s.title, st.name as studio, k.name as category
+       from entrant e join submission s on s.id = e.submission_id
+       left join studio st on st.id = s.studio_id
+       left join campaign_category k on k.id = s.category_id
+      where e.id = ?`,
+    [r.entrant.id],
+  );
+  const [name, unit] = submission?.studio ? [submission.studio, null] : await identity(ctx, r.entrant);
+  const body = submission
+    ? `在${competition.name}${submission.category ?? ''}评选中，参赛项目《${submission.title}》荣获`
+    : `在${competition.name}${trade.name}赛项中，成绩优异，荣获`;
+  return { recipient: name ?? '', unit: unit && unit !== name ? unit : null, body, award: r.awardLabel! };
 }
 
 export async function signOff(ctx: Context, competition: Competition, template: CertificateTemplate) {
