@@ -55,6 +55,7 @@ import {
   AccessSetStudioMemberDocument,
   AccessSignInDocument,
   AccessStudioDocument,
+  AccessStudioRegistryFileDocument,
   AccessStudiosDocument,
   AccessStudioStatisticsDocument,
   AccessSubmitEntryDocument,
@@ -272,6 +273,13 @@ const cases: Case[] = [
     vars: async () => ({}),
     doc: AccessStudiosDocument,
     read: present('studios'),
+    expect: PUBLIC_READ,
+  },
+  {
+    op: 'Query.studioRegistryFile',
+    vars: async () => ({}),
+    doc: AccessStudioRegistryFileDocument,
+    read: present('studioRegistryFile'),
     expect: PUBLIC_READ,
   },
   {

@@ -7,6 +7,7 @@ import { documentId, loadManifest } from '../src/shared/security/trusted-documen
 import {
   AssignJudgeDocument,
   CompetitionDocumentsDocument,
+  JudgeAnalysisFileDocument,
   SetCertificateTemplateDocument,
   SetMarkingSchemeDocument,
   SetResultsRulesDocument,
@@ -14,6 +15,7 @@ import {
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { pdfText } from './support/pdf-text';
+import { xlsxRows } from './support/spreadsheet';
 import {
   buildWorld,
   createCompetition,
@@ -120,18 +122,17 @@ beforeAll(async () => {
     const personId = await createPerson(t, w.tokens.xian, w.orgs.lianhu, name);
     entrants.push(await registerEntrant(t, w.tokens.xian, tradeId, personId, { checkIn: true }));
   }
-  for (const name of ['赵裁判', '钱裁判']) {
-    const { token, account } = await t.account(
-      Role.JUDGE,
-      w.orgs.xian,
-      `${name}${randomBytes(2).toString('hex')}`,
-    );
+  // One judge's name looks like a formula: every export must neutralise it.
+  for (const name of ['=SUM(1)赵裁判', '钱裁判']) {
+    const { token, account } = await t.account(Role.JUDGE, w.orgs.xian);
+    const displayName = `${name}${randomBytes(2).toString('hex')}`;
+    await t.sql('update account set display_name = ? where id = ?', [displayName, account.id]);
     await t.gql(
       AssignJudgeDocument,
       { input: { tradeId, accountId: gid('Account', account.id), role: 'JUDGE' } },
       { token: w.tokens.xian },
     );
-    judges.push({ token, id: account.id, name: account.displayName });
+    judges.push({ token, id: account.id, name: displayName });
   }
   const c = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, `孙裁判长${randomBytes(2).toString('hex')}`);
   await t.gql(
@@ -349,4 +350,38 @@ test('after publication: names, the audit hash, the notice and certificates from
   expect(certificates.text).toContain('市总工会');
   expect(certificates.text).toContain('二〇二六年十二月');
   expect(certificates.text).toContain('盖章处');
+});
+
+test('the judge analysis exports as XLSX and CSV, headings in Chinese and English, formula-like names neutralised', async () => {
+  const anonymous = await t.gql(JudgeAnalysisFileDocument, { id: tradeId, format: 'XLSX' }, {});
+  expect(anonymous.data!.trade!.judgeAnalysisFile).toBeNull();
+  const xlsx = (
+    await t.gql(JudgeAnalysisFileDocument, { id: tradeId, format: 'XLSX' }, { token: w.tokens.xian })
+  ).data!.trade!.judgeAnalysisFile!;
+  expect(xlsx).toMatchObject({
+    encoding: 'base64',
+    filename: expect.stringMatching(/judge-analysis\.xlsx$/),
+  });
+  const { rows } = await xlsxRows(xlsx.content);
+  expect(rows[0]).toEqual([
+    '裁判 Judge',
+    '评分数 Marks given',
+    '可比较评分数 Marks compared',
+    '平均偏差 Mean deviation',
+    '平均绝对偏差 Mean absolute deviation',
+    '作为最高分去掉 Dropped high',
+    '作为最低分去掉 Dropped low',
+    '可去分评分数 Marks trimmable',
+    '去分率 Dropped rate',
+  ]);
+  const byName = new Map(rows.slice(1).map((r) => [r[0], r]));
+  expect(byName.get(`'${judges[0]!.name}`)?.[1]).toBe(6); // 3 entrants × 2 aspects
+  expect(byName.get(judges[1]!.name)?.[1]).toBe(6);
+  const csv = (
+    await t.gql(JudgeAnalysisFileDocument, { id: tradeId, format: 'CSV' }, { token: w.tokens.admin })
+  ).data!.trade!.judgeAnalysisFile!;
+  expect(csv.content.startsWith('\uFEFF裁判 Judge,评分数 Marks given,')).toBe(true);
+  const lines = csv.content.split('\r\n');
+  expect(lines.some((l) => l.startsWith(`'${judges[0]!.name},6,`))).toBe(true);
+  expect(lines.every((l) => !/^[=+\-@]|,[=+\-@]/.test(l))).toBe(true);
 });

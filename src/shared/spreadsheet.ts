@@ -73,3 +73,36 @@ export async function writeXlsx(sheets: readonly SheetSpec[]): Promise<Buffer> {
 }
 
 export const XLSX_CONTENT_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export interface TabularFile {
+  filename: string;
+  contentType: string;
+  /** `utf-8` for CSV (with a BOM, for spreadsheet programs), `base64` for XLSX. */
+  encoding: 'utf-8' | 'base64';
+  content: string;
+}
+
+/** One table (a header row, then data) as a CSV or XLSX download, through the guarded writers. */
+export async function tabularFile(
+  base: string,
+  sheetName: string,
+  rows: readonly (readonly CellValue[])[],
+  format: 'CSV' | 'XLSX',
+): Promise<TabularFile> {
+  const name = base.replace(/[\\/:*?"<>|\s]+/g, '_');
+  if (format === 'CSV') {
+    return {
+      filename: `${name}.csv`,
+      contentType: 'text/csv; charset=utf-8',
+      encoding: 'utf-8',
+      content: writeCsv(rows, { bom: true }),
+    };
+  }
+  const buffer = await writeXlsx([{ name: sheetName, rows, headerRows: 1 }]);
+  return {
+    filename: `${name}.xlsx`,
+    contentType: XLSX_CONTENT_TYPE,
+    encoding: 'base64',
+    content: buffer.toString('base64'),
+  };
+}

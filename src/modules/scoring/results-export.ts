@@ -1,4 +1,4 @@
-import { XLSX_CONTENT_TYPE, writeCsv, writeXlsx } from '../../shared/spreadsheet';
+import { tabularFile } from '../../shared/spreadsheet';
 import type { Context } from '../../shared/graphql/context';
 import { canSeeEntrants } from '../competition/competition.service';
 import type { Competition } from '../competition/competition.entity';
@@ -44,22 +44,12 @@ export async function resultsFile(
       r.completionSeconds,
     ]);
   }
-  const base = `${competition.name}-${trade.name}-results`.replace(/[\\/:*?"<>|\s]+/g, '_');
-  if (format === ResultsFileFormat.CSV) {
-    return {
-      filename: `${base}.csv`,
-      contentType: 'text/csv; charset=utf-8',
-      encoding: 'utf-8',
-      content: writeCsv([header, ...rows], { bom: true }),
-    };
-  }
-  const buffer = await writeXlsx([{ name: trade.name || 'results', rows: [header, ...rows], headerRows: 1 }]);
-  return {
-    filename: `${base}.xlsx`,
-    contentType: XLSX_CONTENT_TYPE,
-    encoding: 'base64',
-    content: buffer.toString('base64'),
-  };
+  return tabularFile(
+    `${competition.name}-${trade.name}-results`,
+    trade.name || 'results',
+    [header, ...rows],
+    format === ResultsFileFormat.CSV ? 'CSV' : 'XLSX',
+  );
 }
 
 export async function identity(

@@ -37,6 +37,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     unionStatistics: { roles: MANAGERS, scope: 'statistics:read' },
     studio: { public: true, scope: 'organizations:read' },
     studios: { public: true, scope: 'organizations:read' },
+    studioRegistryFile: { public: true, scope: 'organizations:read' },
     studioStatistics: { roles: MANAGERS, scope: 'statistics:read' },
     verifyAuditChain: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
     entrantMarksAsOf: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
