@@ -20,6 +20,7 @@ const MODULE_LAYERS = [
   'campaign',
   'studio',
   'statistics',
+  'documents',
   'node',
 ];
 

@@ -10,6 +10,7 @@ import { Migration20261125070000_innovation_campaigns } from './Migration2026112
 import { Migration20261202000000_change_notices } from './Migration20261202000000_change_notices';
 import { Migration20261205195500_board_freeze_and_history } from './Migration20261205195500_board_freeze_and_history';
 import { Migration20261204000000_panel_changes } from './Migration20261204000000_panel_changes';
+import { Migration20261205201500_certificate_templates } from './Migration20261205201500_certificate_templates';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -33,5 +34,9 @@ export const migrationsList: MigrationObject[] = [
   {
     name: 'Migration20261205195500_board_freeze_and_history',
     class: Migration20261205195500_board_freeze_and_history,
+  },
+  {
+    name: 'Migration20261205201500_certificate_templates',
+    class: Migration20261205201500_certificate_templates,
   },
 ];

@@ -1,3 +1,4 @@
+import { DocumentLinks } from '../src/modules/documents/links';
 import 'reflect-metadata';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -299,6 +300,7 @@ async function main(argv: string[]): Promise<number> {
         modules: {
           tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
           boards: new BoardHub(orm, pubsub),
+          documentLinks: new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS),
         },
         loaders: createLoaders,
         events: createDomainEvents(pubsub),

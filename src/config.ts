@@ -23,6 +23,8 @@ const schema = z.object({
     .int()
     .positive()
     .default(8 * 3600),
+  /** How long a printable document's download link works (it carries its own authorization). */
+  DOCUMENT_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** auto: load demo data when the database is empty. Unset means auto, except in production: never. */
   SEED_DEMO: z.enum(['auto', 'never']).optional(),
   SEED_ADMIN_PASSWORD: z.string().min(8).optional(),

@@ -25,6 +25,7 @@ import {
   CampaignRoundResolver,
   EntrantSubmissionResolver,
 } from './modules/campaign/campaign.resolver';
+import { CompetitionDocumentsResolver, TradeDocumentsResolver } from './modules/documents/documents.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { guardRootFields } from './shared/access/policy';
 import { boundInputs } from './shared/security/input-bounds';
@@ -51,6 +52,8 @@ export const resolvers = [
   EntrantResolver,
   TeamResolver,
   StatisticsResolver,
+  TradeDocumentsResolver,
+  CompetitionDocumentsResolver,
   MarkingSchemeResolver,
   MarksResolver,
   LotsResolver,

@@ -20,6 +20,8 @@ import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
 import { DatabaseChanges } from './shared/db/changes';
 import { TopLevelCode } from './shared/errors';
+import { documentsRouter } from './modules/documents/documents.route';
+import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { createEventBus } from './shared/graphql/pubsub';
 import { ReadCaches } from './shared/cache';
@@ -102,13 +104,14 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const events = createDomainEvents(pubsub, log);
   // Every commit through this instance ends the anonymous reads shared until then.
   events.onCommit(() => recent.forget());
+  const documentLinks = new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS);
   const services: Services = {
     orm,
     pubsub,
     rateLimits,
     recent,
     events,
-    modules: { tokens, boards },
+    modules: { tokens, boards, documentLinks },
     loaders: createLoaders,
   };
   const format = formatError(production);
@@ -195,6 +198,12 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       res.status(503).json({ status: 'database unavailable' });
     }
   });
+
+  // Printable documents behind signed links (GraphQL hands out the links).
+  app.use(
+    DOCUMENTS_PATH,
+    documentsRouter(documentLinks, (viewer) => createContext(services, viewer)),
+  );
 
   // The venue big screen: GET /screen/trades/:tradeId, its script and style, /screen/graphql-ws.js.
   app.use('/screen', screenRouter(GRAPHQL_PATH));

@@ -1,5 +1,6 @@
 import { print } from 'graphql';
 import {
+  AccessSetCertificateTemplateDocument,
   AccessLinkAccountPersonDocument,
   AccessReplaceJudgeDocument,
   AccessVoidJudgeMarksDocument,
@@ -204,6 +205,13 @@ const cases: Case[] = [
     query: 'mutation($i: UpdateCompetitionInput!) { updateCompetition(input: $i) { errors { code } } }',
     variables: () => ({ i: { id: competitionId, startsOn: '2024-05-02', endsOn: '2024-05-01' } }),
     codes: ['VALIDATION'],
+  },
+  {
+    mutation: 'setCertificateTemplate',
+    why: 'a blank title and an awarding body past 100 characters',
+    query: print(AccessSetCertificateTemplateDocument),
+    variables: () => ({ i: { competitionId, title: '  ', awardingBody: '工'.repeat(101) } }),
+    codes: ['REQUIRED', 'TOO_LONG'],
   },
   {
     mutation: 'transitionCompetition',

@@ -20,10 +20,15 @@ import {
   SetStudioMemberDocument,
   StudioDetailDocument,
   SubmitEntryDocument,
+  CampaignResultsFileDocument,
+  StudioRegistryFileDocument,
+  TradeDocumentsDocument,
   TradeResultsDocument,
   TransitionStudioDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { pdfText } from './support/pdf-text';
+import { xlsxRows } from './support/spreadsheet';
 import { buildWorld, createPerson, dbId, moveTo, orgId, tablet, type World } from './support/world';
 
 /**
@@ -465,4 +470,49 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   expect(detail.submissions!.nodes.find((s) => s.id === subs.X)!.eligibility).toBe('INELIGIBLE');
   const studioDetail = (await t.gql(StudioDetailDocument, { id: studio.id })).data!.studio!;
   expect(studioDetail.achievements.filter((a) => a.kind === 'AWARD')).toEqual([]);
+
+  // Certificates for the awarded entries, one page each, naming the entry and its category.
+  const link = (await t.gql(TradeDocumentsDocument, { id: rounds[1]!, judgeId: null })).data!.trade!
+    .certificatesPdf!;
+  const pdf = await fetch(`${new URL(t.url).origin}${link.url}`);
+  expect(pdf.status).toBe(200);
+  const { text, pages } = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+  expect(pages).toBe(2);
+  expect(text).toContain('创新者0');
+  expect(text).toContain('参赛项目《项目A》荣获');
+  expect(text).toContain('一等奖');
+  expect(text).toContain('创新者1');
+  expect(text).toContain('二等奖');
+  expect(text).not.toContain('秦川焊接创新工作室');
+
+  // The campaign's results and the studio registry as spreadsheets.
+  const results = (await t.gql(CampaignResultsFileDocument, { id: campaign, format: 'XLSX' })).data!
+    .competition!.campaignResultsFile!;
+  const sheet = await xlsxRows(results.content);
+  expect(sheet.rows[0]).toEqual([
+    '类别 Category',
+    '名次 Rank',
+    '编号 No.',
+    '项目名称 Entry',
+    '申报者 Entrant',
+    '单位 Unit',
+    '总分 Total',
+    '奖项 Award',
+  ]);
+  expect(sheet.rows.slice(1).map((r) => [r[1], r[3], r[4], r[7] ?? null])).toEqual([
+    [1, '项目A', '创新者0', '一等奖'],
+    [2, '项目B', '创新者1', '二等奖'],
+    [3, '项目S', '秦川焊接创新工作室', null],
+  ]);
+  const registry = (
+    await t.gql(StudioRegistryFileDocument, { format: 'CSV', filter: { search: '秦川焊接' } })
+  ).data!.studioRegistryFile;
+  const [heading, row] = registry.content.replace(/^\uFEFF/, '').split('\r\n');
+  expect(heading).toBe(
+    '工作室名称 Studio,级别 Level,领域 Field,所在单位 Host,领办人 Leader,状态 Status,命名日期 Named on,' +
+      '命名单位 Naming union,命名文号 Document number,最近考核 Last assessment,考核年度 Assessment year',
+  );
+  expect(row).toContain('秦川焊接创新工作室,');
+  expect(row).toContain(',已命名,2024-03-01,');
+  expect(row).toContain('秦工〔2024〕1号');
 });

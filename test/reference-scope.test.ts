@@ -486,6 +486,11 @@ const cases: RefCase[] = [
     vars: async () => ({ input: { id: await competition('xian'), description: '说明' } }),
   },
   {
+    arg: 'setCertificateTemplate.input.competitionId',
+    expect: 'forbidden',
+    vars: async () => ({ input: { competitionId: await competition('xian'), title: '荣誉证书' } }),
+  },
+  {
     arg: 'transitionCompetition.input.id',
     expect: 'forbidden',
     vars: async () => ({ input: { id: await competition('xian'), to: 'REGISTRATION_OPEN' } }),

@@ -8,7 +8,9 @@ import { Trade } from '../competition/trade.entity';
 import { canSeeCompetition, canSeeEntrants } from '../competition/competition.service';
 import { isJury } from '../scoring/results.service';
 import { isOnPanel } from '../competition/panel-membership';
+import { ResultsFile, ResultsFileFormat } from '../scoring/results.types';
 import { advanceRound } from './advancement.service';
+import { campaignResultsFile } from './campaign-export';
 import { addRound, categoriesOf, createCampaign } from './campaign-setup.service';
 import { assignRoundReviewers, reviewPlan, setReviewers } from './review-panel.service';
 import { loadSubmissions, reviewEligibility, submissionView, submitEntry } from './submissions.service';
@@ -47,6 +49,21 @@ export class CampaignResolver {
   })
   async categories(@Root() c: Competition, @Ctx() ctx: Context): Promise<CampaignCategory[] | null> {
     return c.kind === CompetitionKind.INNOVATION ? categoriesOf(ctx, c.id) : null;
+  }
+
+  @FieldResolver(() => ResultsFile, {
+    nullable: true,
+    description:
+      'A campaign’s results as a CSV or XLSX file (headings in Chinese and English): each category’s final ' +
+      'round, ranked. Null for a skills competition or while no final round’s results are visible to you.',
+  })
+  async campaignResultsFile(
+    @Root() c: Competition,
+    @Arg('format', () => ResultsFileFormat, { description: 'File format.' }) format: ResultsFileFormat,
+    @Ctx() ctx: Context,
+  ): Promise<ResultsFile | null> {
+    if (c.kind !== CompetitionKind.INNOVATION) return null;
+    return campaignResultsFile(ctx, c, format === ResultsFileFormat.CSV ? 'CSV' : 'XLSX');
   }
 
   @FieldResolver(() => SubmissionConnection, {

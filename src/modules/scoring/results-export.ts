@@ -1,4 +1,4 @@
-import ExcelJS from 'exceljs';
+import { tabularFile } from '../../shared/spreadsheet';
 import type { Context } from '../../shared/graphql/context';
 import { canSeeEntrants } from '../competition/competition.service';
 import type { Competition } from '../competition/competition.entity';
@@ -6,19 +6,6 @@ import type { Trade } from '../competition/trade.entity';
 import type { MarkingScheme } from './scheme';
 import type { TradeResults } from './results.service';
 import { ResultsFileFormat, type ResultsFile } from './results.types';
-
-/** A spreadsheet would run a cell starting with one of these as a formula (CSV injection). */
-const FORMULA_START = /^[=+\-@\t\r]/;
-
-function safeText(v: string): string {
-  return FORMULA_START.test(v) ? `'${v}` : v;
-}
-
-function csvCell(v: string | number | null): string {
-  if (v === null) return '';
-  const s = typeof v === 'number' ? String(v) : safeText(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
 
 /**
  * The results table as published: rank, anonymous number, the entrant and their unit (only
@@ -57,31 +44,15 @@ export async function resultsFile(
       r.completionSeconds,
     ]);
   }
-  const base = `${competition.name}-${trade.name}-results`.replace(/[\\/:*?"<>|\s]+/g, '_');
-  if (format === ResultsFileFormat.CSV) {
-    const lines = [header, ...rows].map((line) => line.map(csvCell).join(','));
-    return {
-      filename: `${base}.csv`,
-      contentType: 'text/csv; charset=utf-8',
-      encoding: 'utf-8',
-      content: `\uFEFF${lines.join('\r\n')}\r\n`,
-    };
-  }
-  const workbook = new ExcelJS.Workbook();
-  const sheet = workbook.addWorksheet(trade.name.slice(0, 31) || 'results');
-  sheet.addRow(header).font = { bold: true };
-  for (const row of rows) sheet.addRow(row.map((v) => (typeof v === 'string' ? safeText(v) : v)));
-  sheet.views = [{ state: 'frozen', ySplit: 1 }];
-  const buffer = Buffer.from(await workbook.xlsx.writeBuffer());
-  return {
-    filename: `${base}.xlsx`,
-    contentType: 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-    encoding: 'base64',
-    content: buffer.toString('base64'),
-  };
+  return tabularFile(
+    `${competition.name}-${trade.name}-results`,
+    trade.name || 'results',
+    [header, ...rows],
+    format === ResultsFileFormat.CSV ? 'CSV' : 'XLSX',
+  );
 }
 
-async function identity(
+export async function identity(
   ctx: Context,
   e: TradeResults['entries'][number]['entrant'],
 ): Promise<(string | null)[]> {

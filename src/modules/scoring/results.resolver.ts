@@ -1,11 +1,8 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { toGlobalId } from '../../shared/graphql/relay';
-import { pgArray } from '../../shared/db/paging';
 import { Trade } from '../competition/trade.entity';
-import type { StoredMark } from './aggregation';
-import { judgeAnalysis } from './analysis';
+import { judgeAnalysisFile, judgeAnalysisOf } from './analysis-export';
 import { toleranceAlert } from './marks.resolver';
 import { ToleranceAlert } from './marks.types';
 import { AWARD_TIER_LABELS } from './ranking';
@@ -96,33 +93,23 @@ export class ResultsResolver {
   async judgeAnalysis(@Root() trade: Trade, @Ctx() ctx: Context): Promise<JudgeAnalysis[] | null> {
     const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
     if (!scheme || !(await results.isJury(ctx, trade))) return null;
-    const rows = await ctx.em.execute<StoredMark[]>(
-      `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m
-         join entrant e on e.id = m.entrant_id and e.status = 'CHECKED_IN' where m.trade_id = ?`,
-      [trade.id],
-    );
-    const stats = judgeAnalysis(
-      scheme,
-      rows.map((r) => ({
-        entrantId: r.entrant_id,
-        aspectCode: r.aspect_code,
-        judgeId: r.judge_id,
-        value: Number(r.value),
-      })),
-    );
-    const names = new Map(
-      (
-        await ctx.em.execute<{ id: number; display_name: string }[]>(
-          'select id, display_name from account where id = any(?::int[])',
-          [pgArray(stats.map((s) => s.judgeId))],
-        )
-      ).map((r) => [r.id, r.display_name]),
-    );
-    return stats.map((s) => ({
-      ...s,
-      judgeId: toGlobalId('Account', s.judgeId),
-      displayName: names.get(s.judgeId) ?? '',
-    }));
+    return judgeAnalysisOf(ctx, trade, scheme);
+  }
+
+  @FieldResolver(() => ResultsFile, {
+    nullable: true,
+    description:
+      'The judge analysis as a CSV or XLSX file (headings in Chinese and English), for those who may see it.',
+  })
+  async judgeAnalysisFile(
+    @Root() trade: Trade,
+    @Arg('format', () => ResultsFileFormat, { description: 'File format.' }) format: ResultsFileFormat,
+    @Ctx() ctx: Context,
+  ): Promise<ResultsFile | null> {
+    const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
+    if (!scheme || !(await results.isJury(ctx, trade))) return null;
+    const competition = (await ctx.loaders.competitionById.load(trade.competition.id))!;
+    return judgeAnalysisFile(competition, trade, await judgeAnalysisOf(ctx, trade, scheme), format);
   }
 
   @FieldResolver(() => [ToleranceAlert], {

@@ -1,4 +1,5 @@
 import { parse as parseCsv } from 'csv-parse/sync';
+import { unguardText, writeCsv } from '../../shared/spreadsheet';
 import type { MarkingScheme, SchemeErrorCode, SchemeValidation } from './scheme';
 import { canonicalScheme, validateScheme } from './scheme-validation';
 
@@ -43,14 +44,15 @@ export const SCHEME_CSV_COLUMNS = [
   'scale_min',
   'scale_max',
   'descriptors',
+  'extra_description',
+  'requirement',
+  'standard_section',
 ] as const;
 
-type CsvColumn = (typeof SCHEME_CSV_COLUMNS)[number];
+/** Added after the first files were written: a file without them still reads. */
+const OPTIONAL_CSV_COLUMNS: readonly string[] = ['extra_description', 'requirement', 'standard_section'];
 
-/** RFC 4180 quoting: only when needed, inner quotes doubled. */
-function csvCell(value: string): string {
-  return /[",\r\n]|^\s|\s$/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
-}
+type CsvColumn = (typeof SCHEME_CSV_COLUMNS)[number];
 
 /** `0=text|1=text`; a `|` or `\` inside a descriptor is escaped with `\`. */
 function encodeDescriptors(d: Record<string, string>): string {
@@ -106,12 +108,15 @@ export function schemeToCsv(scheme: MarkingScheme): string {
           scale_min: a.scale ? String(a.scale.min) : '',
           scale_max: a.scale ? String(a.scale.max) : '',
           descriptors: a.scale ? encodeDescriptors(a.scale.descriptors) : '',
+          extra_description: a.extraDescription ?? '',
+          requirement: a.requirement ?? '',
+          standard_section: a.standardSection ?? '',
         };
         rows.push(SCHEME_CSV_COLUMNS.map((col) => row[col]));
       }
     }
   }
-  return rows.map((r) => r.map(csvCell).join(',')).join('\r\n') + '\r\n';
+  return writeCsv(rows, { quoteBlankEdges: true });
 }
 
 const NUMBER_TEXT = /^\s*[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?\s*$/;
@@ -148,7 +153,7 @@ export function schemeFromCsv(text: string): SchemeValidation {
     if (index.has(h)) return csvError('line 1', 'CSV_FORMAT', `The column "${h}" appears twice.`);
     index.set(h, i);
   }
-  const missing = SCHEME_CSV_COLUMNS.filter((c) => !index.has(c));
+  const missing = SCHEME_CSV_COLUMNS.filter((c) => !index.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
   if (missing.length) return csvError('line 1', 'CSV_FORMAT', `Missing column(s): ${missing.join(', ')}.`);
 
   interface RawCriterion {
@@ -168,7 +173,7 @@ export function schemeFromCsv(text: string): SchemeValidation {
   const modules = new Map<string, RawModule>();
   for (const { record, info } of parsed.slice(1)) {
     const line = info.lines;
-    const cell = (c: CsvColumn) => record[index.get(c)!] ?? '';
+    const cell = (c: CsvColumn) => (index.has(c) ? unguardText(record[index.get(c)!] ?? '') : '');
     const moduleCode = cell('module_code').trim();
     let m = modules.get(moduleCode);
     if (!m) {
@@ -211,6 +216,13 @@ export function schemeFromCsv(text: string): SchemeValidation {
       aggregation,
       tolerance: cell('tolerance').trim() ? numberCell(cell('tolerance')) : null,
     };
+    for (const [column, key] of [
+      ['extra_description', 'extraDescription'],
+      ['requirement', 'requirement'],
+      ['standard_section', 'standardSection'],
+    ] as const) {
+      if (cell(column).trim()) aspect[key] = cell(column);
+    }
     if (cell('scale_min').trim() || cell('scale_max').trim() || cell('descriptors').trim()) {
       const descriptors = decodeDescriptors(cell('descriptors'));
       if (typeof descriptors === 'string') return csvError(`line ${line}`, 'CSV_FORMAT', descriptors);

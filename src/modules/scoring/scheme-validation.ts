@@ -79,6 +79,9 @@ const aspectSchema = z
     // Optional on input (most aspects have none); always present on output.
     tolerance: z.number().nullable().default(null),
     scale: scaleSchema.optional(),
+    extraDescription: textSchema(SCHEME_LIMITS.descriptionLength).optional(),
+    requirement: textSchema(SCHEME_LIMITS.nameLength).optional(),
+    standardSection: textSchema(SCHEME_LIMITS.nameLength).optional(),
   })
   .strict()
   .superRefine((a, ctx) => {
@@ -279,6 +282,9 @@ function canonicalAspect(a: Aspect): Aspect {
     for (let p = a.scale.min; p <= a.scale.max; p++) descriptors[String(p)] = a.scale.descriptors[String(p)]!;
     out.scale = { min: n0(a.scale.min), max: a.scale.max, descriptors };
   }
+  if (a.extraDescription !== undefined) out.extraDescription = a.extraDescription;
+  if (a.requirement !== undefined) out.requirement = a.requirement;
+  if (a.standardSection !== undefined) out.standardSection = a.standardSection;
   return out;
 }
 

@@ -3,6 +3,7 @@ import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { Trade } from '../competition/trade.entity';
 import { schemeToCsv, schemeToJson } from './scheme-formats';
+import { schemeToWorldSkillsXlsx } from './scheme-worldskills-write';
 import { schemeView, setMarkingScheme } from './scheme.service';
 import {
   MarkingSchemeType,
@@ -24,7 +25,8 @@ export class MarkingSchemeResolver {
 
   @FieldResolver(() => String, {
     nullable: true,
-    description: 'The scheme as a file to reuse across years (JSON, or CSV with one row per aspect).',
+    description:
+      'The scheme as a file to reuse across years: JSON, CSV with one row per aspect, or a WorldSkills-layout XLSX in base64.',
   })
   async markingSchemeFile(
     @Root() trade: Trade,
@@ -33,11 +35,14 @@ export class MarkingSchemeResolver {
   ): Promise<string | null> {
     const scheme = await ctx.loaders.markingSchemeByTrade.load(trade.id);
     if (!scheme) return null;
+    if (format === SchemeFormat.WORLDSKILLS_XLSX)
+      return (await schemeToWorldSkillsXlsx(scheme)).toString('base64');
     return format === SchemeFormat.JSON ? schemeToJson(scheme) : schemeToCsv(scheme);
   }
 
   @Mutation(() => SetMarkingSchemePayload, {
-    description: 'Sets a trade’s marking scheme from a JSON or CSV file, reporting every problem in it.',
+    description:
+      'Sets a trade’s marking scheme from a JSON, CSV or WorldSkills-layout XLSX file, reporting every problem in it.',
   })
   async setMarkingScheme(
     @Arg('input', { description: 'What to do; see the input type.' }) input: SetMarkingSchemeInput,

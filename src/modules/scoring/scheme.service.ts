@@ -5,6 +5,7 @@ import { decodeId } from '../../shared/validation';
 import { assertConfigurable, loadManagedTradeById } from '../competition/competition.service';
 import { type MarkingScheme, type SchemeError, moduleMaxMarks } from './scheme';
 import { schemeFromCsv, schemeFromJson } from './scheme-formats';
+import { schemeFromWorldSkillsXlsx } from './scheme-worldskills-read';
 import { type MarkingSchemeType, SchemeFormat, type SetMarkingSchemeInput } from './scheme.types';
 
 const MAX_SCHEME_BYTES = 1024 * 1024;
@@ -12,14 +13,18 @@ const MAX_SCHEME_BYTES = 1024 * 1024;
 /** Each scheme problem keeps its own code: `ErrorCode` has every `SchemeErrorCode` under the same name. */
 function toUserError(e: SchemeError): UserError {
   return {
-    field: e.path ? `scheme.${e.path}` : 'input.content',
+    field: e.path.startsWith("'")
+      ? `input.content[${e.path}]`
+      : e.path
+        ? `scheme.${e.path}`
+        : 'input.content',
     code: ErrorCode[e.code],
     message: e.message,
   };
 }
 
 /**
- * Replaces a trade's marking scheme from a JSON or CSV file. Every problem of
+ * Replaces a trade's marking scheme from a JSON, CSV or WorldSkills-layout XLSX file. Every problem of
  * the file is reported; the scheme can change only while the competition is
  * being configured (it freezes when the contest runs).
  */
@@ -33,7 +38,11 @@ export async function setMarkingScheme(ctx: Context, em: EntityManager, input: S
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
   const parsed =
-    input.format === SchemeFormat.JSON ? schemeFromJson(input.content) : schemeFromCsv(input.content);
+    input.format === SchemeFormat.JSON
+      ? schemeFromJson(input.content)
+      : input.format === SchemeFormat.WORLDSKILLS_XLSX
+        ? await schemeFromWorldSkillsXlsx(Buffer.from(input.content, 'base64'))
+        : schemeFromCsv(input.content);
   if (!parsed.scheme || parsed.errors.length) {
     throw DomainError.many(
       parsed.errors.length
@@ -67,6 +76,9 @@ export function schemeView(scheme: MarkingScheme): MarkingSchemeType {
           trim: a.aggregation.method === 'TRIMMED_MEAN' ? a.aggregation.trim : null,
           minJudges: a.aggregation.method === 'TRIMMED_MEAN' ? a.aggregation.minJudges : null,
           tolerance: a.tolerance,
+          extraDescription: a.extraDescription ?? null,
+          requirement: a.requirement ?? null,
+          standardSection: a.standardSection ?? null,
           scale: a.scale
             ? {
                 min: a.scale.min,

@@ -36,6 +36,12 @@ export interface Aspect {
   /** Largest acceptable spread between the counted marks (in marks, or scale points for JUDGEMENT). */
   tolerance: number | null;
   scale?: JudgementScale;
+  /** How a measurement is taken, or a note on a judgement (WorldSkills "Extra Aspect Description"). */
+  extraDescription?: string;
+  /** The requirement or nominal size a measurement is checked against. */
+  requirement?: string;
+  /** The section of the standard specification (WorldSkills WSSS) the aspect assesses. */
+  standardSection?: string;
 }
 
 export interface Criterion {
@@ -79,10 +85,14 @@ export type SchemeErrorCode =
   | 'INVALID_TOLERANCE'
   | 'INVALID_JSON'
   | 'CSV_FORMAT'
-  | 'CSV_INCONSISTENT';
+  | 'CSV_INCONSISTENT'
+  | 'SHEET_FORMAT';
 
 export interface SchemeError {
-  /** Where, e.g. `modules[0].criteria[1].aspects[2].maxMark`; '' for the whole input. */
+  /**
+   * Where, e.g. `modules[0].criteria[1].aspects[2].maxMark`, or a spreadsheet cell such as
+   * `'Marking Scheme'!E7`; '' for the whole input.
+   */
   path: string;
   code: SchemeErrorCode;
   message: string;

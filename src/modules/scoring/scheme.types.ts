@@ -39,8 +39,20 @@ registerEnumType(AggregationMethodEnum, {
 export enum SchemeFormat {
   JSON = 'JSON',
   CSV = 'CSV',
+  WORLDSKILLS_XLSX = 'WORLDSKILLS_XLSX',
 }
-registerEnumType(SchemeFormat, { name: 'SchemeFormat', description: 'File format of a marking scheme.' });
+registerEnumType(SchemeFormat, {
+  name: 'SchemeFormat',
+  description: 'File format of a marking scheme.',
+  valuesConfig: {
+    JSON: { description: 'This project’s JSON, UTF-8 text.' },
+    CSV: { description: 'This project’s CSV with one row per aspect, UTF-8 text.' },
+    WORLDSKILLS_XLSX: {
+      description:
+        'An XLSX workbook in the WorldSkills marking-scheme import layout, base64-encoded; a second sheet holds what the layout cannot.',
+    },
+  },
+});
 
 @ObjectType({ description: 'The text written for one point of a judgement scale.' })
 export class ScaleDescriptor {
@@ -92,6 +104,25 @@ export class SchemeAspectType {
   })
   tolerance!: number | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'How a measurement is taken, or a note on a judgement (WorldSkills extra aspect description).',
+  })
+  extraDescription!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The requirement or nominal size a measurement is checked against.',
+  })
+  requirement!: string | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The section of the standard specification (WorldSkills WSSS) the aspect assesses.',
+  })
+  standardSection!: string | null;
+
   @Field(() => JudgementScaleType, { nullable: true, description: 'The scale, for judgement aspects.' })
   scale!: JudgementScaleType | null;
 }
@@ -137,10 +168,14 @@ export class SetMarkingSchemeInput {
   @Field(() => ID, { description: 'The trade.' })
   tradeId!: string;
 
-  @Field(() => SchemeFormat, { description: 'JSON or CSV (UTF-8 text).' })
+  @Field(() => SchemeFormat, {
+    description: 'JSON or CSV (UTF-8 text), or a WorldSkills-layout XLSX (base64).',
+  })
   format!: SchemeFormat;
 
-  @Field({ description: 'The file’s text, at most 1 MB; as exported by `Trade.markingSchemeFile`.' })
+  @Field({
+    description: 'The file’s text (base64 for XLSX), at most 1 MB; as exported by `Trade.markingSchemeFile`.',
+  })
   content!: string;
 }
 

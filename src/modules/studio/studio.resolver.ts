@@ -1,3 +1,5 @@
+import { ResultsFile, ResultsFileFormat } from '../scoring/results.types';
+import { studioRegistryFile } from './studio-export';
 import {
   Arg,
   Args,
@@ -78,6 +80,20 @@ export class StudioResolver {
     @Ctx() ctx: Context,
   ) {
     return toConnection(await listStudios(ctx, filter, pageRequest(args)));
+  }
+
+  @Query(() => ResultsFile, {
+    description:
+      'The studio registry as a CSV or XLSX file (headings in Chinese and English): the studios `studios` lists ' +
+      'for you with the same filter.',
+  })
+  async studioRegistryFile(
+    @Arg('filter', () => StudioFilter, { nullable: true, description: 'Filters; all given must match.' })
+    filter: StudioFilter | null,
+    @Arg('format', () => ResultsFileFormat, { description: 'File format.' }) format: ResultsFileFormat,
+    @Ctx() ctx: Context,
+  ): Promise<ResultsFile> {
+    return studioRegistryFile(ctx, filter, format === ResultsFileFormat.CSV ? 'CSV' : 'XLSX');
   }
 
   @Query(() => StudioStatistics, {

@@ -66,6 +66,7 @@ export enum ErrorCode {
   INVALID_JSON = 'INVALID_JSON',
   CSV_FORMAT = 'CSV_FORMAT',
   CSV_INCONSISTENT = 'CSV_INCONSISTENT',
+  SHEET_FORMAT = 'SHEET_FORMAT',
   // Results rules
   UNEXPECTED_CODE = 'UNEXPECTED_CODE',
   INVALID_AWARDS = 'INVALID_AWARDS',
@@ -166,6 +167,10 @@ registerEnumType(ErrorCode, {
     AWARD_RULE_REQUIRED: { description: 'Results rules: a title by award tier without an award rule.' },
     CSV_INCONSISTENT: {
       description: 'Marking scheme: CSV rows of one module or criterion disagree on its name or weight.',
+    },
+    SHEET_FORMAT: {
+      description:
+        'Marking scheme: a spreadsheet that is not in the WorldSkills layout, or a cell that does not fit it.',
     },
   },
 });

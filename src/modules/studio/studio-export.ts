@@ -1,0 +1,78 @@
+import type { Context } from '../../shared/graphql/context';
+import { tabularFile, type TabularFile } from '../../shared/spreadsheet';
+import { listStudios } from './studio-queries.service';
+import type { Studio } from './studio.entity';
+import type { StudioFilter } from './studio.types';
+
+const LEVEL = {
+  NATIONAL_MODEL: '全国示范性',
+  PROVINCIAL: '省级',
+  MUNICIPAL: '市级',
+  ENTERPRISE: '企业级',
+} as const;
+const STATUS = {
+  APPLIED: '已申报',
+  UNDER_REVIEW: '审核中',
+  NAMED: '已命名',
+  REJECTED: '未通过',
+  REVOKED: '已撤销',
+} as const;
+const ASSESSMENT = { PASS: '合格', NEEDS_IMPROVEMENT: '需改进', FAIL: '不合格' } as const;
+
+export const STUDIO_REGISTRY_HEADINGS = [
+  '工作室名称 Studio',
+  '级别 Level',
+  '领域 Field',
+  '所在单位 Host',
+  '领办人 Leader',
+  '状态 Status',
+  '命名日期 Named on',
+  '命名单位 Naming union',
+  '命名文号 Document number',
+  '最近考核 Last assessment',
+  '考核年度 Assessment year',
+];
+
+/** More than any union keeps; the export stops here rather than run unbounded. */
+const MAX_ROWS = 20_000;
+
+/**
+ * The studio registry as a file: exactly the studios `Query.studios` lists for the caller with
+ * the same filter (named and revoked ones for everyone, applications for the host's organizers).
+ */
+export async function studioRegistryFile(
+  ctx: Context,
+  filter: StudioFilter | null,
+  format: 'CSV' | 'XLSX',
+): Promise<TabularFile> {
+  const studios: Studio[] = [];
+  let afterId: number | null = null;
+  for (;;) {
+    const page = await listStudios(ctx, filter, { first: 100, afterId });
+    studios.push(...page.nodes);
+    if (!page.hasNextPage || studios.length >= MAX_ROWS) break;
+    afterId = page.nodes[page.nodes.length - 1]!.id;
+  }
+  const rows = [STUDIO_REGISTRY_HEADINGS] as (string | number | null)[][];
+  for (const s of studios) {
+    const [host, naming, leader] = await Promise.all([
+      ctx.loaders.organizationById.load(s.host.id),
+      s.namingUnion ? ctx.loaders.organizationById.load(s.namingUnion.id) : null,
+      ctx.loaders.personById.load(s.leader.id),
+    ]);
+    rows.push([
+      s.name,
+      LEVEL[s.level],
+      s.field,
+      host?.name ?? null,
+      leader?.name ?? null,
+      STATUS[s.status],
+      s.namedOn ?? null,
+      naming?.name ?? null,
+      s.documentNumber ?? null,
+      s.lastAssessment ? ASSESSMENT[s.lastAssessment] : null,
+      s.lastAssessmentYear ?? null,
+    ]);
+  }
+  return tabularFile('studio-registry', '工作室名录 Studios', rows, format);
+}
