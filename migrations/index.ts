@@ -9,6 +9,7 @@ import { Migration20261125060000_studios } from './Migration20261125060000_studi
 import { Migration20261125070000_innovation_campaigns } from './Migration20261125070000_innovation_campaigns';
 import { Migration20261202000000_change_notices } from './Migration20261202000000_change_notices';
 import { Migration20261204000000_panel_changes } from './Migration20261204000000_panel_changes';
+import { Migration20261204203000_outbox } from './Migration20261204203000_outbox';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -29,4 +30,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261202000000_change_notices', class: Migration20261202000000_change_notices },
   { name: 'Migration20261204000000_panel_changes', class: Migration20261204000000_panel_changes },
+  { name: 'Migration20261204203000_outbox', class: Migration20261204203000_outbox },
 ];

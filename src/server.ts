@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import Redis from 'ioredis';
@@ -21,6 +21,7 @@ import { isDatabaseUnavailable } from './shared/db/availability';
 import { DatabaseChanges } from './shared/db/changes';
 import { TopLevelCode } from './shared/errors';
 import { createContext, type Context, type Services } from './shared/graphql/context';
+import { Outbox } from './shared/events/outbox';
 import { createEventBus } from './shared/graphql/pubsub';
 import { ReadCaches } from './shared/cache';
 import type { OperationLimits } from './shared/security/operation-limits';
@@ -100,6 +101,12 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const events = createDomainEvents(pubsub, log);
   // Every commit through this instance ends the anonymous reads shared until then.
   events.onCommit(() => recent.forget());
+  const outbox = new Outbox(
+    () => orm.em.fork() as EntityManager,
+    events,
+    { pollMs: config.OUTBOX_POLL_MS, graceMs: config.OUTBOX_GRACE_MS },
+    log,
+  );
   const services: Services = {
     orm,
     pubsub,
@@ -210,6 +217,8 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   log(`GraphQL API ready at ${url}`);
+  // Events a previous process committed but did not deliver (it died) go out now.
+  outbox.start();
 
   let closed = false;
   return {
@@ -221,6 +230,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       if (closed) return;
       closed = true;
       await apollo.stop();
+      await outbox.close();
       boards.close();
       await changes.close();
       await ws.close();
