@@ -40,7 +40,9 @@ export class Outbox {
     const turn = () => {
       if (this.closed) return;
       this.dispatchOnce()
-        .catch((e: unknown) => this.log(`outbox: dispatch failed: ${e instanceof Error ? e.message : String(e)}`))
+        .catch((e: unknown) =>
+          this.log(`outbox: dispatch failed: ${e instanceof Error ? e.message : String(e)}`),
+        )
         .finally(() => {
           if (!this.closed) this.timer = setTimeout(turn, this.settings.pollMs);
         });
@@ -75,14 +77,17 @@ export class Outbox {
 
   private markDelivered(ids: string[]): void {
     const done = this.fork()
-      .execute('update outbox_event set delivered_at = now() where id = any(?::uuid[]) and delivered_at is null', [
-        `{${ids.join(',')}}`,
-      ])
+      .execute(
+        'update outbox_event set delivered_at = now() where id = any(?::uuid[]) and delivered_at is null',
+        [`{${ids.join(',')}}`],
+      )
       .then(
         () => {},
         (e: unknown) =>
           // The dispatcher delivers them again after the grace period; consumers drop the repeat.
-          this.log(`outbox: marking ${ids.length} events delivered failed: ${e instanceof Error ? e.message : String(e)}`),
+          this.log(
+            `outbox: marking ${ids.length} events delivered failed: ${e instanceof Error ? e.message : String(e)}`,
+          ),
       )
       .finally(() => this.marking.delete(done));
     this.marking.add(done);
