@@ -57,6 +57,11 @@ export class Outbox {
   }
 
   private async claim(): Promise<number> {
+    // Delivered rows are kept a week (to look into what happened), then dropped a batch per turn.
+    await this.fork().execute(
+      `delete from outbox_event where id in (select id from outbox_event
+        where delivered_at < now() - interval '7 days' limit 1000)`,
+    );
     return this.fork().transactional(async (em) => {
       const rows = await (em as EntityManager).execute<{ id: string; name: string; payload: unknown }[]>(
         `select id, name, payload from outbox_event
