@@ -25,6 +25,8 @@ export class Outbox {
   private running: Promise<number> | null = null;
   private closed = false;
   private readonly marking = new Set<Promise<void>>();
+  private readonly unmarked: string[] = [];
+  private flushTimer: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly fork: () => EntityManager,
@@ -80,7 +82,17 @@ export class Outbox {
     });
   }
 
+  // Marks from many commits go out together, a moment later: one UPDATE per burst, not per commit.
   private markDelivered(ids: string[]): void {
+    if (this.closed) return; // left to the dispatchers; consumers drop the repeat
+    for (const id of ids) this.unmarked.push(id);
+    this.flushTimer ??= setTimeout(() => this.flushMarks(), 20);
+  }
+
+  private flushMarks(): void {
+    this.flushTimer = null;
+    const ids = this.unmarked.splice(0);
+    if (!ids.length) return;
     const done = this.fork()
       .execute(
         'update outbox_event set delivered_at = now() where id = any(?::uuid[]) and delivered_at is null',
@@ -102,6 +114,8 @@ export class Outbox {
   async close(): Promise<void> {
     this.closed = true;
     if (this.timer) clearTimeout(this.timer);
+    if (this.flushTimer) clearTimeout(this.flushTimer);
+    this.flushMarks();
     await this.running?.catch(() => {});
     await Promise.all([...this.marking]);
   }
