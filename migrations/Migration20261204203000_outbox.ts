@@ -17,7 +17,9 @@ export class Migration20261204203000_outbox extends Migration {
         recorded_at timestamptz not null default now(),
         delivered_at timestamptz
       );`);
-    this.addSql(`create index outbox_event_undelivered_idx on outbox_event (seq) where delivered_at is null;`);
+    this.addSql(
+      `create index outbox_event_undelivered_idx on outbox_event (seq) where delivered_at is null;`,
+    );
   }
 
   override async down(): Promise<void> {
