@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
+import Redis from 'ioredis';
 import { withDatabase } from '../src/shared/db/database';
 import { DomainEventBus } from '../src/shared/events/domain-events';
 import { Outbox } from '../src/shared/events/outbox';
@@ -95,7 +96,9 @@ let w: World;
 const servers: ServerProcess[] = [];
 
 beforeAll(async () => {
-  t = await startTestApp({ JWT_SECRET });
+  // The test app is an instance on the same database without Redis: its dispatcher must leave the
+  // killed server's rows to the restarted one, whose Redis consumers the test watches.
+  t = await startTestApp({ JWT_SECRET, OUTBOX_GRACE_MS: '600000' });
   w = await buildWorld(t);
 }, 180_000);
 
@@ -171,6 +174,18 @@ test('a process killed by SIGKILL right after a commit delivers its notices afte
   const competition = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: '断电后的通知' });
   const id = dbId(competition);
   const early = listener(prefix, id);
+  const redis = new Redis(REDIS_URL);
+  // A consumer listens once Redis has its SUBSCRIBE.
+  const subscribers = async (n: number) =>
+    until(`${n} subscribers on Redis`, async () => {
+      const reply = (await redis.call(
+        'PUBSUB',
+        'NUMSUB',
+        `${prefix}:events:COMPETITION_STATUS_CHANGED:${id}`,
+      )) as [string, number];
+      return Number(reply[1]) >= n;
+    });
+  await subscribers(1);
   try {
     // The killed process's mark of its rows hangs (a trigger sleeps), so it dies with them undelivered.
     await t.sql(`create or replace function outbox_hold() returns trigger language plpgsql as
@@ -213,6 +228,7 @@ test('a process killed by SIGKILL right after a commit delivers its notices afte
 
     // A consumer that joins after the crash hears the notice only from the restarted process.
     const late = listener(prefix, id);
+    await subscribers(2);
     try {
       const second = startServer(env);
       servers.push(second);
@@ -241,11 +257,16 @@ test('a process killed by SIGKILL right after a commit delivers its notices afte
       );
       expect(early.seen).toEqual(['REGISTRATION_OPEN', 'RUNNING']);
       expect(late.seen).toEqual(['REGISTRATION_OPEN', 'RUNNING']);
-      expect(await t.sql(`select 1 from outbox_event where delivered_at is null`)).toHaveLength(0);
+      // The live path marks its rows a moment after handing them on.
+      await until(
+        'every row to be marked delivered',
+        async () => (await t.sql(`select 1 from outbox_event where delivered_at is null`)).length === 0,
+      );
     } finally {
       await late.close();
     }
   } finally {
     await early.close();
+    redis.disconnect();
   }
 }, 300_000);
