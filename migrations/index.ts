@@ -10,6 +10,7 @@ import { Migration20261125070000_innovation_campaigns } from './Migration2026112
 import { Migration20261202000000_change_notices } from './Migration20261202000000_change_notices';
 import { Migration20261205195500_board_freeze_and_history } from './Migration20261205195500_board_freeze_and_history';
 import { Migration20261204000000_panel_changes } from './Migration20261204000000_panel_changes';
+import { Migration20261204203000_outbox } from './Migration20261204203000_outbox';
 import { Migration20261205201500_certificate_templates } from './Migration20261205201500_certificate_templates';
 
 /**
@@ -31,6 +32,7 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261202000000_change_notices', class: Migration20261202000000_change_notices },
   { name: 'Migration20261204000000_panel_changes', class: Migration20261204000000_panel_changes },
+  { name: 'Migration20261204203000_outbox', class: Migration20261204203000_outbox },
   {
     name: 'Migration20261205195500_board_freeze_and_history',
     class: Migration20261205195500_board_freeze_and_history,

@@ -4,7 +4,7 @@ import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { expressMiddleware } from '@as-integrations/express5';
-import type { MikroORM } from '@mikro-orm/postgresql';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
 import Redis from 'ioredis';
@@ -23,6 +23,7 @@ import { TopLevelCode } from './shared/errors';
 import { documentsRouter } from './modules/documents/documents.route';
 import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
 import { createContext, type Context, type Services } from './shared/graphql/context';
+import { Outbox } from './shared/events/outbox';
 import { createEventBus } from './shared/graphql/pubsub';
 import { ReadCaches } from './shared/cache';
 import type { OperationLimits } from './shared/security/operation-limits';
@@ -105,6 +106,12 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   // Every commit through this instance ends the anonymous reads shared until then.
   events.onCommit(() => recent.forget());
   const documentLinks = new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS);
+  const outbox = new Outbox(
+    () => orm.em.fork() as EntityManager,
+    events,
+    { pollMs: config.OUTBOX_POLL_MS, graceMs: config.OUTBOX_GRACE_MS },
+    log,
+  );
   const services: Services = {
     orm,
     pubsub,
@@ -236,6 +243,8 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const host = config.HOST === '0.0.0.0' ? 'localhost' : config.HOST;
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   log(`GraphQL API ready at ${url}`);
+  // Events a previous process committed but did not deliver (it died) go out now.
+  outbox.start();
 
   let closed = false;
   return {
@@ -247,6 +256,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       if (closed) return;
       closed = true;
       await apollo.stop();
+      await outbox.close();
       boards.close();
       await changes.close();
       await ws.close();

@@ -104,6 +104,7 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
     'insert into appeal (entrant_id, trade_id, filed_by, reason) values (?, ?, ?, ?) returning *',
     [entrantId, e.trade_id, ctx.access.accountId, reason],
   );
+  await ctx.events.record(em, 'APPEAL_FILED', { appealId: row!.id, tradeId: e.trade_id, entrantId });
   await appendAudit(em, {
     competitionId: e.competition_id,
     kind: 'APPEAL_FILED',
@@ -164,6 +165,12 @@ export async function resolveAppeal(
       subject: { entrantId: a.entrant_id, reason: `appeal ${a.id} upheld: ${response}` },
     });
   }
+  await ctx.events.record(em, 'APPEAL_DECIDED', {
+    appealId: a.id,
+    tradeId: a.trade_id,
+    entrantId: a.entrant_id,
+    decision: input.decision,
+  });
   await appendAudit(em, {
     competitionId: a.competition_id,
     kind: 'APPEAL_RESOLVED',

@@ -52,6 +52,11 @@ export async function setMarksLock(
       [d.id],
     );
   }
+  await ctx.events.record(em, 'MARKS_LOCK_CHANGED', {
+    tradeId: t.trade_id,
+    entrantId: d.type === 'Entrant' ? d.id : null,
+    locked: lock,
+  });
   await appendAudit(em, {
     competitionId: t.competition_id,
     kind: `${d.type === 'Trade' ? 'TRADE' : 'ENTRANT'}_${lock ? 'LOCKED' : 'UNLOCKED'}` as never,

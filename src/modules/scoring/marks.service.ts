@@ -292,6 +292,13 @@ async function submitOne(
     });
   }
 
+  await events.record(em, 'MARK_ACCEPTED', {
+    markId: Number(stored.id),
+    tradeId: c.tradeId,
+    entrantId: c.entrantId,
+    aspectCode: aspect.code,
+    version: stored.version,
+  });
   await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
 
   const panel = await em.execute<{ judge_id: number; value: string }[]>(

@@ -81,6 +81,11 @@ export async function publishResults(
   c.noticeEndsAt = noticeEndsAt;
   c.appealDeadline = appealDeadline;
   await recordTransition(ctx, em, c, CompetitionStatus.PUBLISHED, null);
+  await ctx.events.record(em, 'RESULTS_PUBLISHED', {
+    competitionId: c.id,
+    noticeEndsAt: noticeEndsAt.toISOString(),
+    appealDeadline: appealDeadline.toISOString(),
+  });
   await appendAudit(em, {
     competitionId: c.id,
     kind: 'RESULTS_PUBLISHED',

@@ -1,4 +1,7 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { writeOutbox } from './outbox-rows';
 
 /**
  * What happened in a committed change, by event name. Each module declares the events it records
@@ -10,11 +13,28 @@ export interface DomainEvents {}
 
 export type DomainEventName = keyof DomainEvents;
 
-/** The envelope: an event's name and payload, in the order the transaction recorded it. */
+/**
+ * The envelope: an event's id (its outbox row's, by which every consumer drops a repeat), name and
+ * payload, in the order the transaction recorded it.
+ */
 export interface DomainEvent<K extends DomainEventName = DomainEventName> {
+  id: string;
   name: K;
   payload: DomainEvents[K];
 }
+
+const delivering = new AsyncLocalStorage<string>();
+
+/**
+ * The id of the event whose reactions are running now (undefined outside them): what a reaction
+ * passes on (the Redis fan-out tags its messages with it) carries the event's identity along.
+ */
+export function currentEventId(): string | undefined {
+  return delivering.getStore();
+}
+
+/** How many delivered event ids an instance remembers to drop repeats (at least once delivery). */
+const REMEMBERED_IDS = 20_000;
 
 /**
  * Runs inside the recording transaction, for what must commit (or roll back) with the rows: a read
@@ -26,19 +46,26 @@ export type Projection<K extends DomainEventName> = (
   unit: EventUnit,
 ) => Promise<void>;
 
-/** Runs once the recording transaction has committed; never after a rollback. */
-export type Reaction<K extends DomainEventName> = (payload: DomainEvents[K]) => void;
+/**
+ * Runs once the recording transaction has committed, never after a rollback; at least once (the
+ * outbox dispatcher delivers what a crash kept from it), each event id at most once per instance.
+ */
+export type Reaction<K extends DomainEventName> = (payload: DomainEvents[K], event: { id: string }) => void;
 
 /**
  * The process's domain events: modules subscribe at start-up (the composition root wires them),
- * and the writers record events without knowing who listens. Events are in process and at most
- * once: a crash between a commit and its reactions loses the reactions (the board rows, written by
- * a projection, are not lost; screens catch up on their next check).
+ * and the writers record events without knowing who listens. Every event is also an outbox row
+ * written in its transaction (`outbox-rows.ts`): after the commit this instance runs the reactions
+ * at once and marks the rows delivered; what a crash left undelivered the outbox dispatcher
+ * (`outbox.ts`) hands to `redeliver` later, so reactions are at least once, and a repeat of an id
+ * this instance already delivered is dropped here.
  */
 export class DomainEventBus {
   private readonly projections = new Map<DomainEventName, Projection<never>[]>();
   private readonly reactions = new Map<DomainEventName, Reaction<never>[]>();
   private readonly commits: (() => void)[] = [];
+  private readonly delivered = new Set<string>();
+  private afterDelivery: (ids: string[]) => void = () => {};
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
   /** `projection` runs inside every transaction that records `name`. */
@@ -70,12 +97,38 @@ export class DomainEventBus {
     return this.projections.get(name) ?? [];
   }
 
+  /** `listener` hears the ids of the events this instance has handed to their reactions (the outbox marks them). */
+  onDelivered(listener: (ids: string[]) => void): void {
+    this.afterDelivery = listener;
+  }
+
   /** @internal Hands the committed events to their reactions, in the order they were recorded. */
   dispatch(events: DomainEvent[]): void {
     for (const listener of this.commits) this.guard('a commit listener', listener);
-    for (const e of events)
+    this.redeliver(events);
+  }
+
+  /**
+   * Hands events to their reactions, skipping the ids this instance has delivered already (the
+   * outbox dispatcher calls it with rows a crash or a lost update left undelivered).
+   */
+  redeliver(events: DomainEvent[], announce = true): void {
+    const ids: string[] = [];
+    for (const e of events) {
+      ids.push(e.id);
+      if (this.delivered.has(e.id)) continue;
+      this.remember(e.id);
       for (const reaction of this.reactions.get(e.name) ?? [])
-        this.guard(`a reaction to ${e.name}`, () => (reaction as Reaction<typeof e.name>)(e.payload));
+        this.guard(`a reaction to ${e.name}`, () =>
+          delivering.run(e.id, () => (reaction as Reaction<typeof e.name>)(e.payload, { id: e.id })),
+        );
+    }
+    if (announce && ids.length) this.guard('marking events delivered', () => this.afterDelivery(ids));
+  }
+
+  private remember(id: string): void {
+    this.delivered.add(id);
+    if (this.delivered.size > REMEMBERED_IDS) this.delivered.delete(this.delivered.values().next().value!);
   }
 
   // The commit is done: one failing reaction must not keep the others, or the caller's answer, back.
@@ -91,6 +144,7 @@ export class DomainEventBus {
 /** The events recorded by the transaction running now; dispatched at its commit, dropped at its rollback. */
 export class EventUnit {
   private pending: DomainEvent[] = [];
+  private written = 0;
   constructor(private readonly bus: DomainEventBus) {}
 
   /** Records an event of the transaction `em` belongs to, and runs its projections there. */
@@ -99,7 +153,7 @@ export class EventUnit {
     name: K,
     payload: DomainEvents[K],
   ): Promise<void> {
-    this.pending.push({ name, payload } as DomainEvent);
+    this.pending.push({ id: randomUUID(), name, payload } as DomainEvent);
     for (const projection of this.bus.projectionsOf(name))
       await (projection as Projection<K>)(em, payload, this);
   }
@@ -111,18 +165,29 @@ export class EventUnit {
   queue<K extends DomainEventName>(name: K, payload: DomainEvents[K]): void {
     if (this.bus.projectionsOf(name).length)
       throw new Error(`${name} has projections: record it with the transaction`);
-    this.pending.push({ name, payload } as DomainEvent);
+    this.pending.push({ id: randomUUID(), name, payload } as DomainEvent);
+  }
+
+  /**
+   * Writes the events recorded so far as outbox rows in the transaction `em` belongs to: the last
+   * step of the work before its commit (`inTransaction`), so the rows commit with the change.
+   */
+  async persist(em: EntityManager): Promise<void> {
+    await writeOutbox(em, this.pending.slice(this.written));
+    this.written = this.pending.length;
   }
 
   /** The transaction committed: its events go to their reactions. */
   committed(): void {
     const events = this.pending;
     this.pending = [];
+    this.written = 0;
     this.bus.dispatch(events);
   }
 
   /** The transaction rolled back: what it recorded never happened. */
   rolledBack(): void {
     this.pending = [];
+    this.written = 0;
   }
 }

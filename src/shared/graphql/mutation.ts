@@ -14,12 +14,17 @@ export interface PayloadShape<T> {
 }
 
 /**
- * The one way a change is committed: `work` runs in one transaction, and the events it recorded
- * (`ctx.events`) go to their reactions once it has committed; a rollback drops them.
+ * The one way a change is committed: `work` runs in one transaction, the events it recorded
+ * (`ctx.events`) are written as outbox rows at its end, in it, and go to their reactions once it
+ * has committed; a rollback drops them.
  */
 export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
-    const value = await ctx.em.transactional(async (em) => work(em as EntityManager));
+    const value = await ctx.em.transactional(async (em) => {
+      const done = await work(em as EntityManager);
+      await ctx.events.persist(em as EntityManager);
+      return done;
+    });
     ctx.events.committed();
     return value;
   } catch (err) {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPubSub, type PubSubEventTarget } from '@graphql-yoga/subscription';
 import Redis from 'ioredis';
+import { currentEventId } from '../events/domain-events';
 
 /**
  * Topics and their payloads. With Redis configured they travel between instances as JSON, so
@@ -89,6 +90,17 @@ function redisBridge(url: string, prefix: string, log: (line: string) => void) {
   const channelPrefix = `${prefix}:events:`;
   const listeners = new Map<string, Set<Listener>>();
   let closing = false;
+  // Domain events are at least once (the outbox delivers again what a crash may have left
+  // unmarked): a message carrying an event id this instance has delivered on that topic is dropped.
+  const seen = new Set<string>();
+  const firstTime = (topic: string, eventId: unknown): boolean => {
+    if (typeof eventId !== 'string') return true;
+    const key = `${topic} ${eventId}`;
+    if (seen.has(key)) return false;
+    seen.add(key);
+    if (seen.size > 20_000) seen.delete(seen.values().next().value!);
+    return true;
+  };
 
   const connect = (role: 'publish' | 'subscribe') => {
     const redis = new Redis(url, {
@@ -144,7 +156,7 @@ function redisBridge(url: string, prefix: string, log: (line: string) => void) {
   });
   sub.on('message', (channel: string, message: string) => {
     if (!channel.startsWith(channelPrefix)) return;
-    let envelope: { origin?: unknown; detail?: unknown };
+    let envelope: { origin?: unknown; detail?: unknown; event?: unknown };
     try {
       envelope = JSON.parse(message) as typeof envelope;
     } catch {
@@ -152,7 +164,8 @@ function redisBridge(url: string, prefix: string, log: (line: string) => void) {
       return;
     }
     if (envelope.origin === origin) return; // delivered here when it was published
-    deliver(channel.slice(channelPrefix.length), envelope.detail ?? null);
+    const topic = channel.slice(channelPrefix.length);
+    if (firstTime(topic, envelope.event)) deliver(topic, envelope.detail ?? null);
   });
 
   const target = {
@@ -173,8 +186,10 @@ function redisBridge(url: string, prefix: string, log: (line: string) => void) {
         sub.unsubscribe(channelPrefix + topic).catch(failed(`UNSUBSCRIBE ${channelPrefix}${topic}`));
     },
     dispatchEvent(event: CustomEvent) {
+      const eventId = currentEventId();
+      if (!firstTime(event.type, eventId)) return true;
       deliver(event.type, event.detail);
-      const message = JSON.stringify({ origin, detail: event.detail });
+      const message = JSON.stringify({ origin, detail: event.detail, event: eventId });
       pub.publish(channelPrefix + event.type, message).catch(failed(`PUBLISH ${channelPrefix}${event.type}`));
       return true;
     },
