@@ -80,7 +80,7 @@ const schema = z.object({
   /** How long anonymous HTTP queries share an answer (src/shared/cache/shared-reads.ts); 0 turns it off. */
   SHARED_READS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
   // The outbox dispatcher: how often it looks for undelivered events, and how old they must be.
-  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 });
 

@@ -244,7 +244,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   const url = `http://${host}:${port}${GRAPHQL_PATH}`;
   log(`GraphQL API ready at ${url}`);
   // Events a previous process committed but did not deliver (it died) go out now.
-  outbox.start();
+  await outbox.start();
 
   let closed = false;
   return {

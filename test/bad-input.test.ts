@@ -469,7 +469,7 @@ const cases: Case[] = [
     why: 'a freeze moment in the past and a malformed trade ID',
     query: 'mutation($i: SetBoardFreezeInput!) { setBoardFreeze(input: $i) { errors { code } } }',
     variables: () => ({ i: { tradeId: badId, freezeAt: '2020-01-01T00:00:00Z' } }),
-    codes: ['INVALID_ID', 'OUT_OF_RANGE'],
+    codes: ['INVALID_ID', 'FREEZE_IN_PAST'],
   },
   {
     mutation: 'setBoardFreeze',

@@ -750,11 +750,11 @@ describe('scheme files', () => {
     const text = schemeToCsv(s);
     const lines = text.trimEnd().split('\r\n');
     expect(lines[0]).toBe(
-      'module_code,module_name,module_weight,criterion_code,criterion_name,aspect_code,aspect_description,kind,max_mark,aggregation,trim,min_judges,tolerance,scale_min,scale_max,descriptors',
+      'module_code,module_name,module_weight,criterion_code,criterion_name,aspect_code,aspect_description,kind,max_mark,aggregation,trim,min_judges,tolerance,scale_min,scale_max,descriptors,extra_description,requirement,standard_section',
     );
     expect(lines).toHaveLength(6);
     expect(lines[2]).toBe(
-      'P,实际操作,70,P1,Welding,P1.1,"Bead appearance, five judges, highest and lowest dropped",MEASUREMENT,20,TRIMMED_MEAN,1,5,4,,,',
+      'P,实际操作,70,P1,Welding,P1.1,"Bead appearance, five judges, highest and lowest dropped",MEASUREMENT,20,TRIMMED_MEAN,1,5,4,,,,,,',
     );
     expect(lines[4]).toContain(',0,3,"0=below standard|1=meets \\| ""standard"", a\\\\b|2=good|3=excellent"');
     expect(schemeFromCsv(text).scheme).toStrictEqual(s);

@@ -75,6 +75,9 @@ export async function startTestApp(
     // Bursts of anonymous reads wait for the public lane rather than being shed (tests that shed set their own).
     PUBLIC_QUEUE_MAX: '100000',
     PUBLIC_QUEUE_WAIT_MS: '8000',
+    // The outbox dispatcher's idle turns would show in the suites that count statements and pool
+    // requests; it still runs once at start, and the outbox tests set their own interval.
+    OUTBOX_POLL_MS: '600000',
   };
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...generous, ...env });
   const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });

@@ -900,6 +900,8 @@ function wrongJs(rng: Rng, named: GraphQLNamedType): unknown {
       return pick(rng, ['1', 1.5, true, { a: 1 }]);
     case 'Boolean':
       return pick(rng, ['true', 1, 0]);
+    case 'Float':
+      return pick(rng, ['1.5', true, { a: 1 }]);
     case 'ID':
       return pick(rng, [true, 1.5, { a: 1 }, [[]]]);
     case 'DateTimeISO':
