@@ -49,6 +49,11 @@ export class StudioEvent {
 
   @Field({ description: 'When.' })
   at!: Date;
+
+  /** Who acted (an account), and the union they acted for; resolved with visibility in StudioEventResolver. */
+  actorId?: number | null;
+  actingUnionId?: number | null;
+  studioId?: number;
 }
 
 @InputType({ description: 'Filters for the studio registry; all given ones must match.' })
@@ -160,6 +165,12 @@ export class CreateAllianceInput {
 
   @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
   foundedOn?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether joins wait for the approval of the lead studio’s organizers; false when not given.',
+  })
+  joinRequiresApproval?: boolean | null;
 }
 
 @InputType({ description: 'An achievement of a studio.' })
