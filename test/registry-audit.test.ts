@@ -47,7 +47,15 @@ test('registry steps are chained per host enterprise; an edited row is found at 
     const leaderId = await createPerson(t, token, w.orgs.xianFirm, `审计领办人${i}`);
     const a = await t.gql(
       ApplyStudioDocument,
-      { input: { name: `审计工作室${i}`, hostId: orgId(w.orgs.xianFirm), level: 'MUNICIPAL', field: '焊接', leaderId } },
+      {
+        input: {
+          name: `审计工作室${i}`,
+          hostId: orgId(w.orgs.xianFirm),
+          level: 'MUNICIPAL',
+          field: '焊接',
+          leaderId,
+        },
+      },
       { token },
     );
     const id = a.data!.applyStudio.studio!.id;
@@ -76,7 +84,9 @@ test('registry steps are chained per host enterprise; an edited row is found at 
 
   // The log refuses edits; a superuser who switches the guard off is still caught at the edited row.
   await expect(
-    t.sql(`update audit_event set after = '{}'::jsonb where registry_id = ? and seq = 3`, [w.orgs.xianFirm.id]),
+    t.sql(`update audit_event set after = '{}'::jsonb where registry_id = ? and seq = 3`, [
+      w.orgs.xianFirm.id,
+    ]),
   ).rejects.toThrow(/append-only/);
   await t.sql('alter table audit_event disable trigger audit_event_no_update');
   await t.sql(
@@ -115,7 +125,11 @@ test('every campaign step is chained through its competition', async () => {
     { token },
   );
   const campaign = created.data!.createCampaign.campaign!;
-  await t.gql(AddRoundDocument, { input: { categoryId: campaign.categories![0]!.id, kind: 'FINAL' } }, { token });
+  await t.gql(
+    AddRoundDocument,
+    { input: { categoryId: campaign.categories![0]!.id, kind: 'FINAL' } },
+    { token },
+  );
   await moveTo(t, token, campaign.id, 'REGISTRATION_OPEN');
   const s = await t.gql(
     SubmitEntryDocument,

@@ -38,7 +38,9 @@ async function namedStudio(city: 'xian' | 'xianyang' = 'xian'): Promise<string> 
   const leaderId = await createPerson(t, token, firm, unique('领办人'));
   const a = await t.gql(
     ApplyStudioDocument,
-    { input: { name: unique('创新工作室'), hostId: orgId(firm), level: 'MUNICIPAL', field: '焊接', leaderId } },
+    {
+      input: { name: unique('创新工作室'), hostId: orgId(firm), level: 'MUNICIPAL', field: '焊接', leaderId },
+    },
     { token },
   );
   const id = a.data!.applyStudio.studio!.id;
@@ -67,7 +69,11 @@ describe('promotion', () => {
     const id = await namedStudio();
     const other = await namedStudio();
     const member = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('成员'));
-    await t.gql(SetStudioMemberDocument, { input: { studioId: id, personId: member, role: 'CORE' } }, { token: w.tokens.xian });
+    await t.gql(
+      SetStudioMemberDocument,
+      { input: { studioId: id, personId: member, role: 'CORE' } },
+      { token: w.tokens.xian },
+    );
     await t.gql(
       RecordAchievementDocument,
       { input: { studioId: id, kind: 'OPERATION_METHOD', title: '焊接操作法', achievedOn: '2022-03-01' } },
@@ -114,7 +120,12 @@ describe('promotion', () => {
     const ok = await promote(province, {});
     expect(ok.data!.promoteStudio).toMatchObject({
       errors: [],
-      studio: { level: 'PROVINCIAL', status: 'NAMED', namedOn: '2023-04-28', documentNumber: '陕工发〔2023〕12号' },
+      studio: {
+        level: 'PROVINCIAL',
+        status: 'NAMED',
+        namedOn: '2023-04-28',
+        documentNumber: '陕工发〔2023〕12号',
+      },
     });
     const national = await promote(nation, {
       level: 'NATIONAL_MODEL',
@@ -152,7 +163,15 @@ describe('promotion', () => {
     const leaderId = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, unique('领办人'));
     const a = await t.gql(
       ApplyStudioDocument,
-      { input: { name: unique('工作室'), hostId: orgId(w.orgs.xianFirm), level: 'MUNICIPAL', field: '电', leaderId } },
+      {
+        input: {
+          name: unique('工作室'),
+          hostId: orgId(w.orgs.xianFirm),
+          level: 'MUNICIPAL',
+          field: '电',
+          leaderId,
+        },
+      },
       { token: w.tokens.xian },
     );
     expect(a.errors).toBeUndefined();
@@ -197,7 +216,15 @@ describe('periodic review', () => {
     const review = (token: string, input: Record<string, unknown>) =>
       t.gql(
         ReviewStudioDocument,
-        { input: { studioId: id, kind: 'RECHECK', outcome: 'PASS', reviewedOn: '2024-05-01', ...input } as never },
+        {
+          input: {
+            studioId: id,
+            kind: 'RECHECK',
+            outcome: 'PASS',
+            reviewedOn: '2024-05-01',
+            ...input,
+          } as never,
+        },
         { token },
       );
     expect((await review(w.tokens.xianyang, {})).errors![0]!.extensions!.code).toBe('FORBIDDEN');
@@ -219,7 +246,11 @@ describe('periodic review', () => {
       notes: '限期整改：师带徒不足',
     });
     expect(warn.data!.reviewStudio.studio).toMatchObject({ status: 'NAMED', lastReview: 'WARNING' });
-    const revoke = await review(w.tokens.xian, { outcome: 'REVOKED', reviewedOn: '2026-05-01', notes: '整改未完成' });
+    const revoke = await review(w.tokens.xian, {
+      outcome: 'REVOKED',
+      reviewedOn: '2026-05-01',
+      notes: '整改未完成',
+    });
     expect(revoke.data!.reviewStudio.studio).toMatchObject({ status: 'REVOKED', lastReview: 'REVOKED' });
     const after = await review(w.tokens.xian, { reviewedOn: '2026-06-01' });
     expect(codes(after.data!.reviewStudio.errors)).toEqual([['STUDIO_NOT_NAMED', 'input.studioId']]);
@@ -259,12 +290,17 @@ describe('alliances grow and shrink', () => {
     const requestId = asked.joinRequest!.id;
 
     const decide = (token: string, input: Record<string, unknown>) =>
-      t.gql(DecideAllianceJoinDocument, { input: { requestId, approve: true, ...input } as never }, { token });
+      t.gql(
+        DecideAllianceJoinDocument,
+        { input: { requestId, approve: true, ...input } as never },
+        { token },
+      );
     expect((await decide(w.tokens.xianyang, {})).errors![0]!.extensions!.code).toBe('FORBIDDEN');
     const approved = (await decide(w.tokens.xian, {})).data!.decideAllianceJoin;
     expect(approved).toMatchObject({ errors: [], joinRequest: { status: 'APPROVED' } });
     expect(approved.alliance!.studios.map((s) => s.id).sort()).toEqual([lead, joiner].sort());
-    const decided = (await decide(w.tokens.xian, { approve: false, reason: '重复' })).data!.decideAllianceJoin;
+    const decided = (await decide(w.tokens.xian, { approve: false, reason: '重复' })).data!
+      .decideAllianceJoin;
     expect(codes(decided.errors)).toEqual([['JOIN_REQUEST_DECIDED', 'input.requestId']]);
     expect(codes((await join(w.tokens.xianyang, joiner)).data!.joinAlliance.errors)).toEqual([
       ['ALREADY_IN_ALLIANCE', 'input.studioId'],
@@ -274,20 +310,33 @@ describe('alliances grow and shrink', () => {
     const r2 = (await join(w.tokens.xianyang, second)).data!.joinAlliance.joinRequest!.id;
     const lead2 = await t.gql(StudioLifeDocument, { id: lead }, { token: w.tokens.xian });
     expect(lead2.data!.studio!.alliances).toHaveLength(1);
-    const noReason = await t.gql(DecideAllianceJoinDocument, { input: { requestId: r2, approve: false } }, { token: w.tokens.xian });
+    const noReason = await t.gql(
+      DecideAllianceJoinDocument,
+      { input: { requestId: r2, approve: false } },
+      { token: w.tokens.xian },
+    );
     expect(codes(noReason.data!.decideAllianceJoin.errors)).toEqual([['REQUIRED', 'input.reason']]);
     const rejected = await t.gql(
       DecideAllianceJoinDocument,
       { input: { requestId: r2, approve: false, reason: '领域不符' } },
       { token: w.tokens.xian },
     );
-    expect(rejected.data!.decideAllianceJoin.joinRequest).toMatchObject({ status: 'REJECTED', reason: '领域不符' });
+    expect(rejected.data!.decideAllianceJoin.joinRequest).toMatchObject({
+      status: 'REJECTED',
+      reason: '领域不符',
+    });
 
     // Only the lead's organizers change the setting; then joins are immediate.
     const set = (token: string) =>
-      t.gql(SetAllianceJoinApprovalDocument, { input: { allianceId, joinRequiresApproval: false } }, { token });
+      t.gql(
+        SetAllianceJoinApprovalDocument,
+        { input: { allianceId, joinRequiresApproval: false } },
+        { token },
+      );
     expect((await set(w.tokens.xianyang)).errors![0]!.extensions!.code).toBe('FORBIDDEN');
-    expect((await set(w.tokens.xian)).data!.setAllianceJoinApproval.alliance!.joinRequiresApproval).toBe(false);
+    expect((await set(w.tokens.xian)).data!.setAllianceJoinApproval.alliance!.joinRequiresApproval).toBe(
+      false,
+    );
     const direct = (await join(w.tokens.xianyang, second)).data!.joinAlliance;
     expect(direct).toMatchObject({ errors: [], joinRequest: null });
     expect(direct.alliance!.studios).toHaveLength(3);
@@ -299,9 +348,9 @@ describe('alliances grow and shrink', () => {
       ['LEAD_STUDIO_CANNOT_LEAVE', 'input.studioId'],
     ]);
     expect((await leave(w.tokens.xianyang, joiner)).data!.leaveAlliance.alliance!.studios).toHaveLength(2);
-    expect((await leave(w.tokens.xian, second)).data!.leaveAlliance.alliance!.studios.map((s) => s.id)).toEqual([
-      lead,
-    ]);
+    expect(
+      (await leave(w.tokens.xian, second)).data!.leaveAlliance.alliance!.studios.map((s) => s.id),
+    ).toEqual([lead]);
     expect(codes((await leave(w.tokens.xianyang, joiner)).data!.leaveAlliance.errors)).toEqual([
       ['NOT_IN_ALLIANCE', 'input.studioId'],
     ]);
