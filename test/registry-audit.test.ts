@@ -156,3 +156,30 @@ test('every campaign step is chained through its competition', async () => {
   );
   expect(kinds[0]!.kind).toBe('CAMPAIGN_CREATED');
 });
+
+test('registry steps taken at once on one host land gap-free on its chain', async () => {
+  const token = w.tokens.xianyang;
+  const leaders = await Promise.all(
+    Array.from({ length: 8 }, (_, i) => createPerson(t, token, w.orgs.xianyangFirm, `并发领办人${i}`)),
+  );
+  const results = await Promise.all(
+    leaders.map((leaderId, i) =>
+      t.gql(
+        ApplyStudioDocument,
+        {
+          input: {
+            name: `并发工作室${i}`,
+            hostId: orgId(w.orgs.xianyangFirm),
+            level: 'ENTERPRISE',
+            field: '电力',
+            leaderId,
+          },
+        },
+        { token },
+      ),
+    ),
+  );
+  expect(results.every((r) => r.data?.applyStudio.errors.length === 0)).toBe(true);
+  const r = await verify(token, orgId(w.orgs.xianyangFirm));
+  expect(r.data!.verifyAuditChain).toEqual({ ok: true, checked: 8, firstBrokenSeq: null, reason: null });
+});

@@ -35,7 +35,10 @@ export class StudioMember {
 
 @ObjectType({ description: 'One step of a studio’s history: lifecycle moves, assessments, members.' })
 export class StudioEvent {
-  @Field({ description: 'What happened, e.g. NAMED, ASSESSED, MEMBER_ADDED.' })
+  @Field({
+    description:
+      'What happened: APPLIED, UNDER_REVIEW, NAMED, REJECTED, REVOKED, ASSESSED, REVIEWED, PROMOTED, MEMBER_SET, ACHIEVEMENT_RECORDED, ALLIANCE_JOINED, ALLIANCE_JOIN_REQUESTED, ALLIANCE_JOIN_REJECTED, ALLIANCE_LEFT or ALLIANCE_SETTINGS_CHANGED.',
+  })
   kind!: string;
 
   @Field(() => StudioStatus, { nullable: true, description: 'State before (lifecycle moves).' })
