@@ -5,6 +5,7 @@ import {
   DecideAllianceJoinDocument,
   JoinAllianceDocument,
   LeaveAllianceDocument,
+  NodeByIdDocument,
   PromoteStudioDocument,
   RecordAchievementDocument,
   ReviewStudioDocument,
@@ -112,7 +113,7 @@ describe('promotion', () => {
       [{ documentNumber: '' }, 'REQUIRED', 'input.documentNumber'],
       [{ namingUnionId: orgId(w.orgs.xianyang) }, 'INVALID_HIERARCHY', 'input.namingUnionId'],
     ] as const) {
-      const r = await promote(input === undefined ? province : province, input);
+      const r = await promote(province, input);
       expect(codes(r.data!.promoteStudio.errors)).toContainEqual([code, field]);
     }
     expect(await tableCounts(t)).toEqual(before);
@@ -288,6 +289,15 @@ describe('alliances grow and shrink', () => {
     const twice = (await join(w.tokens.xianyang, joiner)).data!.joinAlliance;
     expect(codes(twice.errors)).toEqual([['JOIN_ALREADY_REQUESTED', 'input.studioId']]);
     const requestId = asked.joinRequest!.id;
+    // The request is a node for both sides' organizers, and for nobody else.
+    for (const [token, seen] of [
+      [w.tokens.xian, true],
+      [w.tokens.xianyang, true],
+      [undefined, false],
+    ] as const) {
+      const node = await t.gql(NodeByIdDocument, { id: requestId }, { token });
+      expect(node.data!.node).toEqual(seen ? { __typename: 'AllianceJoinRequest', id: requestId } : null);
+    }
 
     const decide = (token: string, input: Record<string, unknown>) =>
       t.gql(
