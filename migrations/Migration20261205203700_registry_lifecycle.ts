@@ -9,7 +9,7 @@ import { Migration } from '@mikro-orm/migrations';
  * - periodic reviews (复核/复评) with their outcome;
  * - alliances decide whether a join needs the lead's approval; join requests wait for it.
  */
-export class Migration20261205201500_registry_lifecycle extends Migration {
+export class Migration20261205203700_registry_lifecycle extends Migration {
   override async up(): Promise<void> {
     this.addSql(`alter table audit_event alter column competition_id drop not null;`);
     this.addSql(`alter table audit_event add column registry_id integer references organization(id);`);
