@@ -12,6 +12,7 @@ import { Migration20261205195500_board_freeze_and_history } from './Migration202
 import { Migration20261204000000_panel_changes } from './Migration20261204000000_panel_changes';
 import { Migration20261204203000_outbox } from './Migration20261204203000_outbox';
 import { Migration20261205201500_certificate_templates } from './Migration20261205201500_certificate_templates';
+import { Migration20261205203700_registry_lifecycle } from './Migration20261205203700_registry_lifecycle';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -41,4 +42,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261205201500_certificate_templates',
     class: Migration20261205201500_certificate_templates,
   },
+  { name: 'Migration20261205203700_registry_lifecycle', class: Migration20261205203700_registry_lifecycle },
 ];

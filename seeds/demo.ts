@@ -5,6 +5,7 @@ import { hashPassword } from '../src/modules/account/password';
 import { seedCampaign } from './campaign';
 import { seedJudging } from './judging';
 import { seedStudios } from './studios';
+import { chainDemoRegistry } from './registry-chain';
 import {
   COMPETITION_TRANSITIONS,
   Competition,
@@ -1416,6 +1417,8 @@ export async function seedDemo(em: EntityManager, opts: SeedOptions = {}): Promi
         `${kj.units} branches and ${kj.people} people added; ${kj.reviewAssignments} reviews, ${kj.marks} marks, ` +
         `${kj.auditEvents} audit events, ${kj.honors} honors; accounts ${kj.usernames.join(', ')} share the demo password`,
     );
+    const rc = await chainDemoRegistry(tx as EntityManager);
+    log(`Chaining the registry… ${rc.events} studio steps on ${rc.chains} host registry chains`);
 
     const summary: SeedSummary = {
       organizations: orderedOrgs.length,

@@ -21,6 +21,14 @@ import { PanelResolver } from './modules/scoring/panel.resolver';
 import { BoardResolver, CompetitionBoardResolver } from './modules/leaderboard/board.resolver';
 import { AchievementResolver, AllianceResolver, StudioResolver } from './modules/studio/studio.resolver';
 import {
+  AllianceJoinRequestResolver,
+  AllianceJoinRequestsResolver,
+  StudioEventResolver,
+  StudioLevelStepResolver,
+  StudioLifeResolver,
+  StudioReviewResolver,
+} from './modules/studio/studio-life.resolver';
+import {
   CampaignResolver,
   CampaignRoundResolver,
   EntrantSubmissionResolver,
@@ -65,6 +73,12 @@ export const resolvers = [
   StudioResolver,
   AllianceResolver,
   AchievementResolver,
+  StudioLifeResolver,
+  StudioEventResolver,
+  StudioLevelStepResolver,
+  StudioReviewResolver,
+  AllianceJoinRequestResolver,
+  AllianceJoinRequestsResolver,
   CampaignResolver,
   CampaignRoundResolver,
   EntrantSubmissionResolver,

@@ -16,6 +16,12 @@ import {
   AccessCompetitionStatusChangedDocument,
   AccessCreateAccountDocument,
   AccessCreateAllianceDocument,
+  AccessDecideAllianceJoinDocument,
+  AccessJoinAllianceDocument,
+  AccessLeaveAllianceDocument,
+  AccessPromoteStudioDocument,
+  AccessReviewStudioDocument,
+  AccessSetAllianceJoinApprovalDocument,
   AccessCreateApiKeyDocument,
   AccessCreateCampaignDocument,
   AccessCreateOrganizationDocument,
@@ -352,6 +358,74 @@ const cases: Case[] = [
     }),
     doc: AccessRecordAchievementDocument,
     read: payload('recordAchievement', 'achievement'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.promoteStudio',
+    vars: async () => {
+      // An enterprise-level studio named by the city, promoted to municipal by the city.
+      const id = await namedStudio();
+      await t.sql(`update studio set level = 'ENTERPRISE' where id = ?`, [dbIdOf(id)]);
+      await t.sql(`update studio_level_step set level = 'ENTERPRISE' where studio_id = ?`, [dbIdOf(id)]);
+      return {
+        input: {
+          studioId: id,
+          level: 'MUNICIPAL',
+          namedOn: '2025-04-28',
+          namingUnionId: orgId(w.orgs.xian),
+          documentNumber: unique('西工发'),
+        },
+      };
+    },
+    doc: AccessPromoteStudioDocument,
+    read: payload('promoteStudio', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.reviewStudio',
+    vars: async () => ({
+      input: { studioId: await namedStudio(), kind: 'RECHECK', outcome: 'PASS', reviewedOn: '2025-05-01' },
+    }),
+    doc: AccessReviewStudioDocument,
+    read: payload('reviewStudio', 'studio'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.joinAlliance',
+    vars: async () => ({ input: { allianceId: await allianceOf([]), studioId: await namedStudio() } }),
+    doc: AccessJoinAllianceDocument,
+    read: payload('joinAlliance', 'alliance'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.decideAllianceJoin',
+    vars: async () => {
+      const a = await allianceOf([]);
+      const [r] = await t.sql<{ id: number }>(
+        'insert into alliance_join_request (alliance_id, studio_id) values (?, ?) returning id',
+        [dbIdOf(a), dbIdOf(await namedStudio())],
+      );
+      return { input: { requestId: gid('AllianceJoinRequest', r!.id), approve: true } };
+    },
+    doc: AccessDecideAllianceJoinDocument,
+    read: payload('decideAllianceJoin', 'alliance'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.leaveAlliance',
+    vars: async () => {
+      const member = await namedStudio();
+      return { input: { allianceId: await allianceOf([member]), studioId: member } };
+    },
+    doc: AccessLeaveAllianceDocument,
+    read: payload('leaveAlliance', 'alliance'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.setAllianceJoinApproval',
+    vars: async () => ({ input: { allianceId: await allianceOf([]), joinRequiresApproval: true } }),
+    doc: AccessSetAllianceJoinApprovalDocument,
+    read: payload('setAllianceJoinApproval', 'alliance'),
     expect: MANAGE,
   },
   {
@@ -1478,6 +1552,19 @@ async function appliedStudio(): Promise<string> {
 }
 
 /** A studio named by 西安 (municipal), through the API. */
+const dbIdOf = (globalId: string) =>
+  Number(Buffer.from(globalId, 'base64url').toString('utf8').split(':')[1]);
+
+/** An alliance of 西安 (lead and members named studios of its enterprise), joins without approval. */
+async function allianceOf(members: string[]): Promise<string> {
+  const r = await t.gql(
+    AccessCreateAllianceDocument,
+    { input: { name: unique('联盟'), leadStudioId: await namedStudio(), studioIds: members } },
+    { token: w.tokens.xian },
+  );
+  return r.data!.createAlliance.alliance!.id;
+}
+
 async function namedStudio(): Promise<string> {
   const id = await appliedStudio();
   for (const input of [

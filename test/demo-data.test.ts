@@ -11,6 +11,7 @@ import {
   TradeBoardDocument,
   UnionStatisticsDocument,
   VerifyAuditChainDocument,
+  VerifyRegistryChainDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
 
@@ -353,4 +354,36 @@ test('the demo campaign: 陕西交控’s first 职工科技节, judged in three
   const verdict = chain.data!.verifyAuditChain;
   expect(verdict.ok).toBe(true);
   expect(verdict.checked).toBeGreaterThan(Number(counts!.marks));
+});
+
+test('the demo registry is on the audit log: every host’s chain holds and matches its studios’ history', async () => {
+  const admin = await t.gql(SignInTokenDocument, {
+    input: { username: 'admin', password: 'demo-password-1' },
+  });
+  const adminToken = admin.data!.signIn.token!;
+  const hosts = await t.sql<{ host_id: number; events: string; chained: string }>(
+    `select s.host_id, count(*) events,
+            (select count(*) from audit_event a where a.registry_id = s.host_id) chained
+       from studio_event e join studio s on s.id = e.studio_id group by s.host_id order by count(*) desc`,
+  );
+  expect(hosts.length).toBeGreaterThan(10);
+  for (const h of hosts) expect(h.chained).toBe(h.events);
+  for (const h of hosts.slice(0, 3)) {
+    const r = await t.gql(
+      VerifyRegistryChainDocument,
+      { registryId: gid('Organization', h.host_id) },
+      { token: adminToken },
+    );
+    expect(r.data!.verifyAuditChain).toEqual({
+      ok: true,
+      checked: Number(h.events),
+      firstBrokenSeq: null,
+      reason: null,
+    });
+  }
+  const [unnamed] = await t.sql<{ n: string }>(
+    `select count(*) n from studio s where s.named_on is not null
+        and not exists (select 1 from studio_level_step l where l.studio_id = s.id)`,
+  );
+  expect(unnamed!.n).toBe('0');
 });

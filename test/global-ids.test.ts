@@ -35,6 +35,7 @@ test('the global-id names are the explicit list, and every one has a registered 
     'Submission',
     'CampaignCategory',
     'Mark',
+    'AllianceJoinRequest',
   ]);
   expect([...nodeTypes.types().keys()].sort()).toEqual([...GLOBAL_ID_TYPES].sort());
 });

@@ -18,6 +18,7 @@ import {
   ApplyStudioDocument,
   AssignJudgeDocument,
   CreateApiKeyDocument,
+  CreateAllianceDocument,
   CreateCampaignDocument,
   CreateTeamDocument,
   PersonByIdDocument,
@@ -160,6 +161,16 @@ async function studio(c: City, stage: 'APPLIED' | 'UNDER_REVIEW' | 'NAMED'): Pro
     documentNumber: unique('工发'),
   });
   return id;
+}
+
+/** An alliance led by a named studio of `c`, with these other named studios. */
+async function alliance(c: City, others: string[] = []): Promise<string> {
+  const d = await ok(token(c), CreateAllianceDocument, {
+    name: unique('联盟'),
+    leadStudioId: await studio(c, 'NAMED'),
+    studioIds: others,
+  });
+  return d.createAlliance.alliance!.id;
 }
 
 const SCHEME = JSON.stringify({
@@ -446,6 +457,95 @@ const cases: RefCase[] = [
         studioIds: [await studio('xian', 'APPLIED')],
       },
     }),
+  },
+  // The studio's life: promotion and review by the unions above the host; alliances are public.
+  {
+    arg: 'promoteStudio.input.studioId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: {
+        studioId: await studio('xian', 'NAMED'),
+        level: 'PROVINCIAL',
+        namedOn: '2025-04-28',
+        namingUnionId: orgId(w.orgs.xianyang),
+        documentNumber: unique('发'),
+      },
+    }),
+  },
+  {
+    arg: 'promoteStudio.input.namingUnionId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: {
+        studioId: await studio('xianyang', 'NAMED'),
+        level: 'PROVINCIAL',
+        namedOn: '2025-04-28',
+        namingUnionId: orgId(w.orgs.xian),
+        documentNumber: unique('发'),
+      },
+    }),
+  },
+  {
+    arg: 'reviewStudio.input.studioId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: {
+        studioId: await studio('xian', 'NAMED'),
+        kind: 'RECHECK',
+        outcome: 'PASS',
+        reviewedOn: '2025-05-01',
+      },
+    }),
+  },
+  // Joining another city's alliance (without approval) with one's own studio is the rule.
+  {
+    arg: 'joinAlliance.input.allianceId',
+    expect: 'allowed',
+    vars: async () => ({
+      input: { allianceId: await alliance('xian'), studioId: await studio('xianyang', 'NAMED') },
+    }),
+  },
+  {
+    arg: 'joinAlliance.input.studioId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: { allianceId: await alliance('xianyang'), studioId: await studio('xian', 'NAMED') },
+    }),
+  },
+  // A join request is seen by the organizers of its two sides only.
+  {
+    arg: 'decideAllianceJoin.input.requestId',
+    expect: 'as-missing',
+    vars: async () => {
+      const a = await alliance('xian');
+      const [r] = await t.sql<{ id: number }>(
+        'insert into alliance_join_request (alliance_id, studio_id) values (?, ?) returning id',
+        [dbId(a), dbId(await studio('xian', 'NAMED'))],
+      );
+      return { input: { requestId: gid('AllianceJoinRequest', r!.id), approve: true } };
+    },
+  },
+  // One's own studio leaves another city's alliance; the lead's organizers remove any member.
+  {
+    arg: 'leaveAlliance.input.allianceId',
+    expect: 'allowed',
+    vars: async () => {
+      const own = await studio('xianyang', 'NAMED');
+      return { input: { allianceId: await alliance('xian', [own]), studioId: own } };
+    },
+  },
+  {
+    arg: 'leaveAlliance.input.studioId',
+    expect: 'allowed',
+    vars: async () => {
+      const theirs = await studio('xian', 'NAMED');
+      return { input: { allianceId: await alliance('xianyang', [theirs]), studioId: theirs } };
+    },
+  },
+  {
+    arg: 'setAllianceJoinApproval.input.allianceId',
+    expect: 'forbidden',
+    vars: async () => ({ input: { allianceId: await alliance('xian'), joinRequiresApproval: true } }),
   },
   {
     arg: 'recordAchievement.input.studioId',

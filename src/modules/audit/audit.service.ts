@@ -3,9 +3,11 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 
 /**
  * The audit log: append-only (the database refuses updates and deletes) and
- * hash-chained per competition, so any edit of a stored row breaks the chain
- * at that row. Every mark event goes through `appendAudit` inside the
- * transaction that makes the change.
+ * hash-chained, so any edit of a stored row breaks the chain at that row. A
+ * chain is either a competition's (marks, results, campaign steps) or a host
+ * enterprise's studio registry (every step on its studios, their alliances and
+ * achievements). Every event goes through `appendAudit` inside the transaction
+ * that makes the change.
  */
 export type AuditKind =
   | 'MARK_CREATED'
@@ -29,10 +31,26 @@ export type AuditKind =
   | 'APPEAL_RESOLVED'
   | 'RESULTS_FINAL'
   | 'ROUND_ADVANCED'
-  | 'HONORS_RECORDED';
+  | 'HONORS_RECORDED'
+  | 'CAMPAIGN_CREATED'
+  | 'ROUND_ADDED'
+  | 'ENTRY_SUBMITTED'
+  | 'ELIGIBILITY_REVIEWED'
+  | 'REVIEWERS_ASSIGNED'
+  | 'REVIEWERS_SET'
+  | RegistryAuditKind;
+
+/** Registry steps: the studio event's kind, prefixed, e.g. STUDIO_NAMED, STUDIO_PROMOTED, STUDIO_ALLIANCE_JOINED. */
+export type RegistryAuditKind = `STUDIO_${string}`;
+
+/** Which chain: a competition's, or the studio registry of one host enterprise. */
+export type AuditChain = { competitionId: number } | { registryId: number };
 
 export interface AuditInput {
-  competitionId: number;
+  /** The competition's chain; or give `registryId`. */
+  competitionId?: number;
+  /** The registry chain of this host enterprise (organization id). */
+  registryId?: number;
   kind: AuditKind;
   actorId: number | null;
   deviceId?: string | null;
@@ -44,7 +62,8 @@ export interface AuditInput {
 
 export interface AuditRow {
   id: string;
-  competition_id: number;
+  competition_id: number | null;
+  registry_id?: number | null;
   seq: number;
   kind: AuditKind;
   actor_id: number | null;
@@ -61,6 +80,17 @@ export interface AuditRow {
 export const GENESIS_HASH = '0'.repeat(64);
 // Advisory lock namespace for "append to this competition's chain".
 const AUDIT_LOCK_CLASS = 7_001;
+// Advisory lock namespace for "append to this host's registry chain".
+const REGISTRY_LOCK_CLASS = 7_002;
+
+function chainOf(input: AuditChain | AuditInput): { column: 'competition_id' | 'registry_id'; id: number } {
+  const c = input as { competitionId?: number; registryId?: number };
+  if (c.registryId !== undefined && c.competitionId === undefined)
+    return { column: 'registry_id', id: c.registryId };
+  if (c.competitionId !== undefined && c.registryId === undefined)
+    return { column: 'competition_id', id: c.competitionId };
+  throw new Error('An audit event belongs to exactly one chain.');
+}
 
 /** JSON with keys sorted at every level, so a value hashes the same after a jsonb round trip. */
 export function canonical(value: unknown): string {
@@ -79,6 +109,8 @@ export function canonical(value: unknown): string {
 export function hashEvent(e: Omit<AuditRow, 'id' | 'hash'>): string {
   const body = canonical({
     competitionId: e.competition_id,
+    // Absent on competition rows, so their hashes are those computed before registry chains existed.
+    registryId: e.registry_id ?? undefined,
     seq: e.seq,
     kind: e.kind,
     actorId: e.actor_id,
@@ -96,13 +128,16 @@ export async function appendAudit(
   em: EntityManager,
   input: AuditInput,
 ): Promise<{ seq: number; hash: string }> {
-  await em.execute('select pg_advisory_xact_lock(?, ?)', [AUDIT_LOCK_CLASS, input.competitionId]);
+  const chain = chainOf(input);
+  const lockClass = chain.column === 'registry_id' ? REGISTRY_LOCK_CLASS : AUDIT_LOCK_CLASS;
+  await em.execute('select pg_advisory_xact_lock(?, ?)', [lockClass, chain.id]);
   const [last] = await em.execute<{ seq: number; hash: string }[]>(
-    'select seq, hash from audit_event where competition_id = ? order by seq desc limit 1',
-    [input.competitionId],
+    `select seq, hash from audit_event where ${chain.column} = ? order by seq desc limit 1`,
+    [chain.id],
   );
   const row: Omit<AuditRow, 'id' | 'hash'> = {
-    competition_id: input.competitionId,
+    competition_id: chain.column === 'competition_id' ? chain.id : null,
+    registry_id: chain.column === 'registry_id' ? chain.id : null,
     seq: (last?.seq ?? 0) + 1,
     kind: input.kind,
     actor_id: input.actorId,
@@ -117,10 +152,11 @@ export async function appendAudit(
   };
   const hash = hashEvent(row);
   await em.execute(
-    `insert into audit_event (competition_id, seq, kind, actor_id, device_id, idempotency_key, subject, before, after, created_at, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)`,
+    `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key, subject, before, after, created_at, prev_hash, hash)
+     values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)`,
     [
       row.competition_id,
+      row.registry_id,
       row.seq,
       row.kind,
       row.actor_id,
@@ -145,15 +181,19 @@ export interface ChainVerdict {
   reason: string | null;
 }
 
-/** Recomputes the chain from the first event; reads in pages so long logs stay cheap in memory. */
-export async function verifyChain(em: EntityManager, competitionId: number): Promise<ChainVerdict> {
+/**
+ * Recomputes a chain from the first event; reads in pages so long logs stay cheap in memory.
+ * A number is a competition's chain (as before registry chains existed).
+ */
+export async function verifyChain(em: EntityManager, which: number | AuditChain): Promise<ChainVerdict> {
+  const chain = chainOf(typeof which === 'number' ? { competitionId: which } : which);
   let prev = GENESIS_HASH;
   let expectedSeq = 1;
   let checked = 0;
   for (;;) {
     const rows = await em.execute<AuditRow[]>(
-      'select * from audit_event where competition_id = ? and seq >= ? order by seq limit 1000',
-      [competitionId, expectedSeq],
+      `select * from audit_event where ${chain.column} = ? and seq >= ? order by seq limit 1000`,
+      [chain.id, expectedSeq],
     );
     for (const r of rows) {
       if (r.seq !== expectedSeq) {

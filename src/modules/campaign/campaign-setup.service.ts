@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../audit/audit.service';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
@@ -66,6 +67,18 @@ export async function createCampaign(ctx: Context, em: EntityManager, input: Cre
       [c.id, cat.code.trim(), cat.name.trim(), cat.awardQuota],
     );
   }
+  await appendAudit(em, {
+    competitionId: c.id,
+    kind: 'CAMPAIGN_CREATED',
+    actorId: ctx.access.accountId,
+    subject: { competitionId: c.id },
+    after: {
+      name: c.name,
+      opens: c.submissionsOpenAt,
+      closes: c.submissionsCloseAt,
+      categories: input.categories.map((x) => ({ code: x.code.trim(), awardQuota: x.awardQuota })),
+    },
+  });
   return c;
 }
 
@@ -153,6 +166,13 @@ export async function addRound(ctx: Context, em: EntityManager, input: AddRoundI
       trade.id,
     ]);
   }
+  await appendAudit(em, {
+    competitionId: cat.competition_id,
+    kind: 'ROUND_ADDED',
+    actorId: ctx.access.accountId,
+    subject: { categoryId: cat.id, tradeId: trade.id },
+    after: { roundNo, kind: input.kind, blind: input.blind, advance },
+  });
   return trade;
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../audit/audit.service';
 import { checkReferences } from '../../shared/access/references';
 import { pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, Problems } from '../../shared/errors';
@@ -81,6 +82,13 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
   }
   await em.execute('update trade set per_entrant_panels = true where id = ?', [tradeId]);
   await drawPending(em, tradeId, t.competition_id, ctx.access.accountId);
+  await appendAudit(em, {
+    competitionId: t.competition_id,
+    kind: 'REVIEWERS_ASSIGNED',
+    actorId: ctx.access.accountId,
+    subject: { tradeId },
+    after: { judgeIds, perSubmission: input.perSubmission, maxPerJudge: input.maxPerJudge, pairs },
+  });
   return reviewPlan(em, tradeId);
 }
 
@@ -219,6 +227,13 @@ export async function setReviewers(ctx: Context, em: EntityManager, input: SetRe
   }
   await em.execute('update trade set per_entrant_panels = true where id = ?', [e.trade_id]);
   await drawPending(em, e.trade_id, e.competition_id, ctx.access.accountId);
+  await appendAudit(em, {
+    competitionId: e.competition_id,
+    kind: 'REVIEWERS_SET',
+    actorId: ctx.access.accountId,
+    subject: { tradeId: e.trade_id, entrantId },
+    after: { judgeIds },
+  });
   return reviewPlan(em, e.trade_id);
 }
 

@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { appendAudit } from '../audit/audit.service';
 import { checkReference } from '../../shared/access/references';
 import { pgArray } from '../../shared/db/paging';
 import { DomainError, ErrorCode, forbidden, Problems } from '../../shared/errors';
@@ -168,6 +169,13 @@ export async function submitEntry(
       ctx.access.accountId,
     ],
   );
+  await appendAudit(em, {
+    competitionId: cat.competition_id,
+    kind: 'ENTRY_SUBMITTED',
+    actorId: ctx.access.accountId,
+    subject: { submissionId: row!.id, categoryId: cat.id },
+    after: { title, personId, teamId, studioId },
+  });
   const [saved] = await loadSubmissions(em, 's.id = ?', [row!.id]);
   return submissionView(saved!, true);
 }
@@ -227,6 +235,14 @@ export async function reviewEligibility(
       throw new DomainError(ErrorCode.WRONG_STAGE, 'The category has no round yet.', 'input.submissionId');
     await enterRound(em, round, s);
   }
+  await appendAudit(em, {
+    competitionId: s.competition_id,
+    kind: 'ELIGIBILITY_REVIEWED',
+    actorId: ctx.access.accountId,
+    subject: { submissionId: id },
+    before: { eligibility: s.eligibility },
+    after: { eligibility: input.eligible ? Eligibility.ELIGIBLE : Eligibility.INELIGIBLE, reason },
+  });
   const [saved] = await loadSubmissions(em, 's.id = ?', [id]);
   return submissionView(saved!, true);
 }

@@ -110,13 +110,35 @@ export class MarksResolver {
   }
 
   @Query(() => AuditVerdict, {
-    description: 'Recomputes a competition’s audit chain and points at the first broken event.',
+    description:
+      'Recomputes an audit chain (a competition’s, or a host enterprise’s studio registry) and points at the first broken event.',
   })
   async verifyAuditChain(
-    @Arg('competitionId', () => ID, { description: 'Global ID of the competition.' }) competitionId: string,
+    @Arg('competitionId', () => ID, {
+      nullable: true,
+      description: 'Global ID of the competition whose chain to verify; give this or registryId.',
+    })
+    competitionId: string | null,
+    @Arg('registryId', () => ID, {
+      nullable: true,
+      description:
+        'Global ID of the host enterprise (an organization) whose studio registry chain to verify; organizers managing it only.',
+    })
+    registryId: string | null,
     @Ctx() ctx: Context,
   ): Promise<AuditVerdict> {
-    const d = fromGlobalId(competitionId);
+    if ((competitionId == null) === (registryId == null))
+      throw new GraphQLError('Give exactly one of competitionId and registryId.', {
+        extensions: { code: 'BAD_USER_INPUT' },
+      });
+    if (registryId != null) {
+      const r = fromGlobalId(registryId);
+      const org = r?.type === 'Organization' ? await ctx.loaders.organizationById.load(r.id) : null;
+      if (!org) throw badId('organization');
+      ctx.access.assertManages(org.path, 'this registry');
+      return verifyChain(ctx.em, { registryId: org.id });
+    }
+    const d = fromGlobalId(competitionId!);
     if (!d || d.type !== 'Competition') throw badId('competition');
     await audit.assertMayAudit(ctx, d.id);
     return verifyChain(ctx.em, d.id);

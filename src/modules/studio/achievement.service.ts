@@ -5,6 +5,7 @@ import type { Context } from '../../shared/graphql/context';
 import { decodeId, isoDate, requiredText } from '../../shared/validation';
 import { AchievementKind, Achievement, StudioStatus } from './studio.entity';
 import { loadStudio } from './studio-lifecycle.service';
+import { recordStudioEvent } from './studio-events';
 import type { RecordAchievementInput } from './studio.types';
 
 export async function recordAchievement(
@@ -74,5 +75,11 @@ export async function recordAchievement(
       [a.id, pgArray([...new Set(personIds)])],
     );
   }
+  await recordStudioEvent(ctx, em, { id: s.id, hostId: s.host.id }, 'ACHIEVEMENT_RECORDED', {
+    achievementId: a.id,
+    kind: a.kind,
+    title: a.title,
+    achievedOn: a.achievedOn,
+  });
   return a;
 }

@@ -6,6 +6,7 @@ import type { Context } from '../../shared/graphql/context';
 import { decodeId, isoDate, requiredText } from '../../shared/validation';
 import { Alliance, StudioStatus } from './studio.entity';
 import type { CreateAllianceInput } from './studio.types';
+import { recordStudioEvent } from './studio-events';
 
 export async function createAlliance(
   ctx: Context,
@@ -29,8 +30,8 @@ export async function createAlliance(
     'read',
   );
   const all = [...new Set([leadId, ...ids])];
-  const rows = await em.execute<{ id: number; status: StudioStatus; path: string }[]>(
-    `select s.id, s.status, o.path::text as path from studio s join organization o on o.id = s.host_id
+  const rows = await em.execute<{ id: number; status: StudioStatus; path: string; host_id: number }[]>(
+    `select s.id, s.status, s.host_id, o.path::text as path from studio s join organization o on o.id = s.host_id
       where s.id = any(?::int[])`,
     [pgArray(all)],
   );
@@ -48,11 +49,21 @@ export async function createAlliance(
     name,
   ]);
   if (dup!.n !== '0') throw new DomainError(ErrorCode.DUPLICATE, 'An alliance has that name.', 'input.name');
-  const alliance = em.create(Alliance, { name, leadStudio: leadId as never, foundedOn });
+  const alliance = em.create(Alliance, {
+    name,
+    leadStudio: leadId as never,
+    foundedOn,
+    joinRequiresApproval: input.joinRequiresApproval ?? false,
+  });
   await em.flush();
   await em.execute('insert into alliance_member (alliance_id, studio_id) select ?, unnest(?::int[])', [
     alliance.id,
     pgArray(all),
   ]);
+  // Each founding member's registry chain records its joining; the lead's records the founding.
+  for (const id of all) {
+    const details = { allianceId: alliance.id, alliance: name, ...(id === leadId ? { lead: true } : {}) };
+    await recordStudioEvent(ctx, em, { id, hostId: byId.get(id)!.host_id }, 'ALLIANCE_JOINED', details);
+  }
   return alliance;
 }

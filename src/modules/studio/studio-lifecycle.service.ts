@@ -4,6 +4,7 @@ import { DomainError, ErrorCode, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { decodeId, isoDate, optionalText, requiredText } from '../../shared/validation';
 import { Organization, OrganizationLevel } from '../organization/organization.entity';
+import { recordStudioEvent } from './studio-events';
 import { MemberRole, STUDIO_TRANSITIONS, Studio, StudioLevel, StudioStatus } from './studio.entity';
 import type {
   ApplyStudioInput,
@@ -13,7 +14,7 @@ import type {
 } from './studio.types';
 
 /** The union rank that names a studio of each level (an enterprise studio: the host or any union above). */
-const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
+export const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
   NATIONAL_MODEL: OrganizationLevel.NATIONAL,
   PROVINCIAL: OrganizationLevel.PROVINCE,
   MUNICIPAL: OrganizationLevel.CITY,
@@ -40,15 +41,21 @@ export async function loadStudio(
 async function recordEvent(
   ctx: Context,
   em: EntityManager,
-  studioId: number,
+  studio: Studio,
   kind: string,
   details: Record<string, unknown>,
   from: StudioStatus | null = null,
   to: StudioStatus | null = null,
 ) {
+  await recordStudioEvent(ctx, em, { id: studio.id, hostId: studio.host.id }, kind, details, from, to);
+}
+
+/** The studio's current naming (level, date, union, document) as a step of its level history. */
+export async function recordLevelStep(ctx: Context, em: EntityManager, s: Studio): Promise<void> {
   await em.execute(
-    `insert into studio_event (studio_id, kind, from_status, to_status, details, actor_id) values (?, ?, ?, ?, ?::jsonb, ?)`,
-    [studioId, kind, from, to, JSON.stringify(details), ctx.access.accountId],
+    `insert into studio_level_step (studio_id, level, named_on, naming_union_id, document_number, actor_id)
+     values (?, ?, ?, ?, ?, ?)`,
+    [s.id, s.level, s.namedOn, s.namingUnion!.id, s.documentNumber, ctx.access.accountId],
   );
 }
 
@@ -89,7 +96,7 @@ export async function applyStudio(ctx: Context, em: EntityManager, input: ApplyS
     studio.id,
     leaderId,
   ]);
-  await recordEvent(ctx, em, studio.id, 'APPLIED', { level: input.level }, null, StudioStatus.APPLIED);
+  await recordEvent(ctx, em, studio, 'APPLIED', { level: input.level }, null, StudioStatus.APPLIED);
   return studio;
 }
 
@@ -155,7 +162,8 @@ export async function transitionStudio(
   }
   s.status = input.to;
   await em.flush();
-  await recordEvent(ctx, em, s.id, input.to, details, from, input.to);
+  if (input.to === StudioStatus.NAMED) await recordLevelStep(ctx, em, s);
+  await recordEvent(ctx, em, s, input.to, details, from, input.to);
   return s;
 }
 
@@ -191,7 +199,7 @@ export async function assessStudio(
     s.lastAssessmentYear = input.year;
   }
   await em.flush();
-  await recordEvent(ctx, em, s.id, 'ASSESSED', { year: input.year, result: input.result, notes });
+  await recordEvent(ctx, em, s, 'ASSESSED', { year: input.year, result: input.result, notes });
   return s;
 }
 
@@ -219,6 +227,6 @@ export async function addStudioMember(
      on conflict (studio_id, person_id) do update set role = excluded.role`,
     [s.id, personId, input.role],
   );
-  await recordEvent(ctx, em, s.id, 'MEMBER_SET', { personId, role: input.role });
+  await recordEvent(ctx, em, s, 'MEMBER_SET', { personId, role: input.role });
   return s;
 }

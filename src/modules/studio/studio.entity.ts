@@ -3,6 +3,7 @@ import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
+import { ReviewOutcome } from './studio-life.enums';
 
 export enum StudioLevel {
   NATIONAL_MODEL = 'NATIONAL_MODEL',
@@ -119,7 +120,9 @@ export class Studio {
     | 'namingUnion'
     | 'documentNumber'
     | 'lastAssessment'
-    | 'lastAssessmentYear';
+    | 'lastAssessmentYear'
+    | 'lastReview'
+    | 'lastReviewedOn';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -165,6 +168,17 @@ export class Studio {
   @Property({ type: 'integer', nullable: true })
   lastAssessmentYear?: number | null;
 
+  @Field(() => ReviewOutcome, {
+    nullable: true,
+    description: 'Outcome of the latest periodic review (复核/复评); null before the first.',
+  })
+  @Enum({ items: () => ReviewOutcome, nullable: true })
+  lastReview?: ReviewOutcome | null;
+
+  @Field(() => String, { nullable: true, description: 'Date of the latest periodic review (YYYY-MM-DD).' })
+  @Property({ type: 'date', nullable: true })
+  lastReviewedOn?: string | null;
+
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })
   createdAt!: Date;
@@ -180,7 +194,7 @@ export class Studio {
 })
 @Entity({ tableName: 'alliance' })
 export class Alliance {
-  [OptionalProps]?: 'createdAt' | 'foundedOn';
+  [OptionalProps]?: 'createdAt' | 'foundedOn' | 'joinRequiresApproval';
 
   @PrimaryKey({ type: 'integer' })
   id!: number;
@@ -195,6 +209,13 @@ export class Alliance {
   @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
   @Property({ type: 'date', nullable: true })
   foundedOn?: string | null;
+
+  @Field({
+    description:
+      'Whether a studio’s join waits for the approval of an organizer of the lead studio’s host (a join by that organizer needs none).',
+  })
+  @Property({ type: 'boolean', default: false })
+  joinRequiresApproval: boolean = false;
 
   @Field({ description: 'When the record was created.' })
   @Property({ type: 'datetime', defaultRaw: 'now()' })

@@ -2,6 +2,8 @@ import type { Context } from '../../shared/graphql/context';
 import type { NodeType } from '../../shared/graphql/nodes';
 import { Achievement, Alliance, Studio } from './studio.entity';
 import { canSeeStudio } from './studio-queries.service';
+import { AllianceJoinRequest } from './studio-life.types';
+import { toJoinRequest } from './alliance-membership.service';
 
 /** As `studio(id:)`: public studios, and any studio hosted under a union the caller manages. */
 export async function fetchStudio(ctx: Context, id: number): Promise<Studio | null> {
@@ -27,7 +29,24 @@ async function fetchAchievement(ctx: Context, id: number): Promise<Achievement |
   return a && (await fetchStudio(ctx, a.studio.id)) ? a : null;
 }
 
+/** A join request: for organizers of the joining studio's host or of the lead studio's host. */
+async function fetchJoinRequest(ctx: Context, id: number): Promise<AllianceJoinRequest | null> {
+  const [r] = await ctx.em.execute<
+    (Parameters<typeof toJoinRequest>[0] & { lead_path: string; studio_path: string })[]
+  >(
+    `select r.*, lo.path::text as lead_path, so.path::text as studio_path
+       from alliance_join_request r join alliance a on a.id = r.alliance_id
+       join studio l on l.id = a.lead_studio_id join organization lo on lo.id = l.host_id
+       join studio s on s.id = r.studio_id join organization so on so.id = s.host_id where r.id = ?`,
+    [id],
+  );
+  return r && (ctx.access.manages(r.lead_path) || ctx.access.manages(r.studio_path))
+    ? toJoinRequest(r)
+    : null;
+}
+
 export const studioNodes: NodeType[] = [
+  { name: 'AllianceJoinRequest', cls: AllianceJoinRequest, fetch: fetchJoinRequest },
   { name: 'Studio', cls: Studio, fetch: fetchStudio },
   { name: 'Alliance', cls: Alliance, fetch: fetchAlliance },
   { name: 'Achievement', cls: Achievement, fetch: fetchAchievement },

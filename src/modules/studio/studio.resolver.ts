@@ -155,16 +155,28 @@ export class StudioResolver {
   })
   async history(@Root() s: Studio, @Ctx() ctx: Context): Promise<StudioEvent[]> {
     const rows = await ctx.em.execute<
-      { kind: string; from_status: string | null; to_status: string | null; details: unknown; at: string }[]
-    >('select kind, from_status, to_status, details, at from studio_event where studio_id = ? order by id', [
-      s.id,
-    ]);
+      {
+        kind: string;
+        from_status: string | null;
+        to_status: string | null;
+        details: unknown;
+        at: string;
+        actor_id: number | null;
+        actor_union_id: number | null;
+      }[]
+    >(
+      'select kind, from_status, to_status, details, at, actor_id, actor_union_id from studio_event where studio_id = ? order by id',
+      [s.id],
+    );
     return rows.map((r) => ({
       kind: r.kind,
       fromStatus: r.from_status as never,
       toStatus: r.to_status as never,
       details: JSON.stringify(r.details),
       at: new Date(r.at),
+      actorId: r.actor_id,
+      actingUnionId: r.actor_union_id,
+      studioId: s.id,
     }));
   }
 

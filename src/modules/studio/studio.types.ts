@@ -35,7 +35,10 @@ export class StudioMember {
 
 @ObjectType({ description: 'One step of a studio’s history: lifecycle moves, assessments, members.' })
 export class StudioEvent {
-  @Field({ description: 'What happened, e.g. NAMED, ASSESSED, MEMBER_ADDED.' })
+  @Field({
+    description:
+      'What happened: APPLIED, UNDER_REVIEW, NAMED, REJECTED, REVOKED, ASSESSED, REVIEWED, PROMOTED, MEMBER_SET, ACHIEVEMENT_RECORDED, ALLIANCE_JOINED, ALLIANCE_JOIN_REQUESTED, ALLIANCE_JOIN_REJECTED, ALLIANCE_LEFT or ALLIANCE_SETTINGS_CHANGED.',
+  })
   kind!: string;
 
   @Field(() => StudioStatus, { nullable: true, description: 'State before (lifecycle moves).' })
@@ -49,6 +52,11 @@ export class StudioEvent {
 
   @Field({ description: 'When.' })
   at!: Date;
+
+  /** Who acted (an account), and the union they acted for; resolved with visibility in StudioEventResolver. */
+  actorId?: number | null;
+  actingUnionId?: number | null;
+  studioId?: number;
 }
 
 @InputType({ description: 'Filters for the studio registry; all given ones must match.' })
@@ -160,6 +168,12 @@ export class CreateAllianceInput {
 
   @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
   foundedOn?: string | null;
+
+  @Field(() => Boolean, {
+    nullable: true,
+    description: 'Whether joins wait for the approval of the lead studio’s organizers; false when not given.',
+  })
+  joinRequiresApproval?: boolean | null;
 }
 
 @InputType({ description: 'An achievement of a studio.' })

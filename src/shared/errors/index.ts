@@ -71,12 +71,31 @@ export enum ErrorCode {
   UNEXPECTED_CODE = 'UNEXPECTED_CODE',
   INVALID_AWARDS = 'INVALID_AWARDS',
   AWARD_RULE_REQUIRED = 'AWARD_RULE_REQUIRED',
+  // Studio registry
+  STUDIO_NOT_NAMED = 'STUDIO_NOT_NAMED',
+  NOT_A_PROMOTION = 'NOT_A_PROMOTION',
+  REVIEW_ALREADY_RECORDED = 'REVIEW_ALREADY_RECORDED',
+  ALREADY_IN_ALLIANCE = 'ALREADY_IN_ALLIANCE',
+  NOT_IN_ALLIANCE = 'NOT_IN_ALLIANCE',
+  JOIN_ALREADY_REQUESTED = 'JOIN_ALREADY_REQUESTED',
+  JOIN_REQUEST_DECIDED = 'JOIN_REQUEST_DECIDED',
+  LEAD_STUDIO_CANNOT_LEAVE = 'LEAD_STUDIO_CANNOT_LEAVE',
 }
 
 registerEnumType(ErrorCode, {
   name: 'ErrorCode',
   description: 'Stable machine-readable code of an expected failure.',
   valuesConfig: {
+    STUDIO_NOT_NAMED: {
+      description: 'Registry: the step needs a named studio (not applied, rejected or revoked).',
+    },
+    NOT_A_PROMOTION: { description: 'Registry: a promotion goes to a strictly higher level.' },
+    REVIEW_ALREADY_RECORDED: { description: 'Registry: the studio already has a review on that date.' },
+    ALREADY_IN_ALLIANCE: { description: 'Registry: the studio already belongs to the alliance.' },
+    NOT_IN_ALLIANCE: { description: 'Registry: the studio does not belong to the alliance.' },
+    JOIN_ALREADY_REQUESTED: { description: 'Registry: a request of the studio to join is already pending.' },
+    JOIN_REQUEST_DECIDED: { description: 'Registry: the join request is already approved or rejected.' },
+    LEAD_STUDIO_CANNOT_LEAVE: { description: 'Registry: the lead studio does not leave its own alliance.' },
     VALIDATION: { description: 'A value breaks a rule that has no more precise code.' },
     REQUIRED: { description: 'A value is missing or empty.' },
     TOO_LONG: { description: 'Text longer than allowed.' },

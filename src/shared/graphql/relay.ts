@@ -30,6 +30,7 @@ export const GLOBAL_ID_TYPES = [
   'Submission',
   'CampaignCategory',
   'Mark',
+  'AllianceJoinRequest',
 ] as const;
 export type GlobalIdType = (typeof GLOBAL_ID_TYPES)[number];
 
