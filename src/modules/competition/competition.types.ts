@@ -1,7 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Payload } from '../../shared/graphql/mutation';
-import { Connection } from '../../shared/graphql/relay';
+import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Competition, CompetitionKind, CompetitionStatus } from './competition.entity';
 import { Entrant, EntrantStatus } from './entrant.entity';
 import { Team, TeamKind } from './team.entity';
@@ -10,6 +10,51 @@ import { Trade } from './trade.entity';
 export const CompetitionConnection = Connection(Competition, 'Competition');
 export const TradeConnection = Connection(Trade, 'Trade');
 export const EntrantConnection = Connection(Entrant, 'Entrant');
+
+export enum CompetitionOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  YEAR = 'YEAR',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(CompetitionOrderField, {
+  name: 'CompetitionOrderField',
+  description: 'Fields competitions can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    YEAR: { description: 'The year.' },
+    CREATED_AT: { description: 'When the competition was created.' },
+  },
+});
+export const CompetitionOrder = OrderByInput('Competition', CompetitionOrderField, 'competitions');
+export const COMPETITION_ORDER: Record<CompetitionOrderField, OrderColumn<Competition> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (c) => c.name },
+  YEAR: { column: 'year', cast: 'int', value: (c) => c.year },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (c) => c.createdAt },
+};
+
+export enum TradeOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(TradeOrderField, {
+  name: 'TradeOrderField',
+  description: 'Fields trades can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    CREATED_AT: { description: 'When the trade was created.' },
+  },
+});
+export const TradeOrder = OrderByInput('Trade', TradeOrderField, 'trades');
+export const TRADE_ORDER: Record<TradeOrderField, OrderColumn<Trade> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (t) => t.name },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (t) => t.createdAt },
+};
 
 @InputType({ description: 'Filters on competitions; all given filters must match.' })
 export class CompetitionFilter {

@@ -20,7 +20,7 @@ export async function canSeeStudio(ctx: Context, s: Studio): Promise<boolean> {
 export async function listStudios(
   ctx: Context,
   filter: StudioFilter | null | undefined,
-  page: PageRequest,
+  page: PageRequest<Studio>,
 ): Promise<Page<Studio>> {
   const where: string[] = [];
   const params: unknown[] = [];

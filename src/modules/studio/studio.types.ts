@@ -1,6 +1,6 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
-import { Connection } from '../../shared/graphql/relay';
+import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { HonorKind } from '../person/person.entity';
 import {
@@ -17,6 +17,27 @@ import {
 
 export const StudioConnection = Connection(Studio, 'Studio');
 export const AllianceConnection = Connection(Alliance, 'Alliance');
+
+export enum StudioOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(StudioOrderField, {
+  name: 'StudioOrderField',
+  description: 'Fields studios can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    CREATED_AT: { description: 'When the studio was created.' },
+  },
+});
+export const StudioOrder = OrderByInput('Studio', StudioOrderField, 'studios');
+export const STUDIO_ORDER: Record<StudioOrderField, OrderColumn<Studio> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (x) => x.name },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (x) => x.createdAt },
+};
 
 @ObjectType({ description: 'A member of a studio.' })
 export class StudioMember {
