@@ -346,7 +346,7 @@ export type CreateAccountInput = {
 
 /** An alliance of studios. */
 export type CreateAllianceInput = {
-  /** Founding date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Founding date. */
   foundedOn?: string | null | undefined;
   /** The lead studio (named). Refused (BAD_USER_INPUT) above 200 characters. */
   leadStudioId: string;
@@ -390,7 +390,7 @@ export type CreateCampaignInput = {
 export type CreateCompetitionInput = {
   /** Description (up to 5,000 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** Last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Last day. */
   endsOn?: string | null | undefined;
   /** Hosting union: one you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   hostId: string;
@@ -398,7 +398,7 @@ export type CreateCompetitionInput = {
   kind: CompetitionKind;
   /** Name (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** First day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** First day. */
   startsOn?: string | null | undefined;
   /** Year (2000–2100). */
   year: number;
@@ -493,6 +493,13 @@ export type DrawRecheckInput = {
   /** The trade (signed off by its chief judge). Refused (BAD_USER_INPUT) above 200 characters. */
   tradeId: string;
 };
+
+/** Why a trimmed mean left a mark out. */
+export type DroppedMarkReason =
+  /** It was among the highest marks trimmed. */
+  | 'HIGHEST'
+  /** It was among the lowest marks trimmed. */
+  | 'LOWEST';
 
 /** Outcome of the eligibility review (资格审查). */
 export type Eligibility =
@@ -854,12 +861,12 @@ export type PublishResultsInput = {
 
 /** An achievement of a studio. */
 export type RecordAchievementInput = {
-  /** Date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Date. */
   achievedOn: string;
   /** APPRENTICES: how many. */
   apprentices?: number | null | undefined;
-  /** ECONOMIC_BENEFIT: yuan, ≥ 0, 2 decimals. */
-  benefitYuan?: number | null | undefined;
+  /** ECONOMIC_BENEFIT: yuan, ≥ 0, at most 2 decimals, e.g. "1250000.50". */
+  benefitYuan?: string | null | undefined;
   /** Kind. */
   kind: AchievementKind;
   /** PATENT: number. Refused (BAD_USER_INPUT) above 10,000 characters. */
@@ -1244,7 +1251,7 @@ export type TransitionCompetitionInput = {
 export type TransitionStudioInput = {
   /** NAMED: the naming document’s number (文号). Refused (BAD_USER_INPUT) above 10,000 characters. */
   documentNumber?: string | null | undefined;
-  /** NAMED: date named (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** NAMED: date named. */
   namedOn?: string | null | undefined;
   /** NAMED: the naming union (the host or a union above it, of the level’s rank). Refused (BAD_USER_INPUT) above 200 characters. */
   namingUnionId?: string | null | undefined;
@@ -1260,13 +1267,13 @@ export type TransitionStudioInput = {
 export type UpdateCompetitionInput = {
   /** New description; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** New last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** New last day. */
   endsOn?: string | null | undefined;
   /** The competition. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
   /** New name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
-  /** New first day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** New first day. */
   startsOn?: string | null | undefined;
 };
 
@@ -2060,7 +2067,7 @@ export type AddRoundMutationVariables = Exact<{
 }>;
 
 
-export type AddRoundMutation = { addRound: { round: { id: string, name: string, roundNo: number | null, roundKind: string | null, blindReview: boolean } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+export type AddRoundMutation = { addRound: { round: { id: string, name: string, roundNo: number | null, roundKind: RoundKind | null, blindReview: boolean } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
 
 export type SubmitEntryMutationVariables = Exact<{
   input: SubmitEntryInput;
@@ -2095,7 +2102,7 @@ export type CampaignDetailQueryVariables = Exact<{
 }>;
 
 
-export type CampaignDetailQuery = { competition: { id: string, status: CompetitionStatus, categories: Array<{ id: string, code: string, awardQuota: number, submissionCount: number, rounds: Array<{ id: string, roundNo: number | null, roundKind: string | null }> }> | null, submissions: { nodes: Array<{ id: string, title: string, eligibility: Eligibility, submitterName: string | null }> } | null } | null };
+export type CampaignDetailQuery = { competition: { id: string, status: CompetitionStatus, categories: Array<{ id: string, code: string, awardQuota: number, submissionCount: number, rounds: Array<{ id: string, roundNo: number | null, roundKind: RoundKind | null }> }> | null, submissions: { nodes: Array<{ id: string, title: string, eligibility: Eligibility, submitterName: string | null }> } | null } | null };
 
 export type SetReviewersMutationVariables = Exact<{
   input: SetReviewersInput;
@@ -2460,7 +2467,7 @@ export type TradeResultsWorkingQueryVariables = Exact<{
 }>;
 
 
-export type TradeResultsWorkingQuery = { trade: { results: Array<{ rank: number, total: number, formula: string, missingAspects: Array<string>, entrant: { id: string }, modules: Array<{ code: string, score: number, weighted: number, aspects: Array<{ code: string, score: number | null, formula: string, marks: Array<{ judgeId: string, value: number, dropped: string | null }> }> }> }> | null } | null };
+export type TradeResultsWorkingQuery = { trade: { results: Array<{ rank: number, total: number, formula: string, missingAspects: Array<string>, entrant: { id: string }, modules: Array<{ code: string, score: number, weighted: number, aspects: Array<{ code: string, score: number | null, formula: string, marks: Array<{ judgeId: string, value: number, dropped: DroppedMarkReason | null }> }> }> }> | null } | null };
 
 export type TradeAwardsQueryVariables = Exact<{
   id: string;
@@ -2561,7 +2568,7 @@ export type PanelOfTradeQueryVariables = Exact<{
 }>;
 
 
-export type PanelOfTradeQuery = { trade: { id: string, panel: Array<{ accountId: string, role: PanelRole, aspectCodes: Array<string> | null }> | null, panelChanges: Array<{ kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, replacementName: string | null, role: PanelRole, reason: string, changedById: string | null, changedAt: string }> | null, voidedMarks: Array<{ markId: string, entrantId: string, aspectCode: string, judgeId: string, value: number, version: number, reason: string, voidedById: string | null }> | null, resultsSignatories: Array<{ accountId: string, displayName: string, role: PanelRole, withdrawn: boolean, marksCounted: number, marksVoided: number }> | null, results: Array<{ anonymousNumber: string | null, total: number, entrant: { id: string }, modules: Array<{ aspects: Array<{ code: string, score: number | null, formula: string, note: string | null, marks: Array<{ judgeId: string, value: number, dropped: string | null }> }> }> }> | null } | null };
+export type PanelOfTradeQuery = { trade: { id: string, panel: Array<{ accountId: string, role: PanelRole, aspectCodes: Array<string> | null }> | null, panelChanges: Array<{ kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, replacementName: string | null, role: PanelRole, reason: string, changedById: string | null, changedAt: string }> | null, voidedMarks: Array<{ markId: string, entrantId: string, aspectCode: string, judgeId: string, value: number, version: number, reason: string, voidedById: string | null }> | null, resultsSignatories: Array<{ accountId: string, displayName: string, role: PanelRole, withdrawn: boolean, marksCounted: number, marksVoided: number }> | null, results: Array<{ anonymousNumber: string | null, total: number, entrant: { id: string }, modules: Array<{ aspects: Array<{ code: string, score: number | null, formula: string, note: string | null, marks: Array<{ judgeId: string, value: number, dropped: DroppedMarkReason | null }> }> }> }> | null } | null };
 
 export type AccessReplaceJudgeMutationVariables = Exact<{
   i: ReplaceJudgeInput;
@@ -2707,7 +2714,7 @@ export type RecordAchievementMutationVariables = Exact<{
 }>;
 
 
-export type RecordAchievementMutation = { recordAchievement: { achievement: { id: string, kind: AchievementKind, title: string, achievedOn: string, patentNumber: string | null, patentStatus: PatentStatus | null, benefitYuan: number | null, apprentices: number | null, people: Array<string> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+export type RecordAchievementMutation = { recordAchievement: { achievement: { id: string, kind: AchievementKind, title: string, achievedOn: string, patentNumber: string | null, patentStatus: PatentStatus | null, benefitYuan: string | null, apprentices: number | null, people: Array<string> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
 
 export type StudioDetailQueryVariables = Exact<{
   id: string;
@@ -2730,7 +2737,7 @@ export type StudioStatisticsQueryVariables = Exact<{
 }>;
 
 
-export type StudioStatisticsQuery = { studioStatistics: { alliances: number, studios: Array<{ level: StudioLevel, status: StudioStatus, count: number }>, achievements: Array<{ kind: AchievementKind, count: number, benefitYuan: number, apprentices: number, patentsGranted: number }> } | null };
+export type StudioStatisticsQuery = { studioStatistics: { alliances: number, studios: Array<{ level: StudioLevel, status: StudioStatus, count: number }>, achievements: Array<{ kind: AchievementKind, count: number, benefitYuan: string, apprentices: number, patentsGranted: number }> } | null };
 
 export const BoardRowIdentityFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BoardRowIdentity"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BoardRow"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"anonymousNumber"}},{"kind":"Field","name":{"kind":"Name","value":"modules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"weighted"}}]}}]}}]} as unknown as DocumentNode<BoardRowIdentityFragment, unknown>;
 export const PagePartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PagePartsFragment, unknown>;

@@ -4,20 +4,8 @@ import { Node } from '../../shared/graphql/relay';
 import { Competition } from '../competition/competition.entity';
 import { Trade } from '../competition/trade.entity';
 
-export enum RoundKind {
-  SCORING = 'SCORING',
-  PRESENTATION = 'PRESENTATION',
-  FINAL = 'FINAL',
-}
-registerEnumType(RoundKind, {
-  name: 'RoundKind',
-  description: 'A judged round of a campaign category (after the eligibility review).',
-  valuesConfig: {
-    SCORING: { description: 'Expert scoring (专家打分).' },
-    PRESENTATION: { description: 'Presentation and Q&A (项目讲解、问题答疑).' },
-    FINAL: { description: 'The final round: its ranking gives the awards.' },
-  },
-});
+export { RoundKind } from '../competition/trade.entity';
+import { RoundKind } from '../competition/trade.entity';
 
 export enum AdvanceBy {
   TOP_N = 'TOP_N',

@@ -6,6 +6,7 @@ import { Competition, CompetitionKind, CompetitionStatus } from './competition.e
 import { Entrant, EntrantStatus } from './entrant.entity';
 import { Team, TeamKind } from './team.entity';
 import { Trade } from './trade.entity';
+import { DateScalar } from '../../shared/graphql/scalars';
 
 export const CompetitionConnection = Connection(Competition, 'Competition');
 export const TradeConnection = Connection(Trade, 'Trade');
@@ -91,10 +92,10 @@ export class CreateCompetitionInput {
   @Field(() => String, { nullable: true, description: 'Description (up to 5,000 characters).' })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'First day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'First day.' })
   startsOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last day.' })
   endsOn?: string | null;
 }
 
@@ -109,10 +110,10 @@ export class UpdateCompetitionInput {
   @Field(() => String, { nullable: true, description: 'New description; empty clears it.' })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New first day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'New first day.' })
   startsOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New last day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'New last day.' })
   endsOn?: string | null;
 }
 

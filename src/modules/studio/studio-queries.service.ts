@@ -94,7 +94,7 @@ export async function studioStatistics(ctx: Context, union: Organization): Promi
     achievements: achievements.map((r) => ({
       kind: r.kind,
       count: Number(r.n),
-      benefitYuan: Number(r.benefit),
+      benefitYuan: String(r.benefit),
       apprentices: Number(r.apprentices),
       patentsGranted: Number(r.granted),
     })),

@@ -1,8 +1,9 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 
 export enum StudioLevel {
   NATIONAL_MODEL = 'NATIONAL_MODEL',
@@ -146,7 +147,7 @@ export class Studio {
   @Enum({ items: () => StudioStatus, default: StudioStatus.APPLIED })
   status: StudioStatus = StudioStatus.APPLIED;
 
-  @Field(() => String, { nullable: true, description: 'Date named (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Date named.' })
   @Property({ type: 'date', nullable: true })
   namedOn?: string | null;
 
@@ -192,7 +193,7 @@ export class Alliance {
   @ManyToOne(() => Studio, { ref: true, fieldName: 'lead_studio_id' })
   leadStudio!: Ref<Studio>;
 
-  @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Founding date.' })
   @Property({ type: 'date', nullable: true })
   foundedOn?: string | null;
 
@@ -224,7 +225,7 @@ export class Achievement {
   @Property({ type: 'string', length: 300 })
   title!: string;
 
-  @Field({ description: 'Date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date.' })
   @Property({ type: 'date' })
   achievedOn!: string;
 
@@ -240,9 +241,10 @@ export class Achievement {
   @Enum({ items: () => PatentStatus, nullable: true })
   patentStatus?: PatentStatus | null;
 
-  @Field(() => Float, { nullable: true, description: 'Economic benefit in yuan.' })
-  @Property({ type: 'double', nullable: true, fieldName: 'benefit_yuan' })
-  benefitYuan?: number | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Economic benefit in yuan, exact to the fen.' })
+  // numeric(16,2) read as a string: an amount never passes through a float.
+  @Property({ type: 'decimal', precision: 16, scale: 2, nullable: true, fieldName: 'benefit_yuan' })
+  benefitYuan?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Apprentices trained.' })
   @Property({ type: 'integer', nullable: true })

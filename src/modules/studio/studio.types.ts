@@ -1,4 +1,4 @@
-import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
@@ -14,6 +14,7 @@ import {
   StudioLevel,
   StudioStatus,
 } from './studio.entity';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 
 export const StudioConnection = Connection(Studio, 'Studio');
 export const AllianceConnection = Connection(Alliance, 'Alliance');
@@ -50,7 +51,7 @@ export class StudioMember {
   @Field(() => MemberRole, { description: 'Role in the studio.' })
   role!: MemberRole;
 
-  @Field({ description: 'Date joined (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date joined.' })
   joinedOn!: string;
 }
 
@@ -128,7 +129,7 @@ export class TransitionStudioInput {
   @Field(() => String, { nullable: true, description: 'Why; required to reject or revoke.' })
   reason?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'NAMED: date named (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'NAMED: date named.' })
   namedOn?: string | null;
 
   @Field(() => ID, {
@@ -179,7 +180,7 @@ export class CreateAllianceInput {
   @Field(() => [ID], { description: 'Other member studios (named), at most 500.' })
   studioIds!: string[];
 
-  @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Founding date.' })
   foundedOn?: string | null;
 }
 
@@ -194,7 +195,7 @@ export class RecordAchievementInput {
   @Field({ description: 'Title, 1–300 characters.' })
   title!: string;
 
-  @Field({ description: 'Date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date.' })
   achievedOn!: string;
 
   @Field(() => String, { nullable: true, description: 'PATENT: number.' })
@@ -206,8 +207,11 @@ export class RecordAchievementInput {
   @Field(() => PatentStatus, { nullable: true, description: 'PATENT: status.' })
   patentStatus?: PatentStatus | null;
 
-  @Field(() => Float, { nullable: true, description: 'ECONOMIC_BENEFIT: yuan, ≥ 0, 2 decimals.' })
-  benefitYuan?: number | null;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'ECONOMIC_BENEFIT: yuan, ≥ 0, at most 2 decimals, e.g. "1250000.50".',
+  })
+  benefitYuan?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'APPRENTICES: how many.' })
   apprentices?: number | null;
@@ -236,8 +240,8 @@ export class AchievementSum {
   @Field(() => Int, { description: 'How many recorded.' })
   count!: number;
 
-  @Field(() => Float, { description: 'Economic benefit in yuan (ECONOMIC_BENEFIT).' })
-  benefitYuan!: number;
+  @Field(() => DecimalScalar, { description: 'Economic benefit in yuan (ECONOMIC_BENEFIT), exact.' })
+  benefitYuan!: string;
 
   @Field(() => Int, { description: 'Apprentices trained (APPRENTICES).' })
   apprentices!: number;
