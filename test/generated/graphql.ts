@@ -86,7 +86,9 @@ export type AggregationMethod =
 
 /** The chief judge’s decision on an appeal. */
 export type AppealDecision =
+  /** The appeal is dismissed: the result stands. */
   | 'DISMISSED'
+  /** The appeal is upheld: its grounds are accepted. */
   | 'UPHELD';
 
 /** State of an appeal (申诉). */
@@ -135,8 +137,11 @@ export type AssessStudioInput = {
 
 /** Annual assessment (年度考核) of a named studio. */
 export type AssessmentResult =
+  /** Failed the assessment. */
   | 'FAIL'
+  /** Passed with a demand to improve (a warning). */
   | 'NEEDS_IMPROVEMENT'
+  /** Passed the assessment. */
   | 'PASS';
 
 /** Puts an account on a trade’s panel. */
@@ -183,9 +188,13 @@ export type AttachmentInput = {
 
 /** What an attachment link points to. */
 export type AttachmentKind =
+  /** A document (report, slides, drawings). */
   | 'DOCUMENT'
+  /** An image. */
   | 'IMAGE'
+  /** Any other link. */
   | 'LINK'
+  /** A video. */
   | 'VIDEO';
 
 /** How award tiers are given. */
@@ -503,14 +512,20 @@ export type DroppedMarkReason =
 
 /** Outcome of the eligibility review (资格审查). */
 export type Eligibility =
+  /** Eligible: enters the first round. */
   | 'ELIGIBLE'
+  /** Not eligible, with a reason. */
   | 'INELIGIBLE'
+  /** Not reviewed yet. */
   | 'PENDING';
 
 /** Who competes: a person, a team/crew, or a whole enterprise. */
 export type EntrantKind =
+  /** A whole enterprise. */
   | 'ENTERPRISE'
+  /** One person. */
   | 'INDIVIDUAL'
+  /** A team or crew of an enterprise. */
   | 'TEAM';
 
 /** Registration state of an entrant. */
@@ -669,7 +684,9 @@ export type FinalizeResultsInput = {
 
 /** Gender as recorded by the union. */
 export type Gender =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE';
 
 /** Kind of honor; the exact title (e.g. 齐鲁大工匠) is in `Honor.title`. */
@@ -703,7 +720,9 @@ export type ImportEntrantsInput = {
 
 /** File format of an import. */
 export type ImportFormat =
+  /** Comma-separated text (UTF-8). */
   | 'CSV'
+  /** An Excel workbook, base64-encoded. */
   | 'XLSX';
 
 /** Links a sign-in account to the person record of its holder, or unlinks it. */
@@ -732,7 +751,9 @@ export type MarkInput = {
 
 /** Outcome of one submitted mark. A replayed key answers with the original outcome. */
 export type MarkStatus =
+  /** The mark was recorded. */
   | 'ACCEPTED'
+  /** The mark was refused; see the refusal. */
   | 'REFUSED';
 
 /** Locks or unlocks marks: one entrant’s, or a whole trade’s. */
@@ -805,19 +826,27 @@ export type PanelChangeKind =
 
 /** Place on a trade’s panel (裁判 / 裁判长). */
 export type PanelRole =
+  /** The chief judge (裁判长). */
   | 'CHIEF_JUDGE'
+  /** A judge (裁判). */
   | 'JUDGE';
 
 /** Filed, granted or lapsed. */
 export type PatentStatus =
+  /** Filed, not granted yet. */
   | 'FILED'
+  /** Granted. */
   | 'GRANTED'
+  /** Lapsed or withdrawn. */
   | 'LAPSED';
 
 /** 发明 / 实用新型 / 外观设计. */
 export type PatentType =
+  /** Design patent (外观设计). */
   | 'DESIGN'
+  /** Invention patent (发明). */
   | 'INVENTION'
+  /** Utility model (实用新型). */
   | 'UTILITY_MODEL';
 
 /** Filters on people; all given filters must match. */
@@ -939,7 +968,9 @@ export type ResolveAppealInput = {
 
 /** Format of a results export. */
 export type ResultsFileFormat =
+  /** Comma-separated text with a BOM, for spreadsheet programs. */
   | 'CSV'
+  /** An Excel workbook. */
   | 'XLSX';
 
 /** One step of the reveal ceremony, or all that is left. */
@@ -1106,9 +1137,13 @@ export type StudioMemberInput = {
 
 /** Role in a studio: leader (领办人), core member, member, apprentice (徒弟). */
 export type StudioMemberRole =
+  /** An apprentice (徒弟). */
   | 'APPRENTICE'
+  /** A core member. */
   | 'CORE'
+  /** The leader (领办人). */
   | 'LEADER'
+  /** A member. */
   | 'MEMBER';
 
 /** Ordering of studios; ties are broken by id in the same direction. */
@@ -1321,8 +1356,11 @@ export type UpdateTradeInput = {
 
 /** How the caller authenticated. */
 export type ViewerKind =
+  /** Signed in with an account token. */
   | 'ACCOUNT'
+  /** No credentials. */
   | 'ANONYMOUS'
+  /** An API key. */
   | 'API_KEY';
 
 /** The chief judge voids every mark a judge who left the panel gave on a trade. */

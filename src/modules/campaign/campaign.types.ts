@@ -31,6 +31,12 @@ export enum AttachmentKind {
 registerEnumType(AttachmentKind, {
   name: 'AttachmentKind',
   description: 'What an attachment link points to.',
+  valuesConfig: {
+    VIDEO: { description: 'A video.' },
+    DOCUMENT: { description: 'A document (report, slides, drawings).' },
+    IMAGE: { description: 'An image.' },
+    LINK: { description: 'Any other link.' },
+  },
 });
 
 export enum Eligibility {
@@ -41,6 +47,11 @@ export enum Eligibility {
 registerEnumType(Eligibility, {
   name: 'Eligibility',
   description: 'Outcome of the eligibility review (资格审查).',
+  valuesConfig: {
+    PENDING: { description: 'Not reviewed yet.' },
+    ELIGIBLE: { description: 'Eligible: enters the first round.' },
+    INELIGIBLE: { description: 'Not eligible, with a reason.' },
+  },
 });
 
 @InputType({ description: 'A category of a campaign with its award quota.' })

@@ -229,7 +229,14 @@ export enum ImportFormat {
   CSV = 'CSV',
   XLSX = 'XLSX',
 }
-registerEnumType(ImportFormat, { name: 'ImportFormat', description: 'File format of an import.' });
+registerEnumType(ImportFormat, {
+  name: 'ImportFormat',
+  description: 'File format of an import.',
+  valuesConfig: {
+    CSV: { description: 'Comma-separated text (UTF-8).' },
+    XLSX: { description: 'An Excel workbook, base64-encoded.' },
+  },
+});
 
 @InputType({
   description:

@@ -23,6 +23,10 @@ export enum ResultsFileFormat {
 registerEnumType(ResultsFileFormat, {
   name: 'ResultsFileFormat',
   description: 'Format of a results export.',
+  valuesConfig: {
+    CSV: { description: 'Comma-separated text with a BOM, for spreadsheet programs.' },
+    XLSX: { description: 'An Excel workbook.' },
+  },
 });
 
 @ObjectType({ description: 'How many entrants an award tier went to.' })

@@ -58,6 +58,11 @@ export enum AssessmentResult {
 registerEnumType(AssessmentResult, {
   name: 'AssessmentResult',
   description: 'Annual assessment (年度考核) of a named studio.',
+  valuesConfig: {
+    PASS: { description: 'Passed the assessment.' },
+    NEEDS_IMPROVEMENT: { description: 'Passed with a demand to improve (a warning).' },
+    FAIL: { description: 'Failed the assessment.' },
+  },
 });
 
 export enum MemberRole {
@@ -69,6 +74,12 @@ export enum MemberRole {
 registerEnumType(MemberRole, {
   name: 'StudioMemberRole',
   description: 'Role in a studio: leader (领办人), core member, member, apprentice (徒弟).',
+  valuesConfig: {
+    LEADER: { description: 'The leader (领办人).' },
+    CORE: { description: 'A core member.' },
+    MEMBER: { description: 'A member.' },
+    APPRENTICE: { description: 'An apprentice (徒弟).' },
+  },
 });
 
 export enum AchievementKind {
@@ -97,14 +108,30 @@ export enum PatentType {
   UTILITY_MODEL = 'UTILITY_MODEL',
   DESIGN = 'DESIGN',
 }
-registerEnumType(PatentType, { name: 'PatentType', description: '发明 / 实用新型 / 外观设计.' });
+registerEnumType(PatentType, {
+  name: 'PatentType',
+  description: '发明 / 实用新型 / 外观设计.',
+  valuesConfig: {
+    INVENTION: { description: 'Invention patent (发明).' },
+    UTILITY_MODEL: { description: 'Utility model (实用新型).' },
+    DESIGN: { description: 'Design patent (外观设计).' },
+  },
+});
 
 export enum PatentStatus {
   FILED = 'FILED',
   GRANTED = 'GRANTED',
   LAPSED = 'LAPSED',
 }
-registerEnumType(PatentStatus, { name: 'PatentStatus', description: 'Filed, granted or lapsed.' });
+registerEnumType(PatentStatus, {
+  name: 'PatentStatus',
+  description: 'Filed, granted or lapsed.',
+  valuesConfig: {
+    FILED: { description: 'Filed, not granted yet.' },
+    GRANTED: { description: 'Granted.' },
+    LAPSED: { description: 'Lapsed or withdrawn.' },
+  },
+});
 
 @ObjectType({
   implements: Node,
