@@ -191,6 +191,13 @@ test('a cursor fits only the order it came from; sizes are capped; first and las
     { token: w.tokens.xian },
   );
   expect(ok.errors).toBeUndefined();
+  // `direction` defaults to ASC.
+  const asc = await t.gql(
+    CompetitionsPageDocument,
+    { first: 1, orderBy: { field: 'NAME' } },
+    { token: w.tokens.xian },
+  );
+  expect(asc.data!.competitions.pageInfo.endCursor).toBe(cursor);
 });
 
 test('people, studios and trades page both ways by name and creation', async () => {
