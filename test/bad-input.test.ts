@@ -185,12 +185,21 @@ const cases: Case[] = [
   },
   {
     mutation: 'createCompetition',
-    why: 'year, dates and name',
+    why: 'year and name',
     query: 'mutation($i: CreateCompetitionInput!) { createCompetition(input: $i) { errors { code } } }',
     variables: () => ({
-      i: { name: long(201), kind: 'SKILLS', year: 1999, hostId: orgId(w.orgs.xian), startsOn: '2024-02-30' },
+      i: { name: long(201), kind: 'SKILLS', year: 1999, hostId: orgId(w.orgs.xian), startsOn: '2024-02-28' },
     }),
-    codes: ['TOO_LONG', 'OUT_OF_RANGE', 'VALIDATION'],
+    codes: ['TOO_LONG', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'createCompetition',
+    why: 'a day that does not exist is refused by the Date scalar',
+    query: 'mutation($i: CreateCompetitionInput!) { createCompetition(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { name: '日期', kind: 'SKILLS', year: 2024, hostId: orgId(w.orgs.xian), startsOn: '2024-02-30' },
+    }),
+    codes: ['top:BAD_USER_INPUT'],
   },
   {
     mutation: 'createCompetition',
@@ -504,8 +513,15 @@ const cases: Case[] = [
     mutation: 'transitionStudio',
     why: 'a malformed studio ID',
     query: 'mutation($i: TransitionStudioInput!) { transitionStudio(input: $i) { errors { code } } }',
+    variables: () => ({ i: { studioId: badId, to: 'NAMED', namedOn: '2024-02-28' } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'transitionStudio',
+    why: 'a day that does not exist is refused by the Date scalar',
+    query: 'mutation($i: TransitionStudioInput!) { transitionStudio(input: $i) { errors { code } } }',
     variables: () => ({ i: { studioId: badId, to: 'NAMED', namedOn: '2024-02-30' } }),
-    codes: ['INVALID_ID', 'VALIDATION'],
+    codes: ['top:BAD_USER_INPUT'],
   },
   {
     mutation: 'assessStudio',
@@ -523,17 +539,78 @@ const cases: Case[] = [
   },
   {
     mutation: 'createAlliance',
-    why: 'no name, a bad date, malformed studio IDs',
+    why: 'no name, malformed studio IDs',
     query: 'mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { errors { code } } }',
-    variables: () => ({ i: { name: '', leadStudioId: badId, studioIds: [badId], foundedOn: '2024-13-01' } }),
-    codes: ['REQUIRED', 'VALIDATION', 'INVALID_ID', 'INVALID_ID'],
+    variables: () => ({ i: { name: '', leadStudioId: badId, studioIds: [badId] } }),
+    codes: ['REQUIRED', 'INVALID_ID', 'INVALID_ID'],
+  },
+  {
+    mutation: 'createAlliance',
+    why: 'a thirteenth month is refused by the Date scalar',
+    query: 'mutation($i: CreateAllianceInput!) { createAlliance(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { name: '联盟', leadStudioId: badId, studioIds: [badId], foundedOn: '2024-13-01' },
+    }),
+    codes: ['top:BAD_USER_INPUT'],
   },
   {
     mutation: 'recordAchievement',
-    why: 'a patent without number, type or status, and no date',
+    why: 'a patent without number, type or status',
+    query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+    variables: () => ({ i: { studioId: badId, kind: 'PATENT', title: '专利', achievedOn: '2024-06-01' } }),
+    codes: ['INVALID_ID', 'REQUIRED', 'REQUIRED', 'REQUIRED'],
+  },
+  {
+    mutation: 'recordAchievement',
+    why: 'an empty date is refused by the Date scalar',
     query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
     variables: () => ({ i: { studioId: badId, kind: 'PATENT', title: '专利', achievedOn: '' } }),
-    codes: ['INVALID_ID', 'REQUIRED', 'REQUIRED', 'REQUIRED', 'REQUIRED'],
+    codes: ['top:BAD_USER_INPUT'],
+  },
+  {
+    mutation: 'recordAchievement',
+    why: 'money as a JSON number (a float) is refused by the Decimal scalar',
+    query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        studioId: badId,
+        kind: 'ECONOMIC_BENEFIT',
+        title: '效益',
+        achievedOn: '2024-06-01',
+        benefitYuan: 0.1,
+      },
+    }),
+    codes: ['top:BAD_USER_INPUT'],
+  },
+  {
+    mutation: 'recordAchievement',
+    why: 'money with three decimals is refused by the Decimal scalar',
+    query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        studioId: badId,
+        kind: 'ECONOMIC_BENEFIT',
+        title: '效益',
+        achievedOn: '2024-06-01',
+        benefitYuan: '1.005',
+      },
+    }),
+    codes: ['top:BAD_USER_INPUT'],
+  },
+  {
+    mutation: 'recordAchievement',
+    why: 'a negative benefit',
+    query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        studioId: badId,
+        kind: 'ECONOMIC_BENEFIT',
+        title: '效益',
+        achievedOn: '2024-06-01',
+        benefitYuan: '-1.00',
+      },
+    }),
+    codes: ['INVALID_ID', 'OUT_OF_RANGE'],
   },
   {
     mutation: 'createCampaign',

@@ -14,6 +14,7 @@ import {
   VerifyRegistryChainDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { toDecimalString } from '../src/shared/graphql/scalars';
 
 let t: TestApp;
 let token: string;
@@ -176,7 +177,7 @@ test('the demo studios: 北大荒’s registry, and every union’s studio rollu
       achievements.map((d) => ({
         kind: d.kind,
         count: Number(d.n),
-        benefitYuan: Number(d.benefit),
+        benefitYuan: toDecimalString(String(d.benefit)),
         apprentices: Number(d.apprentices),
         patentsGranted: Number(d.granted),
       })),

@@ -12,6 +12,7 @@ import {
   TransitionStudioDocument,
 } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
+import { toDecimalString } from '../src/shared/graphql/scalars';
 import { buildWorld, createPerson, orgId, type World } from './support/world';
 
 /**
@@ -228,8 +229,11 @@ test('members, alliances across enterprises, and achievements attributed to memb
     { token: w.tokens.xian },
   );
   expect(missing.data!.recordAchievement.errors[0]!.code).toBe('REQUIRED');
+  const benefits: (string | null)[] = [];
   for (const input of [
-    { kind: 'ECONOMIC_BENEFIT', title: '降本增效', benefitYuan: 1250000.5 },
+    { kind: 'ECONOMIC_BENEFIT', title: '降本增效', benefitYuan: '1250000.5' },
+    // Past a float's 15–16 digits: exact only as a decimal end to end.
+    { kind: 'ECONOMIC_BENEFIT', title: '大额效益', benefitYuan: '98765432109876.43' },
     { kind: 'APPRENTICES', title: '师带徒', apprentices: 12 },
   ]) {
     const r = await t.gql(
@@ -238,10 +242,13 @@ test('members, alliances across enterprises, and achievements attributed to memb
       { token: w.tokens.xian },
     );
     expect(r.data!.recordAchievement.errors).toEqual([]);
+    benefits.push(r.data!.recordAchievement.achievement!.benefitYuan ?? null);
   }
   const detail = (await t.gql(StudioDetailDocument, { id: a.id })).data!.studio!;
   expect(detail.alliances.map((x) => x.name)).toEqual(['西安技能创新联盟']);
-  expect(detail.achievements).toHaveLength(3);
+  expect(detail.achievements).toHaveLength(4);
+  // Money comes back as the exact string of yuan with two decimals.
+  expect(benefits).toEqual(['1250000.50', '98765432109876.43', null]);
 });
 
 test('search filters: level, field, union subtree, leader honor, status', async () => {
@@ -303,7 +310,10 @@ test('subtree rollups match direct counts, one statement each', async () => {
       [union.id],
     );
     expect(s.achievements.reduce((x, a) => x + a.count, 0)).toBe(Number(ach!.n));
-    expect(s.achievements.reduce((x, a) => x + a.benefitYuan, 0)).toBe(Number(ach!.benefit));
+    const fen = (yuan: string) => BigInt(yuan.replace('.', ''));
+    expect(s.achievements.reduce((x, a) => x + fen(a.benefitYuan), 0n)).toBe(
+      fen(toDecimalString(ach!.benefit)!),
+    );
     // Authentication, the union, and three rollups.
     expect(statements).toBeLessThanOrEqual(5);
   }

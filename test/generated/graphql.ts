@@ -95,7 +95,9 @@ export type AllianceJoinRequestStatus =
 
 /** The chief judge’s decision on an appeal. */
 export type AppealDecision =
+  /** The appeal is dismissed: the result stands. */
   | 'DISMISSED'
+  /** The appeal is upheld: its grounds are accepted. */
   | 'UPHELD';
 
 /** State of an appeal (申诉). */
@@ -144,8 +146,11 @@ export type AssessStudioInput = {
 
 /** Annual assessment (年度考核) of a named studio. */
 export type AssessmentResult =
+  /** Failed the assessment. */
   | 'FAIL'
+  /** Passed with a demand to improve (a warning). */
   | 'NEEDS_IMPROVEMENT'
+  /** Passed the assessment. */
   | 'PASS';
 
 /** Puts an account on a trade’s panel. */
@@ -192,9 +197,13 @@ export type AttachmentInput = {
 
 /** What an attachment link points to. */
 export type AttachmentKind =
+  /** A document (report, slides, drawings). */
   | 'DOCUMENT'
+  /** An image. */
   | 'IMAGE'
+  /** Any other link. */
   | 'LINK'
+  /** A video. */
   | 'VIDEO';
 
 /** How award tiers are given. */
@@ -301,6 +310,25 @@ export type CompetitionKind =
   /** Skills competition (职业技能竞赛): individuals compete in trades. */
   | 'SKILLS';
 
+/** Ordering of competitions; ties are broken by id in the same direction. */
+export type CompetitionOrder = {
+  /** The direction. */
+  direction?: OrderDirection;
+  /** The field to order by. */
+  field: CompetitionOrderField;
+};
+
+/** Fields competitions can be ordered by. */
+export type CompetitionOrderField =
+  /** When the competition was created. */
+  | 'CREATED_AT'
+  /** Creation order (the id). */
+  | 'ID'
+  /** The name, in the database collation. */
+  | 'NAME'
+  /** The year. */
+  | 'YEAR';
+
 /** Lifecycle state; moves only along allowed transitions (see `allowedTransitions`). */
 export type CompetitionStatus =
   /** Closed for good. */
@@ -336,7 +364,7 @@ export type CreateAccountInput = {
 
 /** An alliance of studios. */
 export type CreateAllianceInput = {
-  /** Founding date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Founding date. */
   foundedOn?: string | null | undefined;
   /** Whether joins wait for the approval of the lead studio’s organizers; false when not given. */
   joinRequiresApproval?: boolean | null | undefined;
@@ -382,7 +410,7 @@ export type CreateCampaignInput = {
 export type CreateCompetitionInput = {
   /** Description (up to 5,000 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** Last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Last day. */
   endsOn?: string | null | undefined;
   /** Hosting union: one you manage. Refused (BAD_USER_INPUT) above 200 characters. */
   hostId: string;
@@ -390,7 +418,7 @@ export type CreateCompetitionInput = {
   kind: CompetitionKind;
   /** Name (1–200 characters). Refused (BAD_USER_INPUT) above 10,000 characters. */
   name: string;
-  /** First day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** First day. */
   startsOn?: string | null | undefined;
   /** Year (2000–2100). */
   year: number;
@@ -496,16 +524,29 @@ export type DrawRecheckInput = {
   tradeId: string;
 };
 
+/** Why a trimmed mean left a mark out. */
+export type DroppedMarkReason =
+  /** It was among the highest marks trimmed. */
+  | 'HIGHEST'
+  /** It was among the lowest marks trimmed. */
+  | 'LOWEST';
+
 /** Outcome of the eligibility review (资格审查). */
 export type Eligibility =
+  /** Eligible: enters the first round. */
   | 'ELIGIBLE'
+  /** Not eligible, with a reason. */
   | 'INELIGIBLE'
+  /** Not reviewed yet. */
   | 'PENDING';
 
 /** Who competes: a person, a team/crew, or a whole enterprise. */
 export type EntrantKind =
+  /** A whole enterprise. */
   | 'ENTERPRISE'
+  /** One person. */
   | 'INDIVIDUAL'
+  /** A team or crew of an enterprise. */
   | 'TEAM';
 
 /** Registration state of an entrant. */
@@ -680,7 +721,9 @@ export type FinalizeResultsInput = {
 
 /** Gender as recorded by the union. */
 export type Gender =
+  /** Female. */
   | 'FEMALE'
+  /** Male. */
   | 'MALE';
 
 /** Kind of honor; the exact title (e.g. 齐鲁大工匠) is in `Honor.title`. */
@@ -714,7 +757,9 @@ export type ImportEntrantsInput = {
 
 /** File format of an import. */
 export type ImportFormat =
+  /** Comma-separated text (UTF-8). */
   | 'CSV'
+  /** An Excel workbook, base64-encoded. */
   | 'XLSX';
 
 /** A studio joins an existing alliance (or asks to, where the alliance requires approval). */
@@ -761,7 +806,9 @@ export type MarkInput = {
 
 /** Outcome of one submitted mark. A replayed key answers with the original outcome. */
 export type MarkStatus =
+  /** The mark was recorded. */
   | 'ACCEPTED'
+  /** The mark was refused; see the refusal. */
   | 'REFUSED';
 
 /** Locks or unlocks marks: one entrant’s, or a whole trade’s. */
@@ -786,6 +833,13 @@ export type Normalization =
   | 'NONE'
   /** Per judge and aspect: z = (mark − judge’s mean) / judge’s standard deviation, mapped to the aspect’s midpoint + z × range / 6, so a harsh and a lenient judge count alike. */
   | 'ZSCORE';
+
+/** Direction of an ordering. */
+export type OrderDirection =
+  /** Ascending: smallest (or earliest, or first in collation order) first. */
+  | 'ASC'
+  /** Descending: largest (or latest) first. */
+  | 'DESC';
 
 /** Filters on the list of organizations; all given filters must match. */
 export type OrganizationFilter = {
@@ -827,19 +881,27 @@ export type PanelChangeKind =
 
 /** Place on a trade’s panel (裁判 / 裁判长). */
 export type PanelRole =
+  /** The chief judge (裁判长). */
   | 'CHIEF_JUDGE'
+  /** A judge (裁判). */
   | 'JUDGE';
 
 /** Filed, granted or lapsed. */
 export type PatentStatus =
+  /** Filed, not granted yet. */
   | 'FILED'
+  /** Granted. */
   | 'GRANTED'
+  /** Lapsed or withdrawn. */
   | 'LAPSED';
 
 /** 发明 / 实用新型 / 外观设计. */
 export type PatentType =
+  /** Design patent (外观设计). */
   | 'DESIGN'
+  /** Invention patent (发明). */
   | 'INVENTION'
+  /** Utility model (实用新型). */
   | 'UTILITY_MODEL';
 
 /** Filters on people; all given filters must match. */
@@ -854,13 +916,30 @@ export type PersonFilter = {
   search?: string | null | undefined;
 };
 
+/** Ordering of people; ties are broken by id in the same direction. */
+export type PersonOrder = {
+  /** The direction. */
+  direction?: OrderDirection;
+  /** The field to order by. */
+  field: PersonOrderField;
+};
+
+/** Fields people can be ordered by. */
+export type PersonOrderField =
+  /** When the person was created. */
+  | 'CREATED_AT'
+  /** Creation order (the id). */
+  | 'ID'
+  /** The name, in the database collation. */
+  | 'NAME';
+
 /** Promotes a named studio to a higher level (市级 → 省级 → 全国示范性). */
 export type PromoteStudioInput = {
   /** Number of the awarding document (文号), 1–100 characters. Refused (BAD_USER_INPUT) above 10,000 characters. */
   documentNumber: string;
   /** The new level, strictly higher than the current one. */
   level: StudioLevel;
-  /** Date named at the new level (YYYY-MM-DD), not before the current naming. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Date named at the new level (YYYY-MM-DD), not before the current naming. */
   namedOn: string;
   /** The awarding union: of the new level’s rank, above the host, and managed by you. Refused (BAD_USER_INPUT) above 200 characters. */
   namingUnionId: string;
@@ -880,12 +959,12 @@ export type PublishResultsInput = {
 
 /** An achievement of a studio. */
 export type RecordAchievementInput = {
-  /** Date (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Date. */
   achievedOn: string;
   /** APPRENTICES: how many. */
   apprentices?: number | null | undefined;
-  /** ECONOMIC_BENEFIT: yuan, ≥ 0, 2 decimals. */
-  benefitYuan?: number | null | undefined;
+  /** ECONOMIC_BENEFIT: yuan, ≥ 0, at most 2 decimals, e.g. "1250000.50". */
+  benefitYuan?: string | null | undefined;
   /** Kind. */
   kind: AchievementKind;
   /** PATENT: number. Refused (BAD_USER_INPUT) above 10,000 characters. */
@@ -958,7 +1037,9 @@ export type ResolveAppealInput = {
 
 /** Format of a results export. */
 export type ResultsFileFormat =
+  /** Comma-separated text with a BOM, for spreadsheet programs. */
   | 'CSV'
+  /** An Excel workbook. */
   | 'XLSX';
 
 /** One step of the reveal ceremony, or all that is left. */
@@ -989,7 +1070,7 @@ export type ReviewStudioInput = {
   notes?: string | null | undefined;
   /** Pass, warning or revocation (REVOKED revokes the name). */
   outcome: StudioReviewOutcome;
-  /** Date of the review (YYYY-MM-DD); one review per studio and date. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** Date of the review (YYYY-MM-DD); one review per studio and date. */
   reviewedOn: string;
   /** The studio (named). Refused (BAD_USER_INPUT) above 200 characters. */
   studioId: string;
@@ -1149,10 +1230,31 @@ export type StudioMemberInput = {
 
 /** Role in a studio: leader (领办人), core member, member, apprentice (徒弟). */
 export type StudioMemberRole =
+  /** An apprentice (徒弟). */
   | 'APPRENTICE'
+  /** A core member. */
   | 'CORE'
+  /** The leader (领办人). */
   | 'LEADER'
+  /** A member. */
   | 'MEMBER';
+
+/** Ordering of studios; ties are broken by id in the same direction. */
+export type StudioOrder = {
+  /** The direction. */
+  direction?: OrderDirection;
+  /** The field to order by. */
+  field: StudioOrderField;
+};
+
+/** Fields studios can be ordered by. */
+export type StudioOrderField =
+  /** When the studio was created. */
+  | 'CREATED_AT'
+  /** Creation order (the id). */
+  | 'ID'
+  /** The name, in the database collation. */
+  | 'NAME';
 
 /** Kind of periodic review. */
 export type StudioReviewKind =
@@ -1182,6 +1284,23 @@ export type StudioStatus =
   | 'REVOKED'
   /** Being reviewed by the naming union. */
   | 'UNDER_REVIEW';
+
+/** Ordering of submissions; ties are broken by id in the same direction. */
+export type SubmissionOrder = {
+  /** The direction. */
+  direction?: OrderDirection;
+  /** The field to order by. */
+  field: SubmissionOrderField;
+};
+
+/** Fields submissions can be ordered by. */
+export type SubmissionOrderField =
+  /** Entry order (the id). */
+  | 'ID'
+  /** When the submission was entered. */
+  | 'SUBMITTED_AT'
+  /** The title, in the database collation. */
+  | 'TITLE';
 
 /** A submission to a campaign category, by a person, a team or a studio. */
 export type SubmitEntryInput = {
@@ -1245,6 +1364,23 @@ export type TitleRuleInput = {
   title: string;
 };
 
+/** Ordering of trades; ties are broken by id in the same direction. */
+export type TradeOrder = {
+  /** The direction. */
+  direction?: OrderDirection;
+  /** The field to order by. */
+  field: TradeOrderField;
+};
+
+/** Fields trades can be ordered by. */
+export type TradeOrderField =
+  /** When the trade was created. */
+  | 'CREATED_AT'
+  /** Creation order (the id). */
+  | 'ID'
+  /** The name, in the database collation. */
+  | 'NAME';
+
 /** Moves a competition to another lifecycle state. */
 export type TransitionCompetitionInput = {
   /** The competition. Refused (BAD_USER_INPUT) above 200 characters. */
@@ -1259,7 +1395,7 @@ export type TransitionCompetitionInput = {
 export type TransitionStudioInput = {
   /** NAMED: the naming document’s number (文号). Refused (BAD_USER_INPUT) above 10,000 characters. */
   documentNumber?: string | null | undefined;
-  /** NAMED: date named (YYYY-MM-DD). Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** NAMED: date named. */
   namedOn?: string | null | undefined;
   /** NAMED: the naming union (the host or a union above it, of the level’s rank). Refused (BAD_USER_INPUT) above 200 characters. */
   namingUnionId?: string | null | undefined;
@@ -1275,13 +1411,13 @@ export type TransitionStudioInput = {
 export type UpdateCompetitionInput = {
   /** New description; empty clears it. Refused (BAD_USER_INPUT) above 10,000 characters. */
   description?: string | null | undefined;
-  /** New last day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** New last day. */
   endsOn?: string | null | undefined;
   /** The competition. Refused (BAD_USER_INPUT) above 200 characters. */
   id: string;
   /** New name. Refused (BAD_USER_INPUT) above 10,000 characters. */
   name?: string | null | undefined;
-  /** New first day, YYYY-MM-DD. Refused (BAD_USER_INPUT) above 10,000 characters. */
+  /** New first day. */
   startsOn?: string | null | undefined;
 };
 
@@ -1329,8 +1465,11 @@ export type UpdateTradeInput = {
 
 /** How the caller authenticated. */
 export type ViewerKind =
+  /** Signed in with an account token. */
   | 'ACCOUNT'
+  /** No credentials. */
   | 'ANONYMOUS'
+  /** An API key. */
   | 'API_KEY';
 
 /** The chief judge voids every mark a judge who left the panel gave on a trade. */
@@ -2119,7 +2258,7 @@ export type AddRoundMutationVariables = Exact<{
 }>;
 
 
-export type AddRoundMutation = { addRound: { round: { id: string, name: string, roundNo: number | null, roundKind: string | null, blindReview: boolean } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+export type AddRoundMutation = { addRound: { round: { id: string, name: string, roundNo: number | null, roundKind: RoundKind | null, blindReview: boolean } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
 
 export type SubmitEntryMutationVariables = Exact<{
   input: SubmitEntryInput;
@@ -2154,7 +2293,7 @@ export type CampaignDetailQueryVariables = Exact<{
 }>;
 
 
-export type CampaignDetailQuery = { competition: { id: string, status: CompetitionStatus, categories: Array<{ id: string, code: string, awardQuota: number, submissionCount: number, rounds: Array<{ id: string, roundNo: number | null, roundKind: string | null }> }> | null, submissions: { nodes: Array<{ id: string, title: string, eligibility: Eligibility, submitterName: string | null }> } | null } | null };
+export type CampaignDetailQuery = { competition: { id: string, status: CompetitionStatus, categories: Array<{ id: string, code: string, awardQuota: number, submissionCount: number, rounds: Array<{ id: string, roundNo: number | null, roundKind: RoundKind | null }> }> | null, submissions: { nodes: Array<{ id: string, title: string, eligibility: Eligibility, submitterName: string | null }> } | null } | null };
 
 export type SetReviewersMutationVariables = Exact<{
   input: SetReviewersInput;
@@ -2324,6 +2463,79 @@ export type TradeEntrantStatusesQueryVariables = Exact<{
 
 export type TradeEntrantStatusesQuery = { trade: { entrants: { totalCount: number, nodes: Array<{ id: string, status: EntrantStatus }> } } | null };
 
+export type PagePartsFragment = { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null };
+
+export type CompetitionsPageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: CompetitionFilter | null | undefined;
+  orderBy?: CompetitionOrder | null | undefined;
+}>;
+
+
+export type CompetitionsPageQuery = { competitions: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } };
+
+export type PeoplePageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: PersonFilter | null | undefined;
+  orderBy?: PersonOrder | null | undefined;
+}>;
+
+
+export type PeoplePageQuery = { people: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } };
+
+export type StudiosPageQueryVariables = Exact<{
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  filter?: StudioFilter | null | undefined;
+  orderBy?: StudioOrder | null | undefined;
+}>;
+
+
+export type StudiosPageQuery = { studios: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } };
+
+export type TradesPageQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  orderBy?: TradeOrder | null | undefined;
+}>;
+
+
+export type TradesPageQuery = { competition: { trades: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } } | null };
+
+export type SubmissionsPageQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+  orderBy?: SubmissionOrder | null | undefined;
+}>;
+
+
+export type SubmissionsPageQuery = { competition: { submissions: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } | null } | null };
+
+export type OrganizationChildrenPageQueryVariables = Exact<{
+  id: string;
+  first?: number | null | undefined;
+  after?: string | null | undefined;
+  last?: number | null | undefined;
+  before?: string | null | undefined;
+}>;
+
+
+export type OrganizationChildrenPageQuery = { organization: { children: { totalCount: number, pageInfo: { hasNextPage: boolean, hasPreviousPage: boolean, startCursor: string | null, endCursor: string | null }, edges: Array<{ cursor: string, node: { id: string } }>, nodes: Array<{ id: string }> } } | null };
+
 export type TradeDocumentsQueryVariables = Exact<{
   id: string;
   judgeId?: string | null | undefined;
@@ -2446,7 +2658,7 @@ export type TradeResultsWorkingQueryVariables = Exact<{
 }>;
 
 
-export type TradeResultsWorkingQuery = { trade: { results: Array<{ rank: number, total: number, formula: string, missingAspects: Array<string>, entrant: { id: string }, modules: Array<{ code: string, score: number, weighted: number, aspects: Array<{ code: string, score: number | null, formula: string, marks: Array<{ judgeId: string, value: number, dropped: string | null }> }> }> }> | null } | null };
+export type TradeResultsWorkingQuery = { trade: { results: Array<{ rank: number, total: number, formula: string, missingAspects: Array<string>, entrant: { id: string }, modules: Array<{ code: string, score: number, weighted: number, aspects: Array<{ code: string, score: number | null, formula: string, marks: Array<{ judgeId: string, value: number, dropped: DroppedMarkReason | null }> }> }> }> | null } | null };
 
 export type TradeAwardsQueryVariables = Exact<{
   id: string;
@@ -2548,7 +2760,7 @@ export type PanelOfTradeQueryVariables = Exact<{
 }>;
 
 
-export type PanelOfTradeQuery = { trade: { id: string, panel: Array<{ accountId: string, role: PanelRole, aspectCodes: Array<string> | null }> | null, panelChanges: Array<{ kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, replacementName: string | null, role: PanelRole, reason: string, changedById: string | null, changedAt: string }> | null, voidedMarks: Array<{ markId: string, entrantId: string, aspectCode: string, judgeId: string, value: number, version: number, reason: string, voidedById: string | null }> | null, resultsSignatories: Array<{ accountId: string, displayName: string, role: PanelRole, withdrawn: boolean, marksCounted: number, marksVoided: number }> | null, results: Array<{ anonymousNumber: string | null, total: number, entrant: { id: string }, modules: Array<{ aspects: Array<{ code: string, score: number | null, formula: string, note: string | null, marks: Array<{ judgeId: string, value: number, dropped: string | null }> }> }> }> | null } | null };
+export type PanelOfTradeQuery = { trade: { id: string, panel: Array<{ accountId: string, role: PanelRole, aspectCodes: Array<string> | null }> | null, panelChanges: Array<{ kind: PanelChangeKind, accountId: string, displayName: string, replacementId: string | null, replacementName: string | null, role: PanelRole, reason: string, changedById: string | null, changedAt: string }> | null, voidedMarks: Array<{ markId: string, entrantId: string, aspectCode: string, judgeId: string, value: number, version: number, reason: string, voidedById: string | null }> | null, resultsSignatories: Array<{ accountId: string, displayName: string, role: PanelRole, withdrawn: boolean, marksCounted: number, marksVoided: number }> | null, results: Array<{ anonymousNumber: string | null, total: number, entrant: { id: string }, modules: Array<{ aspects: Array<{ code: string, score: number | null, formula: string, note: string | null, marks: Array<{ judgeId: string, value: number, dropped: DroppedMarkReason | null }> }> }> }> | null } | null };
 
 export type AccessReplaceJudgeMutationVariables = Exact<{
   i: ReplaceJudgeInput;
@@ -2754,7 +2966,7 @@ export type RecordAchievementMutationVariables = Exact<{
 }>;
 
 
-export type RecordAchievementMutation = { recordAchievement: { achievement: { id: string, kind: AchievementKind, title: string, achievedOn: string, patentNumber: string | null, patentStatus: PatentStatus | null, benefitYuan: number | null, apprentices: number | null, people: Array<string> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
+export type RecordAchievementMutation = { recordAchievement: { achievement: { id: string, kind: AchievementKind, title: string, achievedOn: string, patentNumber: string | null, patentStatus: PatentStatus | null, benefitYuan: string | null, apprentices: number | null, people: Array<string> } | null, errors: Array<{ field: string | null, message: string, code: ErrorCode }> } };
 
 export type StudioDetailQueryVariables = Exact<{
   id: string;
@@ -2777,9 +2989,10 @@ export type StudioStatisticsQueryVariables = Exact<{
 }>;
 
 
-export type StudioStatisticsQuery = { studioStatistics: { alliances: number, studios: Array<{ level: StudioLevel, status: StudioStatus, count: number }>, achievements: Array<{ kind: AchievementKind, count: number, benefitYuan: number, apprentices: number, patentsGranted: number }> } | null };
+export type StudioStatisticsQuery = { studioStatistics: { alliances: number, studios: Array<{ level: StudioLevel, status: StudioStatus, count: number }>, achievements: Array<{ kind: AchievementKind, count: number, benefitYuan: string, apprentices: number, patentsGranted: number }> } | null };
 
 export const BoardRowIdentityFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"BoardRowIdentity"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"BoardRow"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"anonymousNumber"}},{"kind":"Field","name":{"kind":"Name","value":"modules"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"weighted"}}]}}]}}]} as unknown as DocumentNode<BoardRowIdentityFragment, unknown>;
+export const PagePartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PagePartsFragment, unknown>;
 export const StudioLifePartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioLifeParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastReview"}},{"kind":"Field","name":{"kind":"Name","value":"lastReviewedOn"}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]} as unknown as DocumentNode<StudioLifePartsFragment, unknown>;
 export const MembershipPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"MembershipParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"AllianceMembershipPayload"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"alliance"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"joinRequiresApproval"}},{"kind":"Field","name":{"kind":"Name","value":"studios"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}},{"kind":"Field","name":{"kind":"Name","value":"pendingJoinRequests"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"joinRequest"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"reason"}},{"kind":"Field","name":{"kind":"Name","value":"studio"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"message"}},{"kind":"Field","name":{"kind":"Name","value":"code"}}]}}]}}]} as unknown as DocumentNode<MembershipPartsFragment, unknown>;
 export const StudioPartsFragmentDoc = {"kind":"Document","definitions":[{"kind":"FragmentDefinition","name":{"kind":"Name","value":"StudioParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"Studio"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}},{"kind":"Field","name":{"kind":"Name","value":"level"}},{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"status"}},{"kind":"Field","name":{"kind":"Name","value":"namedOn"}},{"kind":"Field","name":{"kind":"Name","value":"documentNumber"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessment"}},{"kind":"Field","name":{"kind":"Name","value":"lastAssessmentYear"}},{"kind":"Field","name":{"kind":"Name","value":"leaderName"}},{"kind":"Field","name":{"kind":"Name","value":"host"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}},{"kind":"Field","name":{"kind":"Name","value":"namingUnion"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}}]} as unknown as DocumentNode<StudioPartsFragment, unknown>;
@@ -2915,6 +3128,12 @@ export const SetEntrantStatusErrorsDocument = {"kind":"Document","definitions":[
 export const WatchCompetitionStatusDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"subscription","name":{"kind":"Name","value":"WatchCompetitionStatus"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitionStatusChanged"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"competitionId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"from"}},{"kind":"Field","name":{"kind":"Name","value":"to"}}]}}]}}]} as unknown as DocumentNode<WatchCompetitionStatusSubscription, WatchCompetitionStatusSubscriptionVariables>;
 export const DashboardDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"Dashboard"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"viewer"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"name"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"competitions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"IntValue","value":"100"}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}}]}}]}}]} as unknown as DocumentNode<DashboardQuery, DashboardQueryVariables>;
 export const TradeEntrantStatusesDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TradeEntrantStatuses"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}},"type":{"kind":"ListType","type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"EntrantStatus"}}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"entrants"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"statuses"},"value":{"kind":"Variable","name":{"kind":"Name","value":"statuses"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"status"}}]}}]}}]}}]}}]} as unknown as DocumentNode<TradeEntrantStatusesQuery, TradeEntrantStatusesQueryVariables>;
+export const CompetitionsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompetitionsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CompetitionFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"CompetitionOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competitions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<CompetitionsPageQuery, CompetitionsPageQueryVariables>;
+export const PeoplePageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"PeoplePage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"PersonOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"people"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<PeoplePageQuery, PeoplePageQueryVariables>;
+export const StudiosPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"StudiosPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"filter"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"StudioFilter"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"StudioOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"studios"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"filter"},"value":{"kind":"Variable","name":{"kind":"Name","value":"filter"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<StudiosPageQuery, StudiosPageQueryVariables>;
+export const TradesPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TradesPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"TradeOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trades"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<TradesPageQuery, TradesPageQueryVariables>;
+export const SubmissionsPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"SubmissionsPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"SubmissionOrder"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"submissions"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}},{"kind":"Argument","name":{"kind":"Name","value":"orderBy"},"value":{"kind":"Variable","name":{"kind":"Name","value":"orderBy"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<SubmissionsPageQuery, SubmissionsPageQueryVariables>;
+export const OrganizationChildrenPageDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"OrganizationChildrenPage"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"first"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"after"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"last"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"Int"}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"before"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"String"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"organization"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"children"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"first"},"value":{"kind":"Variable","name":{"kind":"Name","value":"first"}}},{"kind":"Argument","name":{"kind":"Name","value":"after"},"value":{"kind":"Variable","name":{"kind":"Name","value":"after"}}},{"kind":"Argument","name":{"kind":"Name","value":"last"},"value":{"kind":"Variable","name":{"kind":"Name","value":"last"}}},{"kind":"Argument","name":{"kind":"Name","value":"before"},"value":{"kind":"Variable","name":{"kind":"Name","value":"before"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"totalCount"}},{"kind":"Field","name":{"kind":"Name","value":"pageInfo"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"FragmentSpread","name":{"kind":"Name","value":"PageParts"}}]}},{"kind":"Field","name":{"kind":"Name","value":"edges"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"cursor"}},{"kind":"Field","name":{"kind":"Name","value":"node"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"nodes"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}}]}}]}}]}}]}},{"kind":"FragmentDefinition","name":{"kind":"Name","value":"PageParts"},"typeCondition":{"kind":"NamedType","name":{"kind":"Name","value":"PageInfo"}},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"hasNextPage"}},{"kind":"Field","name":{"kind":"Name","value":"hasPreviousPage"}},{"kind":"Field","name":{"kind":"Name","value":"startCursor"}},{"kind":"Field","name":{"kind":"Name","value":"endCursor"}}]}}]} as unknown as DocumentNode<OrganizationChildrenPageQuery, OrganizationChildrenPageQueryVariables>;
 export const TradeDocumentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"TradeDocuments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}},{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"judgeId"}},"type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"trade"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"resultsSummaryPdf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"filename"}},{"kind":"Field","name":{"kind":"Name","value":"contentType"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"blankSheet"},"name":{"kind":"Name","value":"markingSheetPdf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","alias":{"kind":"Name","value":"filledSheet"},"name":{"kind":"Name","value":"markingSheetPdf"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"judgeId"},"value":{"kind":"Variable","name":{"kind":"Name","value":"judgeId"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}}]}},{"kind":"Field","name":{"kind":"Name","value":"certificatesPdf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}}]}}]}}]}}]} as unknown as DocumentNode<TradeDocumentsQuery, TradeDocumentsQueryVariables>;
 export const CompetitionDocumentsDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"query","name":{"kind":"Name","value":"CompetitionDocuments"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"id"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"ID"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"id"},"value":{"kind":"Variable","name":{"kind":"Name","value":"id"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"resultsNoticePdf"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"url"}},{"kind":"Field","name":{"kind":"Name","value":"expiresAt"}}]}},{"kind":"Field","name":{"kind":"Name","value":"certificateTemplate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"awardingBody"}},{"kind":"Field","name":{"kind":"Name","value":"dateText"}},{"kind":"Field","name":{"kind":"Name","value":"sealText"}}]}}]}}]}}]} as unknown as DocumentNode<CompetitionDocumentsQuery, CompetitionDocumentsQueryVariables>;
 export const SetCertificateTemplateDocument = {"kind":"Document","definitions":[{"kind":"OperationDefinition","operation":"mutation","name":{"kind":"Name","value":"SetCertificateTemplate"},"variableDefinitions":[{"kind":"VariableDefinition","variable":{"kind":"Variable","name":{"kind":"Name","value":"input"}},"type":{"kind":"NonNullType","type":{"kind":"NamedType","name":{"kind":"Name","value":"SetCertificateTemplateInput"}}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"setCertificateTemplate"},"arguments":[{"kind":"Argument","name":{"kind":"Name","value":"input"},"value":{"kind":"Variable","name":{"kind":"Name","value":"input"}}}],"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"competition"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"id"}},{"kind":"Field","name":{"kind":"Name","value":"certificateTemplate"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"title"}},{"kind":"Field","name":{"kind":"Name","value":"awardingBody"}},{"kind":"Field","name":{"kind":"Name","value":"dateText"}},{"kind":"Field","name":{"kind":"Name","value":"sealText"}}]}}]}},{"kind":"Field","name":{"kind":"Name","value":"errors"},"selectionSet":{"kind":"SelectionSet","selections":[{"kind":"Field","name":{"kind":"Name","value":"field"}},{"kind":"Field","name":{"kind":"Name","value":"code"}},{"kind":"Field","name":{"kind":"Name","value":"message"}}]}}]}}]}}]} as unknown as DocumentNode<SetCertificateTemplateMutation, SetCertificateTemplateMutationVariables>;

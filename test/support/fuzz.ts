@@ -671,6 +671,10 @@ function genNonNull(ctx: GenCtx, type: GraphQLInputType, hint: Hint, inline: boo
       return genId(ctx, hint, inline);
     case 'DateTimeISO':
       return randomDateTime(rng);
+    case 'Date':
+      return new Date(between(rng, Date.UTC(1990, 0, 1), Date.UTC(2100, 0, 1))).toISOString().slice(0, 10);
+    case 'Decimal':
+      return pick(rng, ['0.00', '12.5', '1250000.50', '98765432109876.43']);
     default:
       return genString(ctx, hint, inline);
   }
@@ -877,6 +881,8 @@ function wrongLiteral(rng: Rng, type: GraphQLInputType): ValueNode {
         { kind: Kind.FLOAT, value: '1.5' },
         { kind: Kind.OBJECT, fields: [] },
       ]);
+    case 'Date':
+    case 'Decimal':
     case 'DateTimeISO':
       return pick(rng, [
         str('not-a-date'),
@@ -905,7 +911,10 @@ function wrongJs(rng: Rng, named: GraphQLNamedType): unknown {
     case 'ID':
       return pick(rng, [true, 1.5, { a: 1 }, [[]]]);
     case 'DateTimeISO':
+    case 'Date':
       return pick(rng, ['not-a-date', true, { a: 1 }]);
+    case 'Decimal':
+      return pick(rng, [0.1, '1.005', true, { a: 1 }]);
     default:
       return pick(rng, [7, true, { a: 1 }, 2.5]);
   }
@@ -1603,6 +1612,12 @@ function checkValue(
         ) {
           bad('a DateTimeISO');
         }
+        return;
+      case 'Date':
+        if (typeof value !== 'string' || !/^\d{4}-\d{2}-\d{2}$/.test(value)) bad('a Date');
+        return;
+      case 'Decimal':
+        if (typeof value !== 'string' || !/^-?\d+\.\d{2}$/.test(value)) bad('a Decimal');
         return;
       default:
         return;

@@ -9,7 +9,15 @@ export enum ViewerKind {
   ACCOUNT = 'ACCOUNT',
   API_KEY = 'API_KEY',
 }
-registerEnumType(ViewerKind, { name: 'ViewerKind', description: 'How the caller authenticated.' });
+registerEnumType(ViewerKind, {
+  name: 'ViewerKind',
+  description: 'How the caller authenticated.',
+  valuesConfig: {
+    ANONYMOUS: { description: 'No credentials.' },
+    ACCOUNT: { description: 'Signed in with an account token.' },
+    API_KEY: { description: 'An API key.' },
+  },
+});
 
 @ObjectType({ description: 'The caller, as the server sees them.' })
 export class ViewerInfo {

@@ -2,7 +2,7 @@ import type { Context } from '../../shared/graphql/context';
 import { tabularFile, type TabularFile } from '../../shared/spreadsheet';
 import type { Competition } from '../competition/competition.entity';
 import { canSeeEntrants } from '../competition/competition.service';
-import { Trade } from '../competition/trade.entity';
+import { RoundKind, Trade } from '../competition/trade.entity';
 import { identity } from '../scoring/results-export';
 import { maySeeResults, tradeResults } from '../scoring/results.service';
 
@@ -29,7 +29,7 @@ export async function campaignResultsFile(
 ): Promise<TabularFile | null> {
   const finals = await ctx.em.find(
     Trade,
-    { competition: campaign.id, roundKind: 'FINAL' },
+    { competition: campaign.id, roundKind: RoundKind.FINAL },
     { orderBy: { id: 'asc' } },
   );
   const identities = await canSeeEntrants(ctx, campaign);

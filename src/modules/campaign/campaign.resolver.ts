@@ -1,7 +1,19 @@
-import { Arg, Args, Ctx, Field, FieldResolver, Mutation, ObjectType, Resolver, Root } from 'type-graphql';
+import { Arg, Args, Ctx, FieldResolver, Mutation, Resolver, Root, registerEnumType } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, encodeCursor, PageInfo, pageRequest } from '../../shared/graphql/relay';
+import {
+  Connection,
+  ConnectionArgs,
+  keysetSql,
+  OrderByInput,
+  pageRequest,
+  sortOrder,
+  toConnection,
+  toPage,
+  type ConnectionShape,
+  type OrderColumn,
+  type PageRequest,
+} from '../../shared/graphql/relay';
 import { Competition, CompetitionKind } from '../competition/competition.entity';
 import { Entrant } from '../competition/entrant.entity';
 import { Trade } from '../competition/trade.entity';
@@ -13,7 +25,13 @@ import { advanceRound } from './advancement.service';
 import { campaignResultsFile } from './campaign-export';
 import { addRound, categoriesOf, createCampaign } from './campaign-setup.service';
 import { assignRoundReviewers, reviewPlan, setReviewers } from './review-panel.service';
-import { loadSubmissions, reviewEligibility, submissionView, submitEntry } from './submissions.service';
+import {
+  loadSubmissions,
+  reviewEligibility,
+  submissionView,
+  submitEntry,
+  type SubmissionRow,
+} from './submissions.service';
 import {
   AddRoundInput,
   AdvanceRoundInput,
@@ -32,14 +50,28 @@ import {
   SubmitEntryInput,
 } from './campaign.types';
 
-@ObjectType({ description: 'A page of submissions, oldest first.' })
-export class SubmissionConnection {
-  @Field(() => [Submission], { description: 'The submissions.' })
-  nodes!: Submission[];
+export const SubmissionConnection = Connection(Submission, 'Submission');
 
-  @Field(() => PageInfo, { description: 'Pagination state.' })
-  pageInfo!: PageInfo;
+export enum SubmissionOrderField {
+  ID = 'ID',
+  TITLE = 'TITLE',
+  SUBMITTED_AT = 'SUBMITTED_AT',
 }
+registerEnumType(SubmissionOrderField, {
+  name: 'SubmissionOrderField',
+  description: 'Fields submissions can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Entry order (the id).' },
+    TITLE: { description: 'The title, in the database collation.' },
+    SUBMITTED_AT: { description: 'When the submission was entered.' },
+  },
+});
+export const SubmissionOrder = OrderByInput('Submission', SubmissionOrderField, 'submissions');
+const SUBMISSION_ORDER: Record<SubmissionOrderField, OrderColumn<SubmissionRow> | null> = {
+  ID: null,
+  TITLE: { column: 'title', cast: 'text', value: (r) => r.title },
+  SUBMITTED_AT: { column: 'submitted_at', cast: 'timestamptz', value: (r) => r.submitted_at },
+};
 
 @Resolver(() => Competition)
 export class CampaignResolver {
@@ -74,26 +106,31 @@ export class CampaignResolver {
   async submissions(
     @Root() c: Competition,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('orderBy', () => SubmissionOrder, {
+      nullable: true,
+      description: 'The order (default: by id, ascending).',
+    })
+    orderBy: InstanceType<typeof SubmissionOrder> | null,
     @Ctx() ctx: Context,
-  ): Promise<SubmissionConnection | null> {
+  ): Promise<ConnectionShape<Submission> | null> {
     if (c.kind !== CompetitionKind.INNOVATION || !(await canSeeEntrants(ctx, c))) return null;
-    const req = pageRequest(args);
+    const req = pageRequest(args, sortOrder(orderBy, SUBMISSION_ORDER));
+    const k = keysetSql(req as PageRequest<never>, 's');
     const rows = await loadSubmissions(
       ctx.em,
-      's.competition_id = ? and s.id > ?',
-      [c.id, req.afterId ?? 0],
-      req.first + 1,
+      `s.competition_id = ? and ${k.where}`,
+      [c.id, ...k.params],
+      k.limit,
+      k.orderBy,
     );
-    const page = rows.slice(0, req.first);
-    return {
-      nodes: page.map((r) => submissionView(r, true)),
-      pageInfo: {
-        hasNextPage: rows.length > req.first,
-        hasPreviousPage: req.afterId !== null,
-        startCursor: page[0] ? encodeCursor(page[0].id) : null,
-        endCursor: page.length ? encodeCursor(page[page.length - 1]!.id) : null,
-      },
-    };
+    const page = toPage(rows, req, async () => {
+      const [n] = await ctx.em.execute<{ n: string }[]>(
+        'select count(*) as n from submission where competition_id = ?',
+        [c.id],
+      );
+      return Number(n!.n);
+    });
+    return toConnection(page, (r) => submissionView(r, true));
   }
 
   @Mutation(() => CampaignPayload, { description: 'Creates an innovation campaign with its categories.' })

@@ -4,20 +4,8 @@ import { Node } from '../../shared/graphql/relay';
 import { Competition } from '../competition/competition.entity';
 import { Trade } from '../competition/trade.entity';
 
-export enum RoundKind {
-  SCORING = 'SCORING',
-  PRESENTATION = 'PRESENTATION',
-  FINAL = 'FINAL',
-}
-registerEnumType(RoundKind, {
-  name: 'RoundKind',
-  description: 'A judged round of a campaign category (after the eligibility review).',
-  valuesConfig: {
-    SCORING: { description: 'Expert scoring (专家打分).' },
-    PRESENTATION: { description: 'Presentation and Q&A (项目讲解、问题答疑).' },
-    FINAL: { description: 'The final round: its ranking gives the awards.' },
-  },
-});
+export { RoundKind } from '../competition/trade.entity';
+import { RoundKind } from '../competition/trade.entity';
 
 export enum AdvanceBy {
   TOP_N = 'TOP_N',
@@ -43,6 +31,12 @@ export enum AttachmentKind {
 registerEnumType(AttachmentKind, {
   name: 'AttachmentKind',
   description: 'What an attachment link points to.',
+  valuesConfig: {
+    VIDEO: { description: 'A video.' },
+    DOCUMENT: { description: 'A document (report, slides, drawings).' },
+    IMAGE: { description: 'An image.' },
+    LINK: { description: 'Any other link.' },
+  },
 });
 
 export enum Eligibility {
@@ -53,6 +47,11 @@ export enum Eligibility {
 registerEnumType(Eligibility, {
   name: 'Eligibility',
   description: 'Outcome of the eligibility review (资格审查).',
+  valuesConfig: {
+    PENDING: { description: 'Not reviewed yet.' },
+    ELIGIBLE: { description: 'Eligible: enters the first round.' },
+    INELIGIBLE: { description: 'Not eligible, with a reason.' },
+  },
 });
 
 @InputType({ description: 'A category of a campaign with its award quota.' })

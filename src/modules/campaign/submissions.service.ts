@@ -15,7 +15,7 @@ import {
   type SubmitEntryInput,
 } from './campaign.types';
 
-interface SubmissionRow {
+export interface SubmissionRow {
   id: number;
   competition_id: number;
   category_id: number;
@@ -61,9 +61,15 @@ export function submissionView(r: SubmissionRow, identities: boolean): Submissio
   });
 }
 
-export async function loadSubmissions(em: EntityManager, where: string, params: unknown[], limit?: number) {
+export async function loadSubmissions(
+  em: EntityManager,
+  where: string,
+  params: unknown[],
+  limit?: number,
+  orderBy = 's.id',
+) {
   return em.execute<SubmissionRow[]>(
-    `${SUBMISSION_SELECT} where ${where} order by s.id${limit ? ` limit ${Math.floor(limit)}` : ''}`,
+    `${SUBMISSION_SELECT} where ${where} order by ${orderBy}${limit ? ` limit ${Math.floor(limit)}` : ''}`,
     params,
   );
 }

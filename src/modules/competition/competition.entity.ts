@@ -3,6 +3,7 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
 import { Account } from '../account/account.entity';
 import { Organization } from '../organization/organization.entity';
+import { DateScalar } from '../../shared/graphql/scalars';
 
 export enum CompetitionKind {
   SKILLS = 'SKILLS',
@@ -121,11 +122,11 @@ export class Competition {
   @Property({ type: 'text', nullable: true })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'First day (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'First day.' })
   @Property({ type: 'date', nullable: true })
   startsOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last day (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last day.' })
   @Property({ type: 'date', nullable: true })
   endsOn?: string | null;
 

@@ -21,6 +21,7 @@ import {
   ConnectionArgs,
   fromGlobalId,
   pageRequest,
+  sortOrder,
   toConnection,
   toGlobalId,
   toPage,
@@ -34,6 +35,10 @@ import { Entrant, EntrantKind, EntrantStatus } from './entrant.entity';
 import { Team } from './team.entity';
 import { Trade } from './trade.entity';
 import {
+  COMPETITION_ORDER,
+  CompetitionOrder,
+  TRADE_ORDER,
+  TradeOrder,
   CompetitionConnection,
   CompetitionFilter,
   CompetitionPayload,
@@ -95,9 +100,15 @@ export class CompetitionResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => CompetitionFilter, { nullable: true, description: 'Filters; all given must match.' })
     filter: CompetitionFilter | null,
+    @Arg('orderBy', () => CompetitionOrder, {
+      nullable: true,
+      description: 'The order (default: by id, ascending).',
+    })
+    orderBy: InstanceType<typeof CompetitionOrder> | null,
     @Ctx() ctx: Context,
   ) {
-    return toConnection(await service.listCompetitions(ctx, filter, pageRequest(args)));
+    const req = pageRequest(args, sortOrder(orderBy, COMPETITION_ORDER));
+    return toConnection(await service.listCompetitions(ctx, filter, req));
   }
 
   @FieldResolver(() => Organization, { description: 'The hosting union.' })
@@ -110,13 +121,20 @@ export class CompetitionResolver {
     return COMPETITION_TRANSITIONS[c.status];
   }
 
-  @FieldResolver(() => TradeConnection, { description: 'Trades and events, in creation order.' })
+  @FieldResolver(() => TradeConnection, {
+    description: 'Trades and events, in the order asked (creation order by default).',
+  })
   async trades(
     @Root() c: Competition,
     @Args(() => ConnectionArgs) args: ConnectionArgs,
+    @Arg('orderBy', () => TradeOrder, {
+      nullable: true,
+      description: 'The order (default: by id, ascending).',
+    })
+    orderBy: InstanceType<typeof TradeOrder> | null,
     @Ctx() ctx: Context,
   ) {
-    const req = pageRequest(args);
+    const req = pageRequest(args, sortOrder(orderBy, TRADE_ORDER));
     const rows = await ctx.loaders.tradesByCompetition.load({ parentId: c.id, ...req });
     return toConnection(
       toPage(rows, req, () => ctx.loaders.tradeCountByCompetition.load({ parentId: c.id })),

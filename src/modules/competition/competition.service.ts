@@ -50,7 +50,7 @@ export async function canSeeEntrants(ctx: Context, c: Competition): Promise<bool
 export async function listCompetitions(
   ctx: Context,
   filter: CompetitionFilter | null | undefined,
-  page: PageRequest,
+  page: PageRequest<Competition>,
 ): Promise<Page<Competition>> {
   const where: string[] = [];
   const params: unknown[] = [];

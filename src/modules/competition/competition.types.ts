@@ -1,15 +1,61 @@
 import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Payload } from '../../shared/graphql/mutation';
-import { Connection } from '../../shared/graphql/relay';
+import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Competition, CompetitionKind, CompetitionStatus } from './competition.entity';
 import { Entrant, EntrantStatus } from './entrant.entity';
 import { Team, TeamKind } from './team.entity';
 import { Trade } from './trade.entity';
+import { DateScalar } from '../../shared/graphql/scalars';
 
 export const CompetitionConnection = Connection(Competition, 'Competition');
 export const TradeConnection = Connection(Trade, 'Trade');
 export const EntrantConnection = Connection(Entrant, 'Entrant');
+
+export enum CompetitionOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  YEAR = 'YEAR',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(CompetitionOrderField, {
+  name: 'CompetitionOrderField',
+  description: 'Fields competitions can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    YEAR: { description: 'The year.' },
+    CREATED_AT: { description: 'When the competition was created.' },
+  },
+});
+export const CompetitionOrder = OrderByInput('Competition', CompetitionOrderField, 'competitions');
+export const COMPETITION_ORDER: Record<CompetitionOrderField, OrderColumn<Competition> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (c) => c.name },
+  YEAR: { column: 'year', cast: 'int', value: (c) => c.year },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (c) => c.createdAt },
+};
+
+export enum TradeOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(TradeOrderField, {
+  name: 'TradeOrderField',
+  description: 'Fields trades can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    CREATED_AT: { description: 'When the trade was created.' },
+  },
+});
+export const TradeOrder = OrderByInput('Trade', TradeOrderField, 'trades');
+export const TRADE_ORDER: Record<TradeOrderField, OrderColumn<Trade> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (t) => t.name },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (t) => t.createdAt },
+};
 
 @InputType({ description: 'Filters on competitions; all given filters must match.' })
 export class CompetitionFilter {
@@ -46,10 +92,10 @@ export class CreateCompetitionInput {
   @Field(() => String, { nullable: true, description: 'Description (up to 5,000 characters).' })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'First day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'First day.' })
   startsOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Last day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'Last day.' })
   endsOn?: string | null;
 }
 
@@ -64,10 +110,10 @@ export class UpdateCompetitionInput {
   @Field(() => String, { nullable: true, description: 'New description; empty clears it.' })
   description?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New first day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'New first day.' })
   startsOn?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'New last day, YYYY-MM-DD.' })
+  @Field(() => DateScalar, { nullable: true, description: 'New last day.' })
   endsOn?: string | null;
 }
 
@@ -183,7 +229,14 @@ export enum ImportFormat {
   CSV = 'CSV',
   XLSX = 'XLSX',
 }
-registerEnumType(ImportFormat, { name: 'ImportFormat', description: 'File format of an import.' });
+registerEnumType(ImportFormat, {
+  name: 'ImportFormat',
+  description: 'File format of an import.',
+  valuesConfig: {
+    CSV: { description: 'Comma-separated text (UTF-8).' },
+    XLSX: { description: 'An Excel workbook, base64-encoded.' },
+  },
+});
 
 @InputType({
   description:

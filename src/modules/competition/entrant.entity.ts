@@ -48,6 +48,11 @@ export enum EntrantKind {
 registerEnumType(EntrantKind, {
   name: 'EntrantKind',
   description: 'Who competes: a person, a team/crew, or a whole enterprise.',
+  valuesConfig: {
+    INDIVIDUAL: { description: 'One person.' },
+    TEAM: { description: 'A team or crew of an enterprise.' },
+    ENTERPRISE: { description: 'A whole enterprise.' },
+  },
 });
 
 @ObjectType({ implements: Node, description: 'An entrant (选手/参赛者) registered in a trade.' })

@@ -1,7 +1,23 @@
 import { Entity, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, Int, ObjectType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
 import { Competition } from './competition.entity';
+
+// A campaign round is a trade; its kind lives here so a trade can say what round it is.
+export enum RoundKind {
+  SCORING = 'SCORING',
+  PRESENTATION = 'PRESENTATION',
+  FINAL = 'FINAL',
+}
+registerEnumType(RoundKind, {
+  name: 'RoundKind',
+  description: 'A judged round of a campaign category (after the eligibility review).',
+  valuesConfig: {
+    SCORING: { description: 'Expert scoring (专家打分).' },
+    PRESENTATION: { description: 'Presentation and Q&A (项目讲解、问题答疑).' },
+    FINAL: { description: 'The final round: its ranking gives the awards.' },
+  },
+});
 
 /**
  * A trade's marking scheme as stored (JSON). Its shape belongs to the scoring module, which fills
@@ -77,9 +93,12 @@ export class Trade {
   @Property({ type: 'integer', nullable: true })
   roundNo?: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Campaigns: SCORING, PRESENTATION or FINAL.' })
+  @Field(() => RoundKind, {
+    nullable: true,
+    description: 'Campaigns: the kind of round; null for other trades.',
+  })
   @Property({ type: 'string', nullable: true })
-  roundKind?: string | null;
+  roundKind?: RoundKind | null;
 
   @Field({ description: 'Judges see anonymous numbers only (blind review); true for every skills trade.' })
   @Property({ type: 'boolean', fieldName: 'blind', default: true })

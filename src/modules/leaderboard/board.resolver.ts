@@ -16,7 +16,19 @@ import {
 import { guardSubscribe } from '../../shared/access/policy';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, encodeCursor, fromGlobalId, pageRequest } from '../../shared/graphql/relay';
+import {
+  ConnectionArgs,
+  encodeCursor,
+  fromGlobalId,
+  pageRequest,
+  positionWindow,
+  OrderDirection,
+  type SortOrder,
+} from '../../shared/graphql/relay';
+
+/** Board cursors hold a position (1 = top), under the order name RANK. */
+const RANK = 'RANK';
+const RANK_ORDER: SortOrder = { field: RANK, column: null, direction: OrderDirection.ASC };
 import { selectsAny } from '../../shared/graphql/selection';
 import { Competition, CompetitionKind, RESULTS_PUBLIC_STATUSES } from '../competition/competition.entity';
 import { Trade } from '../competition/trade.entity';
@@ -68,10 +80,10 @@ export class BoardResolver {
   ): Promise<BoardConnection | null> {
     const lens = await lensFor(ctx, trade);
     if (!lens) return null;
-    const req = pageRequest(args);
+    const req = pageRequest(args, RANK_ORDER);
     const board = await ctx.boards.board(trade.id, ctx.em);
-    const from = req.afterId ?? 0;
-    const rows = await board.rows(ctx.em, lens, from, req.first, selectsAny(info, DETAIL_FIELDS));
+    const { from, count } = positionWindow(req, board.index(lens.view).size);
+    const rows = await board.rows(ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS));
     return connection(
       lens,
       board.frozenFor(lens.view),
@@ -232,14 +244,14 @@ function connection(
     totalCount: size,
     // Built when asked for: a screen reads `nodes` and would pay for fifty cursors it never uses.
     get edges() {
-      return nodes.map((node, i) => ({ cursor: encodeCursor(from + i + 1), node }));
+      return nodes.map((node, i) => ({ cursor: encodeCursor(RANK, from + i + 1), node }));
     },
     nodes,
     pageInfo: {
       hasNextPage: last < size,
       hasPreviousPage: from > 0,
-      startCursor: rows.length ? encodeCursor(from + 1) : null,
-      endCursor: rows.length ? encodeCursor(last) : null,
+      startCursor: rows.length ? encodeCursor(RANK, from + 1) : null,
+      endCursor: rows.length ? encodeCursor(RANK, last) : null,
     },
   };
 }
@@ -258,7 +270,7 @@ export class CompetitionBoardResolver {
     @Ctx() ctx: Context,
   ): Promise<BoardConnection | null> {
     if (c.kind !== CompetitionKind.LABOR || !(await canSeeCompetition(ctx, c))) return null;
-    const req = pageRequest(args);
+    const req = pageRequest(args, RANK_ORDER);
     const host = await ctx.loaders.organizationById.load(c.host.id);
     const lens: BoardLens = {
       view: isAdmin(ctx.viewer) || (host && ctx.access.manages(host.path)) ? 'JURY' : 'PUBLIC',
@@ -285,9 +297,9 @@ export class CompetitionBoardResolver {
     // Totals are all out of 100, so they compare across trades; trade tie-breaks do not.
     const combined = new RankIndex();
     combined.reset(entries);
-    const from = req.afterId ?? 0;
+    const { from, count } = positionWindow(req, combined.size);
     const placed = combined
-      .slice(from, req.first)
+      .slice(from, count)
       .map((entry, i) => ({ entry, rank: combined.rankAt(from + i), tier: null }));
     const rows = await describeRows(ctx.em, lens, null, placed);
     return connection(lens, frozen, seq, combined.size, from, rows);

@@ -1,7 +1,7 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { asPayload, runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, fromGlobalId, pageRequest, toConnection } from '../../shared/graphql/relay';
+import { ConnectionArgs, fromGlobalId, pageRequest, toConnection, toPage } from '../../shared/graphql/relay';
 import { Organization } from './organization.entity';
 import {
   CreateOrganizationInput,
@@ -66,14 +66,11 @@ export class OrganizationResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Ctx() ctx: Context,
   ) {
-    const req = pageRequest(args);
-    const nodes = await ctx.loaders.organizationChildren.load({ parentId: org.id, ...req });
-    return toConnection({
-      nodes: nodes.slice(0, req.first),
-      hasNextPage: nodes.length > req.first,
-      hasPreviousPage: req.afterId !== null,
-      totalCount: () => ctx.loaders.organizationChildCount.load({ parentId: org.id }),
-    });
+    const req = pageRequest<Organization>(args);
+    const rows = await ctx.loaders.organizationChildren.load({ parentId: org.id, ...req });
+    return toConnection(
+      toPage(rows, req, () => ctx.loaders.organizationChildCount.load({ parentId: org.id })),
+    );
   }
 
   @Mutation(() => OrganizationPayload, { description: 'Creates a union or enterprise under one you manage.' })

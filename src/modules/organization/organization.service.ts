@@ -111,7 +111,7 @@ export async function moveOrganization(
 export async function listOrganizations(
   ctx: Context,
   filter: OrganizationFilter | null | undefined,
-  page: PageRequest,
+  page: PageRequest<Organization>,
 ): Promise<Page<Organization>> {
   const where: string[] = [];
   const params: unknown[] = [];

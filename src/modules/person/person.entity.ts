@@ -7,7 +7,14 @@ export enum Gender {
   FEMALE = 'FEMALE',
   MALE = 'MALE',
 }
-registerEnumType(Gender, { name: 'Gender', description: 'Gender as recorded by the union.' });
+registerEnumType(Gender, {
+  name: 'Gender',
+  description: 'Gender as recorded by the union.',
+  valuesConfig: {
+    FEMALE: { description: 'Female.' },
+    MALE: { description: 'Male.' },
+  },
+});
 
 export enum HonorKind {
   MODEL_WORKER = 'MODEL_WORKER',

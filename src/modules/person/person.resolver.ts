@@ -1,7 +1,13 @@
 import { Arg, Args, Ctx, FieldResolver, ID, Mutation, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { asPayload, runMutation } from '../../shared/graphql/mutation';
-import { ConnectionArgs, fromGlobalId, pageRequest, toConnection } from '../../shared/graphql/relay';
+import {
+  ConnectionArgs,
+  fromGlobalId,
+  pageRequest,
+  sortOrder,
+  toConnection,
+} from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { Honor, Person } from './person.entity';
 import {
@@ -12,6 +18,8 @@ import {
   PersonFilter,
   PersonPayload,
   UpdatePersonInput,
+  PERSON_ORDER,
+  PersonOrder,
 } from './person.types';
 import * as service from './person.service';
 import { fetchPerson } from './person.nodes';
@@ -33,9 +41,15 @@ export class PersonResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => PersonFilter, { nullable: true, description: 'Filters; all given must match.' })
     filter: PersonFilter | null,
+    @Arg('orderBy', () => PersonOrder, {
+      nullable: true,
+      description: 'The order (default: by id, ascending).',
+    })
+    orderBy: InstanceType<typeof PersonOrder> | null,
     @Ctx() ctx: Context,
   ) {
-    return toConnection(await service.listPeople(ctx, filter, pageRequest(args)));
+    const req = pageRequest(args, sortOrder(orderBy, PERSON_ORDER));
+    return toConnection(await service.listPeople(ctx, filter, req));
   }
 
   @FieldResolver(() => Organization, { description: 'Employer (an enterprise or union).' })

@@ -113,7 +113,7 @@ export async function removeHonor(ctx: Context, em: EntityManager, globalId: str
 export async function listPeople(
   ctx: Context,
   filter: PersonFilter | null | undefined,
-  page: PageRequest,
+  page: PageRequest<Person>,
 ): Promise<Page<Person>> {
   const where: string[] = [];
   const params: unknown[] = [];

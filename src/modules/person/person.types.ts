@@ -1,10 +1,31 @@
-import { Field, ID, InputType, Int } from 'type-graphql';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { Payload } from '../../shared/graphql/mutation';
-import { Connection } from '../../shared/graphql/relay';
+import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { OrganizationLevel } from '../organization/organization.entity';
 import { Gender, Honor, HonorKind, Person } from './person.entity';
 
 export const PersonConnection = Connection(Person, 'Person');
+
+export enum PersonOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(PersonOrderField, {
+  name: 'PersonOrderField',
+  description: 'Fields people can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    CREATED_AT: { description: 'When the person was created.' },
+  },
+});
+export const PersonOrder = OrderByInput('Person', PersonOrderField, 'people');
+export const PERSON_ORDER: Record<PersonOrderField, OrderColumn<Person> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (x) => x.name },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (x) => x.createdAt },
+};
 
 @InputType({ description: 'Filters on people; all given filters must match.' })
 export class PersonFilter {

@@ -6,7 +6,14 @@ export enum PanelRole {
   JUDGE = 'JUDGE',
   CHIEF_JUDGE = 'CHIEF_JUDGE',
 }
-registerEnumType(PanelRole, { name: 'PanelRole', description: 'Place on a trade’s panel (裁判 / 裁判长).' });
+registerEnumType(PanelRole, {
+  name: 'PanelRole',
+  description: 'Place on a trade’s panel (裁判 / 裁判长).',
+  valuesConfig: {
+    JUDGE: { description: 'A judge (裁判).' },
+    CHIEF_JUDGE: { description: 'The chief judge (裁判长).' },
+  },
+});
 
 export enum MarkStatus {
   ACCEPTED = 'ACCEPTED',
@@ -15,6 +22,10 @@ export enum MarkStatus {
 registerEnumType(MarkStatus, {
   name: 'MarkStatus',
   description: 'Outcome of one submitted mark. A replayed key answers with the original outcome.',
+  valuesConfig: {
+    ACCEPTED: { description: 'The mark was recorded.' },
+    REFUSED: { description: 'The mark was refused; see the refusal.' },
+  },
 });
 
 /** Why a mark was refused; stable, for tablets to act on. */
@@ -38,7 +49,30 @@ export enum MarkRefusal {
   INVALID_ID = 'INVALID_ID',
   INVALID_KEY = 'INVALID_KEY',
 }
-registerEnumType(MarkRefusal, { name: 'MarkRefusal', description: 'Why a mark was refused.' });
+registerEnumType(MarkRefusal, {
+  name: 'MarkRefusal',
+  description: 'Why a mark was refused.',
+  valuesConfig: {
+    NOT_ON_PANEL: { description: 'The caller is not on this trade’s panel.' },
+    ASPECT_NOT_ASSIGNED: { description: 'The aspect is not assigned to this judge.' },
+    UNKNOWN_ASPECT: { description: 'The marking scheme has no such aspect.' },
+    NO_MARKING_SCHEME: { description: 'The trade has no marking scheme yet.' },
+    MARK_OUT_OF_RANGE: { description: 'The mark lies outside the aspect’s range or step.' },
+    CONFLICT_OF_INTEREST: { description: 'The judge has declared a conflict with this entrant.' },
+    MARKS_LOCKED: { description: 'The trade’s marks are locked.' },
+    COMPETITION_NOT_RUNNING: { description: 'The competition is not running.' },
+    ENTRANT_NOT_CHECKED_IN: { description: 'The entrant has not checked in.' },
+    NOT_DRAWN: { description: 'The entrant has no anonymous number yet.' },
+    NOT_ASSIGNED_TO_ENTRANT: { description: 'The judge is not assigned to this entrant.' },
+    MARK_EXISTS: { description: 'A mark exists already; send a correction instead.' },
+    STALE_VERSION: { description: 'The mark changed since the version given.' },
+    NOTHING_TO_CORRECT: { description: 'There is no mark to correct.' },
+    REASON_REQUIRED: { description: 'A correction needs a reason.' },
+    IDEMPOTENCY_KEY_REUSED: { description: 'The idempotency key was used for a different mark.' },
+    INVALID_ID: { description: 'An ID is malformed or names another type.' },
+    INVALID_KEY: { description: 'The idempotency key is malformed.' },
+  },
+});
 
 @ObjectType({ implements: Node, description: 'A judge’s current mark for one entrant on one aspect.' })
 export class Mark implements Node {

@@ -22,7 +22,7 @@ import type {
   ResultsRulesType,
   SetResultsRulesInput,
 } from './results-rules.types';
-import type { EntrantResultType } from './results.types';
+import type { DroppedMarkReason, EntrantResultType } from './results.types';
 
 /** The jury (host organizers, the trade's chief judge, admins) always; the public once results are published. */
 export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean> {
@@ -132,7 +132,7 @@ export async function computeTradeResults(
               marks: a.explanation.inputs.map((mk) => ({
                 judgeId: toGlobalId('Account', Number(mk.judgeId)),
                 value: mk.value,
-                dropped: dropped.get(mk.judgeId) ?? null,
+                dropped: (dropped.get(mk.judgeId) as DroppedMarkReason | undefined) ?? null,
               })),
             };
           }),

@@ -3,6 +3,19 @@ import { Entrant } from '../competition/entrant.entity';
 import { AggregationMethodEnum } from './scheme.types';
 import { AwardTierEnum, TieBreakKind } from './results-rules.types';
 
+export enum DroppedMarkReason {
+  HIGHEST = 'HIGHEST',
+  LOWEST = 'LOWEST',
+}
+registerEnumType(DroppedMarkReason, {
+  name: 'DroppedMarkReason',
+  description: 'Why a trimmed mean left a mark out.',
+  valuesConfig: {
+    HIGHEST: { description: 'It was among the highest marks trimmed.' },
+    LOWEST: { description: 'It was among the lowest marks trimmed.' },
+  },
+});
+
 export enum ResultsFileFormat {
   CSV = 'CSV',
   XLSX = 'XLSX',
@@ -10,6 +23,10 @@ export enum ResultsFileFormat {
 registerEnumType(ResultsFileFormat, {
   name: 'ResultsFileFormat',
   description: 'Format of a results export.',
+  valuesConfig: {
+    CSV: { description: 'Comma-separated text with a BOM, for spreadsheet programs.' },
+    XLSX: { description: 'An Excel workbook.' },
+  },
 });
 
 @ObjectType({ description: 'How many entrants an award tier went to.' })
@@ -108,8 +125,11 @@ export class JudgeMarkLine {
   @Field(() => Float, { description: 'The mark.' })
   value!: number;
 
-  @Field(() => String, { nullable: true, description: 'HIGHEST or LOWEST when the mark was dropped.' })
-  dropped!: string | null;
+  @Field(() => DroppedMarkReason, {
+    nullable: true,
+    description: 'Why the mark was dropped; null when it counted.',
+  })
+  dropped!: DroppedMarkReason | null;
 }
 
 @ObjectType({ description: 'How one aspect’s score came about: inputs, dropped marks, formula, result.' })

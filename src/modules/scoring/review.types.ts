@@ -56,6 +56,10 @@ export enum AppealDecision {
 registerEnumType(AppealDecision, {
   name: 'AppealDecision',
   description: 'The chief judge’s decision on an appeal.',
+  valuesConfig: {
+    UPHELD: { description: 'The appeal is upheld: its grounds are accepted.' },
+    DISMISSED: { description: 'The appeal is dismissed: the result stands.' },
+  },
 });
 
 @ObjectType({ description: 'One score sheet on the re-check list.' })
@@ -105,7 +109,10 @@ export class RecheckRound {
   @Field(() => Int, { description: 'Re-checked sheets with at least one error.' })
   withErrors!: number;
 
-  @Field(() => Float, { nullable: true, description: 'withErrors / checked; null before any.' })
+  @Field(() => Float, {
+    nullable: true,
+    description: 'Share of checked entrants with errors (withErrors / checked); null before any.',
+  })
   errorRate!: number | null;
 }
 

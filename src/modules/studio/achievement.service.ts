@@ -27,7 +27,8 @@ export async function recordAchievement(
   if (input.kind === AchievementKind.ECONOMIC_BENEFIT) {
     const b = input.benefitYuan;
     if (b == null) p.add(ErrorCode.REQUIRED, 'Give the benefit in yuan.', 'input.benefitYuan');
-    else if (!Number.isFinite(b) || b < 0 || b > 1e13 || Math.abs(b * 100 - Math.round(b * 100)) > 1e-6)
+    // The Decimal scalar has made it an exact string with two decimals; only the sign is left.
+    else if (b.startsWith('-'))
       p.add(ErrorCode.OUT_OF_RANGE, 'Yuan ≥ 0 with at most 2 decimals.', 'input.benefitYuan');
   }
   if (input.kind === AchievementKind.APPRENTICES) {

@@ -3,6 +3,7 @@ import { tabularFile, type TabularFile } from '../../shared/spreadsheet';
 import { listStudios } from './studio-queries.service';
 import type { Studio } from './studio.entity';
 import type { StudioFilter } from './studio.types';
+import { MAX_PAGE_SIZE, pageRequest } from '../../shared/graphql/paging';
 
 const LEVEL = {
   NATIONAL_MODEL: '全国示范性',
@@ -46,12 +47,12 @@ export async function studioRegistryFile(
   format: 'CSV' | 'XLSX',
 ): Promise<TabularFile> {
   const studios: Studio[] = [];
-  let afterId: number | null = null;
+  let after: string | null = null;
   for (;;) {
-    const page = await listStudios(ctx, filter, { first: 100, afterId });
+    const page = await listStudios(ctx, filter, pageRequest<Studio>({ first: MAX_PAGE_SIZE, after }));
     studios.push(...page.nodes);
     if (!page.hasNextPage || studios.length >= MAX_ROWS) break;
-    afterId = page.nodes[page.nodes.length - 1]!.id;
+    after = page.cursorOf(page.nodes[page.nodes.length - 1]!);
   }
   const rows = [STUDIO_REGISTRY_HEADINGS] as (string | number | null)[][];
   for (const s of studios) {

@@ -1,6 +1,7 @@
 import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Node } from '../../shared/graphql/relay';
+import { DateScalar } from '../../shared/graphql/scalars';
 import { Alliance, StudioLevel } from './studio.entity';
 import { JoinRequestStatus, ReviewKind, ReviewOutcome } from './studio-life.enums';
 
@@ -9,7 +10,7 @@ export class StudioLevelStep {
   @Field(() => StudioLevel, { description: 'The level named at this step.' })
   level!: StudioLevel;
 
-  @Field({ description: 'Date named at this level (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date named at this level (YYYY-MM-DD).' })
   namedOn!: string;
 
   @Field({ description: 'Number of the naming document (文号) of this step.' })
@@ -29,7 +30,7 @@ export class StudioReview {
   @Field(() => ReviewOutcome, { description: 'Pass, warning or revocation.' })
   outcome!: ReviewOutcome;
 
-  @Field({ description: 'Date of the review (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date of the review (YYYY-MM-DD).' })
   reviewedOn!: string;
 
   @Field(() => String, { nullable: true, description: 'Number of the review document (文号), if any.' })
@@ -76,7 +77,9 @@ export class PromoteStudioInput {
   @Field(() => StudioLevel, { description: 'The new level, strictly higher than the current one.' })
   level!: StudioLevel;
 
-  @Field({ description: 'Date named at the new level (YYYY-MM-DD), not before the current naming.' })
+  @Field(() => DateScalar, {
+    description: 'Date named at the new level (YYYY-MM-DD), not before the current naming.',
+  })
   namedOn!: string;
 
   @Field(() => ID, {
@@ -99,7 +102,9 @@ export class ReviewStudioInput {
   @Field(() => ReviewOutcome, { description: 'Pass, warning or revocation (REVOKED revokes the name).' })
   outcome!: ReviewOutcome;
 
-  @Field({ description: 'Date of the review (YYYY-MM-DD); one review per studio and date.' })
+  @Field(() => DateScalar, {
+    description: 'Date of the review (YYYY-MM-DD); one review per studio and date.',
+  })
   reviewedOn!: string;
 
   @Field(() => String, { nullable: true, description: 'Number of the review document (文号).' })

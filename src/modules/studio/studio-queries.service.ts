@@ -20,7 +20,7 @@ export async function canSeeStudio(ctx: Context, s: Studio): Promise<boolean> {
 export async function listStudios(
   ctx: Context,
   filter: StudioFilter | null | undefined,
-  page: PageRequest,
+  page: PageRequest<Studio>,
 ): Promise<Page<Studio>> {
   const where: string[] = [];
   const params: unknown[] = [];
@@ -94,7 +94,7 @@ export async function studioStatistics(ctx: Context, union: Organization): Promi
     achievements: achievements.map((r) => ({
       kind: r.kind,
       count: Number(r.n),
-      benefitYuan: Number(r.benefit),
+      benefitYuan: String(r.benefit),
       apprentices: Number(r.apprentices),
       patentsGranted: Number(r.granted),
     })),

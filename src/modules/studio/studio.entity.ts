@@ -1,8 +1,9 @@
 import { Entity, Enum, ManyToOne, OptionalProps, PrimaryKey, Property, type Ref } from '@mikro-orm/core';
-import { Field, Float, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Node } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 import { ReviewOutcome } from './studio-life.enums';
 
 export enum StudioLevel {
@@ -58,6 +59,11 @@ export enum AssessmentResult {
 registerEnumType(AssessmentResult, {
   name: 'AssessmentResult',
   description: 'Annual assessment (年度考核) of a named studio.',
+  valuesConfig: {
+    PASS: { description: 'Passed the assessment.' },
+    NEEDS_IMPROVEMENT: { description: 'Passed with a demand to improve (a warning).' },
+    FAIL: { description: 'Failed the assessment.' },
+  },
 });
 
 export enum MemberRole {
@@ -69,6 +75,12 @@ export enum MemberRole {
 registerEnumType(MemberRole, {
   name: 'StudioMemberRole',
   description: 'Role in a studio: leader (领办人), core member, member, apprentice (徒弟).',
+  valuesConfig: {
+    LEADER: { description: 'The leader (领办人).' },
+    CORE: { description: 'A core member.' },
+    MEMBER: { description: 'A member.' },
+    APPRENTICE: { description: 'An apprentice (徒弟).' },
+  },
 });
 
 export enum AchievementKind {
@@ -97,14 +109,30 @@ export enum PatentType {
   UTILITY_MODEL = 'UTILITY_MODEL',
   DESIGN = 'DESIGN',
 }
-registerEnumType(PatentType, { name: 'PatentType', description: '发明 / 实用新型 / 外观设计.' });
+registerEnumType(PatentType, {
+  name: 'PatentType',
+  description: '发明 / 实用新型 / 外观设计.',
+  valuesConfig: {
+    INVENTION: { description: 'Invention patent (发明).' },
+    UTILITY_MODEL: { description: 'Utility model (实用新型).' },
+    DESIGN: { description: 'Design patent (外观设计).' },
+  },
+});
 
 export enum PatentStatus {
   FILED = 'FILED',
   GRANTED = 'GRANTED',
   LAPSED = 'LAPSED',
 }
-registerEnumType(PatentStatus, { name: 'PatentStatus', description: 'Filed, granted or lapsed.' });
+registerEnumType(PatentStatus, {
+  name: 'PatentStatus',
+  description: 'Filed, granted or lapsed.',
+  valuesConfig: {
+    FILED: { description: 'Filed, not granted yet.' },
+    GRANTED: { description: 'Granted.' },
+    LAPSED: { description: 'Lapsed or withdrawn.' },
+  },
+});
 
 @ObjectType({
   implements: Node,
@@ -149,7 +177,7 @@ export class Studio {
   @Enum({ items: () => StudioStatus, default: StudioStatus.APPLIED })
   status: StudioStatus = StudioStatus.APPLIED;
 
-  @Field(() => String, { nullable: true, description: 'Date named (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Date named.' })
   @Property({ type: 'date', nullable: true })
   namedOn?: string | null;
 
@@ -175,7 +203,10 @@ export class Studio {
   @Enum({ items: () => ReviewOutcome, nullable: true })
   lastReview?: ReviewOutcome | null;
 
-  @Field(() => String, { nullable: true, description: 'Date of the latest periodic review (YYYY-MM-DD).' })
+  @Field(() => DateScalar, {
+    nullable: true,
+    description: 'Date of the latest periodic review (YYYY-MM-DD).',
+  })
   @Property({ type: 'date', nullable: true })
   lastReviewedOn?: string | null;
 
@@ -206,7 +237,7 @@ export class Alliance {
   @ManyToOne(() => Studio, { ref: true, fieldName: 'lead_studio_id' })
   leadStudio!: Ref<Studio>;
 
-  @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Founding date.' })
   @Property({ type: 'date', nullable: true })
   foundedOn?: string | null;
 
@@ -245,7 +276,7 @@ export class Achievement {
   @Property({ type: 'string', length: 300 })
   title!: string;
 
-  @Field({ description: 'Date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date.' })
   @Property({ type: 'date' })
   achievedOn!: string;
 
@@ -261,9 +292,10 @@ export class Achievement {
   @Enum({ items: () => PatentStatus, nullable: true })
   patentStatus?: PatentStatus | null;
 
-  @Field(() => Float, { nullable: true, description: 'Economic benefit in yuan.' })
-  @Property({ type: 'double', nullable: true, fieldName: 'benefit_yuan' })
-  benefitYuan?: number | null;
+  @Field(() => DecimalScalar, { nullable: true, description: 'Economic benefit in yuan, exact to the fen.' })
+  // numeric(16,2) read as a string: an amount never passes through a float.
+  @Property({ type: 'decimal', precision: 16, scale: 2, nullable: true, fieldName: 'benefit_yuan' })
+  benefitYuan?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Apprentices trained.' })
   @Property({ type: 'integer', nullable: true })

@@ -20,6 +20,7 @@ import {
   ConnectionArgs,
   fromGlobalId,
   pageRequest,
+  sortOrder,
   toConnection,
   toGlobalId,
 } from '../../shared/graphql/relay';
@@ -45,6 +46,8 @@ import {
   StudioPayload,
   StudioStatistics,
   TransitionStudioInput,
+  STUDIO_ORDER,
+  StudioOrder,
 } from './studio.types';
 import { fetchStudio } from './studio.nodes';
 
@@ -77,9 +80,15 @@ export class StudioResolver {
     @Args(() => ConnectionArgs) args: ConnectionArgs,
     @Arg('filter', () => StudioFilter, { nullable: true, description: 'Filters; all given must match.' })
     filter: StudioFilter | null,
+    @Arg('orderBy', () => StudioOrder, {
+      nullable: true,
+      description: 'The order (default: by id, ascending).',
+    })
+    orderBy: InstanceType<typeof StudioOrder> | null,
     @Ctx() ctx: Context,
   ) {
-    return toConnection(await listStudios(ctx, filter, pageRequest(args)));
+    const req = pageRequest(args, sortOrder(orderBy, STUDIO_ORDER));
+    return toConnection(await listStudios(ctx, filter, req));
   }
 
   @Query(() => ResultsFile, {

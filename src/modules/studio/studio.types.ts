@@ -1,6 +1,6 @@
-import { Field, Float, ID, InputType, Int, ObjectType } from 'type-graphql';
+import { Field, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
-import { Connection } from '../../shared/graphql/relay';
+import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { HonorKind } from '../person/person.entity';
 import {
@@ -14,9 +14,31 @@ import {
   StudioLevel,
   StudioStatus,
 } from './studio.entity';
+import { DateScalar, DecimalScalar } from '../../shared/graphql/scalars';
 
 export const StudioConnection = Connection(Studio, 'Studio');
 export const AllianceConnection = Connection(Alliance, 'Alliance');
+
+export enum StudioOrderField {
+  ID = 'ID',
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+}
+registerEnumType(StudioOrderField, {
+  name: 'StudioOrderField',
+  description: 'Fields studios can be ordered by.',
+  valuesConfig: {
+    ID: { description: 'Creation order (the id).' },
+    NAME: { description: 'The name, in the database collation.' },
+    CREATED_AT: { description: 'When the studio was created.' },
+  },
+});
+export const StudioOrder = OrderByInput('Studio', StudioOrderField, 'studios');
+export const STUDIO_ORDER: Record<StudioOrderField, OrderColumn<Studio> | null> = {
+  ID: null,
+  NAME: { column: 'name', cast: 'text', value: (x) => x.name },
+  CREATED_AT: { column: 'created_at', cast: 'timestamptz', value: (x) => x.createdAt },
+};
 
 @ObjectType({ description: 'A member of a studio.' })
 export class StudioMember {
@@ -29,7 +51,7 @@ export class StudioMember {
   @Field(() => MemberRole, { description: 'Role in the studio.' })
   role!: MemberRole;
 
-  @Field({ description: 'Date joined (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date joined.' })
   joinedOn!: string;
 }
 
@@ -115,7 +137,7 @@ export class TransitionStudioInput {
   @Field(() => String, { nullable: true, description: 'Why; required to reject or revoke.' })
   reason?: string | null;
 
-  @Field(() => String, { nullable: true, description: 'NAMED: date named (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'NAMED: date named.' })
   namedOn?: string | null;
 
   @Field(() => ID, {
@@ -166,7 +188,7 @@ export class CreateAllianceInput {
   @Field(() => [ID], { description: 'Other member studios (named), at most 500.' })
   studioIds!: string[];
 
-  @Field(() => String, { nullable: true, description: 'Founding date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { nullable: true, description: 'Founding date.' })
   foundedOn?: string | null;
 
   @Field(() => Boolean, {
@@ -187,7 +209,7 @@ export class RecordAchievementInput {
   @Field({ description: 'Title, 1–300 characters.' })
   title!: string;
 
-  @Field({ description: 'Date (YYYY-MM-DD).' })
+  @Field(() => DateScalar, { description: 'Date.' })
   achievedOn!: string;
 
   @Field(() => String, { nullable: true, description: 'PATENT: number.' })
@@ -199,8 +221,11 @@ export class RecordAchievementInput {
   @Field(() => PatentStatus, { nullable: true, description: 'PATENT: status.' })
   patentStatus?: PatentStatus | null;
 
-  @Field(() => Float, { nullable: true, description: 'ECONOMIC_BENEFIT: yuan, ≥ 0, 2 decimals.' })
-  benefitYuan?: number | null;
+  @Field(() => DecimalScalar, {
+    nullable: true,
+    description: 'ECONOMIC_BENEFIT: yuan, ≥ 0, at most 2 decimals, e.g. "1250000.50".',
+  })
+  benefitYuan?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'APPRENTICES: how many.' })
   apprentices?: number | null;
@@ -229,8 +254,8 @@ export class AchievementSum {
   @Field(() => Int, { description: 'How many recorded.' })
   count!: number;
 
-  @Field(() => Float, { description: 'Economic benefit in yuan (ECONOMIC_BENEFIT).' })
-  benefitYuan!: number;
+  @Field(() => DecimalScalar, { description: 'Economic benefit in yuan (ECONOMIC_BENEFIT), exact.' })
+  benefitYuan!: string;
 
   @Field(() => Int, { description: 'Apprentices trained (APPRENTICES).' })
   apprentices!: number;

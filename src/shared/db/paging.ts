@@ -1,23 +1,24 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { type Page, type PageRequest, toPage } from '../graphql/relay';
+import { keysetSql, type Page, type PageRequest, toPage } from '../graphql/paging';
 
 export function escapeLike(s: string): string {
   return s.replace(/[\\%_]/g, (c) => `\\${c}`);
 }
 
-/** Keyset page over one table with `where` fragments (joined by AND), ordered by id. */
+/** Keyset page over one table with `where` fragments (joined by AND), in the request's order. */
 export async function pageOf<T extends { id: number }>(
   em: EntityManager,
   entity: new (...args: never[]) => T,
   table: string,
   where: string[],
   params: unknown[],
-  page: PageRequest,
+  page: PageRequest<T>,
 ): Promise<Page<T>> {
   const base = where.length ? where.join(' and ') : 'true';
+  const k = keysetSql(page as PageRequest<never>, table);
   const rows = await em.execute<Record<string, unknown>[]>(
-    `select * from ${table} where ${base} and (?::int is null or id > ?::int) order by id limit ?`,
-    [...params, page.afterId, page.afterId, page.first + 1],
+    `select * from ${table} where ${base} and ${k.where} order by ${k.orderBy} limit ?`,
+    [...params, ...k.params, k.limit],
   );
   const entities = rows.map((r) => em.map(entity, r as never));
   return toPage(entities, page, async () => {

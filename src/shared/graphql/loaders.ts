@@ -2,7 +2,7 @@ import { type EntityClass, ReferenceKind } from '@mikro-orm/core';
 import { pgArray } from '../db/paging';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import DataLoader from 'dataloader';
-import type { PageRequest } from './relay';
+import { keysetSql, type PageRequest } from './paging';
 import type { Recent, RecentEntities } from '../cache/recent';
 
 /**
@@ -137,7 +137,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
   });
 }
 
-export interface ChildPageKey extends PageRequest {
+export interface ChildPageKey extends PageRequest<never> {
   parentId: number;
   /** Optional filter on one enum column (e.g. entrant status); sorted for a stable key. */
   filter?: string[] | null;
@@ -161,27 +161,36 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
     async (keys) => {
       const groups = new Map<string, ChildPageKey[]>();
       for (const k of keys) {
-        const g = JSON.stringify([k.first, k.afterId, k.filter ?? null]);
+        const g = JSON.stringify([
+          k.size,
+          k.backward,
+          k.after,
+          k.before,
+          k.order.field,
+          k.order.direction,
+          k.filter ?? null,
+        ]);
         groups.set(g, [...(groups.get(g) ?? []), k]);
       }
       const result = new Map<string, T[]>();
       for (const group of groups.values()) {
-        const { first, afterId, filter } = group[0]!;
+        const { filter } = group[0]!;
+        const keyset = keysetSql(group[0]! as PageRequest<never>, 'c');
         const parentIds = [...new Set(group.map((k) => k.parentId))];
         // Bindings in the order their placeholders appear.
-        const params: unknown[] = [pgArray(parentIds), afterId, afterId];
+        const params: unknown[] = [pgArray(parentIds), ...keyset.params];
         let filterSql = '';
         if (filter && spec.filterColumn) {
           params.push(pgArray(filter));
           filterSql = ` and c.${spec.filterColumn} = any(?::text[])`;
         }
-        params.push(first + 1);
+        params.push(keyset.limit);
         const rows = await em.execute<Record<string, unknown>[]>(
           `select * from (
-             select ${columns}, row_number() over (partition by c.${spec.parentColumn} order by c.id) as page_rn
+             select ${columns}, row_number() over (partition by c.${spec.parentColumn} order by ${keyset.orderBy}) as page_rn
              from ${spec.table} c
-             where c.${spec.parentColumn} = any(?::int[]) and (?::int is null or c.id > ?::int)${filterSql}
-           ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.id`,
+             where c.${spec.parentColumn} = any(?::int[]) and ${keyset.where}${filterSql}
+           ) x where x.page_rn <= ? order by x.${spec.parentColumn}, x.page_rn`,
           params,
         );
         const byParent = new Map<number, T[]>();
@@ -236,5 +245,14 @@ export function childCountLoader(
 }
 
 function cacheKey(k: ChildPageKey): string {
-  return JSON.stringify([k.parentId, k.first, k.afterId, k.filter ?? null]);
+  return JSON.stringify([
+    k.parentId,
+    k.size,
+    k.backward,
+    k.after,
+    k.before,
+    k.order.field,
+    k.order.direction,
+    k.filter ?? null,
+  ]);
 }

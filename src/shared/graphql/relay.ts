@@ -1,5 +1,5 @@
-import { ArgsType, Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
-import { GraphQLError } from 'graphql';
+import { Field, ID, InterfaceType, Int, ObjectType, type ClassType } from 'type-graphql';
+import type { Page } from './paging';
 
 /** Relay's object identification: every object is reachable by a global ID through `node(id:)`. */
 @InterfaceType({ description: 'An object with a globally unique ID (Relay).' })
@@ -61,89 +61,45 @@ export function fromGlobalId(globalId: string): DecodedId | null {
 
 @ObjectType({ description: 'Pagination state of a connection (Relay).' })
 export class PageInfo {
-  @Field({ description: 'Whether more items follow the last edge.' })
+  @Field({
+    description: 'Whether more items follow the last edge (with `last`: true when `before` was given).',
+  })
   hasNextPage!: boolean;
 
-  @Field({ description: 'Whether items precede the first edge (true when `after` was given).' })
+  @Field({ description: 'Whether items precede the first edge (with `first`: true when `after` was given).' })
   hasPreviousPage!: boolean;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the first edge.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the first edge; pass it as `before` for the previous page.',
+  })
   startCursor!: string | null;
 
-  @Field(() => String, { nullable: true, description: 'Cursor of the last edge; pass it as `after`.' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'Cursor of the last edge; pass it as `after` for the next page.',
+  })
   endCursor!: string | null;
 }
 
-export const MAX_PAGE_SIZE = 100;
-export const DEFAULT_PAGE_SIZE = 20;
-
-@ArgsType()
-export class ConnectionArgs {
-  @Field(() => Int, {
-    nullable: true,
-    description: `How many items to return (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
-  })
-  first?: number | null;
-
-  @Field(() => String, { nullable: true, description: 'Return items after this cursor.' })
-  after?: string | null;
-}
-
-export interface PageRequest {
-  first: number;
-  /** Exclusive lower bound on the ordering key (the row id). */
-  afterId: number | null;
-}
-
-export function pageRequest(args: ConnectionArgs): PageRequest {
-  const first = args.first ?? DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new GraphQLError(`\`first\` must be between 0 and ${MAX_PAGE_SIZE}.`, {
-      extensions: { code: 'BAD_USER_INPUT', argumentName: 'first' },
-    });
-  }
-  let afterId: number | null = null;
-  if (args.after != null) {
-    afterId = decodeCursor(args.after);
-    if (afterId === null) {
-      throw new GraphQLError('`after` is not a valid cursor.', {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'after' },
-      });
-    }
-  }
-  return { first, afterId };
-}
-
-export function encodeCursor(id: number): string {
-  return Buffer.from(`c:${id}`, 'utf8').toString('base64url');
-}
-
-export function decodeCursor(cursor: string): number | null {
-  const m = /^c:([1-9][0-9]{0,9})$/.exec(Buffer.from(cursor, 'base64url').toString('utf8'));
-  return m ? Number(m[1]) : null;
-}
-
-export interface Page<T> {
-  nodes: T[];
-  hasNextPage: boolean;
-  hasPreviousPage: boolean;
-  /** Loads the total matching count on demand (only when the field is selected). */
-  totalCount: () => Promise<number>;
-}
-
-/** Rows were fetched with `first + 1` to learn whether a next page exists. */
-export function toPage<T extends { id: number }>(
-  rows: T[],
-  req: PageRequest,
-  totalCount: () => Promise<number>,
-): Page<T> {
-  return {
-    nodes: rows.slice(0, req.first),
-    hasNextPage: rows.length > req.first,
-    hasPreviousPage: req.afterId !== null,
-    totalCount,
-  };
-}
+export {
+  ConnectionArgs,
+  DEFAULT_PAGE_SIZE,
+  MAX_PAGE_SIZE,
+  OrderByInput,
+  OrderDirection,
+  decodeCursor,
+  encodeCursor,
+  keysetSql,
+  pageRequest,
+  positionWindow,
+  sortOrder,
+  toPage,
+  type OrderColumn,
+  type Page,
+  type PageRequest,
+  type SortOrder,
+} from './paging';
 
 export interface ConnectionShape<T> {
   edges: { cursor: string; node: T }[];
@@ -152,22 +108,26 @@ export interface ConnectionShape<T> {
   readonly totalCount: Promise<number>;
 }
 
-export function toConnection<T extends { id: number }>(page: Page<T>): ConnectionShape<T> {
-  const edges = page.nodes.map((node) => ({ cursor: encodeCursor(node.id), node }));
-  const conn: ConnectionShape<T> = {
+/** A page as a connection; `view` turns rows into the nodes the API shows (rows by default). */
+export function toConnection<R extends { id: number }, T = R>(
+  page: Page<R>,
+  view: (row: R) => T = (row) => row as unknown as T,
+): ConnectionShape<T> {
+  const edges = page.nodes.map((row) => ({ cursor: page.cursorOf(row), node: view(row) }));
+  return {
     edges,
-    nodes: page.nodes,
+    nodes: edges.map((e) => e.node),
     pageInfo: {
       hasNextPage: page.hasNextPage,
       hasPreviousPage: page.hasPreviousPage,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges[edges.length - 1]?.cursor ?? null,
     },
+    // A lazy getter: the count query runs only when `totalCount` is selected.
     get totalCount() {
       return page.totalCount();
     },
   };
-  return conn;
 }
 
 /** Builds `<Name>Connection` and `<Name>Edge` object types for a node type. */
