@@ -6,7 +6,9 @@ import { Migration } from '@mikro-orm/migrations';
  */
 export class Migration20261205212500_person_keys extends Migration {
   override async up(): Promise<void> {
-    this.addSql(`alter table person add column employee_number varchar(50), add column national_id_hash varchar(64);`);
+    this.addSql(
+      `alter table person add column employee_number varchar(50), add column national_id_hash varchar(64);`,
+    );
     this.addSql(
       `create unique index person_employer_employee_number_unique on person (employer_id, employee_number) where employee_number is not null;`,
     );

@@ -268,7 +268,8 @@ export async function importEntrants(
 
   // Existing people, by key first; then their registrations, in one statement.
   const { matches, problems } = await matchPeople(em, valid, inScope);
-  for (const p of problems) errors.push({ field: `rows.${p.line}.${p.column}`, code: p.code, message: p.message });
+  for (const p of problems)
+    errors.push({ field: `rows.${p.line}.${p.column}`, code: p.code, message: p.message });
   const matchedIds = matches.filter((m) => m.personId).map((m) => m.personId);
   if (matchedIds.length) {
     const existing = await em.execute<{ person_id: number }[]>(

@@ -42,12 +42,7 @@ export function nationalIdProblem(id: string): NationalIdProblem | null {
   const m = Number(id.slice(10, 12));
   const d = Number(id.slice(12, 14));
   const date = new Date(Date.UTC(y, m - 1, d));
-  if (
-    y < 1900 ||
-    date.getUTCFullYear() !== y ||
-    date.getUTCMonth() !== m - 1 ||
-    date.getUTCDate() !== d
-  ) {
+  if (y < 1900 || date.getUTCFullYear() !== y || date.getUTCMonth() !== m - 1 || date.getUTCDate() !== d) {
     return 'BIRTH_DATE';
   }
   return nationalIdCheckChar(id) === id[17] ? null : 'CHECK_DIGIT';

@@ -64,29 +64,28 @@ export async function matchPeople(
 
   const hashes = rows.map((r) => r.nationalIdHash).filter((h): h is string => !!h);
   const numbered = rows.filter((r) => r.employeeNumber);
-  const [byHashRows, byNumberRows, byNameRows] = await Promise.all([
-    hashes.length
-      ? em.execute<Candidate[]>(
-          `select ${COLUMNS} from person p join organization o on o.id = p.employer_id
+  // One after another: inside the import's transaction they share one connection.
+  const byHashRows: Candidate[] = hashes.length
+    ? await em.execute<Candidate[]>(
+        `select ${COLUMNS} from person p join organization o on o.id = p.employer_id
             where p.national_id_hash = any(?::text[])`,
-          [pgArray(hashes)],
-        )
-      : [],
-    numbered.length
-      ? em.execute<Candidate[]>(
-          `select ${COLUMNS} from person p join organization o on o.id = p.employer_id
+        [pgArray(hashes)],
+      )
+    : [];
+  const byNumberRows: Candidate[] = numbered.length
+    ? await em.execute<Candidate[]>(
+        `select ${COLUMNS} from person p join organization o on o.id = p.employer_id
              join unnest(?::int[], ?::text[]) as x(employer_id, employee_number)
                on p.employer_id = x.employer_id and p.employee_number = x.employee_number`,
-          [pgArray(numbered.map((r) => r.employerId)), pgArray(numbered.map((r) => r.employeeNumber))],
-        )
-      : [],
-    em.execute<(Candidate & { name: string })[]>(
-      `select distinct ${COLUMNS}, p.name from person p join organization o on o.id = p.employer_id
+        [pgArray(numbered.map((r) => r.employerId)), pgArray(numbered.map((r) => r.employeeNumber))],
+      )
+    : [];
+  const byNameRows = await em.execute<(Candidate & { name: string })[]>(
+    `select distinct ${COLUMNS}, p.name from person p join organization o on o.id = p.employer_id
          join unnest(?::text[], ?::int[]) as x(name, employer_id)
            on p.name = x.name and p.employer_id = x.employer_id`,
-      [pgArray(rows.map((r) => r.name)), pgArray(rows.map((r) => r.employerId))],
-    ),
-  ]);
+    [pgArray(rows.map((r) => r.name)), pgArray(rows.map((r) => r.employerId))],
+  );
   const byHash = new Map(byHashRows.map((c) => [c.national_id_hash!, c]));
   const byNumber = new Map(byNumberRows.map((c) => [`${c.employer_id}|${c.employee_number}`, c]));
   const byName = new Map<string, Candidate[]>();

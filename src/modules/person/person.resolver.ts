@@ -44,7 +44,8 @@ export class PersonResolver {
   }
 
   @FieldResolver(() => Boolean, {
-    description: 'Whether a national ID is on record; the ID itself is never stored in the clear nor returned.',
+    description:
+      'Whether a national ID is on record; the ID itself is never stored in the clear nor returned.',
   })
   hasNationalId(@Root() person: Person): boolean {
     return !!person.nationalIdHash;
