@@ -3,7 +3,7 @@ import { createHmac } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { DEV_PERSON_ID_HMAC_KEY } from '../src/config';
+import { ConfigError, DEV_PERSON_ID_HMAC_KEY, loadConfig, loadToolConfig } from '../src/config';
 import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { nationalIdCheckChar, nationalIdProblem } from '../src/modules/person/person-keys';
@@ -79,6 +79,29 @@ describe('national ID check character', () => {
     expect(nationalIdCheckChar('11010519491231002')).toBe('X');
     expect(nationalIdProblem('1101051949123100')).toBe('FORMAT');
     expect(nationalIdProblem(withCheck('11010519490231002'))).toBe('BIRTH_DATE');
+  });
+});
+
+describe('PERSON_ID_HMAC_KEY', () => {
+  const prod = { NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(32), SEED_DEMO: 'never' };
+  test('is required in production, by the server and by the import command', () => {
+    expect(() => loadConfig(prod)).toThrow(ConfigError);
+    expect(() => loadConfig(prod)).toThrow(/PERSON_ID_HMAC_KEY: required when NODE_ENV=production/);
+    expect(() => loadToolConfig(prod, { hashesNationalIds: true })).toThrow(/PERSON_ID_HMAC_KEY/);
+    expect(() => loadConfig({ ...prod, PERSON_ID_HMAC_KEY: 'short' })).toThrow(/at least 32 characters/);
+    expect(loadConfig({ ...prod, PERSON_ID_HMAC_KEY: 'k'.repeat(32) }).PERSON_ID_HMAC_KEY).toBe(
+      'k'.repeat(32),
+    );
+    // Commands that hash no IDs (migrate, seed) do not ask for it.
+    expect(() => loadToolConfig(prod)).not.toThrow();
+  });
+
+  test('falls back to the fixed development key elsewhere, so hashes survive a restart', () => {
+    const a = loadConfig({ NODE_ENV: 'development' });
+    const b = loadConfig({ NODE_ENV: 'development' });
+    expect(a.PERSON_ID_HMAC_KEY).toBe(DEV_PERSON_ID_HMAC_KEY);
+    expect(b.PERSON_ID_HMAC_KEY).toBe(a.PERSON_ID_HMAC_KEY);
+    expect(a.PERSON_ID_HMAC_KEY_IS_DEFAULT).toBe(true);
   });
 });
 
