@@ -8,8 +8,12 @@ import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { nationalIdCheckChar, nationalIdProblem } from '../src/modules/person/person-keys';
 import { withDatabase } from '../src/shared/db/database';
-import { fromGlobalId } from '../src/shared/graphql/relay';
-import { ImportEntrantsDocument, PersonKeysPeopleDocument } from './generated/graphql';
+import { fromGlobalId, toGlobalId } from '../src/shared/graphql/relay';
+import {
+  AccessUpdatePersonDocument,
+  ImportEntrantsDocument,
+  PersonKeysPeopleDocument,
+} from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
 import { adminUrl } from './support/db';
 import { createCompetition, createTrade, tableCounts } from './support/world';
@@ -283,6 +287,19 @@ describe('import:entrants command with keys', () => {
       expect(r.stdout).toContain('Imported 2 entrants (1 new people)');
       expect(r.stdout + r.stderr).not.toContain(LI_NA.slice(0, 17));
       expect(await peopleNamed('李娜')).toHaveLength(1);
+
+      // Moved by hand to another employer, 周杰 loses the number that meant something only at the old one.
+      const [zhou] = await peopleNamed('周杰');
+      expect(zhou).toMatchObject({ employer_id: firmB.id, employee_number: 'GZ-8' });
+      const moved = await t.gql(
+        AccessUpdatePersonDocument,
+        { i: { id: toGlobalId('Person', zhou!.id), employerId: toGlobalId('Organization', firmA.id) } },
+        { token },
+      );
+      expect(moved.data!.updatePerson.errors).toEqual([]);
+      expect(await peopleNamed('周杰')).toEqual([
+        expect.objectContaining({ employer_id: firmA.id, employee_number: null }),
+      ]);
     } finally {
       await fs.rm(dir, { recursive: true, force: true });
     }
