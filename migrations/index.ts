@@ -13,6 +13,7 @@ import { Migration20261204000000_panel_changes } from './Migration20261204000000
 import { Migration20261204203000_outbox } from './Migration20261204203000_outbox';
 import { Migration20261205201500_certificate_templates } from './Migration20261205201500_certificate_templates';
 import { Migration20261205203700_registry_lifecycle } from './Migration20261205203700_registry_lifecycle';
+import { Migration20261205212500_person_keys } from './Migration20261205212500_person_keys';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -43,4 +44,5 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261205201500_certificate_templates,
   },
   { name: 'Migration20261205203700_registry_lifecycle', class: Migration20261205203700_registry_lifecycle },
+  { name: 'Migration20261205212500_person_keys', class: Migration20261205212500_person_keys },
 ];

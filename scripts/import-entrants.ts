@@ -1,4 +1,5 @@
 import { DocumentLinks } from '../src/modules/documents/links';
+import { PersonKeys } from '../src/modules/person/person-keys';
 import 'reflect-metadata';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -44,9 +45,16 @@ Options:
   -t, --trade <id>      The trade: its global ID (as the API returns it) or its numeric id.
   -f, --file <path>     The file. Columns (header row, any order): name (姓名), employer (单位;
                         an organization name or global ID), gender (性别: 男/女/MALE/FEMALE),
-                        birthYear (出生年份), occupation (工种). At most 5 MB.
+                        birthYear (出生年份), occupation (工种), employee_number (工号),
+                        national_id (身份证号; only its keyed hash is stored). At most 5 MB.
+                        People are matched by national ID, then by employee number
+                        within the employer, then by name and employer when exactly
+                        one person fits; ambiguous rows are reported.
       --format <fmt>    CSV or XLSX; by default taken from the file extension.
   -h, --help            Print this help.
+
+National IDs are hashed with PERSON_ID_HMAC_KEY (required when NODE_ENV=production;
+the server must use the same key).
 
 The database is DATABASE_URL, or else the embedded PostgreSQL (EMBEDDED_PG_DIR,
 EMBEDDED_PG_PORT). The import runs as a platform admin: anyone who may run this
@@ -224,13 +232,16 @@ async function main(argv: string[]): Promise<number> {
 
   let config: Config;
   try {
-    config = loadToolConfig();
+    config = loadToolConfig(process.env, { hashesNationalIds: true });
   } catch (e) {
     if (e instanceof ConfigError) {
       err(e.message);
       return 1;
     }
     throw e;
+  }
+  if (config.PERSON_ID_HMAC_KEY_IS_DEFAULT && config.NODE_ENV === 'development') {
+    err('Warning: PERSON_ID_HMAC_KEY is not set; national IDs are hashed with the public development key.');
   }
 
   // Parse before touching the database: a malformed file needs no connection.
@@ -301,6 +312,7 @@ async function main(argv: string[]): Promise<number> {
           tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
           boards: new BoardHub(orm, pubsub),
           documentLinks: new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS),
+          personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY),
         },
         loaders: createLoaders,
         events: createDomainEvents(pubsub),

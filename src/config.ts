@@ -23,6 +23,11 @@ const schema = z.object({
     .int()
     .positive()
     .default(8 * 3600),
+  /**
+   * Key of the HMAC under which national IDs are stored (never in the clear). Changing it
+   * makes every stored ID unmatchable, so it is set once per deployment; required in production.
+   */
+  PERSON_ID_HMAC_KEY: z.string().min(32, 'PERSON_ID_HMAC_KEY must be at least 32 characters').optional(),
   /** How long a printable document's download link works (it carries its own authorization). */
   DOCUMENT_LINK_TTL_SECONDS: z.coerce.number().int().min(10).max(3600).default(300),
   /** auto: load demo data when the database is empty. Unset means auto, except in production: never. */
@@ -93,15 +98,21 @@ function bool(defaultValue: 'true' | 'false') {
 
 export type Config = Omit<
   z.infer<typeof schema>,
-  'JWT_SECRET' | 'INTROSPECTION' | 'SEED_DEMO' | 'PUBLIC_CONCURRENCY'
+  'JWT_SECRET' | 'INTROSPECTION' | 'SEED_DEMO' | 'PUBLIC_CONCURRENCY' | 'PERSON_ID_HMAC_KEY'
 > & {
   JWT_SECRET: string;
+  PERSON_ID_HMAC_KEY: string;
+  /** True when PERSON_ID_HMAC_KEY was not set and the development default is in use. */
+  PERSON_ID_HMAC_KEY_IS_DEFAULT: boolean;
   INTROSPECTION: boolean;
   SEED_DEMO: 'auto' | 'never';
   PUBLIC_CONCURRENCY: number;
 };
 
 export class ConfigError extends Error {}
+
+/** The public development key for national ID hashes; refused in production (see loadConfig). */
+export const DEV_PERSON_ID_HMAC_KEY = 'jingsai-development-person-id-key-not-secret';
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Partial<Config> = {}): Config {
   const parsed = schema.safeParse(env);
@@ -112,6 +123,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   const cfg = parsed.data;
   if (cfg.NODE_ENV === 'production' && !cfg.JWT_SECRET) {
     throw new ConfigError('Invalid configuration:\n  JWT_SECRET: required when NODE_ENV=production');
+  }
+  if (cfg.NODE_ENV === 'production' && !cfg.PERSON_ID_HMAC_KEY) {
+    throw new ConfigError('Invalid configuration:\n  PERSON_ID_HMAC_KEY: required when NODE_ENV=production');
   }
   // A statement must be cancelled before the request's deadline answers, so a
   // timed-out request never commits behind the client's back.
@@ -141,13 +155,36 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // then die with the process, which is the safe failure for a dev machine.
   const JWT_SECRET = cfg.JWT_SECRET ?? randomBytes(32).toString('hex');
   const INTROSPECTION = cfg.INTROSPECTION ? cfg.INTROSPECTION === 'true' : cfg.NODE_ENV !== 'production';
-  return { ...cfg, JWT_SECRET, INTROSPECTION, SEED_DEMO, PUBLIC_CONCURRENCY, ...overrides };
+  // Not random like JWT_SECRET: stored hashes must still match after a restart, and a server
+  // and the import command must agree. The fixed default is public, so it is for development only.
+  const PERSON_ID_HMAC_KEY = cfg.PERSON_ID_HMAC_KEY ?? DEV_PERSON_ID_HMAC_KEY;
+  const PERSON_ID_HMAC_KEY_IS_DEFAULT = !cfg.PERSON_ID_HMAC_KEY;
+  return {
+    ...cfg,
+    JWT_SECRET,
+    INTROSPECTION,
+    SEED_DEMO,
+    PUBLIC_CONCURRENCY,
+    PERSON_ID_HMAC_KEY,
+    PERSON_ID_HMAC_KEY_IS_DEFAULT,
+    ...overrides,
+  };
 }
 
 /**
  * Configuration for local commands (migrate, seed, import, audit): they sign
  * no tokens, so a missing JWT_SECRET is no error even in production.
  */
-export function loadToolConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  return loadConfig({ ...env, JWT_SECRET: env.JWT_SECRET || randomBytes(32).toString('hex') });
+export function loadToolConfig(
+  env: NodeJS.ProcessEnv = process.env,
+  { hashesNationalIds = false }: { hashesNationalIds?: boolean } = {},
+): Config {
+  // Only commands that hash national IDs (the imports) need the deployment's key; the others
+  // get a throwaway one so that a production migrate or seed does not ask for it.
+  const throwaway = env.NODE_ENV === 'production' && !hashesNationalIds;
+  return loadConfig({
+    ...env,
+    JWT_SECRET: env.JWT_SECRET || randomBytes(32).toString('hex'),
+    PERSON_ID_HMAC_KEY: env.PERSON_ID_HMAC_KEY || (throwaway ? randomBytes(32).toString('hex') : undefined),
+  });
 }

@@ -11,6 +11,9 @@ const log = (line: string) => console.log(`[jingsai] ${line}`);
 /** Starts everything: database (embedded unless DATABASE_URL), migrations, demo data, API. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  if (config.PERSON_ID_HMAC_KEY_IS_DEFAULT && config.NODE_ENV === 'development') {
+    log('PERSON_ID_HMAC_KEY is not set: national IDs are hashed with the public development key');
+  }
   const db = await resolveDatabase(config, log);
   let orm: MikroORM | null = null;
   let app: App | null = null;

@@ -22,6 +22,7 @@ import { DatabaseChanges } from './shared/db/changes';
 import { TopLevelCode } from './shared/errors';
 import { documentsRouter } from './modules/documents/documents.route';
 import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
+import { PersonKeys } from './modules/person/person-keys';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { Outbox } from './shared/events/outbox';
 import { createEventBus } from './shared/graphql/pubsub';
@@ -118,7 +119,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     rateLimits,
     recent,
     events,
-    modules: { tokens, boards, documentLinks },
+    modules: { tokens, boards, documentLinks, personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY) },
     loaders: createLoaders,
   };
   const format = formatError(production);

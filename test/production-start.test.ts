@@ -55,6 +55,7 @@ test('npm run start:prod serves the API from dist/ with production dependencies 
       PORT: '0',
       DATABASE_URL: withDatabase(adminUrl(), database),
       JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+      PERSON_ID_HMAC_KEY: 'a-production-person-id-key-of-32-characters',
       SEED_DEMO: 'never',
     },
   });

@@ -66,8 +66,13 @@ describe('production behaviour', () => {
   let open: TestApp;
   beforeAll(async () => {
     const secret = randomBytes(32).toString('hex');
-    t = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: secret });
-    open = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: secret, INTROSPECTION: 'true' });
+    t = await startTestApp({ NODE_ENV: 'production', JWT_SECRET: secret, PERSON_ID_HMAC_KEY: secret });
+    open = await startTestApp({
+      NODE_ENV: 'production',
+      JWT_SECRET: secret,
+      PERSON_ID_HMAC_KEY: secret,
+      INTROSPECTION: 'true',
+    });
   });
   afterAll(async () => {
     await t?.close();

@@ -295,6 +295,7 @@ describe('production safety', () => {
           NODE_ENV: 'production',
           PORT: '0',
           JWT_SECRET: 'a-production-secret-of-at-least-32-characters',
+          PERSON_ID_HMAC_KEY: 'a-production-person-id-key-of-32-characters',
           DATABASE_URL: withDatabase(adminUrl(), database),
           ...env,
         },

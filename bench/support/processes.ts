@@ -99,6 +99,7 @@ export function forkServer(
     {
       NODE_ENV: 'production',
       JWT_SECRET: randomBytes(32).toString('hex'),
+      PERSON_ID_HMAC_KEY: randomBytes(32).toString('hex'),
       DATABASE_URL: databaseUrl,
       PORT: '0',
       HOST: '127.0.0.1',

@@ -242,7 +242,10 @@ registerEnumType(ImportFormat, {
   description:
     'Bulk registration of individual entrants. Columns (header row, in any order): ' +
     '`name` (required), `employer` (organization name or ID, required), `gender` (男/女/MALE/FEMALE), ' +
-    '`birthYear`, `occupation`. A person is matched by name and employer, and created when new.',
+    '`birthYear`, `occupation`, `employee_number` (工号), `national_id` (身份证号, 18 characters with its check ' +
+    'digit; only its keyed hash is stored). A person is matched by national ID, then by employee number within ' +
+    'the employer, then by name and employer when exactly one person fits; ambiguous rows are reported. ' +
+    'New people are created.',
 })
 export class ImportEntrantsInput {
   @Field(() => ID, { description: 'The trade to register into.' })

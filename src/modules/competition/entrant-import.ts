@@ -6,6 +6,8 @@ import { DomainError, ErrorCode, type UserError } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId } from '../../shared/graphql/relay';
 import { Gender } from '../person/person.entity';
+import { NATIONAL_ID_PROBLEMS, nationalIdProblem, normalizeNationalId } from '../person/person-keys';
+import { matchPeople, writePeople, type PersonRow } from '../person/person-match';
 import { ACTIVE_ENTRANT_STATUSES } from './entrant.entity';
 import { assertConfigurable, loadManagedTradeById } from './competition.service';
 import { ImportFormat } from './competition.types';
@@ -33,6 +35,14 @@ const HEADER_ALIASES = new Map<string, string>(
     出生年份: 'birthYear',
     occupation: 'occupation',
     工种: 'occupation',
+    employeenumber: 'employeeNumber',
+    employee_number: 'employeeNumber',
+    工号: 'employeeNumber',
+    员工编号: 'employeeNumber',
+    nationalid: 'nationalId',
+    national_id: 'nationalId',
+    身份证号: 'nationalId',
+    身份证号码: 'nationalId',
   }),
 );
 
@@ -105,16 +115,6 @@ export async function parseEntrantFile(format: ImportFormat, content: Buffer): P
   return toRows(cellsOf(1), body, 2);
 }
 
-interface ValidRow {
-  line: number;
-  name: string;
-  employerId: number;
-  gender: Gender | null;
-  birthYear: number | null;
-  occupation: string | null;
-  personId: number | null;
-}
-
 // Maps, not object literals: a cell reading "constructor" must not match an inherited key.
 const GENDERS = new Map<string, Gender>(
   Object.entries({
@@ -134,7 +134,8 @@ export interface ImportProgress {
 /**
  * Registers every row into the trade, or nothing: all rows are checked first
  * and each bad one is reported with its line and reason. People are matched by
- * name and employer within the caller's union, and created when new.
+ * national ID, then employee number, then name and employer (see `matchPeople`),
+ * and created when new.
  */
 export async function importEntrants(
   ctx: Context,
@@ -166,7 +167,7 @@ export async function importEntrants(
     byId.set(o.id, o);
   }
 
-  const valid: ValidRow[] = [];
+  const valid: PersonRow[] = [];
   rows.forEach((r, i) => {
     const v = r.values;
     let ok = true;
@@ -230,38 +231,55 @@ export async function importEntrants(
       bad(r.line, 'occupation', ErrorCode.TOO_LONG, 'occupation is longer than 100 characters.');
       ok = false;
     }
-    if (ok) valid.push({ line: r.line, name, employerId, gender, birthYear, occupation, personId: null });
+    const employeeNumber = v.employeeNumber || null;
+    if (employeeNumber && [...employeeNumber].length > 50) {
+      bad(r.line, 'employeeNumber', ErrorCode.TOO_LONG, 'employee_number is longer than 50 characters.');
+      ok = false;
+    }
+    let nationalIdHash: string | null = null;
+    if (v.nationalId) {
+      // Hashed at once; the ID never reaches a message, a log or the database.
+      const id = normalizeNationalId(v.nationalId);
+      const problem = nationalIdProblem(id);
+      if (problem) {
+        bad(
+          r.line,
+          'nationalId',
+          ErrorCode.NATIONAL_ID_INVALID,
+          `national_id ${NATIONAL_ID_PROBLEMS[problem]}.`,
+        );
+        ok = false;
+      } else nationalIdHash = ctx.personKeys.hashNationalId(id);
+    }
+    if (ok) {
+      valid.push({
+        line: r.line,
+        name,
+        employerId,
+        employeeNumber,
+        nationalIdHash,
+        gender,
+        birthYear,
+        occupation,
+      });
+    }
     if (i % 1000 === 0) onProgress('validate', i, rows.length);
   });
 
-  // The same person twice in one file.
-  const seen = new Map<string, number>();
-  for (const r of valid) {
-    const key = `${r.employerId}|${r.name}`;
-    const first = seen.get(key);
-    if (first) bad(r.line, 'name', ErrorCode.DUPLICATE, `the same person as line ${first}.`);
-    else seen.set(key, r.line);
-  }
-
-  // Existing people and registrations, in one statement each.
-  if (valid.length) {
-    const people = await em.execute<{ id: number; name: string; employer_id: number }[]>(
-      `select distinct on (p.name, p.employer_id) p.id, p.name, p.employer_id
-         from person p join unnest(?::text[], ?::int[]) as x(name, employer_id)
-           on p.name = x.name and p.employer_id = x.employer_id
-        order by p.name, p.employer_id, p.id`,
-      [pgArray(valid.map((r) => r.name)), pgArray(valid.map((r) => r.employerId))],
-    );
-    const personByKey = new Map(people.map((p) => [`${p.employer_id}|${p.name}`, p.id]));
-    for (const r of valid) r.personId = personByKey.get(`${r.employerId}|${r.name}`) ?? null;
+  // Existing people, by key first; then their registrations, in one statement.
+  const { matches, problems } = await matchPeople(em, valid, inScope);
+  for (const p of problems)
+    errors.push({ field: `rows.${p.line}.${p.column}`, code: p.code, message: p.message });
+  const matchedIds = matches.filter((m) => m.personId).map((m) => m.personId);
+  if (matchedIds.length) {
     const existing = await em.execute<{ person_id: number }[]>(
       `select person_id from entrant where trade_id = ? and person_id = any(?::int[])`,
-      [trade.id, pgArray(valid.filter((r) => r.personId).map((r) => r.personId))],
+      [trade.id, pgArray(matchedIds)],
     );
     const registered = new Set(existing.map((e) => e.person_id));
-    for (const r of valid) {
-      if (r.personId && registered.has(r.personId)) {
-        bad(r.line, 'name', ErrorCode.DUPLICATE, `${r.name} is already registered in this trade.`);
+    for (const m of matches) {
+      if (m.personId && registered.has(m.personId)) {
+        bad(m.row.line, 'name', ErrorCode.DUPLICATE, `${m.row.name} is already registered in this trade.`);
       }
     }
   }
@@ -286,35 +304,17 @@ export async function importEntrants(
     throw DomainError.many(errors);
   }
 
-  // Write in chunks: one INSERT … SELECT unnest per chunk for people and for entrants.
+  // Write in chunks: a few set-based statements per chunk for people and for entrants.
   const CHUNK = 1000;
   let peopleCreated = 0;
-  for (let i = 0; i < valid.length; i += CHUNK) {
-    const chunk = valid.slice(i, i + CHUNK);
-    const fresh = chunk.filter((r) => !r.personId);
-    if (fresh.length) {
-      const created = await em.execute<{ id: number; name: string; employer_id: number }[]>(
-        `insert into person (name, employer_id, gender, birth_year, occupation)
-         select * from unnest(?::text[], ?::int[], ?::text[], ?::int[], ?::text[])
-         returning id, name, employer_id`,
-        [
-          pgArray(fresh.map((r) => r.name)),
-          pgArray(fresh.map((r) => r.employerId)),
-          pgArray(fresh.map((r) => r.gender)),
-          pgArray(fresh.map((r) => r.birthYear)),
-          pgArray(fresh.map((r) => r.occupation)),
-        ],
-      );
-      // Matched by key, not by position: RETURNING order is not guaranteed. Keys are unique in the file.
-      const idByKey = new Map(created.map((c) => [`${c.employer_id}|${c.name}`, c.id]));
-      for (const r of fresh) r.personId = idByKey.get(`${r.employerId}|${r.name}`)!;
-      peopleCreated += created.length;
-    }
+  for (let i = 0; i < matches.length; i += CHUNK) {
+    const chunk = matches.slice(i, i + CHUNK);
+    peopleCreated += await writePeople(em, chunk);
     await em.execute(`insert into entrant (trade_id, person_id) select ?, unnest(?::int[])`, [
       trade.id,
-      pgArray(chunk.map((r) => r.personId)),
+      pgArray(chunk.map((m) => m.personId)),
     ]);
-    onProgress('write', Math.min(i + CHUNK, valid.length), valid.length);
+    onProgress('write', Math.min(i + CHUNK, matches.length), matches.length);
   }
-  return { imported: valid.length, peopleCreated };
+  return { imported: matches.length, peopleCreated };
 }

@@ -64,6 +64,20 @@ export class Person {
   @ManyToOne(() => Organization, { ref: true, fieldName: 'employer_id' })
   employer!: Ref<Organization>;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Employee number (工号) within the employer, unique there; a stable key for imports.',
+  })
+  @Property({ type: 'string', length: 50, nullable: true })
+  employeeNumber?: string | null;
+
+  /**
+   * HMAC-SHA256 (hex) of the national resident ID under PERSON_ID_HMAC_KEY; the ID itself is
+   * never stored. Not a GraphQL field and hidden from serialization.
+   */
+  @Property({ type: 'string', length: 64, nullable: true, hidden: true })
+  nationalIdHash?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Occupation or trade (工种), e.g. 焊工.' })
   @Property({ type: 'string', length: 100, nullable: true })
   occupation?: string | null;

@@ -57,6 +57,14 @@ export class PersonResolver {
     return ctx.loaders.organizationById.load(person.employer.id);
   }
 
+  @FieldResolver(() => Boolean, {
+    description:
+      'Whether a national ID is on record; the ID itself is never stored in the clear nor returned.',
+  })
+  hasNationalId(@Root() person: Person): boolean {
+    return !!person.nationalIdHash;
+  }
+
   @FieldResolver(() => [Honor], { description: 'Honors held, newest first.' })
   async honors(@Root() person: Person, @Ctx() ctx: Context): Promise<Honor[]> {
     return ctx.loaders.honorsByPerson.load(person.id);

@@ -71,6 +71,8 @@ export async function updatePerson(
   if (employerId) {
     const employer = await loadOrganization(em, employerId, 'input.employerId');
     ctx.access.assertManages(employer.path, 'that employer');
+    // An employee number means something only at its employer (and is unique there).
+    if (employer.id !== person.employer.id) person.employeeNumber = null;
     person.employer = ref(employer);
   }
   if (name !== null) person.name = name;

@@ -80,6 +80,10 @@ export enum ErrorCode {
   JOIN_ALREADY_REQUESTED = 'JOIN_ALREADY_REQUESTED',
   JOIN_REQUEST_DECIDED = 'JOIN_REQUEST_DECIDED',
   LEAD_STUDIO_CANNOT_LEAVE = 'LEAD_STUDIO_CANNOT_LEAVE',
+  // People matched on import
+  NATIONAL_ID_INVALID = 'NATIONAL_ID_INVALID',
+  PERSON_KEYS_CONFLICT = 'PERSON_KEYS_CONFLICT',
+  PERSON_AMBIGUOUS = 'PERSON_AMBIGUOUS',
 }
 
 registerEnumType(ErrorCode, {
@@ -112,6 +116,18 @@ registerEnumType(ErrorCode, {
       description: 'The record is of the wrong kind for this (a role, a competition kind, …).',
     },
     IMPORT_INVALID: { description: 'The file cannot be read or is too large.' },
+    NATIONAL_ID_INVALID: {
+      description:
+        'A national ID that is not 18 characters with a real birth date and a matching ISO 7064 MOD 11-2 check character.',
+    },
+    PERSON_KEYS_CONFLICT: {
+      description:
+        'Import: the row’s national ID and employee number point at two different people, or at a person whose recorded key differs.',
+    },
+    PERSON_AMBIGUOUS: {
+      description:
+        'Import: several people of that name at that employer fit the row; give an employee number or national ID.',
+    },
     INVALID_CREDENTIALS: { description: 'Wrong username or password.' },
     OUTSIDE_SCOPE: { description: 'Outside the union subtree or the scopes of the caller.' },
     TOO_MANY_ATTEMPTS: { description: 'Too many failed attempts; try again later.' },
