@@ -554,6 +554,59 @@ const cases: Case[] = [
     codes: ['top:BAD_USER_INPUT'],
   },
   {
+    mutation: 'promoteStudio',
+    why: 'malformed studio and union IDs, no document number',
+    query: 'mutation($i: PromoteStudioInput!) { promoteStudio(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: {
+        studioId: badId,
+        namingUnionId: badId,
+        level: 'PROVINCIAL',
+        namedOn: '2025-03-01',
+        documentNumber: '',
+      },
+    }),
+    codes: ['INVALID_ID', 'INVALID_ID', 'REQUIRED'],
+  },
+  {
+    mutation: 'reviewStudio',
+    why: 'a malformed studio ID (the notes a warning needs are checked against the studio found)',
+    query: 'mutation($i: ReviewStudioInput!) { reviewStudio(input: $i) { errors { code } } }',
+    variables: () => ({
+      i: { studioId: badId, kind: 'RECHECK', outcome: 'WARNING', reviewedOn: '2025-03-01' },
+    }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'joinAlliance',
+    why: 'malformed studio and alliance IDs (the first is reported)',
+    query: 'mutation($i: JoinAllianceInput!) { joinAlliance(input: $i) { errors { code } } }',
+    variables: () => ({ i: { studioId: badId, allianceId: badId } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'decideAllianceJoin',
+    why: 'a malformed request ID (the reason a rejection needs is checked against the request found)',
+    query: 'mutation($i: DecideAllianceJoinInput!) { decideAllianceJoin(input: $i) { errors { code } } }',
+    variables: () => ({ i: { requestId: badId, approve: false } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'leaveAlliance',
+    why: 'malformed studio and alliance IDs (the first is reported)',
+    query: 'mutation($i: LeaveAllianceInput!) { leaveAlliance(input: $i) { errors { code } } }',
+    variables: () => ({ i: { studioId: badId, allianceId: badId } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'setAllianceJoinApproval',
+    why: 'a malformed alliance ID',
+    query:
+      'mutation($i: SetAllianceJoinApprovalInput!) { setAllianceJoinApproval(input: $i) { errors { code } } }',
+    variables: () => ({ i: { allianceId: badId, joinRequiresApproval: true } }),
+    codes: ['INVALID_ID'],
+  },
+  {
     mutation: 'recordAchievement',
     why: 'a patent without number, type or status',
     query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
