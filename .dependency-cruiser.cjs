@@ -21,6 +21,7 @@ const MODULE_LAYERS = [
   'studio',
   'statistics',
   'documents',
+  'webhook',
   'node',
 ];
 

@@ -14,6 +14,7 @@ import { Migration20261204203000_outbox } from './Migration20261204203000_outbox
 import { Migration20261205201500_certificate_templates } from './Migration20261205201500_certificate_templates';
 import { Migration20261205203700_registry_lifecycle } from './Migration20261205203700_registry_lifecycle';
 import { Migration20261205212500_person_keys } from './Migration20261205212500_person_keys';
+import { Migration20261205213000_webhooks } from './Migration20261205213000_webhooks';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -45,4 +46,5 @@ export const migrationsList: MigrationObject[] = [
   },
   { name: 'Migration20261205203700_registry_lifecycle', class: Migration20261205203700_registry_lifecycle },
   { name: 'Migration20261205212500_person_keys', class: Migration20261205212500_person_keys },
+  { name: 'Migration20261205213000_webhooks', class: Migration20261205213000_webhooks },
 ];

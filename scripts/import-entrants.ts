@@ -27,6 +27,7 @@ import { asDomainError } from '../src/shared/graphql/mutation';
 import { BoardHub } from '../src/modules/leaderboard/board.service';
 import { createEventBus } from '../src/shared/graphql/pubsub';
 import { fromGlobalId } from '../src/shared/graphql/relay';
+import { WebhookWorker } from '../src/modules/webhook/worker';
 
 /**
  * Registers the entrants listed in a CSV or XLSX file into one trade, with the
@@ -313,6 +314,14 @@ async function main(argv: string[]): Promise<number> {
           boards: new BoardHub(orm, pubsub),
           documentLinks: new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS),
           personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY),
+          // Not started and not listening: the import's events stay undelivered in the outbox, and
+          // a server's dispatcher turns them into webhook deliveries.
+          webhooks: new WebhookWorker(() => orm!.em.fork() as never, {
+            pollMs: config.WEBHOOKS_POLL_MS,
+            timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+            allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
+            clock: () => new Date(),
+          }),
         },
         loaders: createLoaders,
         events: createDomainEvents(pubsub),

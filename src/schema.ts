@@ -35,6 +35,8 @@ import {
 } from './modules/campaign/campaign.resolver';
 import { CompetitionDocumentsResolver, TradeDocumentsResolver } from './modules/documents/documents.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
+import { WebhookDeliveryResolver, WebhookEndpointResolver } from './modules/webhook/webhook.resolver';
+import { webhookNodes } from './modules/webhook/webhook.nodes';
 import { guardRootFields } from './shared/access/policy';
 import { boundInputs } from './shared/security/input-bounds';
 import type { PubSub } from './shared/graphql/pubsub';
@@ -82,6 +84,8 @@ export const resolvers = [
   CampaignResolver,
   CampaignRoundResolver,
   EntrantSubmissionResolver,
+  WebhookEndpointResolver,
+  WebhookDeliveryResolver,
 ] as const;
 
 const ROOT_DESCRIPTIONS = {
@@ -102,6 +106,7 @@ export function registerNodeTypes(): void {
     ...scoringNodes,
     ...studioNodes,
     ...campaignNodes,
+    ...webhookNodes,
   );
 }
 

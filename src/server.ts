@@ -25,6 +25,7 @@ import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
 import { PersonKeys } from './modules/person/person-keys';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { Outbox } from './shared/events/outbox';
+import { WebhookWorker } from './modules/webhook/worker';
 import { createEventBus } from './shared/graphql/pubsub';
 import { ReadCaches } from './shared/cache';
 import type { OperationLimits } from './shared/security/operation-limits';
@@ -54,9 +55,16 @@ export interface AppOptions {
   config: Config;
   orm: MikroORM;
   log?: (line: string) => void;
+  /** The time webhook deliveries go by (tests move it forward to walk the retry schedule). */
+  clock?: () => Date;
 }
 
-export async function createApp({ config, orm, log = () => {} }: AppOptions): Promise<App> {
+export async function createApp({
+  config,
+  orm,
+  log = () => {},
+  clock = () => new Date(),
+}: AppOptions): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false })
@@ -113,13 +121,31 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     { pollMs: config.OUTBOX_POLL_MS, graceMs: config.OUTBOX_GRACE_MS },
     log,
   );
+  const webhooks = new WebhookWorker(
+    () => orm.em.fork() as EntityManager,
+    {
+      pollMs: config.WEBHOOKS_POLL_MS,
+      timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
+      allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
+      clock,
+    },
+    log,
+  );
+  // Every outbox event, live or redelivered, becomes its webhook deliveries.
+  webhooks.listen(events);
   const services: Services = {
     orm,
     pubsub,
     rateLimits,
     recent,
     events,
-    modules: { tokens, boards, documentLinks, personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY) },
+    modules: {
+      tokens,
+      boards,
+      documentLinks,
+      personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY),
+      webhooks,
+    },
     loaders: createLoaders,
   };
   const format = formatError(production);
@@ -246,6 +272,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   log(`GraphQL API ready at ${url}`);
   // Events a previous process committed but did not deliver (it died) go out now.
   await outbox.start();
+  webhooks.start();
 
   let closed = false;
   return {
@@ -258,6 +285,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       closed = true;
       await apollo.stop();
       await outbox.close();
+      await webhooks.close();
       boards.close();
       await changes.close();
       await ws.close();

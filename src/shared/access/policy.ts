@@ -41,6 +41,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     studioStatistics: { roles: MANAGERS, scope: 'statistics:read' },
     verifyAuditChain: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
     entrantMarksAsOf: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
+    webhookEndpoints: { roles: MANAGERS, scope: 'webhooks:write' },
   },
   Mutation: {
     signIn: { public: true },
@@ -105,6 +106,11 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
     assignReviewers: { roles: MANAGERS, scope: 'competitions:write' },
     setReviewers: { roles: MANAGERS, scope: 'competitions:write' },
     advanceRound: { roles: [Role.ORGANIZER, Role.CHIEF_JUDGE] },
+    createWebhookEndpoint: { roles: MANAGERS, scope: 'webhooks:write' },
+    rotateWebhookSecret: { roles: MANAGERS, scope: 'webhooks:write' },
+    setWebhookEndpointEnabled: { roles: MANAGERS, scope: 'webhooks:write' },
+    deleteWebhookEndpoint: { roles: MANAGERS, scope: 'webhooks:write' },
+    resendWebhookDelivery: { roles: MANAGERS, scope: 'webhooks:write' },
   },
   Subscription: {
     competitionStatusChanged: { public: true, scope: 'competitions:read' },

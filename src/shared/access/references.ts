@@ -17,7 +17,16 @@ import type { Access } from './access';
  * - `need: 'read'` is enough where the rule only asks to read the object (the member studios of
  *   an alliance, a named studio entering a campaign).
  */
-export type ReferenceKind = 'Person' | 'Honor' | 'Account' | 'ApiKey' | 'Team' | 'Studio' | 'Organization';
+export type ReferenceKind =
+  | 'Person'
+  | 'Honor'
+  | 'Account'
+  | 'ApiKey'
+  | 'Team'
+  | 'Studio'
+  | 'Organization'
+  | 'WebhookEndpoint'
+  | 'WebhookDelivery';
 export type Need = 'read' | 'manage';
 
 export interface Reference {
@@ -52,6 +61,11 @@ const LOOKUP: Record<ReferenceKind, string> = {
   Studio: `select s.id, o.path::text as path, s.status in ('NAMED', 'REVOKED') as public
              from studio s join organization o on o.id = s.host_id where s.id = any(?::int[])`,
   Organization: `select id, path::text as path, true as public from organization where id = any(?::int[])`,
+  WebhookEndpoint: `select e.id, o.path::text as path, false as public
+                      from webhook_endpoint e join organization o on o.id = e.organization_id where e.id = any(?::int[])`,
+  WebhookDelivery: `select d.id, o.path::text as path, false as public
+                      from webhook_delivery d join webhook_endpoint e on e.id = d.endpoint_id
+                      join organization o on o.id = e.organization_id where d.id = any(?::int[])`,
 };
 
 /** The message of a missing object, used for unreadable ones too. */
@@ -63,6 +77,8 @@ export const MISSING: Record<ReferenceKind, string> = {
   Team: 'No such team.',
   Studio: 'No such studio.',
   Organization: 'No such organization.',
+  WebhookEndpoint: 'No such webhook endpoint.',
+  WebhookDelivery: 'No such webhook delivery.',
 };
 
 const WHAT: Record<ReferenceKind, string> = {
@@ -73,6 +89,8 @@ const WHAT: Record<ReferenceKind, string> = {
   Team: 'this team',
   Studio: 'this studio',
   Organization: 'that union',
+  WebhookEndpoint: 'this webhook endpoint',
+  WebhookDelivery: 'this webhook delivery',
 };
 
 function manages(access: Access, path: string | null): boolean {

@@ -32,6 +32,7 @@ export const API_SCOPES = [
   'competitions:read',
   'competitions:write',
   'statistics:read',
+  'webhooks:write',
 ] as const;
 export type ApiScope = (typeof API_SCOPES)[number];
 

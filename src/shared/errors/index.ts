@@ -84,6 +84,9 @@ export enum ErrorCode {
   NATIONAL_ID_INVALID = 'NATIONAL_ID_INVALID',
   PERSON_KEYS_CONFLICT = 'PERSON_KEYS_CONFLICT',
   PERSON_AMBIGUOUS = 'PERSON_AMBIGUOUS',
+  // Webhooks
+  WEBHOOK_URL_REFUSED = 'WEBHOOK_URL_REFUSED',
+  WEBHOOK_ENDPOINT_DISABLED = 'WEBHOOK_ENDPOINT_DISABLED',
 }
 
 registerEnumType(ErrorCode, {
@@ -200,6 +203,11 @@ registerEnumType(ErrorCode, {
         'Results rules: award tiers out of order, repeated, or with an impossible count, percentage or threshold.',
     },
     AWARD_RULE_REQUIRED: { description: 'Results rules: a title by award tier without an award rule.' },
+    WEBHOOK_URL_REFUSED: {
+      description:
+        'Webhooks: the URL is not http(s) or its host is a private, loopback or link-local address.',
+    },
+    WEBHOOK_ENDPOINT_DISABLED: { description: 'Webhooks: the endpoint is disabled; enable it first.' },
     CSV_INCONSISTENT: {
       description: 'Marking scheme: CSV rows of one module or criterion disagree on its name or weight.',
     },

@@ -31,6 +31,8 @@ export const GLOBAL_ID_TYPES = [
   'CampaignCategory',
   'Mark',
   'AllianceJoinRequest',
+  'WebhookEndpoint',
+  'WebhookDelivery',
 ] as const;
 export type GlobalIdType = (typeof GLOBAL_ID_TYPES)[number];
 
