@@ -59,7 +59,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: string } = {},
+  options: { database?: string; clock?: () => Date } = {},
 ): Promise<TestApp> {
   const owner = !options.database;
   const database =
@@ -81,7 +81,7 @@ export async function startTestApp(
   };
   const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...generous, ...env });
   const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
-  const app = await createApp({ config, orm });
+  const app = await createApp({ config, orm, clock: options.clock });
 
   const post = async (body: unknown, auth: Auth = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };

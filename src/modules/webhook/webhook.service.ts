@@ -28,8 +28,8 @@ interface EndpointRow {
   event_types: WebhookEventType[];
   enabled: boolean;
   disabled_reason: string | null;
-  previous_secret_expires_at: Date | null;
-  created_at: Date;
+  previous_secret_expires_at: string | null;
+  created_at: string;
 }
 
 interface DeliveryRow {
@@ -39,8 +39,8 @@ interface DeliveryRow {
   event_type: WebhookEventType;
   status: WebhookDeliveryStatus;
   attempts: number;
-  next_attempt_at: Date;
-  occurred_at: Date;
+  next_attempt_at: string;
+  occurred_at: string;
 }
 
 const DELIVERY_COLUMNS =
@@ -55,8 +55,8 @@ function toEndpoint(r: EndpointRow): WebhookEndpoint {
     eventTypes: r.event_types,
     enabled: r.enabled,
     disabledReason: r.disabled_reason,
-    previousSecretExpiresAt: r.previous_secret_expires_at,
-    createdAt: r.created_at,
+    previousSecretExpiresAt: r.previous_secret_expires_at && new Date(r.previous_secret_expires_at),
+    createdAt: new Date(r.created_at),
   });
 }
 
@@ -68,8 +68,8 @@ function toDelivery(r: DeliveryRow): WebhookDelivery {
     eventType: r.event_type,
     status: r.status,
     attemptCount: r.attempts,
-    nextAttemptAt: r.status === 'PENDING' ? r.next_attempt_at : null,
-    occurredAt: r.occurred_at,
+    nextAttemptAt: r.status === 'PENDING' ? new Date(r.next_attempt_at) : null,
+    occurredAt: new Date(r.occurred_at),
   });
 }
 
@@ -145,7 +145,7 @@ export async function listDeliveries(
 
 export async function attemptsOf(ctx: Context, deliveryId: number): Promise<WebhookAttempt[]> {
   const rows = await ctx.em.execute<
-    { attempted_at: Date; status_code: number | null; error: string | null; duration_ms: number }[]
+    { attempted_at: string; status_code: number | null; error: string | null; duration_ms: number }[]
   >(
     `select * from (select id, attempted_at, status_code, error, duration_ms from webhook_attempt
        where delivery_id = ? order by id desc limit 100) a order by id`,
@@ -153,7 +153,7 @@ export async function attemptsOf(ctx: Context, deliveryId: number): Promise<Webh
   );
   return rows.map((r) =>
     Object.assign(new WebhookAttempt(), {
-      attemptedAt: r.attempted_at,
+      attemptedAt: new Date(r.attempted_at),
       statusCode: r.status_code,
       error: r.error,
       durationMs: r.duration_ms,

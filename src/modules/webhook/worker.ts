@@ -43,7 +43,7 @@ interface Claimed {
   event_id: string;
   event_type: WebhookEventType;
   event: unknown;
-  occurred_at: Date;
+  occurred_at: string;
   attempts: number;
 }
 
@@ -51,7 +51,7 @@ interface Target {
   url: string;
   secret: string;
   previous_secret: string | null;
-  previous_secret_expires_at: Date | null;
+  previous_secret_expires_at: string | null;
   /** Whether the endpoint's union still holds the event's subject and the owner still may read it. */
   readable: boolean;
 }
@@ -200,7 +200,11 @@ export class WebhookWorker {
     }
     const at = this.settings.clock();
     const secrets = [target.secret];
-    if (target.previous_secret && target.previous_secret_expires_at && target.previous_secret_expires_at > at)
+    if (
+      target.previous_secret &&
+      target.previous_secret_expires_at &&
+      new Date(target.previous_secret_expires_at) > at
+    )
       secrets.push(target.previous_secret);
     const body = webhookBody(d.event_type, d.event_id, new Date(d.occurred_at), d.event);
     const headers = signatureHeaders(secrets, d.event_id, at, body);
