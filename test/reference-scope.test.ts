@@ -21,6 +21,7 @@ import {
   CreateAllianceDocument,
   CreateCampaignDocument,
   CreateTeamDocument,
+  CreateWebhookEndpointDocument,
   PersonByIdDocument,
   ReviewEligibilityDocument,
   SetMarkingSchemeDocument,
@@ -141,6 +142,27 @@ async function apiKey(c: City): Promise<string> {
 }
 
 /** A municipal studio of the city's enterprise: applied, under review, or named by the city. */
+/** A webhook endpoint of the city's union (a public address literal: nothing resolves, nothing fires). */
+async function webhookEndpoint(c: City): Promise<string> {
+  const d = await ok(token(c), CreateWebhookEndpointDocument, {
+    organizationId: orgId(city(c)),
+    url: 'https://8.8.8.8/hooks',
+    eventTypes: ['CAMPAIGN_AWARDS_RECORDED'],
+  });
+  return d.createWebhookEndpoint.endpoint!.id;
+}
+
+/** A delivery (already succeeded, so no worker sends it) of an endpoint of the city's union. */
+async function webhookDelivery(c: City): Promise<string> {
+  const endpoint = fromGlobalId(await webhookEndpoint(c))!.id;
+  const [row] = await t.sql<{ id: number }>(
+    `insert into webhook_delivery (endpoint_id, event_id, event_type, event, occurred_at, next_attempt_at, status)
+     values (?, ?::uuid, 'CAMPAIGN_AWARDS_RECORDED', '{"competitionId": 1}', now(), now(), 'SUCCEEDED') returning id`,
+    [endpoint, randomUUID()],
+  );
+  return toGlobalId('WebhookDelivery', row!.id);
+}
+
 async function studio(c: City, stage: 'APPLIED' | 'UNDER_REVIEW' | 'NAMED'): Promise<string> {
   const d = await ok(token(c), ApplyStudioDocument, {
     name: unique('工作室'),
@@ -372,6 +394,38 @@ const cases: RefCase[] = [
     }),
   },
   { arg: 'revokeApiKey.id', expect: 'as-missing', vars: async () => ({ id: await apiKey('xian') }) },
+  // Webhooks: endpoints and their deliveries are their union's; organizations are public.
+  {
+    arg: 'createWebhookEndpoint.input.organizationId',
+    expect: 'forbidden',
+    vars: async () => ({
+      input: {
+        organizationId: orgId(w.orgs.xian),
+        url: 'https://8.8.8.8/hooks',
+        eventTypes: ['CAMPAIGN_AWARDS_RECORDED'],
+      },
+    }),
+  },
+  {
+    arg: 'rotateWebhookSecret.input.id',
+    expect: 'as-missing',
+    vars: async () => ({ input: { id: await webhookEndpoint('xian') } }),
+  },
+  {
+    arg: 'setWebhookEndpointEnabled.input.id',
+    expect: 'as-missing',
+    vars: async () => ({ input: { id: await webhookEndpoint('xian'), enabled: false } }),
+  },
+  {
+    arg: 'deleteWebhookEndpoint.id',
+    expect: 'as-missing',
+    vars: async () => ({ id: await webhookEndpoint('xian') }),
+  },
+  {
+    arg: 'resendWebhookDelivery.id',
+    expect: 'as-missing',
+    vars: async () => ({ id: await webhookDelivery('xian') }),
+  },
   // Studios: applications are the host's, named studios public.
   {
     arg: 'applyStudio.input.hostId',
