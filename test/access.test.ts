@@ -109,6 +109,12 @@ import {
   UpdateOrganizationDocument,
   ViewerDocument,
   ViewerKindDocument,
+  CreateWebhookEndpointDocument,
+  DeleteWebhookEndpointDocument,
+  ResendWebhookDeliveryDocument,
+  RotateWebhookSecretDocument,
+  SetWebhookEndpointEnabledDocument,
+  WebhookEndpointsDocument,
 } from './generated/graphql';
 import { randomUUID } from 'node:crypto';
 import { rmSync, writeFileSync } from 'node:fs';
@@ -223,6 +229,19 @@ const JURY: Record<Caller, Outcome> = { ...CHIEF, organizer: 'ok' };
 
 let n = 0;
 const unique = (s: string) => `${s}${++n}`;
+
+// A public address literal (nothing resolves) and an event type no case here fires.
+const WEBHOOK = { url: 'https://8.8.8.8/hooks', eventTypes: ['CAMPAIGN_AWARDS_RECORDED' as const] };
+
+/** A webhook endpoint of 西安, registered by its organizer. */
+async function webhookEndpoint(): Promise<string> {
+  const r = await t.gql(
+    CreateWebhookEndpointDocument,
+    { input: { organizationId: orgId(w.orgs.xian), ...WEBHOOK } },
+    { token: w.tokens.xian },
+  );
+  return r.data!.createWebhookEndpoint.endpoint!.id;
+}
 
 const cases: Case[] = [
   {
@@ -711,6 +730,56 @@ const cases: Case[] = [
     read: payload('linkAccountPerson', 'account'),
     // The neighbour's call names an account it cannot read: refused like a missing one.
     expect: { ...MANAGE_NO_KEYS, neighbour: 'hidden' },
+  },
+  {
+    op: 'Query.webhookEndpoints',
+    vars: async () => ({}),
+    doc: WebhookEndpointsDocument,
+    read: present('webhookEndpoints'),
+    expect: { ...MANAGE, neighbour: 'ok' },
+  },
+  {
+    op: 'Mutation.createWebhookEndpoint',
+    vars: async () => ({ input: { organizationId: orgId(w.orgs.xian), ...WEBHOOK } }),
+    doc: CreateWebhookEndpointDocument,
+    read: payload('createWebhookEndpoint', 'endpoint'),
+    expect: MANAGE,
+  },
+  {
+    op: 'Mutation.rotateWebhookSecret',
+    vars: async () => ({ input: { id: await webhookEndpoint() } }),
+    doc: RotateWebhookSecretDocument,
+    read: payload('rotateWebhookSecret', 'endpoint'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.setWebhookEndpointEnabled',
+    vars: async () => ({ input: { id: await webhookEndpoint(), enabled: false } }),
+    doc: SetWebhookEndpointEnabledDocument,
+    read: payload('setWebhookEndpointEnabled', 'endpoint'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.deleteWebhookEndpoint',
+    vars: async () => ({ id: await webhookEndpoint() }),
+    doc: DeleteWebhookEndpointDocument,
+    read: payload('deleteWebhookEndpoint', 'deletedId'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
+  },
+  {
+    op: 'Mutation.resendWebhookDelivery',
+    vars: async () => {
+      const endpoint = dbId(await webhookEndpoint());
+      const [row] = await t.sql<{ id: number }>(
+        `insert into webhook_delivery (endpoint_id, event_id, event_type, event, occurred_at, next_attempt_at, status)
+         values (?, ?::uuid, 'CAMPAIGN_AWARDS_RECORDED', '{"competitionId": 1}', now(), now(), 'SUCCEEDED') returning id`,
+        [endpoint, randomUUID()],
+      );
+      return { id: gid('WebhookDelivery', row!.id) };
+    },
+    doc: ResendWebhookDeliveryDocument,
+    read: payload('resendWebhookDelivery', 'delivery'),
+    expect: { ...MANAGE, neighbour: 'hidden' },
   },
   {
     op: 'Mutation.revokeApiKey',
@@ -1206,6 +1275,7 @@ beforeAll(async () => {
         'competitions:read',
         'competitions:write',
         'statistics:read',
+        'webhooks:write',
       ]),
     },
     narrowKey: { apiKey: await key(['people:read']) },

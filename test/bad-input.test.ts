@@ -731,6 +731,43 @@ const cases: Case[] = [
     codes: ['INVALID_ID', 'REQUIRED'],
   },
   {
+    mutation: 'createWebhookEndpoint',
+    why: 'a malformed union ID and no event type',
+    query:
+      'mutation($i: CreateWebhookEndpointInput!) { createWebhookEndpoint(input: $i) { errors { code } } }',
+    variables: () => ({ i: { organizationId: badId, url: 'https://8.8.8.8/hooks', eventTypes: [] } }),
+    codes: ['INVALID_ID', 'REQUIRED'],
+  },
+  {
+    mutation: 'rotateWebhookSecret',
+    why: 'a malformed endpoint ID and an overlap of a year',
+    query: 'mutation($i: RotateWebhookSecretInput!) { rotateWebhookSecret(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: badId, previousSecretValidHours: 8760 } }),
+    codes: ['INVALID_ID', 'OUT_OF_RANGE'],
+  },
+  {
+    mutation: 'setWebhookEndpointEnabled',
+    why: 'a malformed endpoint ID',
+    query:
+      'mutation($i: SetWebhookEndpointEnabledInput!) { setWebhookEndpointEnabled(input: $i) { errors { code } } }',
+    variables: () => ({ i: { id: badId, enabled: true } }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'deleteWebhookEndpoint',
+    why: 'a malformed endpoint ID',
+    query: 'mutation($id: ID!) { deleteWebhookEndpoint(id: $id) { errors { code } } }',
+    variables: () => ({ id: badId }),
+    codes: ['INVALID_ID'],
+  },
+  {
+    mutation: 'resendWebhookDelivery',
+    why: 'a malformed delivery ID',
+    query: 'mutation($id: ID!) { resendWebhookDelivery(id: $id) { errors { code } } }',
+    variables: () => ({ id: badId }),
+    codes: ['INVALID_ID'],
+  },
+  {
     mutation: 'revealBoard',
     why: 'the results are not final',
     query: 'mutation($i: RevealBoardInput!) { revealBoard(input: $i) { errors { code } } }',

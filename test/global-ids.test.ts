@@ -36,6 +36,8 @@ test('the global-id names are the explicit list, and every one has a registered 
     'CampaignCategory',
     'Mark',
     'AllianceJoinRequest',
+    'WebhookEndpoint',
+    'WebhookDelivery',
   ]);
   expect([...nodeTypes.types().keys()].sort()).toEqual([...GLOBAL_ID_TYPES].sort());
 });

@@ -216,14 +216,13 @@ export async function createEndpoint(ctx: Context, em: EntityManager, input: Cre
 }
 
 export async function rotateSecret(ctx: Context, em: EntityManager, input: RotateWebhookSecretInput) {
+  const p = new Problems();
   const hours = input.previousSecretValidHours ?? 24;
   if (!Number.isInteger(hours) || hours < 0 || hours > 168)
-    throw new DomainError(
-      ErrorCode.OUT_OF_RANGE,
-      'Between 0 and 168 hours.',
-      'input.previousSecretValidHours',
-    );
-  const id = await endpointRef(ctx, em, 'input.id', input.id);
+    p.add(ErrorCode.OUT_OF_RANGE, 'Between 0 and 168 hours.', 'input.previousSecretValidHours');
+  const id = decodeId(p, 'input.id', input.id, 'WebhookEndpoint');
+  p.throwIfAny();
+  await checkReference(ctx.access, em, 'WebhookEndpoint', 'input.id', id, 'manage');
   const secret = newSecret();
   const until = new Date(ctx.webhooks.settings.clock().getTime() + hours * 3_600_000);
   await em.execute(
