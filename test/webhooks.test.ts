@@ -388,7 +388,11 @@ test('a mark submitted by a tablet reaches the receiver signed; events outside t
   const xianyangCompetition = await xianStageChange(w.orgs.xianyang, w.tokens.xianyang);
   const xianCompetition = await xianStageChange();
   await until('西安’s stage change', () => forCompetition(r, xianCompetition).length === 1);
-  const log1 = await log(ep.id);
+  // The receiver answers before the worker records the answer: wait for the log.
+  const log1 = await until('both deliveries logged', async () => {
+    const x = await log(ep.id);
+    return x.deliveries.nodes.every((d) => d.status !== 'PENDING') && x;
+  });
   expect(log1.deliveries.nodes.map((d) => d.status)).toEqual(['SUCCEEDED', 'SUCCEEDED']);
   expect(log1.deliveries.nodes[0]!.attempts).toEqual([
     { attemptedAt: expect.any(String), statusCode: 200, error: null, durationMs: expect.any(Number) },
