@@ -115,7 +115,9 @@ afterAll(async () => {
 test('an event is a row of its transaction: a rollback leaves none, a lost dispatch is delivered once', async () => {
   const bus = new DomainEventBus();
   const heard: string[] = [];
-  bus.on('COMPETITION_STATUS_CHANGED', (e, { id }) => heard.push(`${e.to} ${id}`));
+  bus.on('COMPETITION_STATUS_CHANGED', (e, { id }) => {
+    heard.push(`${e.to} ${id}`);
+  });
   const outbox = new Outbox(() => t.orm.em.fork() as EntityManager, bus, { pollMs: 50, graceMs: 0 });
   const payload = { competitionId: -1, from: 'DRAFT', to: 'CANCELLED', at: new Date().toISOString() };
 
@@ -154,6 +156,64 @@ test('an event is a row of its transaction: a rollback leaves none, a lost dispa
   bus.redeliver([{ id: row!.id, name: 'COMPETITION_STATUS_CHANGED', payload }]);
   expect(heard).toHaveLength(1);
   await outbox.close();
+});
+
+test('an event whose reaction is still writing is not marked delivered until that work has settled', async () => {
+  const bus = new DomainEventBus();
+  let release!: () => void;
+  const gate = new Promise<void>((r) => (release = r));
+  const written: string[] = [];
+  let entered = 0;
+  // Like the webhook fan-out: the reaction writes rows of its own after the commit.
+  bus.on('COMPETITION_STATUS_CHANGED', async (_e, { id }) => {
+    entered += 1;
+    await gate;
+    written.push(id);
+  });
+  const fork = () => t.orm.em.fork() as EntityManager;
+  const payload = { competitionId: -2, from: 'DRAFT', to: 'CANCELLED', at: new Date().toISOString() };
+  const commit = async () => {
+    const unit = bus.unit();
+    await t.orm.em.fork().transactional(async (em) => {
+      await unit.record(em as EntityManager, 'COMPETITION_STATUS_CHANGED', payload);
+      await unit.persist(em as EntityManager);
+    });
+    return unit;
+  };
+  const deliveredAt = async () =>
+    (
+      await t.sql<{ delivered_at: Date | null }>(
+        `select delivered_at from outbox_event where payload->>'competitionId' = '-2'`,
+      )
+    )[0]!.delivered_at;
+
+  // Live path: the instance hands the event on at once, but the reaction is still at work when the
+  // outbox stops (as a crash would stop it): the row stays undelivered for a dispatcher.
+  const live = new Outbox(fork, bus, { pollMs: 600_000, graceMs: 600_000 });
+  (await commit()).committed();
+  await live.close();
+  expect(await deliveredAt()).toBeNull();
+
+  // Dispatcher path (a second bus, as after a restart): the claim commits its mark only after the
+  // reaction's work is done.
+  const restarted = new DomainEventBus();
+  restarted.on('COMPETITION_STATUS_CHANGED', async (_e, { id }) => {
+    entered += 1;
+    await gate;
+    written.push(id);
+  });
+  const dispatcher = new Outbox(fork, restarted, { pollMs: 600_000, graceMs: 0 });
+  const dispatched = dispatcher.dispatchOnce();
+  let settled = false;
+  void dispatched.then(() => (settled = true));
+  await until('the redelivered reaction to start', () => entered === 2);
+  expect(settled).toBe(false);
+  expect(await deliveredAt()).toBeNull();
+  release();
+  expect(await dispatched).toBeGreaterThanOrEqual(1);
+  expect(await deliveredAt()).not.toBeNull();
+  expect(written).toHaveLength(2); // once per bus: each instance's reaction ran, to completion
+  await dispatcher.close();
 });
 
 test('a process killed by SIGKILL right after a commit delivers its notices after the restart, once each', async () => {

@@ -95,13 +95,15 @@ export class WebhookWorker {
       events.on(type, (payload, { id }) => this.track(this.fanOut(type, id, payload)));
   }
 
-  private track(work: Promise<void>): void {
+  // The promise goes back to the bus: the outbox marks the event delivered once its rows are written.
+  private track(work: Promise<void>): Promise<void> {
     const done = work
       .catch((e: unknown) =>
         this.log(`webhooks: fan-out failed: ${e instanceof Error ? e.message : String(e)}`),
       )
       .finally(() => this.pending.delete(done));
     this.pending.add(done);
+    return done;
   }
 
   /** One delivery row per enabled endpoint that wants the type and whose union holds the subject. */

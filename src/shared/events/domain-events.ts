@@ -50,7 +50,14 @@ export type Projection<K extends DomainEventName> = (
  * Runs once the recording transaction has committed, never after a rollback; at least once (the
  * outbox dispatcher delivers what a crash kept from it), each event id at most once per instance.
  */
-export type Reaction<K extends DomainEventName> = (payload: DomainEvents[K], event: { id: string }) => void;
+/**
+ * A reaction may return a promise: the event counts as delivered (its outbox row is marked) only
+ * when that has settled, so work a reaction writes (webhook deliveries) survives a crash.
+ */
+export type Reaction<K extends DomainEventName> = (
+  payload: DomainEvents[K],
+  event: { id: string },
+) => void | Promise<void>;
 
 /**
  * The process's domain events: modules subscribe at start-up (the composition root wires them),
@@ -112,18 +119,26 @@ export class DomainEventBus {
    * Hands events to their reactions, skipping the ids this instance has delivered already (the
    * outbox dispatcher calls it with rows a crash or a lost update left undelivered).
    */
-  redeliver(events: DomainEvent[], announce = true): void {
+  redeliver(events: DomainEvent[], announce = true): Promise<void> {
     const ids: string[] = [];
+    const pending: Promise<void>[] = [];
     for (const e of events) {
       ids.push(e.id);
       if (this.delivered.has(e.id)) continue;
       this.remember(e.id);
       for (const reaction of this.reactions.get(e.name) ?? [])
-        this.guard(`a reaction to ${e.name}`, () =>
-          delivering.run(e.id, () => (reaction as Reaction<typeof e.name>)(e.payload, { id: e.id })),
-        );
+        this.guard(`a reaction to ${e.name}`, () => {
+          const done = delivering.run(e.id, () =>
+            (reaction as Reaction<typeof e.name>)(e.payload, { id: e.id }),
+          );
+          if (done instanceof Promise)
+            pending.push(done.catch((err: unknown) => this.failed(`a reaction to ${e.name}`, err)));
+        });
     }
-    if (announce && ids.length) this.guard('marking events delivered', () => this.afterDelivery(ids));
+    const settled = pending.length ? Promise.all(pending).then(() => {}) : Promise.resolve();
+    if (announce && ids.length)
+      void settled.then(() => this.guard('marking events delivered', () => this.afterDelivery(ids)));
+    return settled;
   }
 
   private remember(id: string): void {
@@ -136,8 +151,12 @@ export class DomainEventBus {
     try {
       run();
     } catch (e) {
-      this.log(`domain events: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
+      this.failed(what, e);
     }
+  }
+
+  private failed(what: string, e: unknown): void {
+    this.log(`domain events: ${what} failed: ${e instanceof Error ? e.message : String(e)}`);
   }
 }
 

@@ -82,7 +82,7 @@ export class Outbox {
       );
       if (!rows.length) return 0;
       // Marked in this transaction rather than by the bus's listener: the claim and the mark commit together.
-      this.bus.redeliver(rows as DomainEvent[], false);
+      await this.bus.redeliver(rows as DomainEvent[], false);
       await (em as EntityManager).execute(
         'update outbox_event set delivered_at = now() where id = any(?::uuid[])',
         [`{${rows.map((r) => r.id).join(',')}}`],
