@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { DestinationStream } from 'pino';
 import Redis from 'ioredis';
 import type { Config } from './config';
 import { createDomainEvents } from './events';
@@ -19,6 +20,7 @@ import { createSchema } from './schema';
 import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
 import { DatabaseChanges } from './shared/db/changes';
+import { pendingMigrations } from './shared/db/orm';
 import { TopLevelCode } from './shared/errors';
 import { documentsRouter } from './modules/documents/documents.route';
 import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
@@ -26,6 +28,18 @@ import { PersonKeys } from './modules/person/person-keys';
 import { createContext, type Context, type Services } from './shared/graphql/context';
 import { Outbox } from './shared/events/outbox';
 import { createEventBus } from './shared/graphql/pubsub';
+import {
+  addSources,
+  createLogger,
+  healthRouter,
+  operationPlugin,
+  requestScope,
+  startMetricsServer,
+  Tracing,
+  currentScope,
+  unexpectedErrors,
+  type Logger,
+} from './shared/observability';
 import { ReadCaches } from './shared/cache';
 import type { OperationLimits } from './shared/security/operation-limits';
 import { RateLimits } from './shared/security/rate-limits';
@@ -40,11 +54,24 @@ export { formatError };
 
 export const GRAPHQL_PATH = '/graphql';
 
+interface TarnPool {
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
+
 export interface App {
   httpServer: Server;
   /** Full URL of the GraphQL endpoint (http://host:port/graphql). */
   url: string;
   schema: GraphQLSchema;
+  /** The separate `/metrics` listener's URL, when METRICS_PORT is set. */
+  metricsUrl: string | null;
+  logger: Logger;
+  /**
+   * The SIGTERM path: `/readyz` turns 503 at once; after SHUTDOWN_READY_DELAY_MS WebSocket clients
+   * are told to reconnect elsewhere (close code 1012), HTTP drains, and everything closes.
+   */
+  shutdown(): Promise<void>;
   /** Drops the anonymous reads shared for a moment (after a write made behind the API's back). */
   forgetRecentReads(): void;
   close(): Promise<void>;
@@ -54,10 +81,22 @@ export interface AppOptions {
   config: Config;
   orm: MikroORM;
   log?: (line: string) => void;
+  /** Where the structured (pino) log goes; stdout unless given (tests read their own). */
+  logDestination?: DestinationStream;
+  /** The process's logger, when the caller has one already (src/main.ts). */
+  logger?: Logger;
 }
 
-export async function createApp({ config, orm, log = () => {} }: AppOptions): Promise<App> {
+/** The close code that tells a WebSocket client this instance is going away: reconnect (elsewhere). */
+export const RECONNECT_CLOSE_CODE = 1012;
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, orm, log: logLine, logDestination } = options;
   const production = config.NODE_ENV === 'production';
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, logDestination);
+  const log = logLine ?? ((line: string) => logger.info(line));
+  const tracing = new Tracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const health = { draining: false };
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
@@ -122,7 +161,9 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     modules: { tokens, boards, documentLinks, personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY) },
     loaders: createLoaders,
   };
-  const format = formatError(production);
+  const format = formatError(production, (error, errorId) =>
+    logger.error({ err: error, errorId, requestId: currentScope()?.requestId }, 'unexpected error'),
+  );
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
     try {
@@ -152,6 +193,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(requestScope(tracing));
   const httpServer = createServer(app);
 
   const ws = attachWebSocket({
@@ -166,6 +208,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     format,
     viewerFor,
     contextFor: (viewer, ip) => createContext(services, viewer, ip),
+    logger,
   });
 
   const drainWs: ApolloServerPlugin = {
@@ -189,6 +232,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
       // No HTTP cache hints are served; the plugin would wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
       recent.plugin(),
+      operationPlugin<Context>(logger, (c) => c.viewer.kind),
     ],
     formatError: format,
     introspection: config.INTROSPECTION,
@@ -198,14 +242,16 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   });
   await apollo.start();
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
-  });
+  app.use(
+    healthRouter(health, async () => {
+      try {
+        await orm.em.getConnection().execute('select 1');
+      } catch {
+        return 'database unavailable';
+      }
+      return (await pendingMigrations(orm)).length ? 'migrations pending' : null;
+    }),
+  );
 
   // Printable documents behind signed links (GraphQL hands out the links).
   app.use(
@@ -228,6 +274,8 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     }),
   );
 
+  app.use(unexpectedErrors(logger));
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());
@@ -238,6 +286,7 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
     await changes.close();
     await pubsub.close();
     redis?.disconnect();
+    await tracing.close();
     throw err;
   });
   const { port } = httpServer.address() as AddressInfo;
@@ -246,23 +295,51 @@ export async function createApp({ config, orm, log = () => {} }: AppOptions): Pr
   log(`GraphQL API ready at ${url}`);
   // Events a previous process committed but did not deliver (it died) go out now.
   await outbox.start();
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer(config.METRICS_HOST, config.METRICS_PORT);
+  const pool = () => (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;
+  const dropSources = addSources({
+    websockets: ws.stats,
+    pool: () => ({ inUse: pool()?.numUsed() ?? 0, waiting: pool()?.numPendingAcquires() ?? 0 }),
+  });
 
   let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await apollo.stop();
+    await outbox.close();
+    boards.close();
+    await changes.close();
+    await ws.close();
+    await pubsub.close();
+    redis?.disconnect();
+    dropSources();
+    await metricsServer?.close();
+    await tracing.close();
+  };
   return {
     httpServer,
     url,
     schema,
+    metricsUrl: metricsServer?.url ?? null,
+    logger,
     forgetRecentReads: () => recent.forget(),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await apollo.stop();
-      await outbox.close();
+    close,
+    shutdown: async () => {
+      if (health.draining) return;
+      health.draining = true;
+      logger.info({ delayMs: config.SHUTDOWN_READY_DELAY_MS }, 'draining: not ready');
+      // The orchestrator or proxy sees /readyz fail and stops sending before anything closes.
+      await new Promise((r) => setTimeout(r, config.SHUTDOWN_READY_DELAY_MS));
+      // Board subscriptions end with a frame saying why, then the sockets close with "reconnect".
       boards.close();
-      await changes.close();
-      await ws.close();
-      await pubsub.close();
-      redis?.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+      ws.closeAll(RECONNECT_CLOSE_CODE, 'Server shutting down; reconnect');
+      await close();
+      logger.info('drained');
     },
   };
 }
