@@ -89,7 +89,7 @@ const schema = z.object({
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
 
   // --- Operations (see src/shared/observability and the README's "Running it at a venue") ---
-  /** pino level; unset: info, or silent under NODE_ENV=test. */
+  /** pino level (in-process test servers set `silent`). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   /** Port of the separate `/metrics` listener (0: any free port); unset: no metrics endpoint. */
   METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
@@ -172,7 +172,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // and the import command must agree. The fixed default is public, so it is for development only.
   const PERSON_ID_HMAC_KEY = cfg.PERSON_ID_HMAC_KEY ?? DEV_PERSON_ID_HMAC_KEY;
   const PERSON_ID_HMAC_KEY_IS_DEFAULT = !cfg.PERSON_ID_HMAC_KEY;
-  const LOG_LEVEL = cfg.LOG_LEVEL ?? (cfg.NODE_ENV === 'test' ? 'silent' : 'info');
+  const LOG_LEVEL = cfg.LOG_LEVEL ?? 'info';
   return {
     ...cfg,
     JWT_SECRET,

@@ -24,8 +24,10 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    // SIGTERM (an orchestrator): readiness fails first, then drain. SIGINT (a terminal): at once.
-    await (signal === 'SIGTERM' ? app?.shutdown() : app?.close())?.catch((e: unknown) =>
+    // SIGTERM (an orchestrator): readiness fails first, then drain. SIGINT (a terminal), or an
+    // embedded database (a single developer machine, whose PostgreSQL stops with us): at once.
+    const drain = signal === 'SIGTERM' && !db.embedded;
+    await (drain ? app?.shutdown() : app?.close())?.catch((e: unknown) =>
       logger.error({ err: e }, 'error closing the server'),
     );
     await orm?.close(true).catch(() => {});
