@@ -56,6 +56,7 @@ async function run(url: string, token: string, query: string, variables: object)
 
 async function main() {
   const base = loadConfig({
+    LOG_LEVEL: 'warn',
     ...process.env,
     RATE_LIMIT_IP_PER_MINUTE: '1000000',
     RATE_LIMIT_ACCOUNT_PER_MINUTE: '1000000',

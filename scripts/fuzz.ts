@@ -155,7 +155,7 @@ async function main(): Promise<number> {
   // As under jest: Express then does not print every refused request body on stderr.
   process.env.NODE_ENV = 'test';
   const env = fuzzEnv(randomBytes(32).toString('hex'));
-  const config = loadConfig({ ...process.env, NODE_ENV: 'test', PORT: '0', ...env });
+  const config = loadConfig({ LOG_LEVEL: 'silent', ...process.env, NODE_ENV: 'test', PORT: '0', ...env });
   const db = await resolveDatabase(config, log);
   const scratch = `jingsai_fuzz_${process.pid}`;
   let orm: MikroORM | null = null;

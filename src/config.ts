@@ -92,6 +92,18 @@ const schema = z.object({
   WEBHOOKS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
   WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOKS_ALLOW_PRIVATE: bool('false'),
+
+  // --- Operations (see src/shared/observability and the README's "Running it at a venue") ---
+  /** pino level (in-process test servers set `silent`). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
+  /** Port of the separate `/metrics` listener (0: any free port); unset: no metrics endpoint. */
+  METRICS_PORT: z.coerce.number().int().min(0).max(65535).optional(),
+  /** Interface the metrics listener binds; keep it off the public network. */
+  METRICS_HOST: z.string().default('127.0.0.1'),
+  /** OTLP/HTTP collector base URL (traces go to `<url>/v1/traces`); unset: no tracing. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: z.string().url().optional(),
+  /** After SIGTERM, how long `/readyz` says 503 before the server stops taking requests. */
+  SHUTDOWN_READY_DELAY_MS: z.coerce.number().int().min(0).default(5_000),
 });
 
 function bool(defaultValue: 'true' | 'false') {
@@ -103,7 +115,7 @@ function bool(defaultValue: 'true' | 'false') {
 
 export type Config = Omit<
   z.infer<typeof schema>,
-  'JWT_SECRET' | 'INTROSPECTION' | 'SEED_DEMO' | 'PUBLIC_CONCURRENCY' | 'PERSON_ID_HMAC_KEY'
+  'JWT_SECRET' | 'INTROSPECTION' | 'SEED_DEMO' | 'PUBLIC_CONCURRENCY' | 'PERSON_ID_HMAC_KEY' | 'LOG_LEVEL'
 > & {
   JWT_SECRET: string;
   PERSON_ID_HMAC_KEY: string;
@@ -112,6 +124,7 @@ export type Config = Omit<
   INTROSPECTION: boolean;
   SEED_DEMO: 'auto' | 'never';
   PUBLIC_CONCURRENCY: number;
+  LOG_LEVEL: NonNullable<z.infer<typeof schema>['LOG_LEVEL']>;
 };
 
 export class ConfigError extends Error {}
@@ -164,6 +177,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
   // and the import command must agree. The fixed default is public, so it is for development only.
   const PERSON_ID_HMAC_KEY = cfg.PERSON_ID_HMAC_KEY ?? DEV_PERSON_ID_HMAC_KEY;
   const PERSON_ID_HMAC_KEY_IS_DEFAULT = !cfg.PERSON_ID_HMAC_KEY;
+  const LOG_LEVEL = cfg.LOG_LEVEL ?? 'info';
   return {
     ...cfg,
     JWT_SECRET,
@@ -172,6 +186,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Part
     PUBLIC_CONCURRENCY,
     PERSON_ID_HMAC_KEY,
     PERSON_ID_HMAC_KEY_IS_DEFAULT,
+    LOG_LEVEL,
     ...overrides,
   };
 }

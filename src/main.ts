@@ -3,14 +3,15 @@ import { ConfigError, loadConfig } from './config';
 import { resolveDatabase } from './shared/db/database';
 import { initOrm, migrate, type MikroORM } from './orm';
 import { createApp, type App } from './server';
+import { createLogger } from './shared/observability';
 import { seedDemo } from '../seeds/demo';
 import { Organization } from './modules/organization/organization.entity';
-
-const log = (line: string) => console.log(`[jingsai] ${line}`);
 
 /** Starts everything: database (embedded unless DATABASE_URL), migrations, demo data, API. */
 async function main(): Promise<void> {
   const config = loadConfig();
+  const logger = createLogger(config.LOG_LEVEL);
+  const log = (line: string) => logger.info(line);
   if (config.PERSON_ID_HMAC_KEY_IS_DEFAULT && config.NODE_ENV === 'development') {
     log('PERSON_ID_HMAC_KEY is not set: national IDs are hashed with the public development key');
   }
@@ -23,10 +24,19 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log(`${signal}: shutting down`);
-    await app?.close().catch((e) => log(`error closing the server: ${String(e)}`));
+    // SIGTERM (an orchestrator): readiness fails first, then drain. SIGINT (a terminal), or an
+    // embedded database (a single developer machine, whose PostgreSQL stops with us): at once.
+    const drain = signal === 'SIGTERM' && !db.embedded;
+    await (drain ? app?.shutdown() : app?.close())?.catch((e: unknown) =>
+      logger.error({ err: e }, 'error closing the server'),
+    );
     await orm?.close(true).catch(() => {});
-    await db.embedded?.stop().catch((e) => log(`error stopping PostgreSQL: ${String(e)}`));
-    process.exit(0);
+    await db.embedded?.stop().catch((e: unknown) => logger.error({ err: e }, 'error stopping PostgreSQL'));
+    try {
+      logger.flush(() => process.exit(0));
+    } catch {
+      process.exit(0);
+    }
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
@@ -58,7 +68,7 @@ async function main(): Promise<void> {
       else log(`Demo accounts (admin, xian, shijiazhuang, …) share the password: ${summary.adminPassword}`);
     }
 
-    app = await createApp({ config, orm, log });
+    app = await createApp({ config, orm, log, logger });
     console.log(`\n  Jingsai GraphQL API: ${app.url}\n`);
   } catch (err) {
     await orm?.close(true).catch(() => {});

@@ -7,6 +7,7 @@ import { expressMiddleware } from '@as-integrations/express5';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import express from 'express';
 import type { GraphQLSchema } from 'graphql';
+import type { DestinationStream } from 'pino';
 import Redis from 'ioredis';
 import type { Config } from './config';
 import { createDomainEvents } from './events';
@@ -19,6 +20,7 @@ import { createSchema } from './schema';
 import type { Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
 import { DatabaseChanges } from './shared/db/changes';
+import { pendingMigrations } from './shared/db/orm';
 import { TopLevelCode } from './shared/errors';
 import { documentsRouter } from './modules/documents/documents.route';
 import { DOCUMENTS_PATH, DocumentLinks } from './modules/documents/links';
@@ -27,6 +29,18 @@ import { createContext, type Context, type Services } from './shared/graphql/con
 import { Outbox } from './shared/events/outbox';
 import { WebhookWorker } from './modules/webhook/worker';
 import { createEventBus } from './shared/graphql/pubsub';
+import {
+  addSources,
+  createLogger,
+  healthRouter,
+  operationPlugin,
+  requestScope,
+  startMetricsServer,
+  Tracing,
+  currentScope,
+  unexpectedErrors,
+  type Logger,
+} from './shared/observability';
 import { ReadCaches } from './shared/cache';
 import type { OperationLimits } from './shared/security/operation-limits';
 import { RateLimits } from './shared/security/rate-limits';
@@ -41,11 +55,24 @@ export { formatError };
 
 export const GRAPHQL_PATH = '/graphql';
 
+interface TarnPool {
+  numUsed(): number;
+  numPendingAcquires(): number;
+}
+
 export interface App {
   httpServer: Server;
   /** Full URL of the GraphQL endpoint (http://host:port/graphql). */
   url: string;
   schema: GraphQLSchema;
+  /** The separate `/metrics` listener's URL, when METRICS_PORT is set. */
+  metricsUrl: string | null;
+  logger: Logger;
+  /**
+   * The SIGTERM path: `/readyz` turns 503 at once; after SHUTDOWN_READY_DELAY_MS WebSocket clients
+   * are told to reconnect elsewhere (close code 1012), HTTP drains, and everything closes.
+   */
+  shutdown(): Promise<void>;
   /** Drops the anonymous reads shared for a moment (after a write made behind the API's back). */
   forgetRecentReads(): void;
   close(): Promise<void>;
@@ -57,15 +84,22 @@ export interface AppOptions {
   log?: (line: string) => void;
   /** The time webhook deliveries go by (tests move it forward to walk the retry schedule). */
   clock?: () => Date;
+  /** Where the structured (pino) log goes; stdout unless given (tests read their own). */
+  logDestination?: DestinationStream;
+  /** The process's logger, when the caller has one already (src/main.ts). */
+  logger?: Logger;
 }
 
-export async function createApp({
-  config,
-  orm,
-  log = () => {},
-  clock = () => new Date(),
-}: AppOptions): Promise<App> {
+/** The close code that tells a WebSocket client this instance is going away: reconnect (elsewhere). */
+export const RECONNECT_CLOSE_CODE = 1012;
+
+export async function createApp(options: AppOptions): Promise<App> {
+  const { config, orm, log: logLine, logDestination, clock = () => new Date() } = options;
   const production = config.NODE_ENV === 'production';
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, logDestination);
+  const log = logLine ?? ((line: string) => logger.info(line));
+  const tracing = new Tracing(config.OTEL_EXPORTER_OTLP_ENDPOINT);
+  const health = { draining: false };
   const redis = config.REDIS_URL
     ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: 2, lazyConnect: false })
     : null;
@@ -148,7 +182,9 @@ export async function createApp({
     },
     loaders: createLoaders,
   };
-  const format = formatError(production);
+  const format = formatError(production, (error, errorId) =>
+    logger.error({ err: error, errorId, requestId: currentScope()?.requestId }, 'unexpected error'),
+  );
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
     try {
@@ -178,6 +214,7 @@ export async function createApp({
     res.setHeader('X-Content-Type-Options', 'nosniff');
     next();
   });
+  app.use(requestScope(tracing));
   const httpServer = createServer(app);
 
   const ws = attachWebSocket({
@@ -192,6 +229,7 @@ export async function createApp({
     format,
     viewerFor,
     contextFor: (viewer, ip) => createContext(services, viewer, ip),
+    logger,
   });
 
   const drainWs: ApolloServerPlugin = {
@@ -215,6 +253,7 @@ export async function createApp({
       // No HTTP cache hints are served; the plugin would wrap every field's resolver.
       ApolloServerPluginCacheControlDisabled(),
       recent.plugin(),
+      operationPlugin<Context>(logger, (c) => c.viewer.kind),
     ],
     formatError: format,
     introspection: config.INTROSPECTION,
@@ -224,14 +263,16 @@ export async function createApp({
   });
   await apollo.start();
 
-  app.get('/healthz', async (_req, res) => {
-    try {
-      await orm.em.getConnection().execute('select 1');
-      res.json({ status: 'ok' });
-    } catch {
-      res.status(503).json({ status: 'database unavailable' });
-    }
-  });
+  app.use(
+    healthRouter(health, async () => {
+      try {
+        await orm.em.getConnection().execute('select 1');
+      } catch {
+        return 'database unavailable';
+      }
+      return (await pendingMigrations(orm)).length ? 'migrations pending' : null;
+    }),
+  );
 
   // Printable documents behind signed links (GraphQL hands out the links).
   app.use(
@@ -254,6 +295,8 @@ export async function createApp({
     }),
   );
 
+  app.use(unexpectedErrors(logger));
+
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);
     httpServer.listen(config.PORT, config.HOST, () => resolve());
@@ -264,6 +307,7 @@ export async function createApp({
     await changes.close();
     await pubsub.close();
     redis?.disconnect();
+    await tracing.close();
     throw err;
   });
   const { port } = httpServer.address() as AddressInfo;
@@ -273,24 +317,52 @@ export async function createApp({
   // Events a previous process committed but did not deliver (it died) go out now.
   await outbox.start();
   webhooks.start();
+  const metricsServer =
+    config.METRICS_PORT === undefined
+      ? null
+      : await startMetricsServer(config.METRICS_HOST, config.METRICS_PORT);
+  const pool = () => (orm.em.getConnection().getKnex().client as { pool?: TarnPool }).pool;
+  const dropSources = addSources({
+    websockets: ws.stats,
+    pool: () => ({ inUse: pool()?.numUsed() ?? 0, waiting: pool()?.numPendingAcquires() ?? 0 }),
+  });
 
   let closed = false;
+  const close = async () => {
+    if (closed) return;
+    closed = true;
+    await apollo.stop();
+    await outbox.close();
+    await webhooks.close();
+    boards.close();
+    await changes.close();
+    await ws.close();
+    await pubsub.close();
+    redis?.disconnect();
+    dropSources();
+    await metricsServer?.close();
+    await tracing.close();
+  };
   return {
     httpServer,
     url,
     schema,
+    metricsUrl: metricsServer?.url ?? null,
+    logger,
     forgetRecentReads: () => recent.forget(),
-    close: async () => {
-      if (closed) return;
-      closed = true;
-      await apollo.stop();
-      await outbox.close();
-      await webhooks.close();
+    close,
+    shutdown: async () => {
+      if (health.draining) return;
+      health.draining = true;
+      logger.info({ delayMs: config.SHUTDOWN_READY_DELAY_MS }, 'draining: not ready');
+      // The orchestrator or proxy sees /readyz fail and stops sending before anything closes.
+      await new Promise((r) => setTimeout(r, config.SHUTDOWN_READY_DELAY_MS));
+      // Board subscriptions end with a frame saying why, then the sockets close with "reconnect".
       boards.close();
-      await changes.close();
-      await ws.close();
-      await pubsub.close();
-      redis?.disconnect();
+      await new Promise((r) => setTimeout(r, 50));
+      ws.closeAll(RECONNECT_CLOSE_CODE, 'Server shutting down; reconnect');
+      await close();
+      logger.info('drained');
     },
   };
 }

@@ -237,7 +237,7 @@ describe('the API while the database is down', () => {
         env: { ...process.env, DATABASE_URL: url },
       },
     );
-    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url });
+    const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: url, LOG_LEVEL: 'silent' });
     orm = await initOrm({ databaseUrl: url, poolMax: 5 });
     app = await createApp({ config, orm });
 

@@ -26,7 +26,8 @@ function vmRss(): number {
 }
 
 async function main() {
-  const config = loadConfig();
+  // A log line per operation would measure stdout, not the server: quiet unless asked for.
+  const config = loadConfig({ LOG_LEVEL: 'warn', ...process.env });
   if (!config.DATABASE_URL) throw new Error('serve.ts needs DATABASE_URL');
   const orm = await initOrm({
     databaseUrl: config.DATABASE_URL,

@@ -1,6 +1,7 @@
 import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../shared/db/availability';
 import { DomainError, TopLevelCode } from '../shared/errors';
+import { metrics, newErrorId, unwrapError } from '../shared/observability';
 
 const STATEMENT_CANCELLED = '57014';
 
@@ -26,7 +27,11 @@ export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => 
  * outages and timeouts become retryable codes, and in production nothing
  * internal leaks (no stack traces, no messages, no field suggestions).
  */
-export function formatError(production: boolean): FormatError {
+export function formatError(
+  production: boolean,
+  /** Logs an unexpected error (its original, with the stack) under the id the client is given. */
+  onUnexpected: (error: unknown, errorId: string) => void = () => {},
+): FormatError {
   return (formatted, error) => {
     const where = {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
@@ -53,17 +58,25 @@ export function formatError(production: boolean): FormatError {
       return { message: first.message, ...where, extensions: { code: first.code, field: first.field } };
     }
     const code = formatted.extensions?.code;
-    if (production && (code === undefined || code === TopLevelCode.INTERNAL_SERVER_ERROR)) {
+    const unexpected = code === undefined || code === TopLevelCode.INTERNAL_SERVER_ERROR;
+    // The id ties what the client saw to the log line with the stack.
+    const errorId = unexpected ? newErrorId() : undefined;
+    if (errorId) {
+      metrics.unexpectedErrors.inc();
+      onUnexpected(unwrapError(error), errorId);
+    }
+    if (production && unexpected) {
       return {
         message: 'Internal server error.',
         ...where,
-        extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR },
+        extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR, errorId },
       };
     }
     const message = production ? formatted.message.replace(/ ?Did you mean .*\?$/, '') : formatted.message;
     const extensions: Record<string, unknown> = {
       ...formatted.extensions,
       code: code ?? TopLevelCode.INTERNAL_SERVER_ERROR,
+      ...(errorId ? { errorId } : {}),
     };
     if (production) delete extensions.stacktrace;
     return { ...formatted, message, extensions };

@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
+import { metrics } from '../shared/observability';
 import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
@@ -32,6 +33,7 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const { config, format } = o;
   const refuse = (res: Response, status: number, errors: GraphQLError[]) => {
     if (res.headersSent) return;
+    for (const e of errors) metrics.refusals.inc({ reason: String(e.extensions.code), transport: 'http' });
     res.status(status).json({ errors: errors.map((e) => format(e.toJSON(), e)) });
   };
 

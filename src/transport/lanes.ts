@@ -4,6 +4,7 @@ import type { PromiseOrValue } from 'graphql/jsutils/PromiseOrValue';
 import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
 import { topLevel } from './errors';
+import { metrics } from '../shared/observability';
 
 export interface LaneSettings {
   /** Operations of the lane running at once. */
@@ -168,7 +169,10 @@ export function laneExecute(
       }
     }
     const entered = await lane.enter();
-    if (typeof entered !== 'function') return { errors: [busy(1)] };
+    if (typeof entered !== 'function') {
+      metrics.refusals.inc({ reason: TopLevelCode.SERVER_BUSY, transport: 'ws' });
+      return { errors: [busy(1)] };
+    }
     try {
       return await execute(args);
     } finally {

@@ -1,5 +1,5 @@
 import type { IncomingMessage, Server } from 'node:http';
-import { execute, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
+import { execute, getOperationAST, type ExecutionArgs, type GraphQLError, type GraphQLSchema } from 'graphql';
 import { CloseCode } from 'graphql-ws';
 import { useServer } from 'graphql-ws/use/ws';
 import { WebSocketServer, type WebSocket } from 'ws';
@@ -8,6 +8,7 @@ import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
 import { sharedSubscribe, withDirectDelivery } from '../shared/cache';
 import type { PubSub } from '../shared/graphql/pubsub';
+import { metrics, SocketLog, type Logger } from '../shared/observability';
 import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
@@ -34,6 +35,8 @@ export interface WebSocketOptions {
   viewerFor: (creds: { authorization?: string | null; apiKey?: string | null }) => Promise<Viewer>;
   /** A subscription operation's context. */
   contextFor: (viewer: Viewer, ip: string) => object;
+  /** Where subscriptions and closes are logged. */
+  logger?: Logger;
 }
 
 /**
@@ -41,11 +44,20 @@ export interface WebSocketOptions {
  * `connection_init`, then each subscription through the same gate as HTTP (rate limit, trusted
  * documents, operation limits). Revoked viewers lose their sockets at once.
  */
-export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>; close(): Promise<void> } {
+export function attachWebSocket(o: WebSocketOptions): {
+  dispose(): Promise<void>;
+  close(): Promise<void>;
+  /** Closes every socket with `code` (shutdown: reconnect elsewhere). */
+  closeAll(code: number, reason: string): void;
+  stats(): { connections: number; subscriptions: number };
+} {
   const { config } = o;
   const sockets = new Map<WebSocket, SocketState>();
+  // Each accepted session's subscriptions, for the metrics.
+  const sessions = new Map<WebSocket, { subscriptions: Record<string, unknown> }>();
   const count = (pred: (s: SocketState) => boolean) => [...sockets.values()].filter(pred).length;
   const perIp = new Map<string, number>();
+  const socketLog = new SocketLog(o.logger);
 
   const wsServer = new WebSocketServer({
     server: o.httpServer,
@@ -54,22 +66,29 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
       info: { origin: string; req: IncomingMessage },
       done: (ok: boolean, code?: number, message?: string) => void,
     ) => {
-      if (!originAllowed(info.origin || undefined, config.CORS_ORIGINS, info.req))
+      if (!originAllowed(info.origin || undefined, config.CORS_ORIGINS, info.req)) {
+        metrics.refusals.inc({ reason: 'ORIGIN_NOT_ALLOWED', transport: 'ws' });
         return done(false, 403, 'Origin not allowed');
+      }
       const ip = clientIp(info.req, config.TRUST_PROXY);
-      if ((perIp.get(ip) ?? 0) >= config.WS_MAX_SOCKETS_PER_IP)
+      if ((perIp.get(ip) ?? 0) >= config.WS_MAX_SOCKETS_PER_IP) {
+        metrics.refusals.inc({ reason: 'TOO_MANY_CONNECTIONS', transport: 'ws' });
         return done(false, 429, 'Too many connections');
+      }
       done(true);
     },
   });
   wsServer.on('connection', (socket: WebSocket, req: IncomingMessage) => {
     const ip = clientIp(req, config.TRUST_PROXY);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
-    socket.once('close', () => {
+    socketLog.opened(socket);
+    socket.once('close', (code: number) => {
+      socketLog.closed(socket, code);
       const n = (perIp.get(ip) ?? 1) - 1;
       if (n > 0) perIp.set(ip, n);
       else perIp.delete(ip);
       sockets.delete(socket);
+      sessions.delete(socket);
     });
   });
 
@@ -108,6 +127,7 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
         // The socket may have closed while we authenticated; tracking it now would leak its place.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
         sockets.set(ctx.extra.socket, { viewer, ip });
+        sessions.set(ctx.extra.socket, ctx);
         // Nothing reads the upgrade request again; a screen connected for hours need not keep it.
         delete (ctx.extra as { request?: IncomingMessage }).request;
         return true;
@@ -134,6 +154,8 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
         }
         const { document, errors } = o.admit(payload as OperationRequest, state.viewer, 'ws');
         if (errors.length || !document) return errors;
+        const operation = getOperationAST(document, payload.operationName)?.name?.value;
+        socketLog.subscribed(ctx.extra.socket, id, operation, state.viewer.kind);
         // Returning ready arguments: graphql-ws then executes exactly what was checked.
         return {
           schema: o.schema,
@@ -146,11 +168,19 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
           }),
         };
       },
+      onComplete: (ctx, id) => socketLog.completed(ctx.extra.socket, id),
       onNext: (_ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
         return { ...result, errors: result.errors.map((e) => o.format(e.toJSON(), e)) };
       },
-      onError: (_ctx, _id, _payload, errors) => errors.map((e) => o.format(e.toJSON(), e)),
+      onError: (_ctx, _id, _payload, errors) => {
+        for (const e of errors)
+          metrics.refusals.inc({
+            reason: String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'),
+            transport: 'ws',
+          });
+        return errors.map((e) => o.format(e.toJSON(), e));
+      },
     },
     wsServer,
   );
@@ -176,5 +206,12 @@ export function attachWebSocket(o: WebSocketOptions): { dispose(): Promise<void>
     close: async () => {
       await revocations.return?.();
     },
+    closeAll: (code, reason) => {
+      for (const socket of wsServer.clients) socket.close(code, reason);
+    },
+    stats: () => ({
+      connections: sessions.size,
+      subscriptions: [...sessions.values()].reduce((n, s) => n + Object.keys(s.subscriptions).length, 0),
+    }),
   };
 }

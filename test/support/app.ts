@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type ExecutionResult } from 'graphql';
+import type { DestinationStream } from 'pino';
 import { loadConfig } from '../../src/config';
 import { Account, Role } from '../../src/modules/account/account.entity';
 import { hashPassword } from '../../src/modules/account/password';
@@ -59,7 +60,7 @@ export interface TestApp {
  */
 export async function startTestApp(
   env: Record<string, string> = {},
-  options: { database?: string; clock?: () => Date } = {},
+  options: { database?: string; clock?: () => Date; logDestination?: DestinationStream } = {},
 ): Promise<TestApp> {
   const owner = !options.database;
   const database =
@@ -79,9 +80,17 @@ export async function startTestApp(
     // requests; it still runs once at start, and the outbox tests set their own interval.
     OUTBOX_POLL_MS: '600000',
   };
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', DATABASE_URL: databaseUrl, ...generous, ...env });
+  // Quiet logs even for the production-mode apps; a test that reads the log sets its own level.
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    DATABASE_URL: databaseUrl,
+    LOG_LEVEL: 'silent',
+    ...generous,
+    ...env,
+  });
   const orm = await initOrm({ databaseUrl, poolMax: 5, statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS });
-  const app = await createApp({ config, orm, clock: options.clock });
+  const app = await createApp({ config, orm, clock: options.clock, logDestination: options.logDestination });
 
   const post = async (body: unknown, auth: Auth = {}) => {
     const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };

@@ -2368,7 +2368,13 @@ export async function startPlannedServer(
 ): Promise<{ app: App; close: () => Promise<void> }> {
   const file = path.join(os.tmpdir(), `jingsai-fuzz-manifest-${process.pid}-${Date.now()}.json`);
   writeFileSync(file, JSON.stringify(manifestFor(plans)));
-  const config = loadConfig({ NODE_ENV: 'test', PORT: '0', ...env, TRUSTED_DOCUMENTS_PATH: file });
+  const config = loadConfig({
+    NODE_ENV: 'test',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...env,
+    TRUSTED_DOCUMENTS_PATH: file,
+  });
   const app = await createApp({ config, orm });
   return {
     app,

@@ -1,6 +1,7 @@
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { PubSub } from '../../shared/graphql/pubsub';
 import { toGlobalId } from '../../shared/graphql/relay';
+import { metrics } from '../../shared/observability';
 import {
   Board,
   type BoardFrameView,
@@ -49,6 +50,8 @@ export class BoardHub {
   private readonly groups = new Map<string, Group>();
   private readonly creating = new Map<string, Promise<Group>>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  /** When a board's first unpushed change was heard, for the commit-to-frame lag. */
+  private readonly heardAt = new Map<number, number>();
   /** Per trade: a push at its freeze moment, so screens show the freeze without waiting for a mark. */
   private readonly freezeTimers = new Map<number, { at: number; timer: NodeJS.Timeout }>();
   private readonly lastFlush = new Map<number, number>();
@@ -218,6 +221,7 @@ export class BoardHub {
 
   /** A change to the trade (its board, its freeze moment, its rules), announced by whoever made it. */
   heard(tradeId: number): void {
+    if (!this.heardAt.has(tradeId)) this.heardAt.set(tradeId, Date.now());
     this.boards.get(tradeId)?.markDirty();
     this.onChange();
     this.schedule(tradeId);
@@ -274,6 +278,9 @@ export class BoardHub {
 
   async flush(tradeId: number): Promise<void> {
     const groups = [...this.groups.values()].filter((g) => g.board.tradeId === tradeId);
+    // The lag runs from the first change heard since the last push to this push.
+    const heardAt = this.heardAt.get(tradeId);
+    this.heardAt.delete(tradeId);
     if (groups.length === 0) return;
     const em = this.em();
     const board = await this.board(tradeId, em);
@@ -297,6 +304,8 @@ export class BoardHub {
         this.log(`board ${tradeId}: frame history not written (${(err as Error).message})`),
       );
       for (const s of g.subscribers) s.push(frame);
+      metrics.boardFrames.inc(g.subscribers.size);
+      if (heardAt !== undefined) metrics.boardLag.observe((Date.now() - heardAt) / 1000);
     }
   }
 

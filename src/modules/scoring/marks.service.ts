@@ -5,6 +5,7 @@ import { ErrorCode, forbidden, Problems } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import type { EventUnit } from '../../shared/events/domain-events';
 import { asDomainError, inTransaction } from '../../shared/graphql/mutation';
+import { metrics } from '../../shared/observability';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { requiredText } from '../../shared/validation';
 import { appendAudit } from '../audit/audit.service';
@@ -341,6 +342,14 @@ async function submitOne(
     'insert into mark_submission (idempotency_key, judge_id, request_hash, outcome) values (?, ?, ?, ?::jsonb)',
     [m.idempotencyKey, judgeId, hash, JSON.stringify(outcome)],
   );
+  written.add(outcome);
+  return outcome;
+}
+
+// Outcomes of marks this submission wrote (not replays): counted once their transaction commits.
+const written = new WeakSet<MarkOutcome>();
+function accepted(outcome: MarkOutcome): MarkOutcome {
+  if (written.has(outcome)) metrics.marksAccepted.inc();
   return outcome;
 }
 
@@ -379,7 +388,9 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
   // the submission that wrote the mark (a replay records nothing).
   for (const m of input.marks) {
     try {
-      outcomes.push(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events)));
+      outcomes.push(
+        accepted(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events))),
+      );
     } catch (err) {
       if (err instanceof Refused) {
         outcomes.push({
@@ -392,7 +403,9 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
         });
       } else if (asDomainError(err)) {
         // A concurrent duplicate lost a race at the unique index: the replay path answers it.
-        outcomes.push(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events)));
+        outcomes.push(
+          accepted(await inTransaction(ctx, (em) => submitOne(em, judgeId, deviceId, m, ctx.events))),
+        );
       } else throw err;
     }
   }

@@ -2,6 +2,7 @@ import { DefaultLogger, type LogContext, type LoggerNamespace, type LoggerOption
 import { Migrator } from '@mikro-orm/migrations';
 import { type EntityClass, MikroORM, PostgreSqlDriver, type Options } from '@mikro-orm/postgresql';
 import { migrationsList } from '../../../migrations';
+import { recordSqlSpan } from '../observability';
 
 /** Counts SQL statements sent, so tests can bound the statements a request costs. */
 export const sqlStatements = { count: 0, log: [] as string[], keepLog: false };
@@ -15,6 +16,7 @@ class CountingLogger extends DefaultLogger {
   }
   override logQuery(context: { query: string } & LogContext): void {
     sqlStatements.count += 1;
+    recordSqlSpan(context.query, context.took);
     if (sqlStatements.keepLog) sqlStatements.log.push(context.query);
     if (this.printQueries) super.logQuery(context);
   }
@@ -80,6 +82,11 @@ export async function initOrmWith(entities: EntityClass<object>[], s: OrmSetting
 export async function migrate(orm: MikroORM): Promise<string[]> {
   const applied = await orm.getMigrator().up();
   return applied.map((m) => m.name);
+}
+
+/** Migrations in the code that the database has not applied (readiness fails while any remain). */
+export async function pendingMigrations(orm: MikroORM): Promise<string[]> {
+  return (await orm.getMigrator().getPendingMigrations()).map((m) => m.name);
 }
 
 export type { MikroORM };
