@@ -1,10 +1,9 @@
 import 'reflect-metadata';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
-import { buildSchema, type ExecutionResult, print } from 'graphql';
+import { type ExecutionResult, print } from 'graphql';
 import { Client } from 'pg';
 import { loadConfig } from '../src/config';
 import { Account, type Role } from '../src/modules/account/account.entity';
@@ -18,6 +17,7 @@ import { isAlive } from '../test/support/db';
 import {
   buildFuzzFixtures,
   fuzzEnv,
+  loadFuzzSchema,
   planOperations,
   runCampaign,
   startPlannedServer,
@@ -188,7 +188,7 @@ async function main(): Promise<number> {
     app = await createApp({ config, orm });
     const t = harness(app, orm, scratch);
     const fixtures = await buildFuzzFixtures(t);
-    const schema = buildSchema(readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
+    const schema = loadFuzzSchema();
     const perRole = Math.ceil(opts.operations / fixtures.callers.length);
     const plans = Object.fromEntries(
       fixtures.callers

@@ -89,7 +89,7 @@ const schema = z.object({
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),
   // Webhook deliveries: how often the worker looks for due ones, how long a receiver may take to
   // answer, and whether receivers on private, loopback or link-local addresses are allowed (SSRF).
-  WEBHOOKS_POLL_MS: z.coerce.number().int().min(10).max(60_000).default(1_000),
+  WEBHOOKS_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   WEBHOOKS_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
   WEBHOOKS_ALLOW_PRIVATE: bool('false'),
 

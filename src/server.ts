@@ -316,7 +316,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   log(`GraphQL API ready at ${url}`);
   // Events a previous process committed but did not deliver (it died) go out now.
   await outbox.start();
-  webhooks.start();
+  await webhooks.start();
   const metricsServer =
     config.METRICS_PORT === undefined
       ? null

@@ -1,7 +1,4 @@
-import { readFileSync } from 'node:fs';
-import path from 'node:path';
-import { DateTimeISOResolver } from 'graphql-scalars';
-import { buildSchema, getVariableValues, Kind, type OperationDefinitionNode, parse, validate } from 'graphql';
+import { getVariableValues, Kind, type OperationDefinitionNode, parse, validate } from 'graphql';
 import { startTestApp, type TestApp } from './support/app';
 import {
   buildFuzzFixtures,
@@ -10,6 +7,7 @@ import {
   type FuzzFixtures,
   fuzzEnv,
   generateOperation,
+  loadFuzzSchema,
   type GeneratedOperation,
   mulberry32,
   planOperations,
@@ -26,13 +24,7 @@ import {
  */
 const SEED = 20240501;
 const PER_ROLE = 150;
-const schema = buildSchema(readFileSync(path.join(__dirname, '..', 'schema', 'schema.graphql'), 'utf8'));
-// SDL carries no scalar behaviour: give the custom scalar the server's own coercion.
-Object.assign(schema.getType('DateTimeISO')!, {
-  parseValue: DateTimeISOResolver.parseValue,
-  parseLiteral: DateTimeISOResolver.parseLiteral,
-  serialize: DateTimeISOResolver.serialize,
-});
+const schema = loadFuzzSchema();
 const env = fuzzEnv('fuzz-secret-for-the-bounded-test-run-0123456789');
 
 let t: TestApp;

@@ -76,9 +76,11 @@ export async function startTestApp(
     // Bursts of anonymous reads wait for the public lane rather than being shed (tests that shed set their own).
     PUBLIC_QUEUE_MAX: '100000',
     PUBLIC_QUEUE_WAIT_MS: '8000',
-    // The outbox dispatcher's idle turns would show in the suites that count statements and pool
-    // requests; it still runs once at start, and the outbox tests set their own interval.
+    // The outbox dispatcher's and the webhook worker's idle turns would show in the suites that
+    // count statements and pool requests; each still runs once at start (awaited), and the outbox
+    // and webhook tests set their own intervals.
     OUTBOX_POLL_MS: '600000',
+    WEBHOOKS_POLL_MS: '600000',
   };
   // Quiet logs even for the production-mode apps; a test that reads the log sets its own level.
   const config = loadConfig({

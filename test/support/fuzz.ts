@@ -11,11 +11,12 @@
  * Shared by test/fuzz.test.ts (bounded, in the suite) and scripts/fuzz.ts (long runs);
  * nothing here depends on jest globals.
  */
-import { rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import {
   type ArgumentNode,
+  buildSchema,
   type DirectiveNode,
   type DocumentNode,
   type FieldNode,
@@ -57,6 +58,7 @@ import {
   type VariableDefinitionNode,
   type VariableNode,
 } from 'graphql';
+import { DateTimeISOResolver } from 'graphql-scalars';
 import { createClient, type Client as WsClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadConfig } from '../../src/config';
@@ -65,6 +67,7 @@ import { createApp, type App } from '../../src/server';
 import { API_SCOPES } from '../../src/shared/access/viewer';
 import type { MikroORM } from '../../src/shared/db/orm';
 import { fromGlobalId, toGlobalId } from '../../src/shared/graphql/relay';
+import { DateScalar, DecimalScalar } from '../../src/shared/graphql/scalars';
 import { documentId, loadManifest } from '../../src/shared/security/trusted-documents';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import {
@@ -80,6 +83,24 @@ import { buildWorld, createCompetition, createPerson, createTrade, moveTo, orgId
 
 /** A seeded source of numbers in [0, 1). */
 export type Rng = () => number;
+
+/**
+ * The committed SDL as a schema. SDL carries no scalar behaviour, so each custom scalar gets the
+ * server's own coercion: the fuzzer then knows which literals the server refuses.
+ */
+export function loadFuzzSchema(): GraphQLSchema {
+  const schema = buildSchema(
+    readFileSync(path.join(__dirname, '..', '..', 'schema', 'schema.graphql'), 'utf8'),
+  );
+  for (const scalar of [DateTimeISOResolver, DateScalar, DecimalScalar]) {
+    Object.assign(schema.getType(scalar.name)!, {
+      parseValue: scalar.parseValue,
+      parseLiteral: scalar.parseLiteral,
+      serialize: scalar.serialize,
+    });
+  }
+  return schema;
+}
 
 /** mulberry32: tiny, fast, and good enough to drive a fuzzer reproducibly. */
 export function mulberry32(seed: number): Rng {

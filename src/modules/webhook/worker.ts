@@ -122,31 +122,32 @@ export class WebhookWorker {
     if (rows.length) this.poke();
   }
 
-  /** Starts polling: a turn now, then one every `pollMs`. */
-  start(): void {
-    const turn = () => {
-      if (this.closed) return;
+  /** Starts polling: a turn now, then one every `pollMs`; resolves when the first turn is done. */
+  start(): Promise<void> {
+    const turn = (): Promise<void> => {
+      if (this.closed) return Promise.resolve();
       this.timer = null;
-      this.runOnce()
-        .catch((e: unknown) =>
-          this.log(`webhooks: turn failed: ${e instanceof Error ? e.message : String(e)}`),
+      return this.runOnce()
+        .then(
+          () => undefined,
+          (e: unknown) => this.log(`webhooks: turn failed: ${e instanceof Error ? e.message : String(e)}`),
         )
         .finally(() => {
           if (!this.closed && !this.timer) this.timer = setTimeout(turn, this.settings.pollMs);
         });
     };
     this.turn = turn;
-    turn();
+    return turn();
   }
 
-  private turn: (() => void) | null = null;
+  private turn: (() => Promise<void>) | null = null;
 
   /** Something is due now (a new delivery, a resend): take a turn without waiting for the poll. */
   poke(): void {
     if (this.closed || !this.turn || this.running) return;
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    this.turn();
+    void this.turn();
   }
 
   /** Claims the due deliveries and attempts each once; resolves with how many. */
