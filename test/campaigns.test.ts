@@ -14,6 +14,7 @@ import {
   PersonHonorsDocument,
   PublishResultsDocument,
   ReviewEligibilityDocument,
+  SetCertificateTemplateDocument,
   SetMarkingSchemeDocument,
   SetResultsRulesDocument,
   SetReviewersDocument,
@@ -515,4 +516,163 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
   expect(row).toContain('秦川焊接创新工作室,');
   expect(row).toContain(',已命名,2024-03-01,');
   expect(row).toContain('秦工〔2024〕1号');
+});
+
+test('a studio’s winning entry: its certificate names the studio, in the campaign’s own wording', async () => {
+  const now = Date.now();
+  const created = await t.gql(
+    CreateCampaignDocument,
+    {
+      input: {
+        name: '第二届职工创新成果评选',
+        hostId: orgId(w.orgs.xian),
+        year: 2025,
+        submissionsOpenAt: new Date(now - 60_000).toISOString(),
+        submissionsCloseAt: new Date(now + 3_600_000).toISOString(),
+        categories: [{ code: 'RESULT', name: '优秀创新成果', awardQuota: 1 }],
+      },
+    },
+    { token: w.tokens.xian },
+  );
+  const c = created.data!.createCampaign.campaign!;
+  const category = c.categories!.find((x) => x.code === 'RESULT')!;
+  const round = (
+    await t.gql(
+      AddRoundDocument,
+      { input: { categoryId: category.id, kind: 'FINAL', blind: false } as never },
+      { token: w.tokens.xian },
+    )
+  ).data!.addRound.round!.id;
+  await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId: round, format: 'JSON', content: JSON.stringify(SCHEME) } },
+    { token: w.tokens.xian },
+  );
+  const rules = await t.gql(
+    SetResultsRulesDocument,
+    {
+      input: { tradeId: round, tieBreak: [], awards: { by: 'COUNT', tiers: [{ tier: 'FIRST', count: 1 }] } },
+    },
+    { token: w.tokens.xian },
+  );
+  expect(rules.data!.setResultsRules.errors).toEqual([]);
+  await t.gql(
+    SetCertificateTemplateDocument,
+    {
+      input: {
+        competitionId: c.id,
+        title: '荣誉证书',
+        awardingBody: '西安市总工会',
+        dateText: '二〇二五年五月',
+      },
+    },
+    { token: w.tokens.xian },
+  );
+
+  // A named studio and a person enter; the studio's entry is the better one.
+  const leader = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '电力工作室领办人');
+  const studio = (
+    await t.gql(
+      ApplyStudioDocument,
+      {
+        input: {
+          name: '长安电力检修创新工作室',
+          hostId: orgId(w.orgs.xianFirm),
+          level: 'ENTERPRISE',
+          field: '电力检修',
+          leaderId: leader,
+        },
+      },
+      { token: w.tokens.xian },
+    )
+  ).data!.applyStudio.studio!;
+  for (const input of [
+    { studioId: studio.id, to: 'UNDER_REVIEW' },
+    {
+      studioId: studio.id,
+      to: 'NAMED',
+      namedOn: '2025-01-10',
+      namingUnionId: orgId(w.orgs.xianFirm),
+      documentNumber: '长电〔2025〕3号',
+    },
+  ]) {
+    const r = await t.gql(TransitionStudioDocument, { input: input as never }, { token: w.tokens.xian });
+    expect(r.data!.transitionStudio.errors).toEqual([]);
+  }
+  const person = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '个人申报者');
+  await moveTo(t, w.tokens.xian, c.id, 'REGISTRATION_OPEN');
+  const submissions: Record<string, string> = {};
+  for (const [key, who] of [
+    ['studio', { studioId: studio.id }],
+    ['person', { personId: person }],
+  ] as const) {
+    const r = await t.gql(
+      SubmitEntryDocument,
+      {
+        input: { categoryId: category.id, title: `带电作业机器人${key === 'studio' ? '一' : '二'}`, ...who },
+      },
+      { token: w.tokens.xian },
+    );
+    expect(r.data!.submitEntry.errors).toEqual([]);
+    submissions[key] = r.data!.submitEntry.submission!.id;
+    const ok = await t.gql(
+      ReviewEligibilityDocument,
+      { input: { submissionId: submissions[key]!, eligible: true } },
+      { token: w.tokens.xian },
+    );
+    expect(ok.data!.reviewEligibility.errors).toEqual([]);
+  }
+  const chief = await t.account(Role.CHIEF_JUDGE, w.orgs.xian, 'lead.expert.2025');
+  await t.gql(
+    AssignJudgeDocument,
+    { input: { tradeId: round, accountId: gid('Account', chief.account.id), role: 'CHIEF_JUDGE' } },
+    { token: w.tokens.xian },
+  );
+  await moveTo(t, w.tokens.xian, c.id, 'RUNNING');
+  const expert = await t.account(Role.JUDGE, w.orgs.xian, 'expert.2025');
+  for (const [key, quality] of [
+    ['studio', 9],
+    ['person', 6],
+  ] as const) {
+    const [row] = await t.sql<{ id: number }>(
+      'select id from entrant where submission_id = ? and trade_id = ?',
+      [dbId(submissions[key]!), dbId(round)],
+    );
+    const entrant = gid('Entrant', row!.id);
+    const set = await t.gql(
+      SetReviewersDocument,
+      { input: { entrantId: entrant, judgeIds: [gid('Account', expert.account.id)] } },
+      { token: w.tokens.xian },
+    );
+    expect(set.data!.setReviewers.errors).toEqual([]);
+    const r = await mark(expert.token, entrant, quality);
+    expect(r.submitMarks.outcomes.map((o) => o.code)).toEqual([null, null, null, null]);
+  }
+  await tablet(t, chief.token, 'TabletLockMarks', { input: { targetId: round } });
+  await moveTo(t, w.tokens.xian, c.id, 'SCORING_CLOSED');
+  const published = await t.gql(
+    PublishResultsDocument,
+    { input: { competitionId: c.id, noticeEndsAt: new Date(Date.now() + 86_400_000).toISOString() } },
+    { token: w.tokens.xian },
+  );
+  expect(published.data!.publishResults.errors).toEqual([]);
+
+  // Public once published: one page, for the studio (not its leader, not the other entrant).
+  const link = (await t.gql(TradeDocumentsDocument, { id: round, judgeId: null })).data!.trade!
+    .certificatesPdf!;
+  const pdf = await fetch(`${new URL(t.url).origin}${link.url}`);
+  expect(pdf.status).toBe(200);
+  const { text, pages } = await pdfText(Buffer.from(await pdf.arrayBuffer()));
+  expect(pages).toBe(1);
+  expect(text).toContain('荣誉证书');
+  expect(text).toContain('长安电力检修创新工作室');
+  // The citation wraps across lines on the page.
+  expect(text.replace(/\n/g, '')).toContain(
+    '在第二届职工创新成果评选优秀创新成果评选中，参赛项目《带电作业机器人一》荣获',
+  );
+  expect(text).toContain('一等奖');
+  expect(text).toContain('西安市总工会');
+  expect(text).toContain('二〇二五年五月');
+  expect(text).not.toContain('电力工作室领办人');
+  expect(text).not.toContain('个人申报者');
 });
