@@ -1229,6 +1229,39 @@ export type SignInInput = {
   username: string;
 };
 
+/** What a step in a studio’s history was. */
+export type StudioEventKind =
+  /** An achievement (patent, method, benefit, award…) was recorded. */
+  | 'ACHIEVEMENT_RECORDED'
+  /** The studio joined an alliance (创新工作室联盟). */
+  | 'ALLIANCE_JOINED'
+  /** The alliance’s lead studio turned a request to join down. */
+  | 'ALLIANCE_JOIN_REJECTED'
+  /** The studio asked to join an alliance that approves members. */
+  | 'ALLIANCE_JOIN_REQUESTED'
+  /** The studio left an alliance. */
+  | 'ALLIANCE_LEFT'
+  /** The lead studio changed how its alliance admits members. */
+  | 'ALLIANCE_SETTINGS_CHANGED'
+  /** The studio applied to be named (申报). */
+  | 'APPLIED'
+  /** An annual assessment (年度考核) was recorded. */
+  | 'ASSESSED'
+  /** A member was added or their role changed. */
+  | 'MEMBER_SET'
+  /** The studio was named (命名). */
+  | 'NAMED'
+  /** The studio was recognised at a higher level (晋级). */
+  | 'PROMOTED'
+  /** The application was rejected. */
+  | 'REJECTED'
+  /** A periodic review (复核/复评) was recorded. */
+  | 'REVIEWED'
+  /** The name was revoked (撤销). */
+  | 'REVOKED'
+  /** The application went under review. */
+  | 'UNDER_REVIEW';
+
 /** Filters for the studio registry; all given ones must match. */
 export type StudioFilter = {
   /** Field of work contains this text. Refused (BAD_USER_INPUT) above 200 characters. */
@@ -3000,7 +3033,7 @@ export type StudioLifeQueryVariables = Exact<{
 }>;
 
 
-export type StudioLifeQuery = { studio: { id: string, level: StudioLevel, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastReview: StudioReviewOutcome | null, lastReviewedOn: string | null, members: Array<{ personId: string }>, achievements: Array<{ id: string }>, alliances: Array<{ id: string }>, levelHistory: Array<{ level: StudioLevel, namedOn: string, documentNumber: string, namingUnion: { id: string } }>, reviews: Array<{ kind: StudioReviewKind, outcome: StudioReviewOutcome, reviewedOn: string, notes: string | null, reviewingUnion: { id: string } }>, history: Array<{ kind: string, fromStatus: StudioStatus | null, toStatus: StudioStatus | null, actor: { id: string } | null, actingUnion: { id: string } | null }>, namingUnion: { id: string } | null } | null };
+export type StudioLifeQuery = { studio: { id: string, level: StudioLevel, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastReview: StudioReviewOutcome | null, lastReviewedOn: string | null, members: Array<{ personId: string }>, achievements: Array<{ id: string }>, alliances: Array<{ id: string }>, levelHistory: Array<{ level: StudioLevel, namedOn: string, documentNumber: string, namingUnion: { id: string } }>, reviews: Array<{ kind: StudioReviewKind, outcome: StudioReviewOutcome, reviewedOn: string, notes: string | null, reviewingUnion: { id: string } }>, history: Array<{ kind: StudioEventKind, fromStatus: StudioStatus | null, toStatus: StudioStatus | null, actor: { id: string } | null, actingUnion: { id: string } | null }>, namingUnion: { id: string } | null } | null };
 
 export type VerifyRegistryChainQueryVariables = Exact<{
   registryId: string;
@@ -3058,7 +3091,7 @@ export type StudioDetailQueryVariables = Exact<{
 }>;
 
 
-export type StudioDetailQuery = { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, leader: { id: string, name: string } | null, members: Array<{ personId: string, name: string, role: StudioMemberRole }>, history: Array<{ kind: string, fromStatus: StudioStatus | null, toStatus: StudioStatus | null, details: string }>, achievements: Array<{ kind: AchievementKind, title: string }>, alliances: Array<{ id: string, name: string }>, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null };
+export type StudioDetailQuery = { studio: { id: string, name: string, level: StudioLevel, field: string, status: StudioStatus, namedOn: string | null, documentNumber: string | null, lastAssessment: AssessmentResult | null, lastAssessmentYear: number | null, leaderName: string, leader: { id: string, name: string } | null, members: Array<{ personId: string, name: string, role: StudioMemberRole }>, history: Array<{ kind: StudioEventKind, fromStatus: StudioStatus | null, toStatus: StudioStatus | null, details: string }>, achievements: Array<{ kind: AchievementKind, title: string }>, alliances: Array<{ id: string, name: string }>, host: { id: string, name: string }, namingUnion: { id: string, name: string } | null } | null };
 
 export type StudiosQueryVariables = Exact<{
   filter?: StudioFilter | null | undefined;

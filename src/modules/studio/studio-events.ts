@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { Context } from '../../shared/graphql/context';
 import { appendAudit } from '../audit/audit.service';
+import type { StudioEventKind } from './studio-life.enums';
 import type { StudioStatus } from './studio.entity';
 
 /** The union the caller acts for: an account's or an API key's organization (null for a platform admin). */
@@ -17,7 +18,7 @@ export async function recordStudioEvent(
   ctx: Context,
   em: EntityManager,
   studio: { id: number; hostId: number },
-  kind: string,
+  kind: StudioEventKind,
   details: Record<string, unknown>,
   from: StudioStatus | null = null,
   to: StudioStatus | null = null,

@@ -49,3 +49,44 @@ registerEnumType(JoinRequestStatus, {
 
 /** Levels from lowest to highest: a promotion moves strictly up this list. */
 export const LEVEL_ORDER = ['ENTERPRISE', 'MUNICIPAL', 'PROVINCIAL', 'NATIONAL_MODEL'] as const;
+
+/** What a step in a studio's history was; the values are stored in `studio_event.kind`. */
+export const StudioEventKind = {
+  APPLIED: 'APPLIED',
+  UNDER_REVIEW: 'UNDER_REVIEW',
+  NAMED: 'NAMED',
+  REJECTED: 'REJECTED',
+  REVOKED: 'REVOKED',
+  ASSESSED: 'ASSESSED',
+  REVIEWED: 'REVIEWED',
+  PROMOTED: 'PROMOTED',
+  MEMBER_SET: 'MEMBER_SET',
+  ACHIEVEMENT_RECORDED: 'ACHIEVEMENT_RECORDED',
+  ALLIANCE_JOINED: 'ALLIANCE_JOINED',
+  ALLIANCE_JOIN_REQUESTED: 'ALLIANCE_JOIN_REQUESTED',
+  ALLIANCE_JOIN_REJECTED: 'ALLIANCE_JOIN_REJECTED',
+  ALLIANCE_LEFT: 'ALLIANCE_LEFT',
+  ALLIANCE_SETTINGS_CHANGED: 'ALLIANCE_SETTINGS_CHANGED',
+} as const;
+export type StudioEventKind = keyof typeof StudioEventKind;
+registerEnumType(StudioEventKind, {
+  name: 'StudioEventKind',
+  description: 'What a step in a studio’s history was.',
+  valuesConfig: {
+    APPLIED: { description: 'The studio applied to be named (申报).' },
+    UNDER_REVIEW: { description: 'The application went under review.' },
+    NAMED: { description: 'The studio was named (命名).' },
+    REJECTED: { description: 'The application was rejected.' },
+    REVOKED: { description: 'The name was revoked (撤销).' },
+    ASSESSED: { description: 'An annual assessment (年度考核) was recorded.' },
+    REVIEWED: { description: 'A periodic review (复核/复评) was recorded.' },
+    PROMOTED: { description: 'The studio was recognised at a higher level (晋级).' },
+    MEMBER_SET: { description: 'A member was added or their role changed.' },
+    ACHIEVEMENT_RECORDED: { description: 'An achievement (patent, method, benefit, award…) was recorded.' },
+    ALLIANCE_JOINED: { description: 'The studio joined an alliance (创新工作室联盟).' },
+    ALLIANCE_JOIN_REQUESTED: { description: 'The studio asked to join an alliance that approves members.' },
+    ALLIANCE_JOIN_REJECTED: { description: 'The alliance’s lead studio turned a request to join down.' },
+    ALLIANCE_LEFT: { description: 'The studio left an alliance.' },
+    ALLIANCE_SETTINGS_CHANGED: { description: 'The lead studio changed how its alliance admits members.' },
+  },
+});

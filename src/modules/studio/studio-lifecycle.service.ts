@@ -6,6 +6,7 @@ import { decodeId, isoDate, optionalText, requiredText } from '../../shared/vali
 import { Organization, OrganizationLevel } from '../organization/organization.entity';
 import { recordStudioEvent } from './studio-events';
 import { MemberRole, STUDIO_TRANSITIONS, Studio, StudioLevel, StudioStatus } from './studio.entity';
+import type { StudioEventKind } from './studio-life.enums';
 import type {
   ApplyStudioInput,
   AssessStudioInput,
@@ -42,7 +43,7 @@ async function recordEvent(
   ctx: Context,
   em: EntityManager,
   studio: Studio,
-  kind: string,
+  kind: StudioEventKind,
   details: Record<string, unknown>,
   from: StudioStatus | null = null,
   to: StudioStatus | null = null,

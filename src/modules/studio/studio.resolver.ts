@@ -28,6 +28,7 @@ import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Achievement, Alliance, Studio } from './studio.entity';
+import type { StudioEventKind } from './studio-life.enums';
 import { recordAchievement } from './achievement.service';
 import { createAlliance } from './alliance.service';
 import { addStudioMember, applyStudio, assessStudio, transitionStudio } from './studio-lifecycle.service';
@@ -165,7 +166,7 @@ export class StudioResolver {
   async history(@Root() s: Studio, @Ctx() ctx: Context): Promise<StudioEvent[]> {
     const rows = await ctx.em.execute<
       {
-        kind: string;
+        kind: StudioEventKind;
         from_status: string | null;
         to_status: string | null;
         details: unknown;

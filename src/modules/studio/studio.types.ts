@@ -3,6 +3,7 @@ import { UserError } from '../../shared/errors';
 import { Connection, OrderByInput, type OrderColumn } from '../../shared/graphql/relay';
 import { Organization } from '../organization/organization.entity';
 import { HonorKind } from '../person/person.entity';
+import { StudioEventKind } from './studio-life.enums';
 import {
   AchievementKind,
   Alliance,
@@ -57,11 +58,8 @@ export class StudioMember {
 
 @ObjectType({ description: 'One step of a studio’s history: lifecycle moves, assessments, members.' })
 export class StudioEvent {
-  @Field({
-    description:
-      'What happened: APPLIED, UNDER_REVIEW, NAMED, REJECTED, REVOKED, ASSESSED, REVIEWED, PROMOTED, MEMBER_SET, ACHIEVEMENT_RECORDED, ALLIANCE_JOINED, ALLIANCE_JOIN_REQUESTED, ALLIANCE_JOIN_REJECTED, ALLIANCE_LEFT or ALLIANCE_SETTINGS_CHANGED.',
-  })
-  kind!: string;
+  @Field(() => StudioEventKind, { description: 'What happened.' })
+  kind!: StudioEventKind;
 
   @Field(() => StudioStatus, { nullable: true, description: 'State before (lifecycle moves).' })
   fromStatus!: StudioStatus | null;
