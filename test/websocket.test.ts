@@ -289,6 +289,7 @@ test('Origin: a foreign origin is refused at the upgrade (403); an allowed one, 
   withApp({ CORS_ORIGINS: 'https://screen.example' }, async (t) => {
     const evil = connect(t, { origin: 'https://evil.example' });
     expect(await evil.upgraded).toBe(403);
+    expect(evil.refusedHeaders?.['x-content-type-options']).toBe('nosniff');
 
     const own = new URL(t.url);
     for (const origin of ['https://screen.example', `http://${own.host}`, undefined]) {
@@ -460,6 +461,7 @@ test('at most WS_MAX_SOCKETS_PER_IP sockets per IP: the next upgrade is refused 
     expect(await Promise.all(three.map((p) => p.upgraded))).toEqual([101, 101, 101]);
     const fourth = connect(t);
     expect(await fourth.upgraded).toBe(429);
+    expect(fourth.refusedHeaders?.['x-content-type-options']).toBe('nosniff');
     for (const p of three) await p.ping(); // still served
     three[0]!.ws.close(1000);
     await three[0]!.closed;

@@ -64,16 +64,19 @@ export function attachWebSocket(o: WebSocketOptions): {
     path: o.path,
     verifyClient: (
       info: { origin: string; req: IncomingMessage },
-      done: (ok: boolean, code?: number, message?: string) => void,
+      done: (ok: boolean, code?: number, message?: string, headers?: Record<string, string>) => void,
     ) => {
+      // A refusal is a plain HTTP answer: the same header as every other answer of ours.
+      const refuse = (code: number, message: string) =>
+        done(false, code, message, { 'X-Content-Type-Options': 'nosniff' });
       if (!originAllowed(info.origin || undefined, config.CORS_ORIGINS, info.req)) {
         metrics.refusals.inc({ reason: 'ORIGIN_NOT_ALLOWED', transport: 'ws' });
-        return done(false, 403, 'Origin not allowed');
+        return refuse(403, 'Origin not allowed');
       }
       const ip = clientIp(info.req, config.TRUST_PROXY);
       if ((perIp.get(ip) ?? 0) >= config.WS_MAX_SOCKETS_PER_IP) {
         metrics.refusals.inc({ reason: 'TOO_MANY_CONNECTIONS', transport: 'ws' });
-        return done(false, 429, 'Too many connections');
+        return refuse(429, 'Too many connections');
       }
       done(true);
     },

@@ -1,3 +1,4 @@
+import type { IncomingHttpHeaders } from 'node:http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import { createClient } from 'graphql-ws';
@@ -37,6 +38,8 @@ export class Peer {
   readonly upgraded: Promise<number>;
   readonly closed: Promise<Closed>;
   closedWith: Closed | null = null;
+  /** The headers of a refused upgrade's HTTP answer. */
+  refusedHeaders: IncomingHttpHeaders | null = null;
   private readonly watchers = new Set<() => void>();
   private pings = 0;
 
@@ -51,6 +54,7 @@ export class Peer {
     this.upgraded = new Promise((resolve) => {
       this.ws.once('open', () => resolve(101));
       this.ws.once('unexpected-response', (_req, res) => {
+        this.refusedHeaders = res.headers;
         resolve(res.statusCode ?? 0);
         this.ws.terminate();
       });
