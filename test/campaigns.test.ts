@@ -88,6 +88,32 @@ async function mark(token: string, entrantId: string, base: number) {
   });
 }
 
+/** A studio of 西安's enterprise, named at enterprise level, with its leader. */
+async function namedStudio(
+  name: string,
+  field: string,
+  leaderName: string,
+  namedOn: string,
+  documentNumber: string,
+) {
+  const leader = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, leaderName);
+  const studio = (
+    await t.gql(
+      ApplyStudioDocument,
+      { input: { name, hostId: orgId(w.orgs.xianFirm), level: 'ENTERPRISE', field, leaderId: leader } },
+      { token: w.tokens.xian },
+    )
+  ).data!.applyStudio.studio!;
+  for (const input of [
+    { studioId: studio.id, to: 'UNDER_REVIEW' },
+    { studioId: studio.id, to: 'NAMED', namedOn, namingUnionId: orgId(w.orgs.xianFirm), documentNumber },
+  ]) {
+    const r = await t.gql(TransitionStudioDocument, { input: input as never }, { token: w.tokens.xian });
+    expect(r.data!.transitionStudio.errors).toEqual([]);
+  }
+  return studio;
+}
+
 beforeAll(async () => {
   t = await startTestApp();
   w = await buildWorld(t);
@@ -174,34 +200,13 @@ test('a campaign from submissions to awards, honors on the winners', async () =>
     ['甲厂', '乙厂', '丙厂', '丁厂'].map((n) => t.org(n, OrganizationLevel.ENTERPRISE, w.orgs.lianhu)),
   );
   const people = await Promise.all(firms.map((f, i) => createPerson(t, w.tokens.xian, f, `创新者${i}`)));
-  const leader = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '工作室领办人');
-  const studio = (
-    await t.gql(
-      ApplyStudioDocument,
-      {
-        input: {
-          name: '秦川焊接创新工作室',
-          hostId: orgId(w.orgs.xianFirm),
-          level: 'ENTERPRISE',
-          field: '焊接',
-          leaderId: leader,
-        },
-      },
-      { token: w.tokens.xian },
-    )
-  ).data!.applyStudio.studio!;
-  for (const input of [
-    { studioId: studio.id, to: 'UNDER_REVIEW' },
-    {
-      studioId: studio.id,
-      to: 'NAMED',
-      namedOn: '2024-03-01',
-      namingUnionId: orgId(w.orgs.xianFirm),
-      documentNumber: '秦工〔2024〕1号',
-    },
-  ]) {
-    await t.gql(TransitionStudioDocument, { input: input as never }, { token: w.tokens.xian });
-  }
+  const studio = await namedStudio(
+    '秦川焊接创新工作室',
+    '焊接',
+    '工作室领办人',
+    '2024-03-01',
+    '秦工〔2024〕1号',
+  );
 
   const closedEarly = await t.gql(
     SubmitEntryDocument,
@@ -570,35 +575,13 @@ test('a studio’s winning entry: its certificate names the studio, in the campa
   );
 
   // A named studio and a person enter; the studio's entry is the better one.
-  const leader = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '电力工作室领办人');
-  const studio = (
-    await t.gql(
-      ApplyStudioDocument,
-      {
-        input: {
-          name: '长安电力检修创新工作室',
-          hostId: orgId(w.orgs.xianFirm),
-          level: 'ENTERPRISE',
-          field: '电力检修',
-          leaderId: leader,
-        },
-      },
-      { token: w.tokens.xian },
-    )
-  ).data!.applyStudio.studio!;
-  for (const input of [
-    { studioId: studio.id, to: 'UNDER_REVIEW' },
-    {
-      studioId: studio.id,
-      to: 'NAMED',
-      namedOn: '2025-01-10',
-      namingUnionId: orgId(w.orgs.xianFirm),
-      documentNumber: '长电〔2025〕3号',
-    },
-  ]) {
-    const r = await t.gql(TransitionStudioDocument, { input: input as never }, { token: w.tokens.xian });
-    expect(r.data!.transitionStudio.errors).toEqual([]);
-  }
+  const studio = await namedStudio(
+    '长安电力检修创新工作室',
+    '电力检修',
+    '电力工作室领办人',
+    '2025-01-10',
+    '长电〔2025〕3号',
+  );
   const person = await createPerson(t, w.tokens.xian, w.orgs.xianFirm, '个人申报者');
   await moveTo(t, w.tokens.xian, c.id, 'REGISTRATION_OPEN');
   const submissions: Record<string, string> = {};
