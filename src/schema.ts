@@ -33,7 +33,11 @@ import {
   CampaignRoundResolver,
   EntrantSubmissionResolver,
 } from './modules/campaign/campaign.resolver';
-import { CompetitionDocumentsResolver, TradeDocumentsResolver } from './modules/documents/documents.resolver';
+import {
+  CompetitionDocumentsResolver,
+  StudioDocumentsResolver,
+  TradeDocumentsResolver,
+} from './modules/documents/documents.resolver';
 import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { WebhookDeliveryResolver, WebhookEndpointResolver } from './modules/webhook/webhook.resolver';
 import { webhookNodes } from './modules/webhook/webhook.nodes';
@@ -63,6 +67,7 @@ export const resolvers = [
   TeamResolver,
   StatisticsResolver,
   TradeDocumentsResolver,
+  StudioDocumentsResolver,
   CompetitionDocumentsResolver,
   MarkingSchemeResolver,
   MarksResolver,

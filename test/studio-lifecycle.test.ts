@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { Role } from '../src/modules/account/account.entity';
 import {
   ApplyStudioDocument,
@@ -12,9 +14,11 @@ import {
   SetAllianceJoinApprovalDocument,
   SetStudioMemberDocument,
   StudioLifeDocument,
+  StudioNamingCertificateDocument,
   TransitionStudioDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { pdfText } from './support/pdf-text';
 import { buildWorld, createPerson, orgId, tableCounts, type World } from './support/world';
 
 let t: TestApp;
@@ -371,5 +375,97 @@ describe('alliances grow and shrink', () => {
       'ALLIANCE_JOINED',
       'ALLIANCE_LEFT',
     ]);
+  });
+});
+
+describe('naming certificate', () => {
+  /** The certificate's text as anyone downloads it, or null when the studio has none. */
+  async function certificate(id: string, example?: string): Promise<string | null> {
+    const s = (await t.gql(StudioNamingCertificateDocument, { id })).data!.studio!;
+    if (!s.namingCertificatePdf) return null;
+    expect(s.namingCertificatePdf.contentType).toBe('application/pdf');
+    const pdf = await fetch(`${new URL(t.url).origin}${s.namingCertificatePdf.url}`);
+    expect(pdf.status).toBe(200);
+    const bytes = Buffer.from(await pdf.arrayBuffer());
+    // `WRITE_DOCUMENT_EXAMPLES=1` refreshes the example under docs/, as test/documents.test.ts does.
+    if (example && process.env.WRITE_DOCUMENT_EXAMPLES) {
+      writeFileSync(path.join(__dirname, '../docs/examples', `${example}.pdf`), bytes);
+    }
+    const { text, pages } = await pdfText(bytes);
+    expect(pages).toBe(1);
+    return text.replace(/\n/g, '');
+  }
+
+  test('a named studio has one, public, at its current level; an application and a revoked name have none', async () => {
+    const token = w.tokens.xian;
+    const leaderId = await createPerson(t, token, w.orgs.xianFirm, unique('领办人'));
+    const applied = await t.gql(
+      ApplyStudioDocument,
+      {
+        input: {
+          name: unique('申报中工作室'),
+          hostId: orgId(w.orgs.xianFirm),
+          level: 'MUNICIPAL',
+          field: '焊接',
+          leaderId,
+        },
+      },
+      { token },
+    );
+    // An application is not public at all; its organizer reads it but it has no certificate yet.
+    const pending = await t.gql(
+      StudioNamingCertificateDocument,
+      { id: applied.data!.applyStudio.studio!.id },
+      { token },
+    );
+    expect(pending.data!.studio!.namingCertificatePdf).toBeNull();
+
+    const id = await namedStudio();
+    const name = (await t.gql(StudioNamingCertificateDocument, { id })).data!.studio!.name;
+    const city = await certificate(id);
+    expect(city).toContain('命名证书');
+    expect(city).toContain('西安秦川焊接有限公司');
+    expect(city).toContain(`“${name}”被命名为`);
+    expect(city).toContain('市级劳模和工匠人才创新工作室');
+    expect(city).toMatch(/经西安市总工会研究决定（市工发〔2021〕\d+）/);
+    expect(city).toContain('特发此证');
+    expect(city).toContain('2021年4月28日');
+
+    // Promoted, the certificate is the new level's, from the province.
+    const promoted = await t.gql(
+      PromoteStudioDocument,
+      {
+        input: {
+          studioId: id,
+          level: 'PROVINCIAL',
+          namedOn: '2023-04-28',
+          namingUnionId: orgId(w.orgs.shaanxi),
+          documentNumber: '陕工发〔2023〕12号',
+        } as never,
+      },
+      { token: province },
+    );
+    expect(promoted.data!.promoteStudio.errors).toEqual([]);
+    const provincial = await certificate(id, 'naming-certificate');
+    expect(provincial).toContain('省级劳模和工匠人才创新工作室');
+    expect(provincial).toContain('经陕西省总工会研究决定（陕工发〔2023〕12号）');
+    expect(provincial).toContain('2023年4月28日');
+    expect(provincial).not.toContain('市级劳模和工匠人才创新工作室');
+
+    const revoked = await t.gql(
+      ReviewStudioDocument,
+      {
+        input: {
+          studioId: id,
+          kind: 'RECHECK',
+          outcome: 'REVOKED',
+          reviewedOn: '2024-05-01',
+          notes: '整改未完成',
+        } as never,
+      },
+      { token: province },
+    );
+    expect(revoked.data!.reviewStudio.errors).toEqual([]);
+    expect(await certificate(id)).toBeNull();
   });
 });

@@ -38,6 +38,8 @@ export interface CertificateText {
   unit: string | null;
   body: string;
   award: string;
+  /** The last line of the citation; 特发此证，以资鼓励。 unless given. */
+  closing?: string;
 }
 
 /** One landscape A4 page: border, title, recipient, citation, awarding body, date and seal. */
@@ -78,7 +80,7 @@ export function certificatePage(
   doc
     .font('regular')
     .fontSize(16)
-    .text('特发此证，以资鼓励。', 130, 390, { width: width - 260 });
+    .text(c.closing ?? '特发此证，以资鼓励。', 130, 390, { width: width - 260 });
   const rightX = width - 330;
   doc.fontSize(16).text(awardingBody, rightX, height - 150, { width: 250, align: 'center' });
   doc.text(date, rightX, height - 120, { width: 250, align: 'center' });

@@ -5,6 +5,7 @@ import { runMutation } from '../../shared/graphql/mutation';
 import { decodeId } from '../../shared/validation';
 import { Competition } from '../competition/competition.entity';
 import { Trade } from '../competition/trade.entity';
+import { Studio } from '../studio/studio.entity';
 import { loadTemplate } from './certificates';
 import { documentLink, setCertificateTemplate } from './documents.service';
 import {
@@ -94,5 +95,18 @@ export class CompetitionDocumentsResolver {
   ): Promise<SetCertificateTemplatePayload> {
     const r = await runMutation(ctx, (em) => setCertificateTemplate(ctx, em, input));
     return { competition: r.value, errors: r.errors };
+  }
+}
+
+@Resolver(() => Studio)
+export class StudioDocumentsResolver {
+  @FieldResolver(() => DocumentLink, {
+    nullable: true,
+    description:
+      'The naming certificate (命名证书) as a PDF: the host enterprise’s studio named at its current level by the ' +
+      'naming union, with the naming document’s number and date. Public while the studio is NAMED; null otherwise.',
+  })
+  namingCertificatePdf(@Root() studio: Studio, @Ctx() ctx: Context): Promise<DocumentLink | null> {
+    return documentLink(ctx, { kind: 'STUDIO_NAMING_CERTIFICATE', studioId: studio.id });
   }
 }

@@ -27,6 +27,8 @@ function filenameOf(spec: DocumentSpec): string {
       return 'results-notice.pdf';
     case 'TRADE_CERTIFICATES':
       return 'certificates.pdf';
+    case 'STUDIO_NAMING_CERTIFICATE':
+      return 'naming-certificate.pdf';
   }
 }
 

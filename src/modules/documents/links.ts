@@ -6,7 +6,8 @@ export type DocumentSpec =
   | { kind: 'RESULTS_SUMMARY'; tradeId: number }
   | { kind: 'MARKING_SHEET'; tradeId: number; judgeId: number | null }
   | { kind: 'NOTICE'; competitionId: number }
-  | { kind: 'TRADE_CERTIFICATES'; tradeId: number };
+  | { kind: 'TRADE_CERTIFICATES'; tradeId: number }
+  | { kind: 'STUDIO_NAMING_CERTIFICATE'; studioId: number };
 
 interface Claims {
   spec: DocumentSpec;

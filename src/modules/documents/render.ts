@@ -6,6 +6,7 @@ import type { DocumentSpec } from './links';
 import { markingSheetPdf } from './marking-sheet';
 import { noticePdf } from './notice';
 import { resultsSummaryPdf, type RenderedDocument } from './results-summary';
+import { studioNamingCertificatePdf } from './studio-certificate';
 
 /**
  * Renders a document as the given context's viewer may see it: the same checks run when the
@@ -17,6 +18,7 @@ export async function renderDocument(
   spec: DocumentSpec,
   probe = false,
 ): Promise<RenderedDocument | null> {
+  if (spec.kind === 'STUDIO_NAMING_CERTIFICATE') return studioNamingCertificatePdf(ctx, spec.studioId, probe);
   if (spec.kind === 'NOTICE') {
     const c = await ctx.em.findOne(Competition, { id: spec.competitionId });
     return c ? noticePdf(ctx, c, probe) : null;
