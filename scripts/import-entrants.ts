@@ -1,13 +1,9 @@
-import { DocumentLinks } from '../src/modules/documents/links';
-import { PersonKeys } from '../src/modules/person/person-keys';
 import 'reflect-metadata';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { TableNotFoundException } from '@mikro-orm/core';
-import { Presets, SingleBar } from 'cli-progress';
 import { ConfigError, loadToolConfig, type Config } from '../src/config';
-import { Role } from '../src/modules/account/account.entity';
 import {
   importEntrants,
   parseEntrantFile,
@@ -15,19 +11,11 @@ import {
   type RawRow,
 } from '../src/modules/competition/entrant-import';
 import { ImportFormat } from '../src/modules/competition/competition.types';
-import type { Viewer } from '../src/shared/access/viewer';
-import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, type MikroORM } from '../src/orm';
 import type { UserError } from '../src/shared/errors';
-import { createContext } from '../src/shared/graphql/context';
-import { createLoaders } from '../src/loaders';
-import { createDomainEvents } from '../src/events';
-import { inTransaction } from '../src/shared/graphql/mutation';
-import { asDomainError } from '../src/shared/graphql/mutation';
-import { BoardHub } from '../src/modules/leaderboard/board.service';
-import { createEventBus } from '../src/shared/graphql/pubsub';
+import { asDomainError, inTransaction } from '../src/shared/graphql/mutation';
 import { fromGlobalId } from '../src/shared/graphql/relay';
-import { WebhookWorker } from '../src/modules/webhook/worker';
+import { progressFor } from './support/progress';
+import { openToolContext, type ToolContext } from './support/tool-context';
 
 /**
  * Registers the entrants listed in a CSV or XLSX file into one trade, with the
@@ -125,69 +113,6 @@ function parseOptions(argv: string[]): Options | 'help' {
   return { tradeId, file: values.file, format };
 }
 
-// ---------------------------------------------------------------- progress
-
-interface Progress {
-  update: ImportProgress;
-  /** Ends the display (idempotent), e.g. before printing errors. */
-  stop(): void;
-}
-
-/** A redrawn bar, for a terminal. One bar per stage; the stage is part of its format. */
-function barProgress(stream: NodeJS.WriteStream): Progress {
-  let bar: SingleBar | null = null;
-  let stage: string | null = null;
-  const stop = () => {
-    bar?.stop();
-    bar = null;
-  };
-  return {
-    update(s, done, total) {
-      if (s !== stage || !bar) {
-        stop();
-        stage = s;
-        bar = new SingleBar(
-          {
-            format: '{stage} |{bar}| {percentage}% | {value}/{total} rows | {duration_formatted}',
-            stream,
-            hideCursor: true,
-          },
-          Presets.shades_classic,
-        );
-        bar.start(total, done, { stage: s.padEnd(8) });
-      } else {
-        bar.setTotal(total);
-        bar.update(done);
-      }
-    },
-    stop,
-  };
-}
-
-/** Plain lines for logs and CI: each stage's start, every 10 %, and its end. */
-function lineProgress(write: (line: string) => void): Progress {
-  let stage: string | null = null;
-  let lastStep = -1;
-  let finished = false;
-  return {
-    update(s, done, total) {
-      if (s !== stage) {
-        stage = s;
-        lastStep = -1;
-        finished = false;
-      }
-      if (finished) return;
-      const step = total > 0 ? Math.floor((done * 10) / total) : 10;
-      if (step === lastStep && done < total) return;
-      lastStep = step;
-      finished = done >= total;
-      const pct = total > 0 ? Math.floor((done * 100) / total) : 100;
-      write(`${s}: ${done}/${total} rows (${pct}%)`);
-    },
-    stop() {},
-  };
-}
-
 // ---------------------------------------------------------------- errors
 
 /** `line <n> <column>: <message> [<code>]` for a row error; the option for a file or trade error. */
@@ -257,15 +182,13 @@ async function main(argv: string[]): Promise<number> {
   }
   out(`Read ${rows.length} rows from ${options.file} (${options.format}).`);
 
-  let db: ResolvedDatabase | null = null;
-  let orm: MikroORM | null = null;
-  const progress = process.stdout.isTTY ? barProgress(process.stdout) : lineProgress(out);
+  let tool: ToolContext | null = null;
+  const progress = progressFor(process.stdout);
   let cleaning: Promise<void> | null = null;
   const cleanup = () =>
     (cleaning ??= (async () => {
       progress.stop();
-      await orm?.close(true).catch((e) => err(`error closing the database connection: ${String(e)}`));
-      await db?.embedded?.stop().catch((e) => err(`error stopping PostgreSQL: ${String(e)}`));
+      await tool?.close();
     })());
   // First signal: stop at the next progress step, inside the transaction, so it rolls back.
   // A second one: close everything now (an open transaction dies with its connection).
@@ -287,47 +210,8 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    db = await resolveDatabase(config, err, { shareRunning: true });
-    orm = await initOrm({
-      databaseUrl: db.url,
-      poolMax: 2,
-      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      logQueries: config.LOG_QUERIES,
-    });
-    // A local operator acting as a platform admin. Account id 0 exists nowhere:
-    // the import writes people and entrants only, never the acting account.
-    const viewer: Viewer = {
-      kind: 'account',
-      accountId: 0,
-      role: Role.PLATFORM_ADMIN,
-      organizationId: null,
-      organizationPath: null,
-    };
-    const pubsub = createEventBus();
-    const ctx = createContext(
-      {
-        orm,
-        pubsub,
-        modules: {
-          tokens: { secret: config.JWT_SECRET, ttlSeconds: config.JWT_TTL_SECONDS },
-          boards: new BoardHub(orm, pubsub),
-          documentLinks: new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS),
-          personKeys: new PersonKeys(config.PERSON_ID_HMAC_KEY),
-          // Not started and not listening: the import's events stay undelivered in the outbox, and
-          // a server's dispatcher turns them into webhook deliveries.
-          webhooks: new WebhookWorker(() => orm!.em.fork() as never, {
-            pollMs: config.WEBHOOKS_POLL_MS,
-            timeoutMs: config.WEBHOOKS_TIMEOUT_MS,
-            allowPrivate: config.WEBHOOKS_ALLOW_PRIVATE,
-            clock: () => new Date(),
-          }),
-        },
-        loaders: createLoaders,
-        events: createDomainEvents(pubsub),
-      },
-      viewer,
-    );
+    tool = await openToolContext(config, err);
+    const { ctx } = tool;
     let result: { imported: number; peopleCreated: number };
     try {
       result = await inTransaction(ctx, (em) => importEntrants(ctx, em, options.tradeId, rows, onProgress));
