@@ -1,3 +1,8 @@
+import { spawn } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { withDatabase } from '../src/shared/db/database';
 import { sqlStatements } from '../src/shared/db/orm';
 import { seedDemo } from '../seeds/demo';
 import {
@@ -5,6 +10,7 @@ import {
   CompetitionsDocument,
   PeopleDocument,
   SignInTokenDocument,
+  StudioRegistryFileDocument,
   StudiosDocument,
   StudioStatisticsDocument,
   TradeAwardsDocument,
@@ -14,6 +20,8 @@ import {
   VerifyRegistryChainDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { adminUrl } from './support/db';
+import { xlsxRows } from './support/spreadsheet';
 import { toDecimalString } from '../src/shared/graphql/scalars';
 
 let t: TestApp;
@@ -387,4 +395,70 @@ test('the demo registry is on the audit log: every host’s chain holds and matc
         and not exists (select 1 from studio_level_step l where l.studio_id = s.id)`,
   );
   expect(unnamed!.n).toBe('0');
+});
+
+/** `npm run export:registry` as a child process against this file's database. */
+function exportRegistry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  const root = path.resolve(__dirname, '..');
+  return new Promise((resolve, reject) => {
+    const child = spawn(
+      process.execPath,
+      ['-r', '@swc-node/register', path.join(root, 'scripts', 'export-registry.ts'), ...args],
+      {
+        cwd: root,
+        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: withDatabase(adminUrl(), t.database) },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+test('the registry export command writes what the API exports, with progress', async () => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jingsai-registry-export-'));
+  const admin = await t.gql(SignInTokenDocument, {
+    input: { username: 'admin', password: 'demo-password-1' },
+  });
+  const adminToken = admin.data!.signIn.token!;
+  const [{ n }] = (await t.sql<{ n: string }>('select count(*) n from studio')) as [{ n: string }];
+  const total = Number(n);
+  expect(total).toBeGreaterThan(100); // more than one page of the API
+
+  const csv = await exportRegistry(['--out', path.join(dir, 'registry.csv')]);
+  expect(csv.stderr).toBe('');
+  expect(csv.code).toBe(0);
+  // Not a terminal: progress as lines, each stage from its first page to its end.
+  expect(csv.stdout).toContain(`read: 100/${total} studios`);
+  expect(csv.stdout).toContain(`read: ${total}/${total} studios (100%)`);
+  expect(csv.stdout).toContain(`write: ${total}/${total} studios (100%)`);
+  expect(csv.stdout).toContain(`Wrote ${total} studios to`);
+  const api = await t.gql(StudioRegistryFileDocument, { format: 'CSV' }, { token: adminToken });
+  expect(await fs.readFile(path.join(dir, 'registry.csv'), 'utf8')).toBe(
+    api.data!.studioRegistryFile.content,
+  );
+
+  const municipal = await exportRegistry(['--out', path.join(dir, 'municipal.xlsx'), '--level', 'municipal']);
+  expect(municipal.code).toBe(0);
+  const apiMunicipal = await t.gql(
+    StudioRegistryFileDocument,
+    { format: 'XLSX', filter: { levels: ['MUNICIPAL'] } },
+    { token: adminToken },
+  );
+  const written = await xlsxRows((await fs.readFile(path.join(dir, 'municipal.xlsx'))).toString('base64'));
+  expect(written).toEqual(await xlsxRows(apiMunicipal.data!.studioRegistryFile.content));
+  expect(written.rows.length).toBeGreaterThan(1);
+  expect(written.rows.slice(1).every((r) => r[1] === '市级')).toBe(true);
+
+  const usage = await exportRegistry(['--out', path.join(dir, 'x.txt')]);
+  expect(usage.code).toBe(2);
+  expect(usage.stderr).toContain('give --format');
+  const badLevel = await exportRegistry(['--out', path.join(dir, 'x.csv'), '--level', 'COUNTY']);
+  expect(badLevel.code).toBe(2);
+  expect(badLevel.stderr).toContain('--level must be one of');
+  await fs.rm(dir, { recursive: true, force: true });
 });

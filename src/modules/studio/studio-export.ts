@@ -37,6 +37,9 @@ export const STUDIO_REGISTRY_HEADINGS = [
 /** More than any union keeps; the export stops here rather than run unbounded. */
 const MAX_ROWS = 20_000;
 
+/** Studios read of those to export, then rows written: for a command's progress bar. */
+export type RegistryExportProgress = (stage: 'read' | 'write', done: number, total: number) => void;
+
 /**
  * The studio registry as a file: exactly the studios `Query.studios` lists for the caller with
  * the same filter (named and revoked ones for everyone, applications for the host's organizers).
@@ -45,17 +48,23 @@ export async function studioRegistryFile(
   ctx: Context,
   filter: StudioFilter | null,
   format: 'CSV' | 'XLSX',
+  onProgress: RegistryExportProgress = () => {},
 ): Promise<TabularFile> {
   const studios: Studio[] = [];
   let after: string | null = null;
+  let total: number | null = null;
   for (;;) {
     const page = await listStudios(ctx, filter, pageRequest<Studio>({ first: MAX_PAGE_SIZE, after }));
+    total ??= page.hasNextPage ? Math.min(await page.totalCount(), MAX_ROWS) : page.nodes.length;
     studios.push(...page.nodes);
+    onProgress('read', Math.min(studios.length, total), total);
     if (!page.hasNextPage || studios.length >= MAX_ROWS) break;
     after = page.cursorOf(page.nodes[page.nodes.length - 1]!);
   }
   const rows = [STUDIO_REGISTRY_HEADINGS] as (string | number | null)[][];
   for (const s of studios) {
+    const done = rows.length - 1;
+    if (done > 0 && done % MAX_PAGE_SIZE === 0) onProgress('write', done, studios.length);
     const [host, naming, leader] = await Promise.all([
       ctx.loaders.organizationById.load(s.host.id),
       s.namingUnion ? ctx.loaders.organizationById.load(s.namingUnion.id) : null,
@@ -75,5 +84,6 @@ export async function studioRegistryFile(
       s.lastAssessmentYear ?? null,
     ]);
   }
+  onProgress('write', studios.length, studios.length);
   return tabularFile('studio-registry', '工作室名录 Studios', rows, format);
 }
