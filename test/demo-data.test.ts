@@ -1,8 +1,6 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { withDatabase } from '../src/shared/db/database';
 import { sqlStatements } from '../src/shared/db/orm';
 import { seedDemo } from '../seeds/demo';
 import {
@@ -20,7 +18,7 @@ import {
   VerifyRegistryChainDocument,
 } from './generated/graphql';
 import { gid, startTestApp, type TestApp } from './support/app';
-import { adminUrl } from './support/db';
+import { runCommand } from './support/command';
 import { xlsxRows } from './support/spreadsheet';
 import { toDecimalString } from '../src/shared/graphql/scalars';
 
@@ -397,27 +395,7 @@ test('the demo registry is on the audit log: every host’s chain holds and matc
   expect(unnamed!.n).toBe('0');
 });
 
-/** `npm run export:registry` as a child process against this file's database. */
-function exportRegistry(args: string[]): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  const root = path.resolve(__dirname, '..');
-  return new Promise((resolve, reject) => {
-    const child = spawn(
-      process.execPath,
-      ['-r', '@swc-node/register', path.join(root, 'scripts', 'export-registry.ts'), ...args],
-      {
-        cwd: root,
-        env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: withDatabase(adminUrl(), t.database) },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      },
-    );
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const exportRegistry = (args: string[]) => runCommand('export-registry.ts', args, t.database);
 
 test('the registry export command writes what the API exports, with progress', async () => {
   const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jingsai-registry-export-'));

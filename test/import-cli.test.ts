@@ -1,14 +1,12 @@
-import { spawn } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
-import { withDatabase } from '../src/shared/db/database';
 import { fromGlobalId } from '../src/shared/graphql/relay';
 import { startTestApp, type TestApp } from './support/app';
-import { adminUrl } from './support/db';
+import { runCommand } from './support/command';
 import { createCompetition, createPerson, createTrade, orgId, tableCounts } from './support/world';
 
 /**
@@ -16,12 +14,8 @@ import { createCompetition, createPerson, createTrade, orgId, tableCounts } from
  * against this file's own test database, and the database is checked after.
  */
 
-const ROOT = path.resolve(__dirname, '..');
-const SCRIPT = path.join(ROOT, 'scripts', 'import-entrants.ts');
-
 let t: TestApp;
 let dir: string;
-let databaseUrl: string;
 let token: string;
 let firms: Organization[];
 /** Trades as global IDs, with their numeric ids. */
@@ -31,27 +25,7 @@ let sheet: { gid: string; id: number };
 /** People that exist before the first import: name → id. */
 const existing = new Map<string, number>();
 
-interface CliResult {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runCli(args: string[]): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['-r', '@swc-node/register', SCRIPT, ...args], {
-      cwd: ROOT,
-      env: { ...process.env, NODE_ENV: 'test', DATABASE_URL: databaseUrl, LOG_QUERIES: 'false' },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-  });
-}
+const runCli = (args: string[]) => runCommand('import-entrants.ts', args, t.database);
 
 /** RFC 4180 CSV, every field quoted, CRLF line ends and a BOM as Excel writes them. */
 async function writeCsv(name: string, rows: string[][]): Promise<string> {
@@ -78,7 +52,6 @@ const duplicatePeople = () =>
 
 beforeAll(async () => {
   t = await startTestApp();
-  databaseUrl = withDatabase(adminUrl(), t.database);
   dir = await fs.mkdtemp(path.join(os.tmpdir(), 'jingsai-import-cli-'));
 
   const national = await t.org('中华全国总工会', OrganizationLevel.NATIONAL);

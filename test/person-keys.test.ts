@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
@@ -7,7 +6,6 @@ import { ConfigError, DEV_PERSON_ID_HMAC_KEY, loadConfig, loadToolConfig } from 
 import { Role } from '../src/modules/account/account.entity';
 import { type Organization, OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { nationalIdCheckChar, nationalIdProblem } from '../src/modules/person/person-keys';
-import { withDatabase } from '../src/shared/db/database';
 import { fromGlobalId, toGlobalId } from '../src/shared/graphql/relay';
 import {
   AccessUpdatePersonDocument,
@@ -15,7 +13,7 @@ import {
   PersonKeysPeopleDocument,
 } from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
-import { adminUrl } from './support/db';
+import { runCommand } from './support/command';
 import { createCompetition, createTrade, tableCounts } from './support/world';
 
 /**
@@ -249,38 +247,7 @@ describe('import:entrants command with keys', () => {
         'utf8',
       );
       const trade = await newTrade();
-      const r = await new Promise<{ code: number | null; stdout: string; stderr: string }>(
-        (resolve, reject) => {
-          const child = spawn(
-            process.execPath,
-            [
-              '-r',
-              '@swc-node/register',
-              path.join(ROOT, 'scripts', 'import-entrants.ts'),
-              '-t',
-              trade,
-              '-f',
-              file,
-            ],
-            {
-              cwd: ROOT,
-              env: {
-                ...process.env,
-                NODE_ENV: 'test',
-                DATABASE_URL: withDatabase(adminUrl(), t.database),
-                LOG_QUERIES: 'false',
-              },
-              stdio: ['ignore', 'pipe', 'pipe'],
-            },
-          );
-          let stdout = '';
-          let stderr = '';
-          child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-          child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
-          child.on('error', reject);
-          child.on('close', (code) => resolve({ code, stdout, stderr }));
-        },
-      );
+      const r = await runCommand('import-entrants.ts', ['-t', trade, '-f', file], t.database);
       expect(r.stderr).toBe('');
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/^write: 2\/2 rows \(100%\)$/m);

@@ -6,11 +6,12 @@ import { DocumentLinks } from '../../src/modules/documents/links';
 import { BoardHub } from '../../src/modules/leaderboard/board.service';
 import { PersonKeys } from '../../src/modules/person/person-keys';
 import { WebhookWorker } from '../../src/modules/webhook/worker';
-import { initOrm, type MikroORM } from '../../src/orm';
+import type { MikroORM } from '../../src/orm';
 import type { Viewer } from '../../src/shared/access/viewer';
-import { resolveDatabase, type ResolvedDatabase } from '../../src/shared/db/database';
+import type { ResolvedDatabase } from '../../src/shared/db/database';
 import { createContext, type Context } from '../../src/shared/graphql/context';
 import { createEventBus } from '../../src/shared/graphql/pubsub';
+import { openDatabase } from './command';
 
 /** A command's request context: the database (embedded or DATABASE_URL) and a context as admin. */
 export interface ToolContext {
@@ -34,14 +35,7 @@ export async function openToolContext(config: Config, err: (line: string) => voi
       await db?.embedded?.stop().catch((e) => err(`error stopping PostgreSQL: ${String(e)}`));
     })());
   try {
-    db = await resolveDatabase(config, err, { shareRunning: true });
-    orm = await initOrm({
-      databaseUrl: db.url,
-      poolMax: 2,
-      connectTimeoutMs: config.DB_CONNECT_TIMEOUT_MS,
-      statementTimeoutMs: config.DB_STATEMENT_TIMEOUT_MS,
-      logQueries: config.LOG_QUERIES,
-    });
+    ({ db, orm } = await openDatabase(config, err));
   } catch (e) {
     await close();
     throw e;
