@@ -216,27 +216,25 @@ describe('behind nginx with the README configuration', () => {
     expect(afterSignedIn.headers.get('x-cache-status')).toBe('HIT');
     expect(afterSignedIn.text).toBe(first.text);
 
-    // A mark: within the board's max-age the proxy's answer shows it.
+    // A mark: within the board's max-age the proxy's answer shows it. The copy was stored
+    // before the mark, so it expires at most max-age later (nginx counts whole seconds: 1 s
+    // more); a request sent after that gets the fresh board, however long it then takes.
     await mark(own.judge, own.entrants[1]!, 80);
     const marked = Date.now();
     const maxAgeMs = PUBLIC_READ_POLICIES.PublicTradeBoard!.maxAgeSeconds * 1000;
-    let fresh: Awaited<ReturnType<typeof get>> | undefined;
     const seen: string[] = [];
-    for (
-      const end = marked + maxAgeMs + 2_000;
-      Date.now() < end;
-      await new Promise((r) => setTimeout(r, 100))
-    ) {
+    let fresh: Awaited<ReturnType<typeof get>> | undefined;
+    for (let sent = Date.now(); sent <= marked + maxAgeMs + 1_000; sent = Date.now()) {
       const r = await get(proxy.origin, search);
-      seen.push(String(r.headers.get('x-cache-status')));
+      seen.push(`${sent - marked} ms ${String(r.headers.get('x-cache-status'))}`);
       if (boardOf(r).nodes.length === 2) {
         fresh = r;
         break;
       }
+      await new Promise((resolve) => setTimeout(resolve, 100));
     }
     if (!fresh)
-      throw new Error(`the mark did not show through the proxy within ${maxAgeMs} ms: ${seen.join(' ')}`);
-    expect(Date.now() - marked).toBeLessThanOrEqual(maxAgeMs + 2_000);
+      throw new Error(`the mark did not show through the proxy within the max-age: ${seen.join(', ')}`);
     expect(boardOf(fresh).nodes.map((n) => n.total)).toEqual([80, 60]);
     // The copy was expired, so the proxy asked the server again (a new body: not a 304).
     expect(['EXPIRED', 'MISS']).toContain(fresh.headers.get('x-cache-status'));
