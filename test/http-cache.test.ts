@@ -1,7 +1,10 @@
 import { randomUUID } from 'node:crypto';
-import { getOperationAST, parse } from 'graphql';
+import { getOperationAST, parse, print } from 'graphql';
+import { createClient } from 'graphql-ws';
+import WebSocket from 'ws';
 import { loadManifest } from '../src/shared/security/trusted-documents';
 import { PUBLIC_READ_POLICIES } from '../src/transport/http-cache';
+import { BoardResumeDocument, type BoardResumeSubscription } from './generated/graphql';
 import { asClient, type RawResponse, startTestApp, type TestApp } from './support/app';
 import { startNginx, type Nginx } from './support/nginx';
 import { buildWorld, runningTrade, tablet, trustedDoc, type World } from './support/world';
@@ -261,5 +264,32 @@ describe('behind nginx with the README configuration', () => {
     const keyed = await get(proxy.origin, search, { 'x-api-key': 'jsk_not_a_key' });
     expect(keyed.headers.get('x-cache-status')).toBe('BYPASS');
     expect(keyed.status).toBe(401);
+  });
+
+  test('graphql-ws passes through the same location: a board subscription gets its snapshot', async () => {
+    const client = createClient({
+      url: `${proxy.origin.replace(/^http/, 'ws')}/graphql`,
+      webSocketImpl: WebSocket,
+      retryAttempts: 0,
+    });
+    try {
+      const first = await new Promise<BoardResumeSubscription['boardUpdates']>((resolve, reject) => {
+        const stop = client.subscribe(
+          { query: print(BoardResumeDocument), variables: { tradeId: trade.tradeId, first: 10 } },
+          {
+            next: (m) => {
+              stop();
+              resolve((m.data as BoardResumeSubscription).boardUpdates);
+            },
+            error: reject,
+            complete: () => reject(new Error('completed before any frame')),
+          },
+        );
+      });
+      expect(first.kind).toBe('SNAPSHOT');
+      expect(first.rows.map((r) => r.total)).toEqual([70]);
+    } finally {
+      await client.dispose();
+    }
   });
 });
