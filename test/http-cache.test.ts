@@ -3,7 +3,7 @@ import { getOperationAST, parse, print } from 'graphql';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { loadManifest } from '../src/shared/security/trusted-documents';
-import { PUBLIC_READ_POLICIES } from '../src/transport/http-cache';
+import { PUBLIC_READ_POLICIES, trustedOperations } from '../src/transport/http-cache';
 import { BoardResumeDocument, type BoardResumeSubscription } from './generated/graphql';
 import { asClient, type RawResponse, startTestApp, type TestApp } from './support/app';
 import { startNginx, type Nginx } from './support/nginx';
@@ -84,6 +84,26 @@ test('every policy names a trusted public query', () => {
     const found = operations.filter((op) => op.name?.value === name);
     expect(found.map((op) => op.operation)).toEqual(['query']);
   }
+});
+
+test('a manifest entry that does not parse, or holds two operations, names nothing', () => {
+  const ops = trustedOperations({
+    'sha256:a': 'query PublicTradeBoard { viewer { kind } }',
+    'sha256:b': 'mutation M { x }',
+    'sha256:c': 'query {',
+    'sha256:d': 'query A { a } query B { b }',
+    'sha256:e': 'query Other { viewer { kind } }',
+  });
+  expect(['a', 'b', 'c', 'd', 'e'].map((k) => ops.kindOf(`sha256:${k}`))).toEqual([
+    'query',
+    'mutation',
+    undefined,
+    undefined,
+    'query',
+  ]);
+  expect(ops.policyOf('sha256:a')).toBe(PUBLIC_READ_POLICIES.PublicTradeBoard);
+  expect(ops.policyOf('sha256:e')).toBeUndefined();
+  expect(ops.policyOf('sha256:nothing')).toBeUndefined();
 });
 
 describe('on the server', () => {

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
-import { getOperationAST, type OperationTypeNode, parse } from 'graphql';
+import { getOperationAST, type OperationDefinitionNode, type OperationTypeNode, parse } from 'graphql';
 import type { Manifest } from '../shared/security/trusted-documents';
 
 /** How long a shared cache may hold a public read, and serve it stale while it fetches a fresh one. */
@@ -44,7 +44,13 @@ export function trustedOperations(
 ): TrustedOperations {
   const byId = new Map<string, { kind: OperationTypeNode; policy: CachePolicy | undefined }>();
   for (const [id, text] of Object.entries(manifest)) {
-    const op = getOperationAST(parse(text));
+    let op: OperationDefinitionNode | null | undefined;
+    try {
+      op = getOperationAST(parse(text));
+    } catch {
+      // Admission refuses such a document when it is sent; here it names nothing.
+      continue;
+    }
     if (!op) continue;
     const name = op.name?.value;
     const policy =
