@@ -4,17 +4,26 @@ import { type DefinitionNode, Kind, parse, print, visit } from 'graphql';
 import { documentId, MANIFEST_PATH } from '../src/shared/security/trusted-documents';
 
 /**
- * Builds the trusted-document manifest from clients/first-party/*.graphql:
- * one entry per operation (with the fragments it uses), keyed by the sha256 of
- * its printed text. With --check, fails when the committed manifest is stale.
+ * Builds the trusted-document manifest from clients/first-party/*.graphql (tablets, screens) and
+ * clients/public/*.graphql (anonymous public reads, sent as cacheable GETs): one entry per
+ * operation (with the fragments it uses), keyed by the sha256 of its printed text. With --check,
+ * fails when the committed manifest is stale.
  */
-const dir = path.resolve(__dirname, '..', 'clients', 'first-party');
+const dirs = ['first-party', 'public'].map((d) => path.resolve(__dirname, '..', 'clients', d));
 
 function build(): Record<string, string> {
-  const definitions: DefinitionNode[] = readdirSync(dir)
-    .filter((f) => f.endsWith('.graphql'))
-    .sort()
-    .flatMap((f) => parse(readFileSync(path.join(dir, f), 'utf8')).definitions);
+  const definitions: DefinitionNode[] = dirs.flatMap((dir) =>
+    readdirSync(dir)
+      .filter((f) => f.endsWith('.graphql'))
+      .sort()
+      .flatMap((f) => parse(readFileSync(path.join(dir, f), 'utf8')).definitions),
+  );
+  const names = definitions.flatMap((d) =>
+    d.kind === Kind.OPERATION_DEFINITION && d.name ? [d.name.value] : [],
+  );
+  const twice = names.filter((n, i) => names.indexOf(n) !== i);
+  // Policies (src/transport/http-cache.ts) and tests name operations: a name means one document.
+  if (twice.length) throw new Error(`Operations named twice in clients/: ${twice.join(', ')}`);
   const fragments = new Map(
     definitions.flatMap((d) => (d.kind === Kind.FRAGMENT_DEFINITION ? [[d.name.value, d] as const] : [])),
   );

@@ -48,6 +48,7 @@ import { loadManifest, type Manifest } from './shared/security/trusted-documents
 import { admission } from './transport/admission';
 import { formatError, topLevel } from './transport/errors';
 import { httpGate } from './transport/http';
+import { trustedOperations } from './transport/http-cache';
 import { Lane } from './transport/lanes';
 import { attachWebSocket } from './transport/websocket';
 
@@ -286,14 +287,20 @@ export async function createApp(options: AppOptions): Promise<App> {
   if (!production)
     app.use(devPagesRouter({ graphqlPath: GRAPHQL_PATH, venueScreens: () => venueScreens(orm.em.fork()) }));
 
-  app.use(
-    GRAPHQL_PATH,
-    httpGate({ config, rateLimits, admit, lane, format, viewerFor }),
+  // The GraphQL path is an app of its own so that Express's weak ETag is off there only: public
+  // reads carry a strong ETag of their own (src/transport/http-cache.ts), no other answer has one;
+  // static files (the screen's font) keep theirs.
+  const graphqlApp = express();
+  graphqlApp.disable('x-powered-by');
+  graphqlApp.set('etag', false);
+  graphqlApp.use(
+    httpGate({ config, rateLimits, admit, operations: trustedOperations(trusted), lane, format, viewerFor }),
     expressMiddleware(apollo, {
       context: async ({ res }) =>
         createContext(services, res.locals.viewer as Viewer, res.locals.ip as string, true),
     }),
   );
+  app.use(GRAPHQL_PATH, graphqlApp);
 
   app.use(unexpectedErrors(logger));
 

@@ -1,7 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import cors from 'cors';
 import express, { type NextFunction, type Request, type RequestHandler, type Response } from 'express';
-import { GraphQLError } from 'graphql';
+import { getOperationAST, GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
@@ -10,12 +10,15 @@ import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
+import { httpCache, type TrustedOperations } from './http-cache';
 import { type Lane, publicLane } from './lanes';
 
 export interface HttpGateOptions {
   config: Config;
   rateLimits: RateLimits;
   admit: Admit;
+  /** What each trusted document names, and the cache policy of the public reads (./http-cache.ts). */
+  operations: TrustedOperations;
   /** The bounded lane anonymous operations run in (src/transport/lanes.ts). */
   lane: Lane;
   format: FormatError;
@@ -24,10 +27,11 @@ export interface HttpGateOptions {
 }
 
 /**
- * What a GraphQL request over HTTP passes before Apollo sees it, in order: CORS, a deadline, the
- * caller's identity (from headers), the rate limit, the public lane for anonymous callers, the
- * JSON body (errors in GraphQL's shape), and the gate (one operation per request, trusted
- * documents, limits, input bounds). `res.locals` carries viewer and ip on.
+ * What a GraphQL request over HTTP passes before Apollo sees it, in order: the cache headers
+ * (./http-cache.ts), CORS, a deadline, the caller's identity (from headers), the rate limit, the
+ * public lane for anonymous callers, the JSON body (errors in GraphQL's shape), and the gate (one
+ * operation per request, trusted documents, limits, input bounds; a GET by the id of a trusted
+ * query passes CSRF prevention). `res.locals` carries viewer and ip on.
  */
 export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const { config, format } = o;
@@ -128,14 +132,35 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     } else {
       request = (req.body ?? {}) as OperationRequest;
     }
-    const { query, errors } = o.admit(request, res.locals.viewer as Viewer, 'http');
+    const { query, document, errors } = o.admit(request, res.locals.viewer as Viewer, 'http');
     if (errors.length) return refuse(res, 400, errors);
-    // A document sent by id runs as the trusted text.
-    if (req.method !== 'GET' && req.body && typeof req.body === 'object') req.body.query = query;
+    if (req.method === 'GET') {
+      const name = typeof request.operationName === 'string' ? request.operationName : undefined;
+      const operation = document && getOperationAST(document, name);
+      if (operation?.operation === 'mutation') {
+        res.setHeader('Allow', 'POST');
+        return refuse(res, 405, [topLevel('BAD_REQUEST', 'A mutation is sent with POST.')]);
+      }
+      const id = request.documentId;
+      if (typeof id === 'string' && o.operations.kindOf(id) === 'query') {
+        // A trusted id can only name this query, and a query changes nothing: a cross-site GET
+        // (a CDN, a union's web page) may send it without the preflight header CSRF prevention
+        // asks of every other request. Apollo runs the trusted text.
+        req.headers['apollo-require-preflight'] = 'true';
+        const [pathname, search] = req.url.split('?', 2) as [string, string | undefined];
+        const params = new URLSearchParams(search);
+        params.set('query', query);
+        req.url = `${pathname}?${params.toString()}`;
+      }
+    } else if (req.body && typeof req.body === 'object') {
+      // A document sent by id runs as the trusted text.
+      req.body.query = query;
+    }
     next();
   };
 
   return [
+    httpCache(o.operations),
     cors((req, done) =>
       done(null, {
         origin: originAllowed(req.headers.origin, config.CORS_ORIGINS, req as IncomingMessage),
