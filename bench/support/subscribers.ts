@@ -14,6 +14,12 @@ interface Open {
   query: string;
   variables: Record<string, unknown>;
   parallel: number;
+  /**
+   * Stalled screens: each socket takes `stall` subscriptions, reads their snapshots, then stops
+   * reading (its TCP socket paused), as a screen whose browser hangs. 0: reading screens, one
+   * subscription each.
+   */
+  stall?: number;
 }
 
 interface Frame {
@@ -40,6 +46,7 @@ function openOne(o: Open, index: number): Promise<void> {
     const mine: number[] = [];
     arrivals[index] = mine;
     let subscribed = false;
+    let snapshots = 0;
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
     ws.on('message', (data: Buffer) => {
       const t = now();
@@ -55,9 +62,14 @@ function openOne(o: Open, index: number): Promise<void> {
         payload?: { data?: { boardUpdates?: Frame }; errors?: unknown } | unknown[];
       };
       if (msg.type === 'connection_ack') {
-        ws.send(
-          JSON.stringify({ id: '1', type: 'subscribe', payload: { query: o.query, variables: o.variables } }),
-        );
+        for (let k = 1; k <= Math.max(1, o.stall ?? 0); k++)
+          ws.send(
+            JSON.stringify({
+              id: String(k),
+              type: 'subscribe',
+              payload: { query: o.query, variables: o.variables },
+            }),
+          );
       } else if (msg.type === 'next') {
         const p = msg.payload as { data?: { boardUpdates?: Frame }; errors?: unknown };
         const f = p.data?.boardUpdates;
@@ -65,7 +77,13 @@ function openOne(o: Open, index: number): Promise<void> {
           errors++;
           return reject(new Error(JSON.stringify(p).slice(0, 300)));
         }
-        if (f.kind === 'SNAPSHOT' && !subscribed) {
+        if (f.kind === 'SNAPSHOT' && o.stall) {
+          if (++snapshots === o.stall) {
+            subscribed = true;
+            (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+            resolve();
+          }
+        } else if (f.kind === 'SNAPSHOT' && !subscribed) {
           subscribed = true;
           resolve();
         } else if (f.kind === 'DELTA') {
