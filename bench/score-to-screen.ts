@@ -31,7 +31,7 @@ import {
  *   npm run bench:load -- --entrants 100000      # once
  *   node -r @swc-node/register bench/score-to-screen.ts [--entrants 100000] [--subscribers 5000]
  *        [--clients 4] [--marks 40] [--interval 500] [--profile]
- *        [--stalled 0] [--stalled-subscriptions 50] [--bound 1048576]
+ *        [--stalled 0] [--stalled-subscriptions 100] [--bound 1048576]
  *
  * The API runs in a child process (its memory is its own: VmRSS, and the V8 heap after a full
  * GC); the screens are graphql-transport-ws sockets spread over `--clients` processes. Server
@@ -44,20 +44,20 @@ import {
  * the same 200 ms window and writes one prebuilt copy of a real DELTA of the API to every socket.
  *
  * Slow screens (`--stalled N`): besides the readers, N screens each subscribe
- * `--stalled-subscriptions` times to the top 100, read their snapshots and stop reading their
- * sockets. The API phase then runs twice in the run, with WS_MAX_BUFFERED_BYTES at `--bound` and
- * with it off (0): how many stalled screens were cut, the API's RSS growth over the marks (peak),
- * and the readers' latencies, side by side.
+ * `--stalled-subscriptions` times to the top 100 and stop reading their sockets at once (before
+ * their snapshots arrive). The API phase then runs twice in the run, with WS_MAX_BUFFERED_BYTES
+ * at `--bound` and with it off (0): how many stalled screens were cut, the API's RSS growth over
+ * the marks (peak), and the readers' latencies, side by side.
  */
 const ENTRANTS = arg('entrants', 100_000);
 const SUBSCRIBERS = arg('subscribers', 5000);
 const CLIENTS = arg('clients', 4);
 const MARKS = arg('marks', 40);
 const INTERVAL_MS = arg('interval', 500);
-/** Screens that subscribe, read their snapshots, then stop reading their sockets (0: none). */
+/** Screens that subscribe and stop reading their sockets at once (0: none). */
 const STALLED = arg('stalled', 0);
 /** Subscriptions each stalled screen holds (the top 100 each): a long day's frames in a few seconds. */
-const STALL_SUBSCRIPTIONS = arg('stalled-subscriptions', 50);
+const STALL_SUBSCRIPTIONS = arg('stalled-subscriptions', 100);
 /** WS_MAX_BUFFERED_BYTES of the bounded run (the default as shipped). */
 const BOUND = arg('bound', 1024 * 1024);
 const FIRST = 50;
@@ -96,7 +96,8 @@ const better = (a: Scored, b: Scored) => {
 
 /**
  * The next entrant just outside the top 50 whose T1 mark from this judge, raised to 100, lifts
- * it above the current 50th row (computed with the engine, as refreshBoard will).
+ * it above the current 50th row (computed with the engine, as refreshBoard will). With stalled
+ * screens, the lowest-ranked such entrant of the first 2,000 rows.
  */
 async function nextCandidate(
   client: Client,
@@ -114,14 +115,24 @@ async function nextCandidate(
   const fiftieth = rows.rows[FIRST - 1]!;
   const bar: Scored = { total: Number(fiftieth.public_total), tieBreak: fiftieth.public_tie_break };
   const rules = defaultRules(scheme);
-  for (const r of rows.rows.slice(FIRST)) {
-    if (used.has(r.entrant_id)) continue;
-    const marks = await client.query<{
-      aspect_code: string;
-      judge_id: number;
-      value: string;
-      version: number;
-    }>('select aspect_code, judge_id, value, version from mark where entrant_id = $1', [r.entrant_id]);
+  // With stalled screens: the lowest-ranked entrant the mark lifts into the top 50 (from far below
+  // the top 100, it moves half of a stalled screen's window: a long day's frames in a few seconds).
+  let lowest: { entrantId: number; version: number; original: number; expected: number } | null = null;
+  // Every candidate's marks in one statement (one per row made the search take seconds).
+  const candidates = rows.rows.slice(FIRST).filter((r) => !used.has(r.entrant_id));
+  const allMarks = await client.query<{
+    entrant_id: number;
+    aspect_code: string;
+    judge_id: number;
+    value: string;
+    version: number;
+  }>('select entrant_id, aspect_code, judge_id, value, version from mark where entrant_id = any($1::int[])', [
+    candidates.map((r) => r.entrant_id),
+  ]);
+  const marksOf = new Map<number, typeof allMarks.rows>();
+  for (const m of allMarks.rows) marksOf.set(m.entrant_id, [...(marksOf.get(m.entrant_id) ?? []), m]);
+  for (const r of candidates) {
+    const marks = { rows: marksOf.get(r.entrant_id) ?? [] };
     const mine = marks.rows.find((m) => m.aspect_code === 'T1' && m.judge_id === judgeId);
     if (!mine || Number(mine.value) === 100) continue;
     const byAspect = new Map<string, Mark[]>();
@@ -134,15 +145,17 @@ async function nextCandidate(
     }
     const result = entrantResult(scheme, byAspect);
     const after: Scored = { total: result.total, tieBreak: tieBreakValues(rules, scheme, result, null) };
-    if (better(after, bar))
-      return {
-        entrantId: r.entrant_id,
-        version: mine.version,
-        original: Number(mine.value),
-        expected: result.total,
-      };
+    if (!better(after, bar)) continue;
+    const found = {
+      entrantId: r.entrant_id,
+      version: mine.version,
+      original: Number(mine.value),
+      expected: result.total,
+    };
+    if (STALLED === 0) return found;
+    lowest = found;
   }
-  return null;
+  return lowest;
 }
 
 function request<T>(child: Child, msg: object, reply: string): Promise<T> {
@@ -200,7 +213,7 @@ async function openScreens(wsUrl: string, tradeGid: string, children: Child[]) {
   };
 }
 
-/** `STALLED` screens in one new process: each subscribes `STALL_SUBSCRIPTIONS` times, then stops reading. */
+/** `STALLED` screens in one new process: each subscribes `STALL_SUBSCRIPTIONS` times and stops reading. */
 async function openStalled(wsUrl: string, tradeGid: string, children: Child[]): Promise<void> {
   const child = await forkTs('subscribers.ts', {});
   children.push(child);
@@ -399,7 +412,7 @@ async function main() {
       try {
         for (let k = 0; k < MARKS; k++) {
           const c = await nextCandidate(client, trade.tradeId, judgeId, scheme, used);
-          if (!c) throw new Error('no entrant left to lift into the top 50');
+          if (!c) throw new Error(`no entrant left to lift into the top 50 (mark ${k + 1})`);
           used.add(c.entrantId);
           const sent = now();
           const version = await correct(c.entrantId, 100, c.version);
@@ -481,7 +494,7 @@ async function main() {
       `score to screen: trade ${trade.tradeId} (${api.totalCount} entrants on the public board), ` +
         `${SUBSCRIBERS} subscribers on ${CLIENTS} client processes, ${marks.length} marks ~${INTERVAL_MS} ms apart` +
         (STALLED > 0
-          ? `; ${STALLED} stalled screens (${STALL_SUBSCRIPTIONS} subscriptions of the top 100 each, then not read)`
+          ? `; ${STALLED} stalled screens (${STALL_SUBSCRIPTIONS} subscriptions of the top 100 each, never read)`
           : ''),
     );
     console.log(

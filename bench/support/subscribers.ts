@@ -15,9 +15,10 @@ interface Open {
   variables: Record<string, unknown>;
   parallel: number;
   /**
-   * Stalled screens: each socket takes `stall` subscriptions, reads their snapshots, then stops
-   * reading (its TCP socket paused), as a screen whose browser hangs. 0: reading screens, one
-   * subscription each.
+   * Stalled screens: each socket sends `stall` subscriptions and stops reading at once (its TCP
+   * socket paused, before the snapshots arrive), as a screen whose browser hangs. Had it read
+   * the snapshots first, the kernel would have grown its receive buffer to several MB. 0:
+   * reading screens, one subscription each.
    */
   stall?: number;
 }
@@ -46,7 +47,6 @@ function openOne(o: Open, index: number): Promise<void> {
     const mine: number[] = [];
     arrivals[index] = mine;
     let subscribed = false;
-    let snapshots = 0;
     ws.on('open', () => ws.send(JSON.stringify({ type: 'connection_init', payload: {} })));
     ws.on('message', (data: Buffer) => {
       const t = now();
@@ -70,6 +70,11 @@ function openOne(o: Open, index: number): Promise<void> {
               payload: { query: o.query, variables: o.variables },
             }),
           );
+        if (o.stall) {
+          subscribed = true;
+          (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+          resolve();
+        }
       } else if (msg.type === 'next') {
         const p = msg.payload as { data?: { boardUpdates?: Frame }; errors?: unknown };
         const f = p.data?.boardUpdates;
@@ -77,13 +82,7 @@ function openOne(o: Open, index: number): Promise<void> {
           errors++;
           return reject(new Error(JSON.stringify(p).slice(0, 300)));
         }
-        if (f.kind === 'SNAPSHOT' && o.stall) {
-          if (++snapshots === o.stall) {
-            subscribed = true;
-            (ws as unknown as { _socket: { pause(): void } })._socket.pause();
-            resolve();
-          }
-        } else if (f.kind === 'SNAPSHOT' && !subscribed) {
+        if (f.kind === 'SNAPSHOT' && !subscribed) {
           subscribed = true;
           resolve();
         } else if (f.kind === 'DELTA') {
