@@ -31,6 +31,7 @@ import {
  *   npm run bench:load -- --entrants 100000      # once
  *   node -r @swc-node/register bench/score-to-screen.ts [--entrants 100000] [--subscribers 5000]
  *        [--clients 4] [--marks 40] [--interval 500] [--profile]
+ *        [--stalled 0] [--stalled-subscriptions 100] [--bound 1048576]
  *
  * The API runs in a child process (its memory is its own: VmRSS, and the V8 heap after a full
  * GC); the screens are graphql-transport-ws sockets spread over `--clients` processes. Server
@@ -41,12 +42,24 @@ import {
  * (bench/support/ws-floor.ts), a bare `ws` server that answers the handshake and, for each
  * "mark" (an IPC message; no database, so its acknowledgment is the moment it is sent), waits
  * the same 200 ms window and writes one prebuilt copy of a real DELTA of the API to every socket.
+ *
+ * Slow screens (`--stalled N`): besides the readers, N screens each subscribe
+ * `--stalled-subscriptions` times to the top 100 and stop reading their sockets at once (before
+ * their snapshots arrive). The API phase then runs twice in the run, with WS_MAX_BUFFERED_BYTES
+ * at `--bound` and with it off (0): how many stalled screens were cut, the API's RSS growth over
+ * the marks (peak), and the readers' latencies, side by side.
  */
 const ENTRANTS = arg('entrants', 100_000);
 const SUBSCRIBERS = arg('subscribers', 5000);
 const CLIENTS = arg('clients', 4);
 const MARKS = arg('marks', 40);
 const INTERVAL_MS = arg('interval', 500);
+/** Screens that subscribe and stop reading their sockets at once (0: none). */
+const STALLED = arg('stalled', 0);
+/** Subscriptions each stalled screen holds (the top 100 each): a long day's frames in a few seconds. */
+const STALL_SUBSCRIPTIONS = arg('stalled-subscriptions', 100);
+/** WS_MAX_BUFFERED_BYTES of the bounded run (the default as shipped). */
+const BOUND = arg('bound', 1024 * 1024);
 const FIRST = 50;
 const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench-password';
 
@@ -83,7 +96,8 @@ const better = (a: Scored, b: Scored) => {
 
 /**
  * The next entrant just outside the top 50 whose T1 mark from this judge, raised to 100, lifts
- * it above the current 50th row (computed with the engine, as refreshBoard will).
+ * it above the current 50th row (computed with the engine, as refreshBoard will). With stalled
+ * screens, the lowest-ranked such entrant of the first 2,000 rows.
  */
 async function nextCandidate(
   client: Client,
@@ -94,21 +108,31 @@ async function nextCandidate(
 ): Promise<{ entrantId: number; version: number; original: number; expected: number } | null> {
   const rows = await client.query<{ entrant_id: number; public_total: string; public_tie_break: number[] }>(
     `select entrant_id, public_total, public_tie_break from board_entry
-      where trade_id = $1 and active and public_total is not null
+      where trade_id = $1 and active and public_active and public_total is not null
       order by public_total desc, public_tie_break desc, entrant_id limit 2000`,
     [tradeId],
   );
   const fiftieth = rows.rows[FIRST - 1]!;
   const bar: Scored = { total: Number(fiftieth.public_total), tieBreak: fiftieth.public_tie_break };
   const rules = defaultRules(scheme);
-  for (const r of rows.rows.slice(FIRST)) {
-    if (used.has(r.entrant_id)) continue;
-    const marks = await client.query<{
-      aspect_code: string;
-      judge_id: number;
-      value: string;
-      version: number;
-    }>('select aspect_code, judge_id, value, version from mark where entrant_id = $1', [r.entrant_id]);
+  // With stalled screens: the lowest-ranked entrant the mark lifts into the top 50 (from far below
+  // the top 100, it moves half of a stalled screen's window: a long day's frames in a few seconds).
+  let lowest: { entrantId: number; version: number; original: number; expected: number } | null = null;
+  // Every candidate's marks in one statement (one per row made the search take seconds).
+  const candidates = rows.rows.slice(FIRST).filter((r) => !used.has(r.entrant_id));
+  const allMarks = await client.query<{
+    entrant_id: number;
+    aspect_code: string;
+    judge_id: number;
+    value: string;
+    version: number;
+  }>('select entrant_id, aspect_code, judge_id, value, version from mark where entrant_id = any($1::int[])', [
+    candidates.map((r) => r.entrant_id),
+  ]);
+  const marksOf = new Map<number, typeof allMarks.rows>();
+  for (const m of allMarks.rows) marksOf.set(m.entrant_id, [...(marksOf.get(m.entrant_id) ?? []), m]);
+  for (const r of candidates) {
+    const marks = { rows: marksOf.get(r.entrant_id) ?? [] };
     const mine = marks.rows.find((m) => m.aspect_code === 'T1' && m.judge_id === judgeId);
     if (!mine || Number(mine.value) === 100) continue;
     const byAspect = new Map<string, Mark[]>();
@@ -121,15 +145,17 @@ async function nextCandidate(
     }
     const result = entrantResult(scheme, byAspect);
     const after: Scored = { total: result.total, tieBreak: tieBreakValues(rules, scheme, result, null) };
-    if (better(after, bar))
-      return {
-        entrantId: r.entrant_id,
-        version: mine.version,
-        original: Number(mine.value),
-        expected: result.total,
-      };
+    if (!better(after, bar)) continue;
+    const found = {
+      entrantId: r.entrant_id,
+      version: mine.version,
+      original: Number(mine.value),
+      expected: result.total,
+    };
+    if (STALLED === 0) return found;
+    lowest = found;
   }
-  return null;
+  return lowest;
 }
 
 function request<T>(child: Child, msg: object, reply: string): Promise<T> {
@@ -185,6 +211,25 @@ async function openScreens(wsUrl: string, tradeGid: string, children: Child[]) {
     collect: () =>
       Promise.all(clients.map((child) => request<Collected>(child, { type: 'collect' }, 'collected'))),
   };
+}
+
+/** `STALLED` screens in one new process: each subscribes `STALL_SUBSCRIPTIONS` times and stops reading. */
+async function openStalled(wsUrl: string, tradeGid: string, children: Child[]): Promise<void> {
+  const child = await forkTs('subscribers.ts', {});
+  children.push(child);
+  await request(
+    child,
+    {
+      type: 'open',
+      url: wsUrl,
+      count: STALLED,
+      query: SUBSCRIPTION,
+      variables: { tradeId: tradeGid, first: 100 },
+      parallel: 10,
+      stall: STALL_SUBSCRIPTIONS,
+    },
+    'opened',
+  );
 }
 
 interface Delivery {
@@ -243,6 +288,18 @@ function report(name: string, d: Delivery, memory: { rss: number; heap: number }
   );
 }
 
+/** One run of the API with the screens: what the readers saw, and what the process held. */
+interface ApiPhase {
+  ours: Delivery;
+  marks: { entrantId: number; seq: number; ack: number; submitMs: number }[];
+  collected: Collected[];
+  seconds: number;
+  totalCount: number;
+  idle: { rss0: number; rss1: number; heap0: number; heap1: number };
+  /** With stalled screens: the process's RSS once they stopped reading, its peak over the marks, at the end. */
+  stalled: { rssBefore: number; rssPeak: number; rssAfter: number; cut: number; seconds: number } | null;
+}
+
 async function main() {
   const db = await benchDatabase();
   const client = await connect(db.url);
@@ -261,101 +318,145 @@ async function main() {
     const [{ marking_scheme: scheme }] = (
       await client.query('select marking_scheme from trade where id = $1', [trade.tradeId])
     ).rows as [{ marking_scheme: MarkingScheme }];
-
-    // ---------------------------------------------------------------- the API
-    const server = await forkServer(
-      db.url,
-      { WS_MAX_SOCKETS_PER_IP: String(SUBSCRIBERS * 2), WS_INIT_TIMEOUT_MS: '60000' },
-      ['--expose-gc'],
-    );
-    children.push(server);
-    profile = new Profile(server, flag('profile'));
-    heap = new HeapProfile(server, flag('profile'));
-    const http = new HttpTarget(server.url, 4);
-    // Warm the board (rank index loaded) and the tablet's session before the first reading.
-    const board = (await http.post(
-      JSON.stringify({ query: print(BenchBoardSizeDocument), variables: { id: trade.tradeGid } }),
-    )) as { data: BenchBoardSizeQuery };
-    const signIn = (await http.post(
-      JSON.stringify({
-        query: print(SignInTokenDocument),
-        variables: { input: { username: judge, password: PASSWORD } },
-      }),
-    )) as { data: SignInTokenMutation };
-    const token = signIn.data.signIn.token;
-    if (!token) throw new Error(`cannot sign in as ${judge}`);
     const submitId = trusted('TabletSubmitMarks');
 
-    const idle0 = await server.memory();
-    const rss0 = rssOf(server.process.pid!);
-    await heap.start();
-    const screens = await openScreens(server.url.replace(/^http/, 'ws'), trade.tradeGid, children);
-    await sleep(2000);
-    await heap.stop();
-    const idle1 = await server.memory();
-    const rss1 = rssOf(server.process.pid!);
-
-    // The marks: each lifts an entrant into the top 50 (this judge's T1 corrected to 100).
-    const correct = async (entrantId: number, value: number, version: number) => {
-      const body = JSON.stringify({
-        documentId: submitId,
-        variables: {
-          input: {
-            deviceId: 'bench-tablet',
-            marks: [
-              {
-                idempotencyKey: randomUUID(),
-                entrantId: toGlobalId('Entrant', entrantId),
-                aspectCode: 'T1',
-                value,
-                correctsVersion: version,
-                reason: '基准测试更正',
-              },
-            ],
-          },
+    /** The API with `SUBSCRIBERS` reading screens (and `STALLED` stalled ones), then the marks. */
+    const apiPhase = async (env: Record<string, string>, profiled: boolean): Promise<ApiPhase> => {
+      const server = await forkServer(
+        db.url,
+        {
+          WS_MAX_SOCKETS_PER_IP: String((SUBSCRIBERS + STALLED) * 2),
+          WS_INIT_TIMEOUT_MS: '60000',
+          WS_MAX_SUBSCRIPTIONS_PER_SOCKET: String(Math.max(20, STALL_SUBSCRIPTIONS)),
+          ...env,
         },
-      });
-      const answer = (await http.post(body, { authorization: `Bearer ${token}` })) as {
-        data?: { submitMarks: { outcomes: { status: string; mark: { version: number } | null }[] } };
-      };
-      const outcome = answer.data?.submitMarks.outcomes[0];
-      if (outcome?.status !== 'ACCEPTED') throw new Error(`mark refused: ${JSON.stringify(answer)}`);
-      return outcome.mark!.version;
-    };
-    const used = new Set<number>();
-    const marks: {
-      entrantId: number;
-      original: number;
-      version: number;
-      seq: number;
-      ack: number;
-      submitMs: number;
-    }[] = [];
-    await profile.start();
-    try {
-      for (let k = 0; k < MARKS; k++) {
-        const c = await nextCandidate(client, trade.tradeId, judgeId, scheme, used);
-        if (!c) throw new Error('no entrant left to lift into the top 50');
-        used.add(c.entrantId);
-        const sent = now();
-        const version = await correct(c.entrantId, 100, c.version);
-        const ack = now();
-        // Only this tablet writes to the trade: the board seq now is this mark's.
-        const [{ board_seq }] = (
-          await client.query('select board_seq from trade where id = $1', [trade.tradeId])
-        ).rows as [{ board_seq: string }];
-        marks.push({ ...c, version, seq: Number(board_seq), ack, submitMs: ack - sent });
-        await sleep(Math.max(0, INTERVAL_MS - 100 + Math.random() * 200 - (now() - ack)));
+        ['--expose-gc'],
+      );
+      children.push(server);
+      if (profiled) {
+        profile = new Profile(server, flag('profile'));
+        heap = new HeapProfile(server, flag('profile'));
       }
-      await sleep(1500);
-      await profile.stop();
-    } finally {
-      // Put the marks back (not measured), so the next run starts from the same board.
-      for (const m of [...marks].reverse()) await correct(m.entrantId, m.original, m.version);
-    }
-    const collected = await screens.collect();
-    http.close();
-    const ours = deliveries(marks, collected);
+      const http = new HttpTarget(server.url, 4);
+      // Warm the board (rank index loaded) and the tablet's session before the first reading.
+      const board = (await http.post(
+        JSON.stringify({ query: print(BenchBoardSizeDocument), variables: { id: trade.tradeGid } }),
+      )) as { data: BenchBoardSizeQuery };
+      const signIn = (await http.post(
+        JSON.stringify({
+          query: print(SignInTokenDocument),
+          variables: { input: { username: judge, password: PASSWORD } },
+        }),
+      )) as { data: SignInTokenMutation };
+      const token = signIn.data.signIn.token;
+      if (!token) throw new Error(`cannot sign in as ${judge}`);
+
+      const idle0 = await server.memory();
+      const rss0 = rssOf(server.process.pid!);
+      if (profiled) await heap?.start();
+      const wsUrl = server.url.replace(/^http/, 'ws');
+      const screens = await openScreens(wsUrl, trade.tradeGid, children);
+      await sleep(2000);
+      if (profiled) await heap?.stop();
+      const idle1 = await server.memory();
+      const rss1 = rssOf(server.process.pid!);
+      let stalled: ApiPhase['stalled'] = null;
+      if (STALLED > 0) {
+        const t0 = now();
+        await openStalled(wsUrl, trade.tradeGid, children);
+        stalled = { rssBefore: 0, rssPeak: 0, rssAfter: 0, cut: 0, seconds: (now() - t0) / 1000 };
+        await sleep(1000);
+        stalled.rssBefore = rssOf(server.process.pid!);
+      }
+      // The process's RSS, sampled while the marks go (the peak is what stalled screens cost).
+      let rssPeak = 0;
+      const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, rssOf(server.process.pid!))), 100);
+
+      // The marks: each lifts an entrant into the top 50 (this judge's T1 corrected to 100).
+      const correct = async (entrantId: number, value: number, version: number) => {
+        const body = JSON.stringify({
+          documentId: submitId,
+          variables: {
+            input: {
+              deviceId: 'bench-tablet',
+              marks: [
+                {
+                  idempotencyKey: randomUUID(),
+                  entrantId: toGlobalId('Entrant', entrantId),
+                  aspectCode: 'T1',
+                  value,
+                  correctsVersion: version,
+                  reason: '基准测试更正',
+                },
+              ],
+            },
+          },
+        });
+        const answer = (await http.post(body, { authorization: `Bearer ${token}` })) as {
+          data?: { submitMarks: { outcomes: { status: string; mark: { version: number } | null }[] } };
+        };
+        const outcome = answer.data?.submitMarks.outcomes[0];
+        if (outcome?.status !== 'ACCEPTED') throw new Error(`mark refused: ${JSON.stringify(answer)}`);
+        return outcome.mark!.version;
+      };
+      const used = new Set<number>();
+      const marks: {
+        entrantId: number;
+        original: number;
+        version: number;
+        seq: number;
+        ack: number;
+        submitMs: number;
+      }[] = [];
+      if (profiled) await profile?.start();
+      try {
+        for (let k = 0; k < MARKS; k++) {
+          const c = await nextCandidate(client, trade.tradeId, judgeId, scheme, used);
+          if (!c) throw new Error(`no entrant left to lift into the top 50 (mark ${k + 1})`);
+          used.add(c.entrantId);
+          const sent = now();
+          const version = await correct(c.entrantId, 100, c.version);
+          const ack = now();
+          // Only this tablet writes to the trade: the public seq now is this mark's. The screens
+          // are anonymous, so their frames carry the public board's seq (`public_seq`), not the
+          // jury's `board_seq`.
+          const [{ public_seq }] = (
+            await client.query('select public_seq from trade where id = $1', [trade.tradeId])
+          ).rows as [{ public_seq: string }];
+          marks.push({ ...c, version, seq: Number(public_seq), ack, submitMs: ack - sent });
+          await sleep(Math.max(0, INTERVAL_MS - 100 + Math.random() * 200 - (now() - ack)));
+        }
+        await sleep(1500);
+        if (profiled) await profile?.stop();
+      } finally {
+        clearInterval(sampler);
+        if (stalled) {
+          stalled.rssPeak = rssPeak;
+          stalled.rssAfter = rssOf(server.process.pid!);
+          stalled.cut = await server.slowCut();
+        }
+        // Put the marks back (not measured), so the next run starts from the same board.
+        for (const m of [...marks].reverse()) await correct(m.entrantId, m.original, m.version);
+      }
+      const collected = await screens.collect();
+      http.close();
+      await stopAll();
+      return {
+        ours: deliveries(marks, collected),
+        marks,
+        collected,
+        seconds: screens.seconds,
+        totalCount: board.data.trade!.board!.totalCount,
+        idle: { rss0, rss1, heap0: idle0.heapUsed, heap1: idle1.heapUsed },
+        stalled,
+      };
+    };
+
+    // ---------------------------------------------------------------- the API
+    // With stalled screens, twice: the bound as shipped, then off (WS_MAX_BUFFERED_BYTES=0).
+    const api = await apiPhase(STALLED > 0 ? { WS_MAX_BUFFERED_BYTES: String(BOUND) } : {}, true);
+    const unbounded = STALLED > 0 ? await apiPhase({ WS_MAX_BUFFERED_BYTES: '0' }, false) : null;
+    const { ours, marks, collected } = api;
     const rows = collected[0]!.firstSocketRows;
     const seqs = Object.keys(rows)
       .map(Number)
@@ -367,7 +468,6 @@ async function main() {
     const submits = marks.map((m) => m.submitMs).sort((a, b) => a - b);
     const frame = collected[0]!.lastPayload;
     if (!frame) throw new Error('the first screen received no DELTA');
-    await stopAll();
 
     // ---------------------------------------------------------------- the floor
     const floor = await forkTs('ws-floor.ts', {}, { execArgv: ['--expose-gc'] });
@@ -389,16 +489,21 @@ async function main() {
     const bare = deliveries(published, await floorScreens.collect());
     await stopAll();
 
+    const { rss0, rss1, heap0, heap1 } = api.idle;
     console.log(
-      `score to screen: trade ${trade.tradeId} (${board.data.trade!.board!.totalCount} entrants on the public board), ` +
-        `${SUBSCRIBERS} subscribers on ${CLIENTS} client processes, ${marks.length} marks ~${INTERVAL_MS} ms apart`,
+      `score to screen: trade ${trade.tradeId} (${api.totalCount} entrants on the public board), ` +
+        `${SUBSCRIBERS} subscribers on ${CLIENTS} client processes, ${marks.length} marks ~${INTERVAL_MS} ms apart` +
+        (STALLED > 0
+          ? `; ${STALLED} stalled screens (${STALL_SUBSCRIPTIONS} subscriptions of the top 100 each, never read)`
+          : ''),
     );
     console.log(
-      `sockets opened and subscribed in ${screens.seconds.toFixed(1)} s (API), ${floorScreens.seconds.toFixed(1)} s (floor)`,
+      `sockets opened and subscribed in ${api.seconds.toFixed(1)} s (API), ${floorScreens.seconds.toFixed(1)} s (floor)`,
     );
-    report('Jingsai API', ours, {
+    const label = STALLED > 0 ? `Jingsai API, bound ${kb(BOUND)}` : 'Jingsai API';
+    report(label, ours, {
       rss: (rss1 - rss0) / SUBSCRIBERS,
-      heap: (idle1.heapUsed - idle0.heapUsed) / SUBSCRIBERS,
+      heap: (heap1 - heap0) / SUBSCRIBERS,
     });
     console.log(
       `  submitMarks round trip p50 ${percentile(submits, 50).toFixed(1)} ms (max ${submits[submits.length - 1]!.toFixed(1)} ms); ` +
@@ -406,8 +511,24 @@ async function main() {
     );
     console.log(
       `  API process idle, before → after: RSS ${mb(rss0)} → ${mb(rss1)}, heap used after GC ` +
-        `${mb(idle0.heapUsed)} → ${mb(idle1.heapUsed)}`,
+        `${mb(heap0)} → ${mb(heap1)}`,
     );
+    const stalledLine = (p: ApiPhase) => {
+      const s = p.stalled!;
+      console.log(
+        `  stalled screens: ${s.cut}/${STALLED} cut; API RSS with them stalled ${mb(s.rssBefore)}, peak over the ` +
+          `marks ${mb(s.rssPeak)} (+${mb(s.rssPeak - s.rssBefore)}), at the end ${mb(s.rssAfter)} ` +
+          `(+${mb(s.rssAfter - s.rssBefore)})`,
+      );
+    };
+    if (api.stalled) stalledLine(api);
+    if (unbounded) {
+      report('Jingsai API, bound off (WS_MAX_BUFFERED_BYTES=0)', unbounded.ours, {
+        rss: (unbounded.idle.rss1 - unbounded.idle.rss0) / SUBSCRIBERS,
+        heap: (unbounded.idle.heap1 - unbounded.idle.heap0) / SUBSCRIBERS,
+      });
+      stalledLine(unbounded);
+    }
     report('floor (bare ws, prebuilt frame)', bare, {
       rss: (floorRss1 - floorRss0) / SUBSCRIBERS,
       heap: (floor1.heapUsed - floor0.heapUsed) / SUBSCRIBERS,
@@ -415,18 +536,24 @@ async function main() {
     const p99 = (d: Delivery) => percentile(d.latencies, 99);
     console.log(
       `goals: p99 ≤ 250 ms → ${p99(ours).toFixed(1)} ms; ≤ 30 KB per idle subscriber → RSS ` +
-        `${kb((rss1 - rss0) / SUBSCRIBERS)}, heap ${kb((idle1.heapUsed - idle0.heapUsed) / SUBSCRIBERS)}`,
+        `${kb((rss1 - rss0) / SUBSCRIBERS)}, heap ${kb((heap1 - heap0) / SUBSCRIBERS)}`,
     );
     console.log(
       `ratio (API / floor): p99 ${(p99(ours) / p99(bare)).toFixed(2)}, fan-out beyond the window ` +
         `(p99 − 200 ms) ${((p99(ours) - 200) / Math.max(1, p99(bare) - 200)).toFixed(1)}×`,
     );
+    if (unbounded)
+      console.log(
+        `bound on / off, readers' p99: ${p99(ours).toFixed(1)} / ${p99(unbounded.ours).toFixed(1)} ms ` +
+          `(${(p99(ours) / p99(unbounded.ours)).toFixed(2)}); RSS growth over the marks (peak): ` +
+          `${mb(api.stalled!.rssPeak - api.stalled!.rssBefore)} / ${mb(unbounded.stalled!.rssPeak - unbounded.stalled!.rssBefore)}`,
+      );
   } finally {
     await stopAll();
     await client.end();
     await db.embedded?.stop();
-    profile?.print();
-    heap?.print(SUBSCRIBERS);
+    (profile as Profile | null)?.print();
+    (heap as HeapProfile | null)?.print(SUBSCRIBERS);
   }
 }
 

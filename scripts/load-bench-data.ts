@@ -429,18 +429,20 @@ async function load(
       copyRows(
         client,
         `copy board_entry (entrant_id, trade_id, total, tie_break, modules, public_total, public_tie_break,
-                           public_modules, active, seq) from stdin`,
+                           public_modules, active, public_active, seq) from stdin`,
         'board rows',
         N,
         (i) => {
           const b = boardValues(scheme, marksOf(o.seed, i, judgeIds, aspects));
-          return `${ids[i]}\t${tradeId}\t${b.total}\t${b.tieBreak}\t${b.modules}\t${b.total}\t${b.tieBreak}\t${b.modules}\tt\t1\n`;
+          return `${ids[i]}\t${tradeId}\t${b.total}\t${b.tieBreak}\t${b.modules}\t${b.total}\t${b.tieBreak}\t${b.modules}\tt\tt\t1\n`;
         },
         progress,
         interrupted,
       ),
     );
-    await q('update trade set board_seq = 1 where id = $1', [tradeId]);
+    // The public board has its own seq, and shows only the rows it has been shown (`public_active`):
+    // no freeze here, so both are the jury's.
+    await q('update trade set board_seq = 1, public_seq = 1 where id = $1', [tradeId]);
     return {
       competitionId: cid,
       tradeId,
@@ -469,7 +471,8 @@ async function checkSample(
   const ids = [...picks].sort((a, b) => a - b);
   const read = async (em: EntityManager) =>
     em.execute<Record<string, unknown>[]>(
-      `select entrant_id, trade_id, total, tie_break, modules, public_total, public_tie_break, public_modules, active
+      `select entrant_id, trade_id, total, tie_break, modules, public_total, public_tie_break, public_modules, active,
+              public_active
          from board_entry where entrant_id = any(?::int[]) order by entrant_id`,
       [pgArray(ids)],
     );

@@ -64,6 +64,15 @@ const schema = z.object({
   WS_MAX_SUBSCRIPTIONS_PER_SOCKET: z.coerce.number().int().positive().default(20),
   WS_MAX_SOCKETS_PER_ACCOUNT: z.coerce.number().int().positive().default(10),
   WS_MAX_SOCKETS_PER_IP: z.coerce.number().int().positive().default(200),
+  /**
+   * Bytes a WebSocket may hold unsent (its `bufferedAmount`) before the server stops writing to it
+   * and cuts it (a slow consumer: close code 4008 in the log); 0 turns the bound off.
+   */
+  WS_MAX_BUFFERED_BYTES: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .default(1024 * 1024),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(600),
   RATE_LIMIT_ACCOUNT_PER_MINUTE: z.coerce.number().int().positive().default(1_200),
   RATE_LIMIT_API_KEY_PER_MINUTE: z.coerce.number().int().positive().default(3_000),

@@ -11,6 +11,8 @@ export interface Child {
   memory(): Promise<ServerMemory>;
   /** SQL statements the API has sent so far (src/shared/db/orm.ts counts them). */
   sqlCount(): Promise<number>;
+  /** Sockets the API has cut as slow consumers so far (serve.ts). */
+  slowCut(): Promise<number>;
   /** Starts a CPU profile of the child (serve.ts); `profileStop` writes it to `file`. */
   profileStart(): Promise<void>;
   profileStop(file: string): Promise<void>;
@@ -59,6 +61,7 @@ export async function forkTs(
     url,
     memory: () => ask('memory', (m) => m.memory as ServerMemory),
     sqlCount: () => ask('sql', (m) => m.count as number),
+    slowCut: () => ask('slow', (m) => m.count as number),
     profileStart: () => ask('profile-start', () => undefined),
     profileStop: (file: string) => ask('profile-stop', () => undefined, { file }),
     heapStart: () => ask('heap-start', () => undefined),

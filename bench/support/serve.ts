@@ -4,12 +4,14 @@ import { Session } from 'node:inspector';
 import { loadConfig } from '../../src/config';
 import { createApp } from '../../src/server';
 import { initOrm, sqlStatements } from '../../src/orm';
+import { metrics } from '../../src/shared/observability';
 
 /**
  * The API in a process of its own, for the benches that start it as a child (`forkServer` in
  * bench/support/processes.ts): the same `createApp` as `npm start`, configured from the
  * environment, on an existing database (no migrations, no demo data). Over IPC it reports its
- * URL when listening and, on request, its memory (after a full GC when run with --expose-gc).
+ * URL when listening and, on request, its memory (after a full GC when run with --expose-gc) and
+ * the sockets it cut as slow consumers.
  */
 export interface ServerMemory {
   /** VmRSS from /proc/self/status, bytes. */
@@ -83,6 +85,11 @@ async function main() {
         arrayBuffers: m.arrayBuffers,
       };
       process.send?.({ type: 'memory', id: msg.id, memory });
+    } else if (msg.type === 'slow') {
+      // Sockets cut as slow consumers (WS_MAX_BUFFERED_BYTES) so far.
+      void metrics.wsSlowConsumersClosed
+        .get()
+        .then((m) => process.send?.({ type: 'slow', id: msg.id, count: m.values[0]?.value ?? 0 }));
     } else if (msg.type === 'sql') {
       process.send?.({ type: 'sql', id: msg.id, count: sqlStatements.count });
     } else if (msg.type === 'stop') {

@@ -14,6 +14,13 @@ interface Open {
   query: string;
   variables: Record<string, unknown>;
   parallel: number;
+  /**
+   * Stalled screens: each socket sends `stall` subscriptions and stops reading at once (its TCP
+   * socket paused, before the snapshots arrive), as a screen whose browser hangs. Had it read
+   * the snapshots first, the kernel would have grown its receive buffer to several MB. 0:
+   * reading screens, one subscription each.
+   */
+  stall?: number;
 }
 
 interface Frame {
@@ -55,9 +62,19 @@ function openOne(o: Open, index: number): Promise<void> {
         payload?: { data?: { boardUpdates?: Frame }; errors?: unknown } | unknown[];
       };
       if (msg.type === 'connection_ack') {
-        ws.send(
-          JSON.stringify({ id: '1', type: 'subscribe', payload: { query: o.query, variables: o.variables } }),
-        );
+        for (let k = 1; k <= Math.max(1, o.stall ?? 0); k++)
+          ws.send(
+            JSON.stringify({
+              id: String(k),
+              type: 'subscribe',
+              payload: { query: o.query, variables: o.variables },
+            }),
+          );
+        if (o.stall) {
+          subscribed = true;
+          (ws as unknown as { _socket: { pause(): void } })._socket.pause();
+          resolve();
+        }
       } else if (msg.type === 'next') {
         const p = msg.payload as { data?: { boardUpdates?: Frame }; errors?: unknown };
         const f = p.data?.boardUpdates;

@@ -14,6 +14,7 @@ import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
 import { type FormatError, topLevel } from './errors';
 import { type Lane, laneExecute } from './lanes';
+import { boundSends } from './slow-consumers';
 
 interface SocketState {
   viewer: Viewer;
@@ -85,6 +86,11 @@ export function attachWebSocket(o: WebSocketOptions): {
     const ip = clientIp(req, config.TRUST_PROXY);
     perIp.set(ip, (perIp.get(ip) ?? 0) + 1);
     socketLog.opened(socket);
+    // A screen that stops reading is cut before it holds more than the bound (slow-consumers.ts).
+    boundSends(socket, config.WS_MAX_BUFFERED_BYTES, (bufferedBytes) => {
+      metrics.wsSlowConsumersClosed.inc();
+      socketLog.slowConsumer(socket, bufferedBytes, config.WS_MAX_BUFFERED_BYTES);
+    });
     socket.once('close', (code: number) => {
       socketLog.closed(socket, code);
       const n = (perIp.get(ip) ?? 1) - 1;

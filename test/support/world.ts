@@ -307,7 +307,10 @@ export async function runningTrade(
 ) {
   const token = w.tokens.xian;
   const competitionId = await createCompetition(t, token, w.orgs.xian, { name: `${opts.name}测试赛` });
-  const tradeId = await createTrade(t, token, competitionId, { name: opts.name });
+  const tradeId = await createTrade(t, token, competitionId, {
+    name: opts.name,
+    capacity: Math.max(50, opts.entrants),
+  });
   const scheme = await t.gql(
     SetMarkingSchemeDocument,
     { input: { tradeId, format: 'JSON', content: JSON.stringify(ONE_ASPECT_SCHEME) } },

@@ -38,7 +38,12 @@ function nextMessage(id: string, key: string, json: string): string {
 export interface DirectDelivery {
   /** The graphql-ws subscription id. */
   id: string;
-  /** The subscription's socket: one graphql-ws message (JSON text) per `send`. */
+  /**
+   * The subscription's socket: one graphql-ws message (JSON text) per `send`. The transport bounds
+   * it (src/transport/slow-consumers.ts): a socket holding more than `WS_MAX_BUFFERED_BYTES` unsent
+   * is cut there and what is sent to it afterwards is dropped, so this loop never buffers for a
+   * screen that stopped reading.
+   */
   socket: { send(message: string): void };
 }
 

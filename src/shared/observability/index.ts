@@ -7,4 +7,4 @@ export { addSources, metrics, registry, type Sources } from './metrics';
 export { currentScope, recordSqlSpan, Tracing, type RequestScope } from './tracing';
 export { operationPlugin, requestScope, unexpectedErrors } from './requests';
 export { healthRouter, startMetricsServer } from './health';
-export { SocketLog } from './sockets';
+export { SLOW_CONSUMER_CLOSE_CODE, SocketLog } from './sockets';

@@ -44,6 +44,11 @@ export const metrics = {
       this.set(sum((s) => s.websockets?.().subscriptions));
     },
   }),
+  wsSlowConsumersClosed: new Counter({
+    name: 'jingsai_websocket_slow_consumers_closed_total',
+    help: 'WebSockets cut because they held more unsent bytes than WS_MAX_BUFFERED_BYTES (close code 4008).',
+    registers: [registry],
+  }),
   boardFrames: new Counter({
     name: 'jingsai_board_frames_total',
     help: 'Board frames pushed to subscribers (one per subscriber).',

@@ -7,7 +7,16 @@ interface Session {
   at: number;
   caller: string;
   operations: Map<string, { operation: string | null; at: number }>;
+  /** Cut as a slow consumer. */
+  cut?: boolean;
 }
+
+/**
+ * Close code of a socket cut for holding more unsent bytes than `WS_MAX_BUFFERED_BYTES` (a slow
+ * consumer; src/transport/slow-consumers.ts). It is what the log says; the client sees the
+ * connection drop (1006), since no close frame can get through a full buffer.
+ */
+export const SLOW_CONSUMER_CLOSE_CODE = 4008;
 
 const ms = (since: number) => Math.round((performance.now() - since) * 10) / 10;
 
@@ -57,13 +66,31 @@ export class SocketLog {
     );
   }
 
+  /**
+   * The socket was cut for holding more than `maxBytes` unsent (4008, slow consumer): a warning
+   * now, and its `websocket closed` line says 4008 rather than the 1006 of a dropped connection.
+   */
+  slowConsumer(socket: object, bufferedBytes: number, maxBytes: number): void {
+    const s = this.sessions.get(socket);
+    if (s) s.cut = true;
+    this.logger?.warn(
+      { socketId: s?.socketId, caller: s?.caller, code: SLOW_CONSUMER_CLOSE_CODE, bufferedBytes, maxBytes },
+      'websocket cut: slow consumer',
+    );
+  }
+
   closed(socket: object, code: number): void {
     const s = this.sessions.get(socket);
     if (!s) return;
     for (const id of [...s.operations.keys()]) this.completed(socket, id, 'socket closed');
     this.sessions.delete(socket);
     this.logger?.info(
-      { socketId: s.socketId, caller: s.caller, code, durationMs: ms(s.at) },
+      {
+        socketId: s.socketId,
+        caller: s.caller,
+        code: s.cut ? SLOW_CONSUMER_CLOSE_CODE : code,
+        durationMs: ms(s.at),
+      },
       'websocket closed',
     );
   }
