@@ -1,5 +1,10 @@
 import { print } from 'graphql';
-import { CompetitionsDocument, SignInDocument, ViewerDocument } from './generated/graphql';
+import {
+  AccessUnionStatisticsDocument,
+  CompetitionsDocument,
+  SignInDocument,
+  ViewerDocument,
+} from './generated/graphql';
 import { startTestApp, type TestApp } from './support/app';
 import { Peer } from './support/ws';
 
@@ -67,6 +72,22 @@ test('top-level errors are localized too, codes unchanged', async () => {
   });
   expect(en.json.errors?.[0]).toMatchObject({
     message: 'Invalid or expired token.',
+    extensions: { code: 'UNAUTHENTICATED' },
+  });
+});
+
+test('an error a resolver raises is in the language of the request', async () => {
+  const ask = (lang: string) =>
+    t.gql(
+      AccessUnionStatisticsDocument,
+      { id: 'T3JnYW5pemF0aW9uOjE=' },
+      { headers: { 'accept-language': lang } },
+    );
+  const zh = await ask('zh-CN,zh;q=0.9');
+  const en = await ask('en');
+  expect(zh.errors?.[0]).toMatchObject({ message: '请先登录。', extensions: { code: 'UNAUTHENTICATED' } });
+  expect(en.errors?.[0]).toMatchObject({
+    message: 'Sign in first.',
     extensions: { code: 'UNAUTHENTICATED' },
   });
 });

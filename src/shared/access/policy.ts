@@ -1,4 +1,4 @@
-import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { Role } from './role';
 import { forbidden, unauthenticated } from '../errors';
 import type { Context } from '../graphql/context';
@@ -122,9 +122,7 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
 
 export function checkRule(viewer: Viewer, rule: Rule | undefined, operation: string): void {
   if (!rule) {
-    throw new GraphQLError(`No access rule is declared for ${operation}.`, {
-      extensions: { code: 'FORBIDDEN' },
-    });
+    throw forbidden(text(`未声明 ${operation} 的访问规则。`, `No access rule is declared for ${operation}.`));
   }
   if (viewer.kind === 'apiKey') {
     if (rule.scope && viewer.scopes.includes(rule.scope)) return;
