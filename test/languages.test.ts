@@ -92,6 +92,31 @@ test('an error a resolver raises is in the language of the request', async () =>
   });
 });
 
+test('a value our scalars refuse is explained in the language of the request', async () => {
+  const ask = (lang: string) =>
+    t.raw(
+      {
+        query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+        variables: {
+          i: {
+            studioId: 'x',
+            kind: 'ECONOMIC_BENEFIT',
+            title: '效益',
+            achievedOn: '2024-06-01',
+            benefitYuan: 0.1,
+          },
+        },
+      },
+      { headers: { 'accept-language': lang } },
+    );
+  const zh = (await ask('zh')).json.errors?.[0];
+  const en = (await ask('en')).json.errors?.[0];
+  expect(zh?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(en?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(zh?.message).toContain('金额请以字符串给出');
+  expect(en?.message).toMatch(/^Variable "\$i" got invalid value .*give the amount as a string/);
+});
+
 test('over WebSocket, connection_init `language` chooses; the upgrade header is the fallback', async () => {
   const run = async (peer: Peer, payload: Record<string, unknown> | undefined) => {
     try {

@@ -96,8 +96,9 @@ export function formatError(
         extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR, errorId },
       };
     }
-    // Our own refusals carry both languages; graphql-js's own messages (syntax, validation) are English.
-    const localized = textOf(error)?.[language];
+    // Our own refusals carry both languages (their English is the message as it stands);
+    // graphql-js's own messages (syntax, validation) are English.
+    const localized = language === 'en' ? undefined : textOf(error)?.[language];
     const message =
       localized ?? (production ? formatted.message.replace(/ ?Did you mean .*\?$/, '') : formatted.message);
     const extensions: Record<string, unknown> = {

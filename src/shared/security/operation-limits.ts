@@ -19,7 +19,7 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/relay';
-import { localizedError } from '../errors';
+import { localizedError, textOf } from '../errors';
 import { text, type Text } from '../i18n';
 
 /**
@@ -63,6 +63,12 @@ export const LimitCode = {
   BAD_INPUT: 'BAD_USER_INPUT',
   VALIDATION: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
+
+/** graphql-js's message, with our own explanation in Chinese when one of our scalars refused the value. */
+function ownText(e: GraphQLError): Text | string {
+  const own = textOf(e);
+  return own ? text(`输入值无效：${own.zh}`, e.message) : e.message;
+}
 
 /** Ours in both languages; graphql-js's own messages (syntax, validation, variables) as they are. */
 function refused(code: string, message: Text | string, extra: Record<string, unknown> = {}): GraphQLError {
@@ -224,7 +230,7 @@ export function checkOperation(
     maxErrors: 10,
   });
   if (coerced.errors) {
-    return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, e.message)) };
+    return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, ownText(e))) };
   }
   try {
     const cost = operationCost(schema, entry, variables, operationName);
@@ -407,7 +413,7 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
   if (nulLiteral) return { document: null, errors: [refused(LimitCode.BAD_INPUT, UNSTORABLE)] };
   const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const errors = validate(schema, document, rules, { maxErrors: 10 }).map((e) =>
-    refused(LimitCode.VALIDATION, e.message),
+    refused(LimitCode.VALIDATION, ownText(e)),
   );
   return { document: errors.length ? null : document, errors };
 }
