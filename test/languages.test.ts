@@ -2,6 +2,7 @@ import { print } from 'graphql';
 import {
   AccessUnionStatisticsDocument,
   CompetitionsDocument,
+  RecordBenefitDocument,
   SignInDocument,
   ViewerDocument,
 } from './generated/graphql';
@@ -96,7 +97,7 @@ test('a value our scalars refuse is explained in the language of the request', a
   const ask = (lang: string) =>
     t.raw(
       {
-        query: 'mutation($i: RecordAchievementInput!) { recordAchievement(input: $i) { errors { code } } }',
+        query: print(RecordBenefitDocument),
         variables: {
           i: {
             studioId: 'x',
