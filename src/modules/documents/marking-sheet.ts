@@ -82,7 +82,7 @@ export async function markingSheetPdf(
   table(
     doc,
     [
-      { title: '加密号', width: 8, align: 'center' },
+      { title: '抽签号', width: 8, align: 'center' },
       { title: '评分项', width: 7 },
       { title: '评分内容', width: 30 },
       { title: '分值', width: 9, align: 'center' },

@@ -56,7 +56,7 @@ export async function noticePdf(
       doc,
       [
         { title: '名次', width: 6, align: 'center' },
-        { title: '加密号', width: 8, align: 'center' },
+        { title: '抽签号', width: 8, align: 'center' },
         { title: '姓名', width: 12 },
         { title: '单位', width: 24 },
         { title: '总分', width: 8, align: 'right' },

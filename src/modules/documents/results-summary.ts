@@ -50,7 +50,7 @@ export async function resultsSummaryPdf(
   ]);
   const columns = [
     { title: '名次', width: 5, align: 'center' as const },
-    { title: '加密号', width: 7, align: 'center' as const },
+    { title: '抽签号', width: 7, align: 'center' as const },
     ...(names
       ? [
           { title: '姓名', width: 10 },

@@ -235,7 +235,7 @@ async function submitOne(
     throw new Refused(
       MarkRefusal.NOT_DRAWN,
       text(
-        '该参赛选手还没有加密号：须先抽签。',
+        '该参赛选手还没有抽签号：须先抽签。',
         'The entrant has no anonymous number yet: lots must be drawn first.',
       ),
     );

@@ -70,7 +70,7 @@ export async function publishResults(
       p.add(
         ErrorCode.LOTS_NOT_DRAWN,
         text(
-          `${t.name}：${t.undrawn} 名参赛选手没有加密号。`,
+          `${t.name}：${t.undrawn} 名参赛选手没有抽签号。`,
           `${t.name}: ${t.undrawn} entrants have no anonymous number.`,
         ),
         field,

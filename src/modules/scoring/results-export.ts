@@ -22,7 +22,7 @@ export async function resultsFile(
   const identities = await canSeeEntrants(ctx, competition);
   const header = [
     '名次 Rank',
-    '加密号 No.',
+    '抽签号 No.',
     ...(identities ? ['参赛者 Entrant', '单位 Unit'] : []),
     ...scheme.modules.map((m) => `${m.code} ${m.name} (${m.weight}%)`),
     '总分 Total',
