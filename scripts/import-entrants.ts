@@ -116,12 +116,12 @@ function parseOptions(argv: string[]): Options | 'help' {
 function formatError(e: UserError): string {
   const m = /^rows\.(\d+)\.(\w+)$/.exec(e.field ?? '');
   if (m) {
-    const message = e.message.replace(/^Line \d+:\s*/, '');
+    const message = e.message.en.replace(/^Line \d+:\s*/, '');
     return `line ${m[1]} ${m[2]}: ${message} [${e.code}]`;
   }
   const where =
     e.field === 'input.tradeId' ? '--trade' : e.field === 'input.content' ? '--file' : (e.field ?? 'error');
-  return `${where}: ${e.message} [${e.code}]`;
+  return `${where}: ${e.message.en} [${e.code}]`;
 }
 
 // ---------------------------------------------------------------- database

@@ -13,6 +13,12 @@ import { NodeResolver } from './modules/node/node.resolver';
 import { OrganizationResolver } from './modules/organization/organization.resolver';
 import { HonorResolver, PersonResolver } from './modules/person/person.resolver';
 import { MarksResolver } from './modules/scoring/marks.resolver';
+import {
+  AspectScoreResolver,
+  MarkOutcomeResolver,
+  ModuleScoreResolver,
+  ToleranceAlertResolver,
+} from './modules/scoring/messages.resolver';
 import { MarkingSchemeResolver } from './modules/scoring/scheme.resolver';
 import { LotsResolver } from './modules/scoring/lots.resolver';
 import { ResultsResolver } from './modules/scoring/results.resolver';
@@ -42,6 +48,7 @@ import { StatisticsResolver } from './modules/statistics/statistics.resolver';
 import { WebhookDeliveryResolver, WebhookEndpointResolver } from './modules/webhook/webhook.resolver';
 import { webhookNodes } from './modules/webhook/webhook.nodes';
 import { guardRootFields } from './shared/access/policy';
+import { UserErrorResolver } from './shared/graphql/user-error.resolver';
 import { boundInputs } from './shared/security/input-bounds';
 import type { PubSub } from './shared/graphql/pubsub';
 import { nodeTypes } from './shared/graphql/nodes';
@@ -55,6 +62,7 @@ import { studioNodes } from './modules/studio/studio.nodes';
 
 export const resolvers = [
   NodeResolver,
+  UserErrorResolver,
   AccountResolver,
   ApiKeyResolver,
   AccountPersonResolver,
@@ -71,6 +79,10 @@ export const resolvers = [
   CompetitionDocumentsResolver,
   MarkingSchemeResolver,
   MarksResolver,
+  MarkOutcomeResolver,
+  ToleranceAlertResolver,
+  AspectScoreResolver,
+  ModuleScoreResolver,
   LotsResolver,
   ResultsResolver,
   ReviewResolver,

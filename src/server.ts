@@ -46,7 +46,8 @@ import type { OperationLimits } from './shared/security/operation-limits';
 import { RateLimits } from './shared/security/rate-limits';
 import { loadManifest, type Manifest } from './shared/security/trusted-documents';
 import { admission } from './transport/admission';
-import { formatError, topLevel } from './transport/errors';
+import { DATABASE_UNAVAILABLE_TEXT, formatError, topLevel } from './transport/errors';
+import { languageFromAcceptLanguage } from './shared/i18n';
 import { httpGate } from './transport/http';
 import { trustedOperations } from './transport/http-cache';
 import { Lane } from './transport/lanes';
@@ -192,7 +193,7 @@ export async function createApp(options: AppOptions): Promise<App> {
       return await authenticate(() => orm.em.fork() as never, tokens, creds);
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
-        throw topLevel(TopLevelCode.DATABASE_UNAVAILABLE, 'The database is unavailable; retry shortly.', {
+        throw topLevel(TopLevelCode.DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_TEXT, {
           retryable: true,
         });
       }
@@ -229,7 +230,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     lane,
     format,
     viewerFor,
-    contextFor: (viewer, ip) => createContext(services, viewer, ip),
+    contextFor: (viewer, ip, language) => createContext(services, viewer, ip, false, language),
     logger,
   });
 
@@ -296,8 +297,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   graphqlApp.use(
     httpGate({ config, rateLimits, admit, operations: trustedOperations(trusted), lane, format, viewerFor }),
     expressMiddleware(apollo, {
-      context: async ({ res }) =>
-        createContext(services, res.locals.viewer as Viewer, res.locals.ip as string, true),
+      context: async ({ req, res }) =>
+        createContext(
+          services,
+          res.locals.viewer as Viewer,
+          res.locals.ip as string,
+          true,
+          languageFromAcceptLanguage(req.headers['accept-language']),
+        ),
     }),
   );
   app.use(GRAPHQL_PATH, graphqlApp);

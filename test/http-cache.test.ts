@@ -139,6 +139,19 @@ describe('on the server', () => {
       trade.competitionId,
     );
     expect(competition.headers.get('cache-control')).toBe('public, max-age=60, stale-while-revalidate=300');
+
+    // A cacheable answer carries no message, so it is the same in either language: Vary needs no
+    // Accept-Language and a proxy keeps one copy.
+    for (const [doc, variables] of [
+      [BOARD, { tradeId: trade.tradeId, first: 20 }],
+      [COMPETITION, { id: trade.competitionId }],
+    ] as const) {
+      const zh = await get(t.url, query(doc, variables), { 'accept-language': 'zh-CN' });
+      const en = await get(t.url, query(doc, variables), { 'accept-language': 'en' });
+      expect(zh.status).toBe(200);
+      expect(en.text).toBe(zh.text);
+      expect(en.headers.get('etag')).toBe(zh.headers.get('etag'));
+    }
   });
 
   test('signed-in, POSTed, failed and unlisted reads are no-store, without an ETag', async () => {

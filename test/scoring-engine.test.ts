@@ -89,9 +89,9 @@ describe('aggregate', () => {
       { judgeId: 'J3', value: 7, reason: 'LOWEST' },
       { judgeId: 'J5', value: 10, reason: 'HIGHEST' },
     ]);
-    expect(r.explanation.formula).toBe('(8 + 9 + 9) / 3 = 8.67');
+    expect(r.explanation.formula.en).toBe('(8 + 9 + 9) / 3 = 8.67');
     expect(r.explanation.result).toBe(8.67);
-    expect(r.explanation.note).toContain('Dropped the 1 highest and 1 lowest of 5 marks');
+    expect(r.explanation.note?.en).toContain('Dropped the 1 highest and 1 lowest of 5 marks');
   });
 
   test('trimmed mean with fewer judges than minJudges falls back to the plain mean and says so', () => {
@@ -99,8 +99,8 @@ describe('aggregate', () => {
     const r = aggregate(aspect, marksOf([7, 8, 10]));
     expect(r.score).toBe(8.33);
     expect(r.explanation.dropped).toEqual([]);
-    expect(r.explanation.formula).toBe('(7 + 8 + 10) / 3 = 8.33');
-    expect(r.explanation.note).toMatch(/fewer than the 5 judges trimming needs: plain mean/);
+    expect(r.explanation.formula.en).toBe('(7 + 8 + 10) / 3 = 8.33');
+    expect(r.explanation.note?.en).toMatch(/fewer than the 5 judges trimming needs: plain mean/);
   });
 
   test('ties at the ends: exactly trim marks dropped, the smallest judgeId named', () => {
@@ -130,10 +130,10 @@ describe('aggregate', () => {
   });
 
   test('median explains the middle marks', () => {
-    expect(aggregate(measurement({ method: 'MEDIAN' }), marksOf([9, 7, 8])).explanation.formula).toBe(
+    expect(aggregate(measurement({ method: 'MEDIAN' }), marksOf([9, 7, 8])).explanation.formula.en).toBe(
       'median of 7, 8, 9 = 8.00',
     );
-    expect(aggregate(measurement({ method: 'MEDIAN' }), marksOf([10, 7, 9, 8])).explanation.formula).toBe(
+    expect(aggregate(measurement({ method: 'MEDIAN' }), marksOf([10, 7, 9, 8])).explanation.formula.en).toBe(
       'median of 7, 8, 9, 10 = (8 + 9) / 2 = 8.50',
     );
   });
@@ -141,7 +141,7 @@ describe('aggregate', () => {
   test('judgement average (WorldSkills 0–3): mean / 3 × maxMark', () => {
     const r = aggregate(judgement(1.5, 3), marksOf([2, 3, 3]));
     expect(r.score).toBe(1.33);
-    expect(r.explanation.formula).toBe('((2 + 3 + 3) / 3) / 3 × 1.5 = 1.33');
+    expect(r.explanation.formula.en).toBe('((2 + 3 + 3) / 3) / 3 × 1.5 = 1.33');
     expect(aggregate(judgement(10, 3), marksOf([3, 3, 3])).score).toBe(10);
   });
 
@@ -274,7 +274,7 @@ describe('toleranceBreach', () => {
     const aspect = judgement(10, 3, 1);
     expect(toleranceBreach(aspect, marksOf([1, 3, 2]))).toMatchObject({ breached: true, spread: 2 });
     expect(toleranceBreach(aspect, marksOf([2, 3, 2])).breached).toBe(false);
-    expect(toleranceBreach(aspect, marksOf([1, 3])).message).toMatch(/exceeds the tolerance 1/);
+    expect(toleranceBreach(aspect, marksOf([1, 3])).message.en).toMatch(/exceeds the tolerance 1/);
     expect(toleranceBreach(judgement(10, 3, null), marksOf([0, 3])).breached).toBe(false);
   });
 
@@ -436,7 +436,10 @@ describe('validateScheme', () => {
       {
         path: 'modules',
         code: 'WEIGHTS_MUST_SUM_TO_100',
-        message: 'The module weights add up to 99.99, not 100.',
+        message: {
+          zh: '各模块权重合计为 99.99，不是 100。',
+          en: 'The module weights add up to 99.99, not 100.',
+        },
       },
     ]);
   });
@@ -792,7 +795,10 @@ describe('scheme files', () => {
     expect(schemeFromCsv(badMark.join('\r\n')).errors[0]).toMatchObject({
       code: 'WRONG_TYPE',
       path: 'modules[1].criteria[0].aspects[1].maxMark',
-      message: expect.stringContaining('(CSV line 4)'),
+      message: {
+        zh: expect.stringContaining('（CSV 第 4 行）'),
+        en: expect.stringContaining('(CSV line 4)'),
+      },
     });
     const badDescriptor = text.replace('0=below standard|', 'below standard|');
     expect(schemeFromCsv(badDescriptor).errors[0]!.code).toBe('CSV_FORMAT');
@@ -820,7 +826,7 @@ describe('entrantResult', () => {
     ]);
     expect(r.total).toBe(86.75);
     expect(r.explanation.formula).toBe('25.50 + 61.25 = 86.75');
-    expect(r.explanation.modules[1]!.formula).toBe(
+    expect(r.explanation.modules[1]!.formula.en).toBe(
       'P: 17.33 + 45.50 + 26.67 − 2.00 = 87.50 of 100.00; 87.50 / 100.00 × 70 = 61.25',
     );
     expect(r.explanation.missingAspects).toEqual([]);
@@ -838,7 +844,7 @@ describe('entrantResult', () => {
     );
     expect(r.modules[1]).toEqual({ code: 'P', score: 0, maxScore: 100, weighted: 0 });
     expect(r.explanation.modules[1]!.floored).toBe(true);
-    expect(r.explanation.modules[1]!.formula).toContain('-2.00, floored at 0.00');
+    expect(r.explanation.modules[1]!.formula.en).toContain('-2.00, floored at 0.00');
     expect(r.total).toBe(0);
     expect(r.explanation.missingAspects).toEqual(['T1.1', 'P1.1', 'P1.3']);
     expect(r.explanation.unknownAspects).toEqual(['X9']);

@@ -1,5 +1,6 @@
 import { ErrorCode, type Problems } from './errors';
 import { fromGlobalId } from './graphql/relay';
+import { text } from './i18n';
 
 /** Trims and checks a required text input; records a problem and returns '' when invalid. */
 export function requiredText(
@@ -10,10 +11,11 @@ export function requiredText(
 ): string {
   const v = (value ?? '').trim();
   if (v.length === 0) {
-    p.add(ErrorCode.REQUIRED, 'Must not be empty.', field);
+    p.add(ErrorCode.REQUIRED, text('不能为空。', 'Must not be empty.'), field);
     return '';
   }
-  if ([...v].length > max) p.add(ErrorCode.TOO_LONG, `Must be at most ${max} characters.`, field);
+  if ([...v].length > max)
+    p.add(ErrorCode.TOO_LONG, text(`最多 ${max} 个字符。`, `Must be at most ${max} characters.`), field);
   return v;
 }
 
@@ -27,13 +29,18 @@ export function optionalText(
   if (value == null) return null;
   const v = value.trim();
   if (v.length === 0) return null;
-  if ([...v].length > max) p.add(ErrorCode.TOO_LONG, `Must be at most ${max} characters.`, field);
+  if ([...v].length > max)
+    p.add(ErrorCode.TOO_LONG, text(`最多 ${max} 个字符。`, `Must be at most ${max} characters.`), field);
   return v;
 }
 
 export function intInRange(p: Problems, field: string, value: number, min: number, max: number): number {
   if (!Number.isInteger(value) || value < min || value > max) {
-    p.add(ErrorCode.OUT_OF_RANGE, `Must be a whole number from ${min} to ${max}.`, field);
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text(`须为 ${min} 到 ${max} 之间的整数。`, `Must be a whole number from ${min} to ${max}.`),
+      field,
+    );
   }
   return value;
 }
@@ -42,7 +49,11 @@ export function intInRange(p: Problems, field: string, value: number, min: numbe
 export function decodeId(p: Problems, field: string, globalId: string, ...types: string[]): number {
   const d = fromGlobalId(globalId);
   if (!d || !types.includes(d.type)) {
-    p.add(ErrorCode.INVALID_ID, `Not a valid ${types.join(' or ')} ID.`, field);
+    p.add(
+      ErrorCode.INVALID_ID,
+      text(`不是有效的 ${types.join(' 或 ')} ID。`, `Not a valid ${types.join(' or ')} ID.`),
+      field,
+    );
     return 0;
   }
   return d.id;
@@ -53,7 +64,11 @@ export function isoDate(p: Problems, field: string, value: string | null | undef
   const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
   const d = m ? new Date(`${value}T00:00:00Z`) : null;
   if (!m || !d || Number.isNaN(d.getTime()) || d.toISOString().slice(0, 10) !== value) {
-    p.add(ErrorCode.VALIDATION, 'Must be a date written YYYY-MM-DD.', field);
+    p.add(
+      ErrorCode.VALIDATION,
+      text('须为 YYYY-MM-DD 格式的日期。', 'Must be a date written YYYY-MM-DD.'),
+      field,
+    );
     return null;
   }
   return value;

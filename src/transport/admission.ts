@@ -5,6 +5,7 @@ import { checkInputBounds } from '../shared/security/input-bounds';
 import { checkOperation, type OperationLimits } from '../shared/security/operation-limits';
 import { isFirstParty, type Manifest } from '../shared/security/trusted-documents';
 import { topLevel } from './errors';
+import { text } from '../shared/i18n';
 
 /** An operation as either transport received it, before any check. */
 export interface OperationRequest {
@@ -36,7 +37,12 @@ export function admission(schema: GraphQLSchema, trusted: Manifest, limits: Oper
         return {
           query,
           document: null,
-          errors: [topLevel(TopLevelCode.TRUSTED_DOCUMENT_NOT_FOUND, `No trusted document has id ${id}.`)],
+          errors: [
+            topLevel(
+              TopLevelCode.TRUSTED_DOCUMENT_NOT_FOUND,
+              text(`没有 ID 为 ${id} 的可信文档。`, `No trusted document has id ${id}.`),
+            ),
+          ],
         };
       }
       query = doc;
@@ -47,7 +53,10 @@ export function admission(schema: GraphQLSchema, trusted: Manifest, limits: Oper
         errors: [
           topLevel(
             TopLevelCode.TRUSTED_DOCUMENT_REQUIRED,
-            'This client may send only trusted documents, by documentId.',
+            text(
+              '此客户端只能通过 documentId 发送可信文档。',
+              'This client may send only trusted documents, by documentId.',
+            ),
           ),
         ],
       };

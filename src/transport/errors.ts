@@ -1,14 +1,25 @@
-import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+import type { GraphQLError, GraphQLFormattedError } from 'graphql';
 import { isDatabaseUnavailable } from '../shared/db/availability';
-import { DomainError, TopLevelCode } from '../shared/errors';
-import { metrics, newErrorId, unwrapError } from '../shared/observability';
+import { DomainError, localizedError, textOf, TopLevelCode } from '../shared/errors';
+import { DEFAULT_LANGUAGE, text, type Language, type Text } from '../shared/i18n';
+import { currentScope, metrics, newErrorId, unwrapError } from '../shared/observability';
 
 const STATEMENT_CANCELLED = '57014';
 
 /** A top-level GraphQL error with its code (refusals before any resolver runs). */
-export function topLevel(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
-  return new GraphQLError(message, { extensions: { code, ...extra } });
+export function topLevel(code: string, message: Text, extra: Record<string, unknown> = {}): GraphQLError {
+  return localizedError(code, message, extra);
 }
+
+export const DATABASE_UNAVAILABLE_TEXT = text(
+  '数据库暂时不可用，请稍后重试。',
+  'The database is unavailable; retry shortly.',
+);
+const STATEMENT_TIMEOUT_TEXT = text(
+  '请求耗时过长，已被取消，请稍后重试。',
+  'The request took too long and was cancelled; retry shortly.',
+);
+const INTERNAL_TEXT = text('服务器内部错误。', 'Internal server error.');
 
 function isStatementTimeout(error: unknown, depth = 0): boolean {
   if (!error || typeof error !== 'object' || depth > 5) return false;
@@ -20,7 +31,15 @@ function isStatementTimeout(error: unknown, depth = 0): boolean {
   );
 }
 
-export type FormatError = (formatted: GraphQLFormattedError, error: unknown) => GraphQLFormattedError;
+/**
+ * `language`: the caller's; over HTTP it is found on the request's scope when not given
+ * (Apollo's error hook has no context).
+ */
+export type FormatError = (
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  language?: Language,
+) => GraphQLFormattedError;
 
 /**
  * One error policy for both transports: expected codes pass through, database
@@ -32,21 +51,22 @@ export function formatError(
   /** Logs an unexpected error (its original, with the stack) under the id the client is given. */
   onUnexpected: (error: unknown, errorId: string) => void = () => {},
 ): FormatError {
-  return (formatted, error) => {
+  return (formatted, error, given) => {
+    const language = given ?? currentScope()?.language ?? DEFAULT_LANGUAGE;
     const where = {
       ...(formatted.locations ? { locations: formatted.locations } : {}),
       ...(formatted.path ? { path: formatted.path } : {}),
     };
     if (isDatabaseUnavailable(error)) {
       return {
-        message: 'The database is unavailable; retry shortly.',
+        message: DATABASE_UNAVAILABLE_TEXT[language],
         ...where,
         extensions: { code: TopLevelCode.DATABASE_UNAVAILABLE, retryable: true },
       };
     }
     if (isStatementTimeout(error)) {
       return {
-        message: 'The request took too long and was cancelled; retry shortly.',
+        message: STATEMENT_TIMEOUT_TEXT[language],
         ...where,
         extensions: { code: TopLevelCode.STATEMENT_TIMEOUT, retryable: true },
       };
@@ -55,7 +75,11 @@ export function formatError(
     const original = (error as { originalError?: unknown } | null)?.originalError ?? error;
     if (original instanceof DomainError) {
       const first = original.errors[0]!;
-      return { message: first.message, ...where, extensions: { code: first.code, field: first.field } };
+      return {
+        message: first.message[language],
+        ...where,
+        extensions: { code: first.code, field: first.field },
+      };
     }
     const code = formatted.extensions?.code;
     const unexpected = code === undefined || code === TopLevelCode.INTERNAL_SERVER_ERROR;
@@ -67,12 +91,16 @@ export function formatError(
     }
     if (production && unexpected) {
       return {
-        message: 'Internal server error.',
+        message: INTERNAL_TEXT[language],
         ...where,
         extensions: { code: TopLevelCode.INTERNAL_SERVER_ERROR, errorId },
       };
     }
-    const message = production ? formatted.message.replace(/ ?Did you mean .*\?$/, '') : formatted.message;
+    // Our own refusals carry both languages (their English is the message as it stands);
+    // graphql-js's own messages (syntax, validation) are English.
+    const localized = language === 'en' ? undefined : textOf(error)?.[language];
+    const message =
+      localized ?? (production ? formatted.message.replace(/ ?Did you mean .*\?$/, '') : formatted.message);
     const extensions: Record<string, unknown> = {
       ...formatted.extensions,
       code: code ?? TopLevelCode.INTERNAL_SERVER_ERROR,

@@ -9,6 +9,7 @@ import { metrics } from '../shared/observability';
 import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
+import { text } from '../shared/i18n';
 import { type FormatError, topLevel } from './errors';
 import { httpCache, type TrustedOperations } from './http-cache';
 import { type Lane, publicLane } from './lanes';
@@ -44,9 +45,16 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const tooMany = (res: Response, retryAfterSeconds: number, per: string | undefined) => {
     res.setHeader('Retry-After', String(retryAfterSeconds));
     refuse(res, 429, [
-      topLevel(TopLevelCode.RATE_LIMITED, `Too many requests per ${per}; retry in ${retryAfterSeconds} s.`, {
-        retryAfterSeconds,
-      }),
+      topLevel(
+        TopLevelCode.RATE_LIMITED,
+        text(
+          `请求过于频繁，请 ${retryAfterSeconds} 秒后重试。`,
+          `Too many requests per ${per}; retry in ${retryAfterSeconds} s.`,
+        ),
+        {
+          retryAfterSeconds,
+        },
+      ),
     ]);
   };
 
@@ -54,9 +62,13 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
       refuse(res, 503, [
-        topLevel(TopLevelCode.REQUEST_TIMEOUT, 'The request took too long; retry shortly.', {
-          retryable: true,
-        }),
+        topLevel(
+          TopLevelCode.REQUEST_TIMEOUT,
+          text('请求耗时过长，请稍后重试。', 'The request took too long; retry shortly.'),
+          {
+            retryable: true,
+          },
+        ),
       ]);
       // The late GraphQL response must not try to write to the finished one.
       res.setHeader = (() => res) as never;
@@ -77,7 +89,9 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     refuse(res, status, [
       topLevel(
         status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
-        status === 413 ? 'The request body is too large.' : 'The request body is not valid JSON.',
+        status === 413
+          ? text('请求体过大。', 'The request body is too large.')
+          : text('请求体不是有效的 JSON。', 'The request body is not valid JSON.'),
       ),
     ]);
   };
@@ -117,7 +131,12 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
 
   const gate = (req: Request, res: Response, next: NextFunction) => {
     if (Array.isArray(req.body)) {
-      return refuse(res, 400, [topLevel(TopLevelCode.BATCHING_DISABLED, 'Send one operation per request.')]);
+      return refuse(res, 400, [
+        topLevel(
+          TopLevelCode.BATCHING_DISABLED,
+          text('每个请求只能发送一个操作。', 'Send one operation per request.'),
+        ),
+      ]);
     }
     let request: OperationRequest;
     if (req.method === 'GET') {
@@ -139,7 +158,12 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       const operation = document && getOperationAST(document, name);
       if (operation?.operation === 'mutation') {
         res.setHeader('Allow', 'POST');
-        return refuse(res, 405, [topLevel('BAD_REQUEST', 'A mutation is sent with POST.')]);
+        return refuse(res, 405, [
+          topLevel(
+            'BAD_REQUEST',
+            text('变更操作（mutation）须以 POST 发送。', 'A mutation is sent with POST.'),
+          ),
+        ]);
       }
       const id = request.documentId;
       if (typeof id === 'string' && o.operations.kindOf(id) === 'query') {

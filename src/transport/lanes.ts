@@ -5,6 +5,7 @@ import type { Viewer } from '../shared/access/viewer';
 import { TopLevelCode } from '../shared/errors';
 import { topLevel } from './errors';
 import { metrics } from '../shared/observability';
+import { text } from '../shared/i18n';
 
 export interface LaneSettings {
   /** Operations of the lane running at once. */
@@ -144,10 +145,14 @@ export function publicLane(
 }
 
 const busy = (retryAfterSeconds: number) =>
-  topLevel(TopLevelCode.SERVER_BUSY, 'The public service is busy; retry shortly.', {
-    retryable: true,
-    retryAfterSeconds,
-  });
+  topLevel(
+    TopLevelCode.SERVER_BUSY,
+    text('公共服务繁忙，请稍后重试。', 'The public service is busy; retry shortly.'),
+    {
+      retryable: true,
+      retryAfterSeconds,
+    },
+  );
 
 /**
  * graphql-ws's `execute` through the same lane: an anonymous query or mutation sent over a

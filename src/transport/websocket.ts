@@ -12,6 +12,7 @@ import { metrics, SocketLog, type Logger } from '../shared/observability';
 import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Admit, OperationRequest } from './admission';
+import { languageFromConnectionParams, text, type Language } from '../shared/i18n';
 import { type FormatError, topLevel } from './errors';
 import { type Lane, laneExecute } from './lanes';
 import { boundSends } from './slow-consumers';
@@ -19,6 +20,7 @@ import { boundSends } from './slow-consumers';
 interface SocketState {
   viewer: Viewer;
   ip: string;
+  language: Language;
 }
 
 export interface WebSocketOptions {
@@ -35,7 +37,7 @@ export interface WebSocketOptions {
   /** The caller's identity from its connection parameters; throws when they are not valid. */
   viewerFor: (creds: { authorization?: string | null; apiKey?: string | null }) => Promise<Viewer>;
   /** A subscription operation's context. */
-  contextFor: (viewer: Viewer, ip: string) => object;
+  contextFor: (viewer: Viewer, ip: string, language: Language) => object;
   /** Where subscriptions and closes are logged. */
   logger?: Logger;
 }
@@ -135,7 +137,8 @@ export function attachWebSocket(o: WebSocketOptions): {
         }
         // The socket may have closed while we authenticated; tracking it now would leak its place.
         if (ctx.extra.socket.readyState !== ctx.extra.socket.OPEN) return false;
-        sockets.set(ctx.extra.socket, { viewer, ip });
+        const language = languageFromConnectionParams(params, ctx.extra.request.headers['accept-language']);
+        sockets.set(ctx.extra.socket, { viewer, ip, language });
         sessions.set(ctx.extra.socket, ctx);
         // Nothing reads the upgrade request again; a screen connected for hours need not keep it.
         delete (ctx.extra as { request?: IncomingMessage }).request;
@@ -149,14 +152,17 @@ export function attachWebSocket(o: WebSocketOptions): {
           return [
             topLevel(
               TopLevelCode.TOO_MANY_SUBSCRIPTIONS,
-              `At most ${config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection.`,
+              text(
+                `每个连接最多 ${config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET} 个订阅。`,
+                `At most ${config.WS_MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions per connection.`,
+              ),
             ),
           ];
         }
         const rate = await o.rateLimits.request(state.ip, state.viewer);
         if (!rate.allowed) {
           return [
-            topLevel(TopLevelCode.RATE_LIMITED, 'Too many requests.', {
+            topLevel(TopLevelCode.RATE_LIMITED, text('请求过于频繁。', 'Too many requests.'), {
               retryAfterSeconds: rate.retryAfterSeconds,
             }),
           ];
@@ -171,24 +177,26 @@ export function attachWebSocket(o: WebSocketOptions): {
           document,
           variableValues: payload.variables ?? {},
           operationName: payload.operationName ?? null,
-          contextValue: withDirectDelivery(o.contextFor(state.viewer, state.ip), {
+          contextValue: withDirectDelivery(o.contextFor(state.viewer, state.ip, state.language), {
             id,
             socket: ctx.extra.socket,
           }),
         };
       },
       onComplete: (ctx, id) => socketLog.completed(ctx.extra.socket, id),
-      onNext: (_ctx, _id, _payload, _args, result) => {
+      onNext: (ctx, _id, _payload, _args, result) => {
         if (!result.errors?.length) return;
-        return { ...result, errors: result.errors.map((e) => o.format(e.toJSON(), e)) };
+        const language = sockets.get(ctx.extra.socket)?.language;
+        return { ...result, errors: result.errors.map((e) => o.format(e.toJSON(), e, language)) };
       },
-      onError: (_ctx, _id, _payload, errors) => {
+      onError: (ctx, _id, _payload, errors) => {
+        const language = sockets.get(ctx.extra.socket)?.language;
         for (const e of errors)
           metrics.refusals.inc({
             reason: String(e.extensions?.code ?? 'GRAPHQL_VALIDATION_FAILED'),
             transport: 'ws',
           });
-        return errors.map((e) => o.format(e.toJSON(), e));
+        return errors.map((e) => o.format(e.toJSON(), e, language));
       },
     },
     wsServer,

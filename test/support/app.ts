@@ -95,7 +95,12 @@ export async function startTestApp(
   const app = await createApp({ config, orm, clock: options.clock, logDestination: options.logDestination });
 
   const post = async (body: unknown, auth: Auth = {}) => {
-    const headers: Record<string, string> = { 'content-type': 'application/json', ...auth.headers };
+    // English unless a test asks otherwise: assertions on messages read the English text.
+    const headers: Record<string, string> = {
+      'content-type': 'application/json',
+      'accept-language': 'en',
+      ...auth.headers,
+    };
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     if (auth.apiKey) headers['x-api-key'] = auth.apiKey;
     const res = await fetch(app.url, { method: 'POST', headers, body: JSON.stringify(body) });

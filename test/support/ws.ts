@@ -24,6 +24,8 @@ export interface Closed {
 export interface PeerOptions {
   /** Sent as the Origin header of the upgrade; none when absent (not a browser). */
   origin?: string;
+  /** The upgrade's Accept-Language header; `en` when absent. */
+  acceptLanguage?: string;
 }
 
 /**
@@ -47,7 +49,11 @@ export class Peer {
     this.ws = new WebSocket(
       url.replace(/^http/, 'ws'),
       GRAPHQL_TRANSPORT_WS,
-      options.origin ? { origin: options.origin } : {},
+      // English unless a test asks otherwise (a connection_init `language` overrides it).
+      {
+        ...(options.origin ? { origin: options.origin } : {}),
+        headers: { 'accept-language': options.acceptLanguage ?? 'en' },
+      },
     );
     // Failures are reported through `upgraded` and `closed`.
     this.ws.on('error', () => {});
@@ -210,6 +216,7 @@ export function watchBoard(url: string, tradeId: string, first = 10): BoardScree
     url: url.replace(/^http/, 'ws'),
     webSocketImpl: WebSocket,
     retryAttempts: 0,
+    connectionParams: { language: 'en' },
   });
   const screen: BoardScreen<BoardFrame> = {
     frames: [],

@@ -10,6 +10,7 @@ import { Person } from '../person/person.entity';
 import { canSeePerson } from '../person/person.service';
 import { Account } from './account.entity';
 import { AccountPayload } from './account.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Accounts linked to people: the person record behind a judge's or expert's account gives the
@@ -32,7 +33,7 @@ export async function personToLink(
   p.throwIfAny();
   const person = await em.findOne(Person, { id }, { populate: ['employer'] });
   if (!person || !ctx.access.manages(person.employer.getEntity().path)) {
-    throw new DomainError(ErrorCode.NOT_FOUND, 'No such person.', field);
+    throw new DomainError(ErrorCode.NOT_FOUND, text('查无此人。', 'No such person.'), field);
   }
   return person;
 }

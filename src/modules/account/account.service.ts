@@ -15,6 +15,7 @@ import type {
   SetAccountActiveInput,
   SignInInput,
 } from './account.types';
+import { text } from '../../shared/i18n';
 
 // Compared against when the username is unknown, so both paths cost one scrypt.
 const DUMMY_HASH = 'scrypt$16384$8$1$AAAAAAAAAAAAAAAAAAAAAA==$AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA=';
@@ -29,7 +30,10 @@ export async function signIn(ctx: Context, em: EntityManager, input: SignInInput
   if (!gate.allowed) {
     throw new DomainError(
       ErrorCode.TOO_MANY_ATTEMPTS,
-      `Too many failed sign-ins; try again in ${gate.retryAfterSeconds} s.`,
+      text(
+        `登录失败次数过多，请 ${gate.retryAfterSeconds} 秒后再试。`,
+        `Too many failed sign-ins; try again in ${gate.retryAfterSeconds} s.`,
+      ),
       'input.username',
     );
   }
@@ -37,7 +41,11 @@ export async function signIn(ctx: Context, em: EntityManager, input: SignInInput
   const ok = await verifyPassword(input.password, account?.passwordHash ?? DUMMY_HASH);
   if (!account || !ok || !account.active) {
     await ctx.rateLimits.signInFailed(username, ctx.ip);
-    throw new DomainError(ErrorCode.INVALID_CREDENTIALS, 'Wrong username or password.', 'input.password');
+    throw new DomainError(
+      ErrorCode.INVALID_CREDENTIALS,
+      text('用户名或密码错误。', 'Wrong username or password.'),
+      'input.password',
+    );
   }
   await ctx.rateLimits.signInSucceeded(username);
   const { token, expiresAt } = await issueToken(ctx.tokens, account.id);
@@ -52,29 +60,48 @@ export async function createAccount(
   const p = new Problems();
   const username = input.username.trim().toLowerCase();
   if (!/^[a-z0-9._-]{3,64}$/.test(username)) {
-    p.add(ErrorCode.VALIDATION, 'Use 3–64 of a–z, 0–9, ".", "_", "-".', 'input.username');
+    p.add(
+      ErrorCode.VALIDATION,
+      text(
+        '用户名为 3–64 个字符，只能使用 a–z、0–9、“.”、“_”、“-”。',
+        'Use 3–64 of a–z, 0–9, ".", "_", "-".',
+      ),
+      'input.username',
+    );
   }
   if (input.password.length < 10 || input.password.length > 200) {
-    p.add(ErrorCode.OUT_OF_RANGE, 'Password must be 10–200 characters.', 'input.password');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('密码长度须为 10–200 个字符。', 'Password must be 10–200 characters.'),
+      'input.password',
+    );
   }
   const displayName = requiredText(p, 'input.displayName', input.displayName, 100);
   const orgId = input.organizationId
     ? decodeId(p, 'input.organizationId', input.organizationId, 'Organization')
     : null;
   if (input.role !== Role.PLATFORM_ADMIN && !input.organizationId) {
-    p.add(ErrorCode.REQUIRED, 'Bind the account to a union.', 'input.organizationId');
+    p.add(
+      ErrorCode.REQUIRED,
+      text('请为账号绑定所属工会。', 'Bind the account to a union.'),
+      'input.organizationId',
+    );
   }
   p.throwIfAny();
   if (input.role === Role.PLATFORM_ADMIN && !isAdmin(ctx.viewer))
-    throw forbidden('Only platform admins create admins.');
+    throw forbidden(text('只有平台管理员可以创建管理员账号。', 'Only platform admins create admins.'));
   let organization = null;
   if (orgId) {
     organization = await loadOrganization(em, orgId, 'input.organizationId');
-    ctx.access.assertManages(organization.path, 'that union');
+    ctx.access.assertManages(organization.path, text('该工会', 'that union'));
   }
   const person = input.personId ? await personToLink(ctx, em, input.personId, 'input.personId') : null;
   if (await em.count(Account, { username })) {
-    throw new DomainError(ErrorCode.DUPLICATE, 'That username is taken.', 'input.username');
+    throw new DomainError(
+      ErrorCode.DUPLICATE,
+      text('该用户名已被占用。', 'That username is taken.'),
+      'input.username',
+    );
   }
   const account = em.create(Account, {
     username,
@@ -104,7 +131,11 @@ export async function setAccountActive(
 ): Promise<Account> {
   const account = await loadManagedAccount(ctx, em, input.id);
   if (account.id === ctx.access.accountId && !input.active) {
-    throw new DomainError(ErrorCode.VALIDATION, 'You cannot disable your own account.', 'input.active');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('不能停用自己的账号。', 'You cannot disable your own account.'),
+      'input.active',
+    );
   }
   account.active = input.active;
   await em.flush();
@@ -117,19 +148,23 @@ export async function createApiKey(ctx: Context, em: EntityManager, input: Creat
   const name = requiredText(p, 'input.name', input.name, 100);
   const orgId = decodeId(p, 'input.organizationId', input.organizationId, 'Organization');
   const scopes = [...new Set(input.scopes)];
-  if (scopes.length === 0) p.add(ErrorCode.REQUIRED, 'Grant at least one scope.', 'input.scopes');
+  if (scopes.length === 0)
+    p.add(ErrorCode.REQUIRED, text('请至少授予一项权限范围。', 'Grant at least one scope.'), 'input.scopes');
   scopes.forEach((s, i) => {
     if (!(API_SCOPES as readonly string[]).includes(s)) {
       p.add(
         ErrorCode.VALIDATION,
-        `Unknown scope "${s}". Known: ${API_SCOPES.join(', ')}.`,
+        text(
+          `未知的权限范围“${s}”。可用范围：${API_SCOPES.join(', ')}。`,
+          `Unknown scope "${s}". Known: ${API_SCOPES.join(', ')}.`,
+        ),
         `input.scopes.${i}`,
       );
     }
   });
   p.throwIfAny();
   const organization = await loadOrganization(em, orgId, 'input.organizationId');
-  ctx.access.assertManages(organization.path, 'that union');
+  ctx.access.assertManages(organization.path, text('该工会', 'that union'));
   const key = newApiKeySecret();
   const apiKey = em.create(ApiKey, {
     name,

@@ -4,6 +4,7 @@ import { jwtVerify, SignJWT } from 'jose';
 import { ANONYMOUS, API_SCOPES, type Viewer } from '../../shared/access/viewer';
 import { unauthenticated } from '../../shared/errors';
 import { Role } from './account.entity';
+import { text } from '../../shared/i18n';
 
 export interface TokenSettings {
   secret: string;
@@ -63,7 +64,7 @@ export async function authenticate(
 ): Promise<Viewer> {
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
-    if (!m) throw unauthenticated('Malformed API key.');
+    if (!m) throw unauthenticated(text('API 密钥格式不正确。', 'Malformed API key.'));
     const [row] = await db().execute<
       {
         id: number;
@@ -81,7 +82,7 @@ export async function authenticate(
     );
     const given = Buffer.from(hashSecret(m[2]!), 'hex');
     if (!row || !timingSafeEqual(given, Buffer.from(row.secret_hash, 'hex'))) {
-      throw unauthenticated('Unknown or revoked API key.');
+      throw unauthenticated(text('API 密钥不存在或已被吊销。', 'Unknown or revoked API key.'));
     }
     return {
       kind: 'apiKey',
@@ -95,7 +96,10 @@ export async function authenticate(
   const auth = creds.authorization?.trim();
   if (!auth) return ANONYMOUS;
   const m = /^Bearer\s+(\S+)$/i.exec(auth);
-  if (!m) throw unauthenticated('Use "Authorization: Bearer <token>".');
+  if (!m)
+    throw unauthenticated(
+      text('请使用“Authorization: Bearer <token>”。', 'Use "Authorization: Bearer <token>".'),
+    );
   let accountId: number;
   try {
     const { payload } = await jwtVerify(m[1]!, new TextEncoder().encode(settings.secret), {
@@ -106,7 +110,7 @@ export async function authenticate(
     });
     accountId = Number(payload.sub);
   } catch {
-    throw unauthenticated('Invalid or expired token.');
+    throw unauthenticated(text('令牌无效或已过期。', 'Invalid or expired token.'));
   }
   const [acc] = await db().execute<
     { id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]
@@ -116,7 +120,7 @@ export async function authenticate(
       where a.id = ?`,
     [accountId],
   );
-  if (!acc || !acc.active) throw unauthenticated('This account is not active.');
+  if (!acc || !acc.active) throw unauthenticated(text('该账号未启用。', 'This account is not active.'));
   return {
     kind: 'account',
     accountId: acc.id,

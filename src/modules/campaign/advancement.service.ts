@@ -13,6 +13,7 @@ import { computeTradeResults } from '../scoring/results.service';
 import type { MarkingScheme } from '../scoring/scheme';
 import { enterRound } from './submissions.service';
 import { AdvanceBy, type AdvanceRoundInput } from './campaign.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Sends a signed-off round's best on to the next round of the category, by the round's rule;
@@ -45,35 +46,62 @@ export async function advanceRound(ctx: Context, em: EntityManager, input: Advan
     [tradeId],
   );
   if (!t || !t.category_id || !t.advance_rule)
-    throw new DomainError(ErrorCode.NOT_FOUND, 'No such round with a next round.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有这一轮次，或该轮次没有下一轮。', 'No such round with a next round.'),
+      'input.tradeId',
+    );
   const chief = isAdmin(ctx.viewer) || (await isChiefJudge(em, tradeId, ctx.access.accountId));
   if (t.advance_rule.by === AdvanceBy.CHOSEN ? !chief : !(chief || ctx.access.manages(t.host_path)))
     throw forbidden(
       t.advance_rule.by === AdvanceBy.CHOSEN
-        ? 'The round’s lead (chief) judge chooses who goes on.'
-        : 'Only the round’s lead judge or the host’s organizers move it on.',
+        ? text(
+            '晋级人选由本轮评审组长（裁判长）决定。',
+            'The round’s lead (chief) judge chooses who goes on.',
+          )
+        : text(
+            '只有本轮评审组长或主办单位的组织者可以推进晋级。',
+            'Only the round’s lead judge or the host’s organizers move it on.',
+          ),
     );
   if (t.status !== CompetitionStatus.RUNNING)
-    throw new DomainError(ErrorCode.WRONG_STAGE, 'Rounds move on while the campaign runs.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text('只能在活动进行期间晋级到下一轮。', 'Rounds move on while the campaign runs.'),
+      'input.tradeId',
+    );
   if (!t.signed)
     throw new DomainError(
       ErrorCode.TRADE_NOT_SIGNED_OFF,
-      'The lead judge locks the round first.',
+      text('请先由评审组长锁定本轮评分。', 'The lead judge locks the round first.'),
       'input.tradeId',
     );
   const [next] = await em.execute<{ id: number }[]>(
     'select id from trade where category_id = ? and round_no = ?',
     [t.category_id, t.round_no + 1],
   );
-  if (!next) throw new DomainError(ErrorCode.NOT_FOUND, 'The category has no next round.', 'input.tradeId');
+  if (!next)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('该类别没有下一轮。', 'The category has no next round.'),
+      'input.tradeId',
+    );
   const [done] = await em.execute<{ n: string }[]>(
     'select count(*) as n from round_advance where trade_id = ?',
     [tradeId],
   );
   if (done!.n !== '0')
-    throw new DomainError(ErrorCode.DUPLICATE, 'This round has already moved on.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.DUPLICATE,
+      text('本轮已完成晋级。', 'This round has already moved on.'),
+      'input.tradeId',
+    );
   if (!t.scheme)
-    throw new DomainError(ErrorCode.VALIDATION, 'The round has no marking scheme.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('本轮没有评分标准。', 'The round has no marking scheme.'),
+      'input.tradeId',
+    );
   const results = (await computeTradeResults(em, tradeId, t.scheme)).entries;
   const rule = t.advance_rule;
   let picks: { id: number; reason: string }[];
@@ -81,9 +109,14 @@ export async function advanceRound(ctx: Context, em: EntityManager, input: Advan
     const inRound = new Set(results.map((r) => r.entrant.id));
     chosen.forEach((c, i) => {
       if (!inRound.has(c.id))
-        p.add(ErrorCode.VALIDATION, 'Not a submission of this round.', `input.chosen.${i}.entrantId`);
+        p.add(
+          ErrorCode.VALIDATION,
+          text('不是本轮的参评项目。', 'Not a submission of this round.'),
+          `input.chosen.${i}.entrantId`,
+        );
     });
-    if (chosen.length === 0) p.add(ErrorCode.REQUIRED, 'Choose who goes on.', 'input.chosen');
+    if (chosen.length === 0)
+      p.add(ErrorCode.REQUIRED, text('请选择晋级者。', 'Choose who goes on.'), 'input.chosen');
     p.throwIfAny();
     picks = chosen;
   } else {

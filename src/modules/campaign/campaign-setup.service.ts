@@ -15,6 +15,7 @@ import {
   type CreateCampaignInput,
   RoundKind,
 } from './campaign.types';
+import { text } from '../../shared/i18n';
 
 const CONFIGURABLE = [CompetitionStatus.DRAFT, CompetitionStatus.REGISTRATION_OPEN];
 
@@ -35,22 +36,35 @@ export async function createCampaign(ctx: Context, em: EntityManager, input: Cre
   const opens = new Date(input.submissionsOpenAt);
   const closes = new Date(input.submissionsCloseAt);
   if (!(closes > opens))
-    p.add(ErrorCode.VALIDATION, 'Submissions close after they open.', 'input.submissionsCloseAt');
+    p.add(
+      ErrorCode.VALIDATION,
+      text('征集截止时间须晚于开始时间。', 'Submissions close after they open.'),
+      'input.submissionsCloseAt',
+    );
   if (input.categories.length < 1 || input.categories.length > 20)
-    p.add(ErrorCode.OUT_OF_RANGE, 'A campaign has 1–20 categories.', 'input.categories');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('一项活动须设 1–20 个类别。', 'A campaign has 1–20 categories.'),
+      'input.categories',
+    );
   const codes = new Set<string>();
   input.categories.forEach((c, i) => {
     const code = requiredText(p, `input.categories.${i}.code`, c.code, 50);
     requiredText(p, `input.categories.${i}.name`, c.name, 200);
     intInRange(p, `input.categories.${i}.awardQuota`, c.awardQuota, 0, 10_000);
     if (codes.has(code))
-      p.add(ErrorCode.DUPLICATE, 'Category codes are unique.', `input.categories.${i}.code`);
+      p.add(
+        ErrorCode.DUPLICATE,
+        text('类别代码不能重复。', 'Category codes are unique.'),
+        `input.categories.${i}.code`,
+      );
     codes.add(code);
   });
   p.throwIfAny();
   const host = await em.findOne(Organization, { id: hostId });
-  if (!host) throw new DomainError(ErrorCode.NOT_FOUND, 'No such union.', 'input.hostId');
-  ctx.access.assertManages(host.path, 'that union');
+  if (!host)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该工会。', 'No such union.'), 'input.hostId');
+  ctx.access.assertManages(host.path, text('该工会', 'that union'));
   const c = em.create(Competition, {
     name,
     kind: CompetitionKind.INNOVATION,
@@ -87,7 +101,7 @@ async function loadCategory(ctx: Context, em: EntityManager, globalId: string, f
   const id = decodeId(p, field, globalId, 'CampaignCategory');
   p.throwIfAny();
   const [cat] = await em.execute<CategoryRow[]>('select * from campaign_category where id = ?', [id]);
-  if (!cat) throw new DomainError(ErrorCode.NOT_FOUND, 'No such category.', field);
+  if (!cat) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该类别。', 'No such category.'), field);
   const competition = await loadManagedCompetition(
     ctx,
     em,
@@ -103,22 +117,38 @@ export async function addRound(ctx: Context, em: EntityManager, input: AddRoundI
   const p = new Problems();
   const rule = input.advance ?? null;
   if (input.kind === RoundKind.FINAL && rule)
-    p.add(ErrorCode.VALIDATION, 'The final round sends nobody on.', 'input.advance');
+    p.add(
+      ErrorCode.VALIDATION,
+      text('最后一轮不再晋级。', 'The final round sends nobody on.'),
+      'input.advance',
+    );
   if (input.kind !== RoundKind.FINAL && !rule)
-    p.add(ErrorCode.REQUIRED, 'Say who goes on to the next round.', 'input.advance');
+    p.add(
+      ErrorCode.REQUIRED,
+      text('请说明晋级下一轮的规则。', 'Say who goes on to the next round.'),
+      'input.advance',
+    );
   if (rule?.by === AdvanceBy.TOP_N && !(Number.isInteger(rule.count) && rule.count! >= 1))
-    p.add(ErrorCode.OUT_OF_RANGE, 'TOP_N needs a count ≥ 1.', 'input.advance.count');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('TOP_N 的名额须 ≥ 1。', 'TOP_N needs a count ≥ 1.'),
+      'input.advance.count',
+    );
   if (
     rule?.by === AdvanceBy.THRESHOLD &&
     !(Number.isFinite(rule.minTotal) && rule.minTotal! >= 0 && rule.minTotal! <= 100)
   )
-    p.add(ErrorCode.OUT_OF_RANGE, 'THRESHOLD needs a minTotal from 0 to 100.', 'input.advance.minTotal');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('THRESHOLD 的 minTotal 须在 0 到 100 之间。', 'THRESHOLD needs a minTotal from 0 to 100.'),
+      'input.advance.minTotal',
+    );
   p.throwIfAny();
   const { cat, competition } = await loadCategory(ctx, em, input.categoryId, 'input.categoryId');
   if (!CONFIGURABLE.includes(competition.status))
     throw new DomainError(
       ErrorCode.COMPETITION_CLOSED,
-      'Rounds are set up before judging starts.',
+      text('轮次须在评审开始前设置。', 'Rounds are set up before judging starts.'),
       'input.categoryId',
     );
   const rounds = await em.execute<{ round_no: number; round_kind: RoundKind }[]>(
@@ -128,7 +158,7 @@ export async function addRound(ctx: Context, em: EntityManager, input: AddRoundI
   if (rounds.some((r) => r.round_kind === RoundKind.FINAL))
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      'The category’s final round is already set.',
+      text('该类别的最后一轮已经设置。', 'The category’s final round is already set.'),
       'input.kind',
     );
   const roundNo = rounds.length + 1;

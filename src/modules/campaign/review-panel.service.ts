@@ -11,6 +11,7 @@ import { AssignmentImpossible, assignReviewers as balance } from '../scoring/ass
 import { drawPending } from '../scoring/lots.service';
 import { ENTRANT_UNIT } from '../scoring/marks.service';
 import type { AssignReviewersInput, SetReviewersInput } from './campaign.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Balanced assignment of K reviewers per submission, at most L per judge, avoiding conflicts:
@@ -27,7 +28,11 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
   intInRange(p, 'input.perSubmission', input.perSubmission, 1, 20);
   intInRange(p, 'input.maxPerJudge', input.maxPerJudge, 1, 10_000);
   if (judgeIds.length < input.perSubmission)
-    p.add(ErrorCode.OUT_OF_RANGE, 'Fewer judges than reviewers per submission.', 'input.judgeIds');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('评审人数少于每个项目所需的评审人数。', 'Fewer judges than reviewers per submission.'),
+      'input.judgeIds',
+    );
   p.throwIfAny();
   const [t] = await em.execute<
     { competition_id: number; category_id: number | null; host_path: string; status: CompetitionStatus }[]
@@ -38,17 +43,25 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
     [tradeId],
   );
   if (!t || !t.category_id)
-    throw new DomainError(ErrorCode.NOT_FOUND, 'No such campaign round.', 'input.tradeId');
-  ctx.access.assertManages(t.host_path, 'this campaign');
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该活动轮次。', 'No such campaign round.'),
+      'input.tradeId',
+    );
+  ctx.access.assertManages(t.host_path, text('此活动', 'this campaign'));
   if (![CompetitionStatus.REGISTRATION_OPEN, CompetitionStatus.RUNNING].includes(t.status))
-    throw new DomainError(ErrorCode.WRONG_STAGE, `The campaign is ${t.status}.`, 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text(`活动当前状态为 ${t.status}。`, `The campaign is ${t.status}.`),
+      'input.tradeId',
+    );
   const [marked] = await em.execute<{ n: string }[]>('select count(*) as n from mark where trade_id = ?', [
     tradeId,
   ]);
   if (marked!.n !== '0')
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'Marks exist: the assignment no longer changes.',
+      text('已有评分：评审分配不能再更改。', 'Marks exist: the assignment no longer changes.'),
       'input.tradeId',
     );
   const judges = await loadJudges(ctx, p, em, judgeIds);
@@ -63,7 +76,7 @@ export async function assignRoundReviewers(ctx: Context, em: EntityManager, inpu
     });
   } catch (err) {
     if (err instanceof AssignmentImpossible)
-      throw new DomainError(ErrorCode.OUT_OF_RANGE, err.message, 'input.judgeIds');
+      throw new DomainError(ErrorCode.OUT_OF_RANGE, err.text, 'input.judgeIds');
     throw err;
   }
   await em.execute('delete from review_assignment where trade_id = ?', [tradeId]);
@@ -156,9 +169,13 @@ async function loadJudges(
   );
   judgeIds.forEach((id, i) => {
     const j = judges.find((x) => x.id === id);
-    if (!j) p.add(ErrorCode.NOT_FOUND, 'No such account.', `input.judgeIds.${i}`);
+    if (!j) p.add(ErrorCode.NOT_FOUND, text('没有该账号。', 'No such account.'), `input.judgeIds.${i}`);
     else if (j.role !== 'JUDGE' && j.role !== 'CHIEF_JUDGE')
-      p.add(ErrorCode.KIND_MISMATCH, 'Only judges review.', `input.judgeIds.${i}`);
+      p.add(
+        ErrorCode.KIND_MISMATCH,
+        text('只有评审可以评审。', 'Only judges review.'),
+        `input.judgeIds.${i}`,
+      );
   });
   p.throwIfAny();
   return judges;
@@ -172,7 +189,7 @@ export async function setReviewers(ctx: Context, em: EntityManager, input: SetRe
     ...new Set(input.judgeIds.map((g, i) => decodeId(p, `input.judgeIds.${i}`, g, 'Account'))),
   ];
   if (judgeIds.length < 1 || judgeIds.length > 20)
-    p.add(ErrorCode.OUT_OF_RANGE, 'Give 1–20 reviewers.', 'input.judgeIds');
+    p.add(ErrorCode.OUT_OF_RANGE, text('请指定 1–20 名评审。', 'Give 1–20 reviewers.'), 'input.judgeIds');
   p.throwIfAny();
   const [e] = await em.execute<
     {
@@ -189,18 +206,31 @@ export async function setReviewers(ctx: Context, em: EntityManager, input: SetRe
     [entrantId],
   );
   if (!e || !e.category_id)
-    throw new DomainError(ErrorCode.NOT_FOUND, 'No such campaign entrant.', 'input.entrantId');
-  ctx.access.assertManages(e.host_path, 'this campaign');
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参评者。', 'No such campaign entrant.'),
+      'input.entrantId',
+    );
+  ctx.access.assertManages(e.host_path, text('此活动', 'this campaign'));
   if (![CompetitionStatus.REGISTRATION_OPEN, CompetitionStatus.RUNNING].includes(e.status))
-    throw new DomainError(ErrorCode.WRONG_STAGE, `The campaign is ${e.status}.`, 'input.entrantId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text(`活动当前状态为 ${e.status}。`, `The campaign is ${e.status}.`),
+      'input.entrantId',
+    );
   const judges = await loadJudges(ctx, p, em, judgeIds);
   const [item] = await conflictsOf(em, e.trade_id, entrantId, judges);
-  if (!item) throw new DomainError(ErrorCode.VALIDATION, 'The entrant is not checked in.', 'input.entrantId');
+  if (!item)
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('参评者尚未检录。', 'The entrant is not checked in.'),
+      'input.entrantId',
+    );
   judgeIds.forEach((j, i) => {
     if (item.conflicts.has(j))
       p.add(
         ErrorCode.CONFLICT_OF_INTEREST,
-        'This judge has a conflict of interest with the submission.',
+        text('该评审与此项目存在利益冲突。', 'This judge has a conflict of interest with the submission.'),
         `input.judgeIds.${i}`,
       );
   });
@@ -211,7 +241,7 @@ export async function setReviewers(ctx: Context, em: EntityManager, input: SetRe
   if (marked!.n !== '0')
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'Marks exist: the reviewers no longer change.',
+      text('已有评分：评审人员不能再更改。', 'Marks exist: the reviewers no longer change.'),
       'input.entrantId',
     );
   await em.execute('delete from review_assignment where entrant_id = ?', [entrantId]);

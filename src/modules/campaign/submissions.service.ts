@@ -14,6 +14,7 @@ import {
   Submission,
   type SubmitEntryInput,
 } from './campaign.types';
+import { text } from '../../shared/i18n';
 
 export interface SubmissionRow {
   id: number;
@@ -85,12 +86,20 @@ export async function submitEntry(
   const summary = optionalText(p, 'input.summary', input.summary, 5000);
   const given = [input.personId, input.teamId, input.studioId].filter((x) => x != null);
   if (given.length !== 1)
-    p.add(ErrorCode.VALIDATION, 'Give exactly one of personId, teamId or studioId.', 'input');
+    p.add(
+      ErrorCode.VALIDATION,
+      text(
+        'personId、teamId、studioId 须且只能填写一项。',
+        'Give exactly one of personId, teamId or studioId.',
+      ),
+      'input',
+    );
   const personId = input.personId ? decodeId(p, 'input.personId', input.personId, 'Person') : null;
   const teamId = input.teamId ? decodeId(p, 'input.teamId', input.teamId, 'Team') : null;
   const studioId = input.studioId ? decodeId(p, 'input.studioId', input.studioId, 'Studio') : null;
   const attachments = input.attachments ?? [];
-  if (attachments.length > 20) p.add(ErrorCode.OUT_OF_RANGE, 'At most 20 attachments.', 'input.attachments');
+  if (attachments.length > 20)
+    p.add(ErrorCode.OUT_OF_RANGE, text('附件最多 20 个。', 'At most 20 attachments.'), 'input.attachments');
   attachments.forEach((a, i) => {
     const f = `input.attachments.${i}`;
     let ok = false;
@@ -100,17 +109,30 @@ export async function submitEntry(
     } catch {
       ok = false;
     }
-    if (!ok) p.add(ErrorCode.VALIDATION, 'An http(s) URL of at most 2,000 characters.', `${f}.url`);
+    if (!ok)
+      p.add(
+        ErrorCode.VALIDATION,
+        text('须为不超过 2,000 个字符的 http(s) 网址。', 'An http(s) URL of at most 2,000 characters.'),
+        `${f}.url`,
+      );
     optionalText(p, `${f}.title`, a.title, 200);
     optionalText(p, `${f}.mimeType`, a.mimeType, 100);
     if (a.sizeBytes != null && !(Number.isInteger(a.sizeBytes) && a.sizeBytes >= 0))
-      p.add(ErrorCode.OUT_OF_RANGE, 'Bytes: a whole number ≥ 0.', `${f}.sizeBytes`);
+      p.add(
+        ErrorCode.OUT_OF_RANGE,
+        text('字节数须为 ≥ 0 的整数。', 'Bytes: a whole number ≥ 0.'),
+        `${f}.sizeBytes`,
+      );
     if (a.durationSeconds != null && a.durationSeconds < 0)
-      p.add(ErrorCode.OUT_OF_RANGE, 'Seconds ≥ 0.', `${f}.durationSeconds`);
+      p.add(ErrorCode.OUT_OF_RANGE, text('秒数须 ≥ 0。', 'Seconds ≥ 0.'), `${f}.durationSeconds`);
   });
   const tags = [...new Set((input.tags ?? []).map((t) => t.trim()).filter(Boolean))];
   if (tags.length > 10 || tags.some((t) => [...t].length > 30))
-    p.add(ErrorCode.OUT_OF_RANGE, 'At most 10 tags of 1–30 characters.', 'input.tags');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('标签最多 10 个，每个 1–30 个字符。', 'At most 10 tags of 1–30 characters.'),
+      'input.tags',
+    );
   const categoryId = decodeId(p, 'input.categoryId', input.categoryId, 'CampaignCategory');
   p.throwIfAny();
   const [cat] = await em.execute<
@@ -121,7 +143,8 @@ export async function submitEntry(
       where c.id = ?`,
     [categoryId],
   );
-  if (!cat) throw new DomainError(ErrorCode.NOT_FOUND, 'No such category.', 'input.categoryId');
+  if (!cat)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该类别。', 'No such category.'), 'input.categoryId');
   // A person or team must be the caller's own (people are private); a studio need only be public.
   const unitPath = (await checkReference(
     ctx.access,
@@ -132,12 +155,21 @@ export async function submitEntry(
     'read',
   ))!;
   if (!(ctx.access.manages(unitPath) || ctx.access.manages(cat.host_path)))
-    throw forbidden('Entries come from the organizers of the submitter’s unit or of the host.');
+    throw forbidden(
+      text(
+        '参评项目须由申报单位或主办单位的组织者提交。',
+        'Entries come from the organizers of the submitter’s unit or of the host.',
+      ),
+    );
   const [studio] = studioId
     ? await em.execute<{ status: string }[]>('select status from studio where id = ?', [studioId])
     : [];
   if (studioId && studio?.status !== 'NAMED')
-    throw new DomainError(ErrorCode.VALIDATION, 'Only named studios submit.', 'input.studioId');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('只有已命名的工作室可以申报。', 'Only named studios submit.'),
+      'input.studioId',
+    );
   const now = Date.now();
   if (
     cat.status !== CompetitionStatus.REGISTRATION_OPEN ||
@@ -146,7 +178,7 @@ export async function submitEntry(
   ) {
     throw new DomainError(
       ErrorCode.COMPETITION_CLOSED,
-      'The submission window is closed.',
+      text('申报已截止。', 'The submission window is closed.'),
       'input.categoryId',
     );
   }
@@ -217,19 +249,37 @@ export async function reviewEligibility(
   const p = new Problems();
   const id = decodeId(p, 'input.submissionId', input.submissionId, 'Submission');
   const reason = optionalText(p, 'input.reason', input.reason, 1000);
-  if (!input.eligible && !reason) p.add(ErrorCode.REQUIRED, 'Say why it is not eligible.', 'input.reason');
+  if (!input.eligible && !reason)
+    p.add(
+      ErrorCode.REQUIRED,
+      text('请说明不符合资格的原因。', 'Say why it is not eligible.'),
+      'input.reason',
+    );
   p.throwIfAny();
   const [s] = await em.execute<(SubmissionRow & { host_path: string; status: CompetitionStatus })[]>(
     `select s.*, o.path::text as host_path, k.status from submission s join competition k on k.id = s.competition_id
        join organization o on o.id = k.host_id where s.id = ? for update of s`,
     [id],
   );
-  if (!s) throw new DomainError(ErrorCode.NOT_FOUND, 'No such submission.', 'input.submissionId');
-  ctx.access.assertManages(s.host_path, 'this campaign');
+  if (!s)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该申报项目。', 'No such submission.'),
+      'input.submissionId',
+    );
+  ctx.access.assertManages(s.host_path, text('此活动', 'this campaign'));
   if (s.eligibility !== Eligibility.PENDING)
-    throw new DomainError(ErrorCode.INVALID_TRANSITION, `Already ${s.eligibility}.`, 'input.submissionId');
+    throw new DomainError(
+      ErrorCode.INVALID_TRANSITION,
+      text(`已是 ${s.eligibility} 状态。`, `Already ${s.eligibility}.`),
+      'input.submissionId',
+    );
   if (![CompetitionStatus.REGISTRATION_OPEN, CompetitionStatus.RUNNING].includes(s.status))
-    throw new DomainError(ErrorCode.WRONG_STAGE, `The campaign is ${s.status}.`, 'input.submissionId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text(`活动当前状态为 ${s.status}。`, `The campaign is ${s.status}.`),
+      'input.submissionId',
+    );
   await em.execute('update submission set eligibility = ?, eligibility_reason = ? where id = ?', [
     input.eligible ? Eligibility.ELIGIBLE : Eligibility.INELIGIBLE,
     reason,
@@ -238,7 +288,11 @@ export async function reviewEligibility(
   if (input.eligible) {
     const round = await firstRound(em, s.category_id);
     if (!round)
-      throw new DomainError(ErrorCode.WRONG_STAGE, 'The category has no round yet.', 'input.submissionId');
+      throw new DomainError(
+        ErrorCode.WRONG_STAGE,
+        text('该类别还没有轮次。', 'The category has no round yet.'),
+        'input.submissionId',
+      );
     await enterRound(em, round, s);
   }
   await appendAudit(em, {

@@ -13,7 +13,6 @@ import {
   ObjectType,
   Field,
 } from 'type-graphql';
-import { GraphQLError } from 'graphql';
 import { guardSubscribe } from '../../shared/access/policy';
 import type { Context } from '../../shared/graphql/context';
 import { asPayload, runMutation } from '../../shared/graphql/mutation';
@@ -27,7 +26,8 @@ import {
   toPage,
 } from '../../shared/graphql/relay';
 import { decodeId } from '../../shared/validation';
-import { Problems } from '../../shared/errors';
+import { localizedError, Problems } from '../../shared/errors';
+import { text } from '../../shared/i18n';
 import { Organization } from '../organization/organization.entity';
 import { Person } from '../person/person.entity';
 import { Competition, COMPETITION_TRANSITIONS, CompetitionStatus } from './competition.entity';
@@ -182,7 +182,7 @@ export class CompetitionResolver {
       const d = fromGlobalId(args.competitionId as string);
       const c = d?.type === 'Competition' ? await ctx.loaders.competitionById.load(d.id) : null;
       if (!c || !(await service.canSeeCompetition(ctx, c))) {
-        throw new GraphQLError('No such competition.', { extensions: { code: 'NOT_FOUND' } });
+        throw localizedError('NOT_FOUND', text('没有该竞赛。', 'No such competition.'));
       }
       return ctx.pubsub.subscribe('COMPETITION_STATUS_CHANGED', c.id);
     }),

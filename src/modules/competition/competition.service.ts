@@ -22,6 +22,7 @@ import type {
   TransitionCompetitionInput,
   UpdateCompetitionInput,
 } from './competition.types';
+import { text } from '../../shared/i18n';
 
 /** States in which trades and entrants may still be configured. */
 const CONFIGURABLE = [CompetitionStatus.DRAFT, CompetitionStatus.REGISTRATION_OPEN];
@@ -108,9 +109,9 @@ export async function loadManagedCompetition(
   const id = decodeId(p, field, globalId, 'Competition');
   p.throwIfAny();
   const c = await em.findOne(Competition, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-  if (!c) throw new DomainError(ErrorCode.NOT_FOUND, 'No such competition.', field);
+  if (!c) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该竞赛。', 'No such competition.'), field);
   const host = await c.host.load();
-  ctx.access.assertManages(host!.path, 'this competition');
+  ctx.access.assertManages(host!.path, text('此竞赛', 'this competition'));
   return c;
 }
 
@@ -137,10 +138,10 @@ export async function loadManagedTradeById(
 ): Promise<{ trade: Trade; competition: Competition }> {
   // Registrations on one trade queue here, so capacity holds under concurrency.
   const trade = await em.findOne(Trade, { id }, lock ? { lockMode: LockMode.PESSIMISTIC_WRITE } : {});
-  if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, 'No such trade.', field);
+  if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该工种。', 'No such trade.'), field);
   const competition = await em.findOneOrFail(Competition, { id: trade.competition.id });
   const host = await competition.host.load();
-  ctx.access.assertManages(host!.path, 'this trade');
+  ctx.access.assertManages(host!.path, text('此工种', 'this trade'));
   return { trade, competition };
 }
 
@@ -148,7 +149,10 @@ function assertConfigurable(c: Competition, field: string | null = null): void {
   if (!CONFIGURABLE.includes(c.status)) {
     throw new DomainError(
       ErrorCode.COMPETITION_CLOSED,
-      `The competition is ${c.status}; trades and entrants can change only in DRAFT or REGISTRATION_OPEN.`,
+      text(
+        `竞赛当前状态为 ${c.status}；只有在 DRAFT 或 REGISTRATION_OPEN 状态下才能更改工种和参赛选手。`,
+        `The competition is ${c.status}; trades and entrants can change only in DRAFT or REGISTRATION_OPEN.`,
+      ),
       field,
     );
   }
@@ -164,13 +168,17 @@ export async function createCompetition(ctx: Context, em: EntityManager, input: 
   const startsOn = isoDate(p, 'input.startsOn', input.startsOn);
   const endsOn = isoDate(p, 'input.endsOn', input.endsOn);
   if (startsOn && endsOn && endsOn < startsOn)
-    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
+    p.add(ErrorCode.VALIDATION, text('结束时间早于开始时间。', 'Ends before it starts.'), 'input.endsOn');
   const hostId = decodeId(p, 'input.hostId', input.hostId, 'Organization');
   if (input.kind === CompetitionKind.INNOVATION)
-    p.add(ErrorCode.KIND_MISMATCH, 'Innovation campaigns are created with createCampaign.', 'input.kind');
+    p.add(
+      ErrorCode.KIND_MISMATCH,
+      text('创新活动请用 createCampaign 创建。', 'Innovation campaigns are created with createCampaign.'),
+      'input.kind',
+    );
   p.throwIfAny();
   const host = await loadOrganization(em, hostId, 'input.hostId');
-  ctx.access.assertManages(host.path, 'that union');
+  ctx.access.assertManages(host.path, text('该工会', 'that union'));
   const c = em.create(Competition, {
     name,
     kind: input.kind,
@@ -195,10 +203,14 @@ export async function updateCompetition(ctx: Context, em: EntityManager, input: 
   const startsOn = input.startsOn !== undefined ? isoDate(p, 'input.startsOn', input.startsOn) : c.startsOn;
   const endsOn = input.endsOn !== undefined ? isoDate(p, 'input.endsOn', input.endsOn) : c.endsOn;
   if (startsOn && endsOn && endsOn < startsOn)
-    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsOn');
+    p.add(ErrorCode.VALIDATION, text('结束时间早于开始时间。', 'Ends before it starts.'), 'input.endsOn');
   p.throwIfAny();
   if (c.status === CompetitionStatus.ARCHIVED) {
-    throw new DomainError(ErrorCode.COMPETITION_CLOSED, 'An archived competition cannot change.', 'input.id');
+    throw new DomainError(
+      ErrorCode.COMPETITION_CLOSED,
+      text('已归档的竞赛不能更改。', 'An archived competition cannot change.'),
+      'input.id',
+    );
   }
   if (name !== null) c.name = name;
   if (description !== undefined) c.description = description;
@@ -222,14 +234,20 @@ export async function transitionCompetition(
     const allowed = COMPETITION_TRANSITIONS[from].join(', ') || 'none';
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Cannot move from ${from} to ${input.to}; allowed: ${allowed}.`,
+      text(
+        `不能从 ${from} 变为 ${input.to}；允许的状态：${allowed}。`,
+        `Cannot move from ${from} to ${input.to}; allowed: ${allowed}.`,
+      ),
       'input.to',
     );
   }
   if (RESULTS_STEPS.includes(input.to)) {
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Use ${input.to === CompetitionStatus.PUBLISHED ? 'publishResults' : 'finalizeResults'}: it checks sign-off, re-checks, appeals and the notice period.`,
+      text(
+        `请使用 ${input.to === CompetitionStatus.PUBLISHED ? 'publishResults' : 'finalizeResults'}：它会检查评分锁定、复核、申诉和公示期。`,
+        `Use ${input.to === CompetitionStatus.PUBLISHED ? 'publishResults' : 'finalizeResults'}: it checks sign-off, re-checks, appeals and the notice period.`,
+      ),
       'input.to',
     );
   }

@@ -7,10 +7,12 @@ import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId } from '../../shared/graphql/relay';
 import { Gender } from '../person/person.entity';
 import { NATIONAL_ID_PROBLEMS, nationalIdProblem, normalizeNationalId } from '../person/person-keys';
-import { matchPeople, writePeople, type PersonRow } from '../person/person-match';
+import { atLine, matchPeople, writePeople, type PersonRow } from '../person/person-match';
+import type { Text } from '../../shared/i18n';
 import { ACTIVE_ENTRANT_STATUSES } from './entrant.entity';
 import { assertConfigurable, loadManagedTradeById } from './competition.service';
 import { ImportFormat } from './competition.types';
+import { text } from '../../shared/i18n';
 
 export const MAX_IMPORT_BYTES = 5 * 1024 * 1024;
 export const MAX_IMPORT_ROWS = 50_000;
@@ -53,16 +55,18 @@ function canonicalHeader(h: string): string | null {
 
 export class ImportFileError extends DomainError {}
 
-function fileError(message: string, field = 'input.content'): ImportFileError {
+function fileError(message: Text, field = 'input.content'): ImportFileError {
   return new ImportFileError(ErrorCode.IMPORT_INVALID, message, field);
 }
 
 function toRows(header: string[], body: string[][], firstLine: number): RawRow[] {
   const columns = header.map(canonicalHeader);
   const unknown = header.filter((h, i) => h.trim() && !columns[i]);
-  if (unknown.length) throw fileError(`Unknown column(s): ${unknown.join(', ')}.`);
+  if (unknown.length)
+    throw fileError(text(`未知列：${unknown.join('、')}。`, `Unknown column(s): ${unknown.join(', ')}.`));
   for (const required of ['name', 'employer']) {
-    if (!columns.includes(required)) throw fileError(`The header has no "${required}" column.`);
+    if (!columns.includes(required))
+      throw fileError(text(`表头缺少“${required}”列。`, `The header has no "${required}" column.`));
   }
   const rows: RawRow[] = [];
   body.forEach((cells, i) => {
@@ -73,13 +77,17 @@ function toRows(header: string[], body: string[][], firstLine: number): RawRow[]
     });
     rows.push({ line: firstLine + i, values });
   });
-  if (rows.length === 0) throw fileError('The file has no data rows.');
-  if (rows.length > MAX_IMPORT_ROWS) throw fileError(`At most ${MAX_IMPORT_ROWS} rows per import.`);
+  if (rows.length === 0) throw fileError(text('文件中没有数据行。', 'The file has no data rows.'));
+  if (rows.length > MAX_IMPORT_ROWS)
+    throw fileError(
+      text(`每次导入最多 ${MAX_IMPORT_ROWS} 行。`, `At most ${MAX_IMPORT_ROWS} rows per import.`),
+    );
   return rows;
 }
 
 export async function parseEntrantFile(format: ImportFormat, content: Buffer): Promise<RawRow[]> {
-  if (content.length > MAX_IMPORT_BYTES) throw fileError('The file is larger than 5 MB.');
+  if (content.length > MAX_IMPORT_BYTES)
+    throw fileError(text('文件大于 5 MB。', 'The file is larger than 5 MB.'));
   if (format === ImportFormat.CSV) {
     let records: string[][];
     try {
@@ -89,19 +97,22 @@ export async function parseEntrantFile(format: ImportFormat, content: Buffer): P
         skip_empty_lines: false,
       }) as string[][];
     } catch (err) {
-      throw fileError(`Not readable as CSV: ${(err as Error).message}`);
+      throw fileError(
+        text(`无法按 CSV 读取：${(err as Error).message}`, `Not readable as CSV: ${(err as Error).message}`),
+      );
     }
-    if (records.length === 0) throw fileError('The file is empty.');
+    if (records.length === 0) throw fileError(text('文件为空。', 'The file is empty.'));
     return toRows(records[0]!, records.slice(1), 2);
   }
   const workbook = new ExcelJS.Workbook();
   try {
     await workbook.xlsx.load(content as unknown as ArrayBuffer);
   } catch {
-    throw fileError('Not readable as an XLSX workbook.');
+    throw fileError(text('无法按 XLSX 工作簿读取。', 'Not readable as an XLSX workbook.'));
   }
   const sheet = workbook.worksheets[0];
-  if (!sheet || sheet.rowCount === 0) throw fileError('The workbook has no rows.');
+  if (!sheet || sheet.rowCount === 0)
+    throw fileError(text('工作簿中没有任何行。', 'The workbook has no rows.'));
   const width = sheet.columnCount;
   const cellsOf = (rowNo: number): string[] => {
     const row = sheet.getRow(rowNo);
@@ -147,8 +158,8 @@ export async function importEntrants(
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   assertConfigurable(competition, 'input.tradeId');
   const errors: UserError[] = [];
-  const bad = (line: number, column: string, code: ErrorCode, message: string) =>
-    errors.push({ field: `rows.${line}.${column}`, code, message: `Line ${line}: ${message}` });
+  const bad = (line: number, column: string, code: ErrorCode, message: Text) =>
+    errors.push({ field: `rows.${line}.${column}`, code, message: atLine(line, message) });
 
   // Employers by name or ID, restricted to what the caller manages.
   const scope = ctx.access.managed;
@@ -173,16 +184,21 @@ export async function importEntrants(
     let ok = true;
     const name = v.name ?? '';
     if (!name) {
-      bad(r.line, 'name', ErrorCode.REQUIRED, 'name is empty.');
+      bad(r.line, 'name', ErrorCode.REQUIRED, text('姓名（name）为空。', 'name is empty.'));
       ok = false;
     } else if ([...name].length > 100) {
-      bad(r.line, 'name', ErrorCode.TOO_LONG, 'name is longer than 100 characters.');
+      bad(
+        r.line,
+        'name',
+        ErrorCode.TOO_LONG,
+        text('姓名（name）超过 100 个字符。', 'name is longer than 100 characters.'),
+      );
       ok = false;
     }
     let employerId = 0;
     const employer = v.employer ?? '';
     if (!employer) {
-      bad(r.line, 'employer', ErrorCode.REQUIRED, 'employer is empty.');
+      bad(r.line, 'employer', ErrorCode.REQUIRED, text('工作单位（employer）为空。', 'employer is empty.'));
       ok = false;
     } else {
       const d = fromGlobalId(employer);
@@ -190,17 +206,30 @@ export async function importEntrants(
         d?.type === 'Organization' ? [byId.get(d.id)].filter((x) => !!x) : (byName.get(employer) ?? []);
       const visible = candidates.filter((c) => inScope(c!.path));
       if (candidates.length === 0) {
-        bad(r.line, 'employer', ErrorCode.NOT_FOUND, `no organization is called "${employer}".`);
+        bad(
+          r.line,
+          'employer',
+          ErrorCode.NOT_FOUND,
+          text(`没有名为“${employer}”的组织。`, `no organization is called "${employer}".`),
+        );
         ok = false;
       } else if (visible.length === 0) {
-        bad(r.line, 'employer', ErrorCode.OUTSIDE_SCOPE, `"${employer}" lies outside your union.`);
+        bad(
+          r.line,
+          'employer',
+          ErrorCode.OUTSIDE_SCOPE,
+          text(`“${employer}”不在您所属工会的范围内。`, `"${employer}" lies outside your union.`),
+        );
         ok = false;
       } else if (visible.length > 1) {
         bad(
           r.line,
           'employer',
           ErrorCode.VALIDATION,
-          `"${employer}" names several organizations; use its ID.`,
+          text(
+            `名为“${employer}”的组织不止一个，请使用其 ID。`,
+            `"${employer}" names several organizations; use its ID.`,
+          ),
         );
         ok = false;
       } else employerId = visible[0]!.id;
@@ -209,7 +238,15 @@ export async function importEntrants(
     if (v.gender) {
       gender = GENDERS.get(v.gender.toLowerCase()) ?? null;
       if (!gender) {
-        bad(r.line, 'gender', ErrorCode.VALIDATION, `gender "${v.gender}" is not 男/女/MALE/FEMALE.`);
+        bad(
+          r.line,
+          'gender',
+          ErrorCode.VALIDATION,
+          text(
+            `性别“${v.gender}”不是 男/女/MALE/FEMALE 之一。`,
+            `gender "${v.gender}" is not 男/女/MALE/FEMALE.`,
+          ),
+        );
         ok = false;
       }
     }
@@ -221,19 +258,32 @@ export async function importEntrants(
           r.line,
           'birthYear',
           ErrorCode.OUT_OF_RANGE,
-          `birthYear "${v.birthYear}" is not a year from 1900 to 2100.`,
+          text(
+            `出生年份“${v.birthYear}”不在 1900 到 2100 之间。`,
+            `birthYear "${v.birthYear}" is not a year from 1900 to 2100.`,
+          ),
         );
         ok = false;
       }
     }
     const occupation = v.occupation || null;
     if (occupation && [...occupation].length > 100) {
-      bad(r.line, 'occupation', ErrorCode.TOO_LONG, 'occupation is longer than 100 characters.');
+      bad(
+        r.line,
+        'occupation',
+        ErrorCode.TOO_LONG,
+        text('工种/职业（occupation）超过 100 个字符。', 'occupation is longer than 100 characters.'),
+      );
       ok = false;
     }
     const employeeNumber = v.employeeNumber || null;
     if (employeeNumber && [...employeeNumber].length > 50) {
-      bad(r.line, 'employeeNumber', ErrorCode.TOO_LONG, 'employee_number is longer than 50 characters.');
+      bad(
+        r.line,
+        'employeeNumber',
+        ErrorCode.TOO_LONG,
+        text('工号（employee_number）超过 50 个字符。', 'employee_number is longer than 50 characters.'),
+      );
       ok = false;
     }
     let nationalIdHash: string | null = null;
@@ -246,7 +296,10 @@ export async function importEntrants(
           r.line,
           'nationalId',
           ErrorCode.NATIONAL_ID_INVALID,
-          `national_id ${NATIONAL_ID_PROBLEMS[problem]}.`,
+          text(
+            `身份证号（national_id）${NATIONAL_ID_PROBLEMS[problem].zh}。`,
+            `national_id ${NATIONAL_ID_PROBLEMS[problem].en}.`,
+          ),
         );
         ok = false;
       } else nationalIdHash = ctx.personKeys.hashNationalId(id);
@@ -279,7 +332,12 @@ export async function importEntrants(
     const registered = new Set(existing.map((e) => e.person_id));
     for (const m of matches) {
       if (m.personId && registered.has(m.personId)) {
-        bad(m.row.line, 'name', ErrorCode.DUPLICATE, `${m.row.name} is already registered in this trade.`);
+        bad(
+          m.row.line,
+          'name',
+          ErrorCode.DUPLICATE,
+          text(`${m.row.name} 已报名此工种。`, `${m.row.name} is already registered in this trade.`),
+        );
       }
     }
   }
@@ -295,7 +353,10 @@ export async function importEntrants(
       firstOver.line,
       'name',
       ErrorCode.CAPACITY_EXCEEDED,
-      `the trade has ${Math.max(room, 0)} free places; the file brings ${rows.length} entrants.`,
+      text(
+        `该工种还有 ${Math.max(room, 0)} 个空余名额，文件中有 ${rows.length} 名参赛选手。`,
+        `the trade has ${Math.max(room, 0)} free places; the file brings ${rows.length} entrants.`,
+      ),
     );
   }
   onProgress('validate', rows.length, rows.length);

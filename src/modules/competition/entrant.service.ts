@@ -16,13 +16,17 @@ import type { RegisterEntrantInput, SetEntrantStatusInput } from './competition.
 /** States in which trades and entrants may still be configured. */
 import { assertConfigurable, loadManagedTrade, loadManagedTradeById } from './competition.service';
 import { activeEntrantCount } from './trade.service';
+import { text } from '../../shared/i18n';
 
 async function assertCapacity(em: EntityManager, trade: Trade, adding: number, field: string | null) {
   const active = await activeEntrantCount(em, trade.id);
   if (active + adding > trade.capacity) {
     throw new DomainError(
       ErrorCode.CAPACITY_EXCEEDED,
-      `The trade is full: ${active} of ${trade.capacity} places taken.`,
+      text(
+        `该工种名额已满：${trade.capacity} 个名额已占用 ${active} 个。`,
+        `The trade is full: ${active} of ${trade.capacity} places taken.`,
+      ),
       field,
     );
   }
@@ -32,7 +36,14 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   const p = new Problems();
   const given = [input.personId, input.teamId, input.enterpriseId].filter((x) => x != null);
   if (given.length !== 1) {
-    p.add(ErrorCode.VALIDATION, 'Give exactly one of personId, teamId or enterpriseId.', 'input');
+    p.add(
+      ErrorCode.VALIDATION,
+      text(
+        'personId、teamId、enterpriseId 须且只能填写一项。',
+        'Give exactly one of personId, teamId or enterpriseId.',
+      ),
+      'input',
+    );
   }
   const personId = input.personId ? decodeId(p, 'input.personId', input.personId, 'Person') : null;
   const teamId = input.teamId ? decodeId(p, 'input.teamId', input.teamId, 'Team') : null;
@@ -45,7 +56,7 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
   if (competition.kind === CompetitionKind.INNOVATION)
     throw new DomainError(
       ErrorCode.KIND_MISMATCH,
-      'Campaign entries come in with submitEntry.',
+      text('活动参评项目请用 submitEntry 提交。', 'Campaign entries come in with submitEntry.'),
       'input.tradeId',
     );
 
@@ -56,7 +67,7 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     if (await em.count(Entrant, { trade: trade.id, person: personId })) {
       throw new DomainError(
         ErrorCode.DUPLICATE,
-        'This person is already registered in the trade.',
+        text('该选手已报名此工种。', 'This person is already registered in the trade.'),
         'input.personId',
       );
     }
@@ -68,7 +79,7 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     if (await em.count(Entrant, { trade: trade.id, team: teamId })) {
       throw new DomainError(
         ErrorCode.DUPLICATE,
-        'This team is already registered in the trade.',
+        text('该团队已报名此工种。', 'This team is already registered in the trade.'),
         'input.teamId',
       );
     }
@@ -77,7 +88,7 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     if (competition.kind !== CompetitionKind.LABOR) {
       throw new DomainError(
         ErrorCode.KIND_MISMATCH,
-        'Enterprises enter labor competitions only.',
+        text('企业只能参加劳动竞赛。', 'Enterprises enter labor competitions only.'),
         'input.enterpriseId',
       );
     }
@@ -85,15 +96,15 @@ export async function registerEntrant(ctx: Context, em: EntityManager, input: Re
     if (org.level !== OrganizationLevel.ENTERPRISE) {
       throw new DomainError(
         ErrorCode.KIND_MISMATCH,
-        'That organization is not an enterprise.',
+        text('该组织不是企业。', 'That organization is not an enterprise.'),
         'input.enterpriseId',
       );
     }
-    ctx.access.assertManages(org.path, 'that enterprise');
+    ctx.access.assertManages(org.path, text('该企业', 'that enterprise'));
     if (await em.count(Entrant, { trade: trade.id, enterprise: enterpriseId })) {
       throw new DomainError(
         ErrorCode.DUPLICATE,
-        'This enterprise is already registered.',
+        text('该企业已报名。', 'This enterprise is already registered.'),
         'input.enterpriseId',
       );
     }
@@ -110,17 +121,25 @@ export async function setEntrantStatus(ctx: Context, em: EntityManager, input: S
   const id = decodeId(p, 'input.id', input.id, 'Entrant');
   p.throwIfAny();
   const found = await em.findOne(Entrant, { id });
-  if (!found) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.id');
+  if (!found)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该参赛选手。', 'No such entrant.'), 'input.id');
   const { trade, competition } = await loadManagedTradeById(ctx, em, found.trade.id, 'input.id', true);
   if (competition.status === CompetitionStatus.ARCHIVED) {
-    throw new DomainError(ErrorCode.COMPETITION_CLOSED, 'The competition is archived.', 'input.id');
+    throw new DomainError(
+      ErrorCode.COMPETITION_CLOSED,
+      text('该竞赛已归档。', 'The competition is archived.'),
+      'input.id',
+    );
   }
   const entrant = found;
   if (!ENTRANT_TRANSITIONS[entrant.status].includes(input.status)) {
     const allowed = ENTRANT_TRANSITIONS[entrant.status].join(', ') || 'none';
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Cannot move an entrant from ${entrant.status} to ${input.status}; allowed: ${allowed}.`,
+      text(
+        `参赛选手不能从 ${entrant.status} 变为 ${input.status}；允许的状态：${allowed}。`,
+        `Cannot move an entrant from ${entrant.status} to ${input.status}; allowed: ${allowed}.`,
+      ),
       'input.status',
     );
   }

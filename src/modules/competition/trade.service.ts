@@ -12,11 +12,12 @@ import type { CreateTeamInput, CreateTradeInput, UpdateTradeInput } from './comp
 
 /** States in which trades and entrants may still be configured. */
 import { assertConfigurable, loadManagedCompetition, loadManagedTrade } from './competition.service';
+import { text } from '../../shared/i18n';
 
 /** Trades of a competition, and teams of enterprises. */
 function checkSchedule(p: Problems, startsAt: Date | null | undefined, endsAt: Date | null | undefined) {
   if (startsAt && endsAt && endsAt <= startsAt)
-    p.add(ErrorCode.VALIDATION, 'Ends before it starts.', 'input.endsAt');
+    p.add(ErrorCode.VALIDATION, text('结束时间早于开始时间。', 'Ends before it starts.'), 'input.endsAt');
 }
 
 function checkWeights(p: Problems, theory: number, practical: number) {
@@ -25,7 +26,7 @@ function checkWeights(p: Problems, theory: number, practical: number) {
   if (theory + practical !== 100) {
     p.add(
       ErrorCode.WEIGHTS_MUST_SUM_TO_100,
-      'Theory and practical weights must sum to 100.',
+      text('理论与实操权重之和须为 100。', 'Theory and practical weights must sum to 100.'),
       'input.practicalWeight',
     );
   }
@@ -41,7 +42,7 @@ async function assertTradeNameFree(
   if (clash && clash.id !== exceptId) {
     throw new DomainError(
       ErrorCode.DUPLICATE,
-      'The competition already has a trade of that name.',
+      text('该竞赛已有同名工种。', 'The competition already has a trade of that name.'),
       'input.name',
     );
   }
@@ -61,7 +62,7 @@ export async function createTrade(ctx: Context, em: EntityManager, input: Create
   if (c.kind === CompetitionKind.INNOVATION)
     throw new DomainError(
       ErrorCode.KIND_MISMATCH,
-      'A campaign’s rounds are added with addRound.',
+      text('活动的轮次请用 addRound 添加。', 'A campaign’s rounds are added with addRound.'),
       'input.competitionId',
     );
   await assertTradeNameFree(em, c.id, name);
@@ -90,7 +91,11 @@ export async function updateTrade(ctx: Context, em: EntityManager, input: Update
   const name = input.name != null ? requiredText(p, 'input.name', input.name, 100) : null;
   const venue = input.venue !== undefined ? optionalText(p, 'input.venue', input.venue, 200) : undefined;
   if ((input.theoryWeight == null) !== (input.practicalWeight == null)) {
-    p.add(ErrorCode.WEIGHTS_MUST_SUM_TO_100, 'Give both weights together.', 'input.practicalWeight');
+    p.add(
+      ErrorCode.WEIGHTS_MUST_SUM_TO_100,
+      text('两项权重须同时填写。', 'Give both weights together.'),
+      'input.practicalWeight',
+    );
   } else if (input.theoryWeight != null && input.practicalWeight != null) {
     checkWeights(p, input.theoryWeight, input.practicalWeight);
   }
@@ -109,7 +114,10 @@ export async function updateTrade(ctx: Context, em: EntityManager, input: Update
     if (input.capacity < active) {
       throw new DomainError(
         ErrorCode.CAPACITY_EXCEEDED,
-        `${active} entrants are active; capacity cannot go below that.`,
+        text(
+          `已有 ${active} 名参赛选手在赛，名额不能低于此数。`,
+          `${active} entrants are active; capacity cannot go below that.`,
+        ),
         'input.capacity',
       );
     }
@@ -132,11 +140,12 @@ export async function createTeam(ctx: Context, em: EntityManager, input: CreateT
   const p = new Problems();
   const name = requiredText(p, 'input.name', input.name, 200);
   const orgId = decodeId(p, 'input.organizationId', input.organizationId, 'Organization');
-  if (input.memberIds.length > 100) p.add(ErrorCode.OUT_OF_RANGE, 'At most 100 members.', 'input.memberIds');
+  if (input.memberIds.length > 100)
+    p.add(ErrorCode.OUT_OF_RANGE, text('成员最多 100 人。', 'At most 100 members.'), 'input.memberIds');
   const memberIds = input.memberIds.map((m, i) => decodeId(p, `input.memberIds.${i}`, m, 'Person'));
   p.throwIfAny();
   const organization = await loadOrganization(em, orgId, 'input.organizationId');
-  ctx.access.assertManages(organization.path, 'that enterprise');
+  ctx.access.assertManages(organization.path, text('该企业', 'that enterprise'));
   const members = [];
   for (const [i, id] of [...new Set(memberIds)].entries()) {
     members.push(await loadManagedPerson(ctx, em, id, `input.memberIds.${i}`));

@@ -6,6 +6,7 @@ import { type CertificateTemplate, DEFAULT_TEMPLATE } from './certificates';
 import { DOCUMENTS_PATH, type DocumentSpec } from './links';
 import { renderDocument } from './render';
 import type { DocumentLink, SetCertificateTemplateInput } from './documents.types';
+import { text } from '../../shared/i18n';
 
 export const PDF = 'application/pdf';
 
@@ -45,12 +46,17 @@ export async function setCertificateTemplate(
   const clean = (field: keyof typeof LIMITS, v: string | null | undefined): string | null => {
     const t = v?.trim() ?? '';
     if (t.length > LIMITS[field]) {
-      p.add(ErrorCode.TOO_LONG, `At most ${LIMITS[field]} characters.`, `input.${field}`);
+      p.add(
+        ErrorCode.TOO_LONG,
+        text(`最多 ${LIMITS[field]} 个字符。`, `At most ${LIMITS[field]} characters.`),
+        `input.${field}`,
+      );
     }
     return t === '' ? null : t;
   };
   const title = clean('title', input.title);
-  if (title === null) p.add(ErrorCode.REQUIRED, 'A certificate has a title.', 'input.title');
+  if (title === null)
+    p.add(ErrorCode.REQUIRED, text('证书须有名称。', 'A certificate has a title.'), 'input.title');
   const template: CertificateTemplate = {
     title: title ?? DEFAULT_TEMPLATE.title,
     awardingBody: clean('awardingBody', input.awardingBody),

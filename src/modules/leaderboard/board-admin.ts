@@ -6,6 +6,7 @@ import { decodeId } from '../../shared/validation';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { loadTradeForJury } from '../scoring/jury';
 import { announceBoard } from './board-write';
+import { text } from '../../shared/i18n';
 
 const FREEZE_STAGES = [
   CompetitionStatus.REGISTRATION_OPEN,
@@ -55,7 +56,10 @@ export async function setBoardFreeze(
   if (freezeAt && new Date(freezeAt).getTime() < Date.now() - FREEZE_GRACE_MS)
     p.add(
       ErrorCode.FREEZE_IN_PAST,
-      'The freeze moment has passed: marks accepted since then are already on the public board. Freeze from now on.',
+      text(
+        '封榜时刻已过：此后受理的评分已显示在公开榜单上。请从现在起封榜。',
+        'The freeze moment has passed: marks accepted since then are already on the public board. Freeze from now on.',
+      ),
       'input.freezeAt',
     );
   p.throwIfAny();
@@ -63,7 +67,7 @@ export async function setBoardFreeze(
   if (!FREEZE_STAGES.includes(competition.status))
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      `The competition is ${competition.status}.`,
+      text(`竞赛当前状态为 ${competition.status}。`, `The competition is ${competition.status}.`),
       'input.tradeId',
     );
   // A moment within the grace is "now" by the database's clock, the one marks are judged by.
@@ -110,7 +114,10 @@ export async function revealBoard(ctx: Context, em: EntityManager, tradeGlobalId
   if (!REVEAL_STAGES.includes(competition.status))
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'The reveal ceremony comes once scoring is closed and before publication (which reveals the rest).',
+      text(
+        '揭晓仪式须在评分结束后、成绩公布前进行（公布时揭晓其余成绩）。',
+        'The reveal ceremony comes once scoring is closed and before publication (which reveals the rest).',
+      ),
       'input.tradeId',
     );
   const hidden = await em.execute<{ entrant_id: number }[]>(
@@ -122,7 +129,7 @@ export async function revealBoard(ctx: Context, em: EntityManager, tradeGlobalId
   if (hidden.length === 0)
     throw new DomainError(
       ErrorCode.NOTHING_TO_DRAW,
-      'Nothing is hidden: the public board is complete.',
+      text('没有隐藏的内容：公开榜单已完整。', 'Nothing is hidden: the public board is complete.'),
       'input.tradeId',
     );
   const seq = await nextSeq(em, tradeId);

@@ -1,4 +1,4 @@
-import { GraphQLError, type GraphQLResolveInfo } from 'graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import {
   Arg,
   Args,
@@ -46,6 +46,8 @@ import {
   RevealBoardInput,
   SetBoardFreezeInput,
 } from './board.types';
+import { localizedError } from '../../shared/errors';
+import { text } from '../../shared/i18n';
 
 /** What this viewer may see of the trade's board. */
 async function lensFor(ctx: Context, trade: Trade): Promise<BoardLens | null> {
@@ -137,9 +139,14 @@ export class BoardResolver {
       ['after', after],
     ] as const) {
       if (!Number.isInteger(v) || v < 0 || v > MAX_AROUND)
-        throw new GraphQLError(`\`${name}\` must be between 0 and ${MAX_AROUND}.`, {
-          extensions: { code: 'BAD_USER_INPUT', argumentName: name },
-        });
+        throw localizedError(
+          'BAD_USER_INPUT',
+          text(
+            `\`${name}\` 须在 0 到 ${MAX_AROUND} 之间。`,
+            `\`${name}\` must be between 0 and ${MAX_AROUND}.`,
+          ),
+          { argumentName: name },
+        );
     }
     const d = fromGlobalId(entrantId);
     const lens = await lensFor(ctx, trade);
@@ -162,17 +169,22 @@ export class BoardResolver {
       const d = fromGlobalId(args.tradeId as string);
       const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
       const lens = trade && (await lensFor(ctx, trade));
-      if (!trade || !lens) throw new GraphQLError('No such trade.', { extensions: { code: 'NOT_FOUND' } });
+      if (!trade || !lens) throw localizedError('NOT_FOUND', text('没有该工种。', 'No such trade.'));
       const first = (args.first as number | undefined) ?? 50;
       if (!Number.isInteger(first) || first < 1 || first > 100)
-        throw new GraphQLError('`first` must be between 1 and 100.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw localizedError(
+          'BAD_USER_INPUT',
+          text('`first` 须在 1 到 100 之间。', '`first` must be between 1 and 100.'),
+        );
       const afterSeq = (args.afterSeq as number | null | undefined) ?? null;
       if (afterSeq !== null && (!Number.isSafeInteger(afterSeq) || afterSeq < 0))
-        throw new GraphQLError('`afterSeq` must be a seq a frame of this board carried.', {
-          extensions: { code: 'BAD_USER_INPUT' },
-        });
+        throw localizedError(
+          'BAD_USER_INPUT',
+          text(
+            '`afterSeq` 须为该榜单某一帧携带过的序号。',
+            '`afterSeq` must be a seq a frame of this board carried.',
+          ),
+        );
       return ctx.boards.subscribe(trade.id, lens, first, afterSeq);
     }),
   })

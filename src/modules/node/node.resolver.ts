@@ -1,8 +1,9 @@
-import { GraphQLError } from 'graphql';
 import { Arg, Ctx, FieldResolver, ID, Query, Resolver, Root } from 'type-graphql';
 import type { Context } from '../../shared/graphql/context';
 import { nodeTypes } from '../../shared/graphql/nodes';
 import { Node, toGlobalId } from '../../shared/graphql/relay';
+import { localizedError } from '../../shared/errors';
+import { text } from '../../shared/i18n';
 
 /**
  * `node(id:)` for every type each module registered (`nodeTypes`), with the fetch its own query
@@ -27,8 +28,8 @@ export class NodeResolver {
     @Ctx() ctx: Context,
   ): Promise<(object | null)[]> {
     if (ids.length > 100) {
-      throw new GraphQLError('At most 100 IDs at once.', {
-        extensions: { code: 'BAD_USER_INPUT', argumentName: 'ids' },
+      throw localizedError('BAD_USER_INPUT', text('一次最多 100 个 ID。', 'At most 100 IDs at once.'), {
+        argumentName: 'ids',
       });
     }
     return Promise.all(ids.map((id) => nodeTypes.fetch(ctx, id)));

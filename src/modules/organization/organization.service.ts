@@ -12,10 +12,11 @@ import type {
   OrganizationFilter,
   UpdateOrganizationInput,
 } from './organization.types';
+import { text } from '../../shared/i18n';
 
 export async function loadOrganization(em: EntityManager, id: number, field: string): Promise<Organization> {
   const org = await em.findOne(Organization, { id });
-  if (!org) throw new DomainError(ErrorCode.NOT_FOUND, 'No such organization.', field);
+  if (!org) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该组织。', 'No such organization.'), field);
   return org;
 }
 
@@ -32,14 +33,18 @@ export async function createOrganization(
 
   let parent: Organization | null = null;
   if (parentId === null) {
-    if (!isAdmin(ctx.viewer)) throw forbidden('Only platform admins create root unions.');
+    if (!isAdmin(ctx.viewer))
+      throw forbidden(text('只有平台管理员可以创建顶级工会。', 'Only platform admins create root unions.'));
   } else {
     parent = await loadOrganization(em, parentId, 'input.parentId');
-    ctx.access.assertManages(parent.path, 'the parent union');
+    ctx.access.assertManages(parent.path, text('上级工会', 'the parent union'));
     if (!canNest(parent.level, input.level)) {
       throw new DomainError(
         ErrorCode.INVALID_HIERARCHY,
-        `A ${input.level} organization cannot sit under a ${parent.level} one.`,
+        text(
+          `${input.level} 级组织不能隶属于 ${parent.level} 级组织。`,
+          `A ${input.level} organization cannot sit under a ${parent.level} one.`,
+        ),
         'input.level',
       );
     }
@@ -61,7 +66,7 @@ export async function updateOrganization(
     input.shortName !== undefined ? optionalText(p, 'input.shortName', input.shortName, 100) : undefined;
   p.throwIfAny();
   const org = await loadOrganization(em, id, 'input.id');
-  ctx.access.assertManages(org.path, 'this organization');
+  ctx.access.assertManages(org.path, text('该组织', 'this organization'));
   if (name !== null) org.name = name;
   if (shortName !== undefined) org.shortName = shortName;
   await em.flush();
@@ -80,20 +85,24 @@ export async function moveOrganization(
   p.throwIfAny();
   const org = await loadOrganization(em, id, 'input.id');
   const newParent = await loadOrganization(em, newParentId, 'input.newParentId');
-  ctx.access.assertManages(org.path, 'this organization');
-  ctx.access.assertManages(newParent.path, 'the new parent');
-  if (ctx.access.managed === org.path) throw forbidden('You cannot move the union you are bound to.');
+  ctx.access.assertManages(org.path, text('该组织', 'this organization'));
+  ctx.access.assertManages(newParent.path, text('新的上级组织', 'the new parent'));
+  if (ctx.access.managed === org.path)
+    throw forbidden(text('不能移动您所属的工会。', 'You cannot move the union you are bound to.'));
   if (newParent.path === org.path || newParent.path.startsWith(`${org.path}.`)) {
     throw new DomainError(
       ErrorCode.INVALID_HIERARCHY,
-      'An organization cannot move under itself or its own subtree.',
+      text('组织不能移到自身或其下级之下。', 'An organization cannot move under itself or its own subtree.'),
       'input.newParentId',
     );
   }
   if (!canNest(newParent.level, org.level)) {
     throw new DomainError(
       ErrorCode.INVALID_HIERARCHY,
-      `A ${org.level} organization cannot sit under a ${newParent.level} one.`,
+      text(
+        `${org.level} 级组织不能隶属于 ${newParent.level} 级组织。`,
+        `A ${org.level} organization cannot sit under a ${newParent.level} one.`,
+      ),
       'input.newParentId',
     );
   }

@@ -1,4 +1,5 @@
 import { createHmac } from 'node:crypto';
+import { text, type Text } from '../../shared/i18n';
 
 /**
  * The stable keys that identify a person across imports: an employee number within the
@@ -48,10 +49,13 @@ export function nationalIdProblem(id: string): NationalIdProblem | null {
   return nationalIdCheckChar(id) === id[17] ? null : 'CHECK_DIGIT';
 }
 
-export const NATIONAL_ID_PROBLEMS: Record<NationalIdProblem, string> = {
-  FORMAT: 'is not 17 digits followed by a digit or X',
-  BIRTH_DATE: 'does not hold a real birth date',
-  CHECK_DIGIT: 'has a check digit that does not match (GB 11643, ISO 7064 MOD 11-2)',
+export const NATIONAL_ID_PROBLEMS: Record<NationalIdProblem, Text> = {
+  FORMAT: text('不是 17 位数字加 1 位数字或 X', 'is not 17 digits followed by a digit or X'),
+  BIRTH_DATE: text('中的出生日期不存在', 'does not hold a real birth date'),
+  CHECK_DIGIT: text(
+    '的校验码不符（GB 11643，ISO 7064 MOD 11-2）',
+    'has a check digit that does not match (GB 11643, ISO 7064 MOD 11-2)',
+  ),
 };
 
 declare module '../../shared/graphql/context' {

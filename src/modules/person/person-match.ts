@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../../shared/db/paging';
 import { ErrorCode } from '../../shared/errors';
+import { type Text, text } from '../../shared/i18n';
 import { Gender } from './person.entity';
 
 /**
@@ -32,7 +33,7 @@ export interface RowProblem {
   line: number;
   column: string;
   code: ErrorCode;
-  message: string;
+  message: Text;
 }
 
 interface Candidate {
@@ -53,14 +54,19 @@ export interface RowMatch {
 
 const COLUMNS = `p.id, p.employer_id, p.employee_number, p.national_id_hash, o.path::text as path`;
 
+/** A problem of an imported row, prefixed with its line. */
+export function atLine(line: number, message: Text): Text {
+  return text(`第 ${line} 行：${message.zh}`, `Line ${line}: ${message.en}`);
+}
+
 export async function matchPeople(
   em: EntityManager,
   rows: PersonRow[],
   inScope: (path: string) => boolean,
 ): Promise<{ matches: RowMatch[]; problems: RowProblem[] }> {
   const problems: RowProblem[] = [];
-  const bad = (line: number, column: string, code: ErrorCode, message: string) =>
-    problems.push({ line, column, code, message: `Line ${line}: ${message}` });
+  const bad = (line: number, column: string, code: ErrorCode, message: Text) =>
+    problems.push({ line, column, code, message: atLine(line, message) });
 
   const hashes = rows.map((r) => r.nationalIdHash).filter((h): h is string => !!h);
   const numbered = rows.filter((r) => r.employeeNumber);
@@ -112,7 +118,10 @@ export async function matchPeople(
         r.line,
         'employeeNumber',
         ErrorCode.PERSON_KEYS_CONFLICT,
-        'the national ID and the employee number belong to two different people.',
+        text(
+          '身份证号与工号分属两个不同的人。',
+          'the national ID and the employee number belong to two different people.',
+        ),
       );
       continue;
     }
@@ -124,8 +133,14 @@ export async function matchPeople(
           a ? 'employeeNumber' : 'nationalId',
           ErrorCode.PERSON_KEYS_CONFLICT,
           a
-            ? 'the person with this national ID has another employee number at this employer.'
-            : 'the person with this employee number has another national ID on record.',
+            ? text(
+                '持此身份证号的人员在该单位登记的是另一个工号。',
+                'the person with this national ID has another employee number at this employer.',
+              )
+            : text(
+                '持此工号的人员登记的是另一个身份证号。',
+                'the person with this employee number has another national ID on record.',
+              ),
         );
         continue;
       }
@@ -134,7 +149,10 @@ export async function matchPeople(
           r.line,
           'nationalId',
           ErrorCode.OUTSIDE_SCOPE,
-          'the person with this national ID is employed outside your union.',
+          text(
+            '持此身份证号的人员所在单位不在您所属工会的范围内。',
+            'the person with this national ID is employed outside your union.',
+          ),
         );
         continue;
       }
@@ -146,7 +164,10 @@ export async function matchPeople(
           r.line,
           'name',
           ErrorCode.PERSON_AMBIGUOUS,
-          `${fitting.length} people called ${r.name} work there; give employee_number or national_id.`,
+          text(
+            `该单位有 ${fitting.length} 名叫 ${r.name} 的职工，请填写工号（employee_number）或身份证号（national_id）。`,
+            `${fitting.length} people called ${r.name} work there; give employee_number or national_id.`,
+          ),
         );
         continue;
       }
@@ -178,7 +199,12 @@ export async function matchPeople(
       keys.map((k) => seen.get(k)).find((l) => l !== undefined) ??
       (sameName && !(keyed && sameName.keyed) ? sameName.line : undefined);
     if (first !== undefined) {
-      bad(r.line, 'name', ErrorCode.DUPLICATE, `the same person as line ${first}.`);
+      bad(
+        r.line,
+        'name',
+        ErrorCode.DUPLICATE,
+        text(`与第 ${first} 行是同一人。`, `the same person as line ${first}.`),
+      );
       continue;
     }
     for (const k of keys) seen.set(k, r.line);

@@ -9,6 +9,7 @@ import { decodeId, intInRange, optionalText, requiredText } from '../../shared/v
 import { loadOrganization } from '../organization/organization.service';
 import { Honor, Person } from './person.entity';
 import type { AddHonorInput, CreatePersonInput, PersonFilter, UpdatePersonInput } from './person.types';
+import { text } from '../../shared/i18n';
 
 /** People are personal data: visible only to those who manage their employer. */
 export async function canSeePerson(ctx: Context, person: Person): Promise<boolean> {
@@ -40,7 +41,7 @@ export async function createPerson(
   const employerId = decodeId(p, 'input.employerId', input.employerId, 'Organization');
   p.throwIfAny();
   const employer = await loadOrganization(em, employerId, 'input.employerId');
-  ctx.access.assertManages(employer.path, 'that employer');
+  ctx.access.assertManages(employer.path, text('该用人单位', 'that employer'));
   const person = em.create(Person, {
     name,
     gender: input.gender ?? null,
@@ -70,7 +71,7 @@ export async function updatePerson(
   const person = await loadManagedPerson(ctx, em, id, 'input.id');
   if (employerId) {
     const employer = await loadOrganization(em, employerId, 'input.employerId');
-    ctx.access.assertManages(employer.path, 'that employer');
+    ctx.access.assertManages(employer.path, text('该用人单位', 'that employer'));
     // An employee number means something only at its employer (and is unique there).
     if (employer.id !== person.employer.id) person.employeeNumber = null;
     person.employer = ref(employer);

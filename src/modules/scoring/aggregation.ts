@@ -1,4 +1,5 @@
 import type { AggregationMethod, Aspect } from './scheme';
+import { text, type Text } from '../../shared/i18n';
 
 /**
  * Turns the panel's marks on one aspect into the aspect's score, with an explanation a chief
@@ -47,10 +48,10 @@ export interface AspectExplanation {
   /** Trimmed-mean only: the marks left out, lowest first. */
   dropped: DroppedMark[];
   /** Human-readable computation, terms in ascending order, e.g. "(8 + 9 + 9) / 3 = 8.67". */
-  formula: string;
+  formula: Text;
   result: number | null;
   /** What else a reader needs: trimming done, or why it was not (too few judges). */
-  note: string | null;
+  note: Text | null;
 }
 
 export interface AspectResult {
@@ -218,48 +219,69 @@ export function aggregate(aspect: Aspect, marks: readonly Mark[]): AspectResult 
   if (inputs.length === 0) {
     return {
       score: null,
-      explanation: { method, inputs, dropped: [], formula: 'no marks', result: null, note: 'No marks yet.' },
+      explanation: {
+        method,
+        inputs,
+        dropped: [],
+        formula: text('无评分', 'no marks'),
+        result: null,
+        note: text('尚无评分。', 'No marks yet.'),
+      },
     };
   }
   const { counted, dropped, trimmed } = countedMarks(aspect, inputs);
   let value: Fraction;
-  let text: string;
-  let note: string | null = null;
+  let calc: Text;
+  let note: Text | null = null;
   const agg = aspect.aggregation;
   switch (agg.method) {
     case 'MEAN':
       value = meanOf(counted);
-      text = meanText(counted);
+      calc = text(meanText(counted), meanText(counted));
       break;
     case 'MEDIAN': {
       const mid = Math.floor(counted.length / 2);
-      const list = `median of ${counted.map((m) => m.value).join(', ')}`;
+      const values = counted.map((m) => m.value).join(', ');
+      const list = text(`${values} 的中位数`, `median of ${values}`);
       if (counted.length % 2) {
         value = exact(counted[mid]!.value);
-        text = list;
+        calc = list;
       } else {
         const [a, b] = [counted[mid - 1]!, counted[mid]!];
         value = div(add(exact(a.value), exact(b.value)), fraction(2n));
-        text = `${list} = (${a.value} + ${b.value}) / 2`;
+        const half = ` = (${a.value} + ${b.value}) / 2`;
+        calc = text(`${list.zh}${half}`, `${list.en}${half}`);
       }
       break;
     }
     case 'TRIMMED_MEAN':
       value = meanOf(counted);
-      text = meanText(counted);
+      calc = text(meanText(counted), meanText(counted));
       note = trimmed
-        ? `Dropped the ${agg.trim} highest and ${agg.trim} lowest of ${inputs.length} marks: ${dropped
-            .map((d) => `${d.value} (${d.judgeId}, ${d.reason.toLowerCase()})`)
-            .join(', ')}.`
-        : `Only ${inputs.length} mark${inputs.length === 1 ? '' : 's'}, fewer than the ${agg.minJudges} ` +
-          `judges trimming needs: plain mean of all marks.`;
+        ? text(
+            `在 ${inputs.length} 个评分中去掉最高 ${agg.trim} 个、最低 ${agg.trim} 个：${dropped
+              .map((d) => `${d.value}（${d.judgeId}，${d.reason === 'HIGHEST' ? '最高' : '最低'}）`)
+              .join('、')}。`,
+            `Dropped the ${agg.trim} highest and ${agg.trim} lowest of ${inputs.length} marks: ${dropped
+              .map((d) => `${d.value} (${d.judgeId}, ${d.reason.toLowerCase()})`)
+              .join(', ')}.`,
+          )
+        : text(
+            `只有 ${inputs.length} 个评分，少于去掉最高、最低分所需的 ${agg.minJudges} 名裁判：取全部评分的算术平均。`,
+            `Only ${inputs.length} mark${inputs.length === 1 ? '' : 's'}, fewer than the ${agg.minJudges} ` +
+              `judges trimming needs: plain mean of all marks.`,
+          );
       break;
     case 'JUDGEMENT_AVERAGE': {
       const scale = aspect.scale;
       if (!scale) throw new RangeError(`Aspect ${aspect.code} has no judgement scale.`);
       value = div(mul(meanOf(counted), exact(aspect.maxMark)), exact(scale.max));
-      text = `(${meanText(counted)}) / ${scale.max} × ${aspect.maxMark}`;
-      note = `Mean judgement score on the ${scale.min}–${scale.max} scale, scaled to ${aspect.maxMark} marks.`;
+      const judged = `(${meanText(counted)}) / ${scale.max} × ${aspect.maxMark}`;
+      calc = text(judged, judged);
+      note = text(
+        `${scale.min}–${scale.max} 量表的平均评价分，折算为满分 ${aspect.maxMark} 分。`,
+        `Mean judgement score on the ${scale.min}–${scale.max} scale, scaled to ${aspect.maxMark} marks.`,
+      );
       break;
     }
   }
@@ -271,7 +293,7 @@ export function aggregate(aspect: Aspect, marks: readonly Mark[]): AspectResult 
       method,
       inputs,
       dropped,
-      formula: `${text} = ${formatHundredths(h)}`,
+      formula: text(`${calc.zh} = ${formatHundredths(h)}`, `${calc.en} = ${formatHundredths(h)}`),
       result: score,
       note,
     },
@@ -282,7 +304,7 @@ export interface ToleranceCheck {
   breached: boolean;
   /** Highest minus lowest counted mark, exact. */
   spread: number;
-  message: string;
+  message: Text;
 }
 
 /**
@@ -299,13 +321,29 @@ export function toleranceBreach(aspect: Aspect, marks: readonly Mark[]): Toleran
   const spreadExact = low && high ? sub(exact(high.value), exact(low.value)) : fraction(0n);
   const spread = toDecimalNumber(spreadExact);
   const over = trimmed ? ' after trimming' : '';
+  const overZh = trimmed ? '（去掉最高、最低分后）' : '';
   const range = low && high ? ` (${high.value} by ${high.judgeId} − ${low.value} by ${low.judgeId})` : '';
+  const rangeZh =
+    low && high ? `（裁判 ${high.judgeId} 评 ${high.value} − 裁判 ${low.judgeId} 评 ${low.value}）` : '';
   if (aspect.tolerance === null) {
-    return { breached: false, spread, message: `Spread${over} ${spread}${range}; no tolerance set.` };
+    return {
+      breached: false,
+      spread,
+      message: text(
+        `评分差${overZh}为 ${spread}${rangeZh}；未设允许误差。`,
+        `Spread${over} ${spread}${range}; no tolerance set.`,
+      ),
+    };
   }
   const breached = compare(spreadExact, exact(aspect.tolerance)) > 0;
   const message = breached
-    ? `Spread${over} ${spread}${range} exceeds the tolerance ${aspect.tolerance}: the judges should review their marks.`
-    : `Spread${over} ${spread}${range} is within the tolerance ${aspect.tolerance}.`;
+    ? text(
+        `评分差${overZh}为 ${spread}${rangeZh}，超出允许误差 ${aspect.tolerance}：裁判应复查评分。`,
+        `Spread${over} ${spread}${range} exceeds the tolerance ${aspect.tolerance}: the judges should review their marks.`,
+      )
+    : text(
+        `评分差${overZh}为 ${spread}${rangeZh}，在允许误差 ${aspect.tolerance} 以内。`,
+        `Spread${over} ${spread}${range} is within the tolerance ${aspect.tolerance}.`,
+      );
   return { breached, spread, message };
 }

@@ -10,6 +10,7 @@ import { Entrant } from '../competition/entrant.entity';
 import { isChiefJudge } from './jury';
 import { ENTRANT_UNIT } from './marks.service';
 import { Appeal, AppealStatus, type FileAppealInput, type ResolveAppealInput } from './review.types';
+import { text } from '../../shared/i18n';
 
 interface AppealRow {
   id: number;
@@ -77,9 +78,19 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
       where e.id = ? for no key update of e`,
     [entrantId],
   );
-  if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
+  if (!e)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参赛选手。', 'No such entrant.'),
+      'input.entrantId',
+    );
   if (!(ctx.access.manages(e.host_path) || (e.unit_path && ctx.access.manages(e.unit_path))))
-    throw forbidden('Appeals come from the organizers of the entrant’s unit or of the host.');
+    throw forbidden(
+      text(
+        '申诉须由参赛选手所在单位或主办单位的组织者提出。',
+        'Appeals come from the organizers of the entrant’s unit or of the host.',
+      ),
+    );
   if (
     e.status !== CompetitionStatus.PUBLISHED ||
     !e.appeal_deadline ||
@@ -87,7 +98,7 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
   )
     throw new DomainError(
       ErrorCode.APPEAL_WINDOW_CLOSED,
-      'Appeals are taken after publication, until the deadline.',
+      text('申诉在成绩公布后、截止时间前受理。', 'Appeals are taken after publication, until the deadline.'),
       'input.entrantId',
     );
   const [pending] = await em.execute<{ n: string }[]>(
@@ -97,7 +108,7 @@ export async function fileAppeal(ctx: Context, em: EntityManager, input: FileApp
   if (pending!.n !== '0')
     throw new DomainError(
       ErrorCode.APPEAL_PENDING,
-      'An appeal for this entrant is already pending.',
+      text('该参赛选手已有一项待处理的申诉。', 'An appeal for this entrant is already pending.'),
       'input.entrantId',
     );
   const [row] = await em.execute<AppealRow[]>(
@@ -123,7 +134,8 @@ export async function resolveAppeal(
 ): Promise<Appeal> {
   const p = new Problems();
   const d = fromGlobalId(input.appealId);
-  if (!d || d.type !== 'Appeal') p.add(ErrorCode.INVALID_ID, 'Not a valid appeal ID.', 'input.appealId');
+  if (!d || d.type !== 'Appeal')
+    p.add(ErrorCode.INVALID_ID, text('不是有效的申诉 ID。', 'Not a valid appeal ID.'), 'input.appealId');
   const response = requiredText(p, 'input.response', input.response, 2000);
   p.throwIfAny();
   const [a] = await em.execute<
@@ -134,19 +146,22 @@ export async function resolveAppeal(
       where a.id = ? for update of a`,
     [d!.id],
   );
-  if (!a) throw new DomainError(ErrorCode.NOT_FOUND, 'No such appeal.', 'input.appealId');
+  if (!a)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该申诉。', 'No such appeal.'), 'input.appealId');
   if (!isAdmin(ctx.viewer) && !(await isChiefJudge(em, a.trade_id, ctx.access.accountId)))
-    throw forbidden('Only the trade’s chief judge resolves its appeals.');
+    throw forbidden(
+      text('只有该工种的裁判长可以处理申诉。', 'Only the trade’s chief judge resolves its appeals.'),
+    );
   if (a.status !== AppealStatus.PENDING)
     throw new DomainError(
       ErrorCode.APPEAL_ALREADY_RESOLVED,
-      `The appeal is already ${a.status}.`,
+      text(`该申诉已是 ${a.status} 状态。`, `The appeal is already ${a.status}.`),
       'input.appealId',
     );
   if (a.competition_status !== CompetitionStatus.PUBLISHED)
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      `The competition is ${a.competition_status}.`,
+      text(`竞赛当前状态为 ${a.competition_status}。`, `The competition is ${a.competition_status}.`),
       'input.appealId',
     );
   const [row] = await em.execute<AppealRow[]>(

@@ -1,3 +1,4 @@
+import { LocalizedError, text } from '../../shared/i18n';
 /**
  * Automatic, balanced assignment of reviewers: each submission gets `perSubmission` judges,
  * never a conflicted one, no judge more than `maxPerJudge`; loads are kept within one of each
@@ -12,7 +13,7 @@ export interface AssignmentInput {
   maxPerJudge: number;
 }
 
-export class AssignmentImpossible extends Error {}
+export class AssignmentImpossible extends LocalizedError {}
 
 export function assignReviewers(input: AssignmentInput): Map<number, number[]> {
   const { items, judges, perSubmission: k, maxPerJudge: cap } = input;
@@ -26,7 +27,10 @@ export function assignReviewers(input: AssignmentInput): Map<number, number[]> {
       .sort((a, b) => load.get(a)! - load.get(b)! || a - b);
     if (pool.length < k)
       throw new AssignmentImpossible(
-        `Submission ${item.id} has only ${pool.length} eligible judges with room.`,
+        text(
+          `参评项目 ${item.id} 只有 ${pool.length} 名尚有余量且可回避冲突的评审。`,
+          `Submission ${item.id} has only ${pool.length} eligible judges with room.`,
+        ),
       );
     const picks = pool.slice(0, k);
     chosen.set(item.id, new Set(picks));

@@ -5,6 +5,7 @@ import type { Context } from '../../shared/graphql/context';
 import { Competition } from '../competition/competition.entity';
 import { isOnPanel } from '../competition/panel-membership';
 import { Trade } from '../competition/trade.entity';
+import { join, text, type Text } from '../../shared/i18n';
 
 /** Whether the account holds the chief judge's (裁判长) seat on the trade's panel. */
 export function isChiefJudge(em: EntityManager, tradeId: number, accountId: number | null) {
@@ -35,7 +36,7 @@ export async function loadTradeForJury(
 ): Promise<JuryTrade> {
   if (lock) await em.execute('select id from trade where id = ? for no key update', [tradeId]);
   const trade = await em.findOne(Trade, { id: tradeId });
-  if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, 'No such trade.', field);
+  if (!trade) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该工种。', 'No such trade.'), field);
   const competition = await em.findOneOrFail(
     Competition,
     { id: trade.competition.id },
@@ -45,10 +46,14 @@ export async function loadTradeForJury(
   const manager = admin || ctx.access.manages(competition.host.getEntity().path);
   const chief = admin || (await isChiefJudge(em, tradeId, ctx.access.accountId));
   if (!((who.chief && chief) || (who.manager && manager))) {
-    const whom = [who.chief && 'the trade’s chief judge', who.manager && 'the host’s organizers']
-      .filter(Boolean)
-      .join(' or ');
-    throw forbidden(`Only ${whom} may do this.`);
+    const whom = join(
+      [
+        who.chief && text('该工种的裁判长', 'the trade’s chief judge'),
+        who.manager && text('主办单位的组织者', 'the host’s organizers'),
+      ].filter((w): w is Text => Boolean(w)),
+      text('或', ' or '),
+    );
+    throw forbidden(text(`只有${whom.zh}可以执行此操作。`, `Only ${whom.en} may do this.`));
   }
   return { trade, competition, chief, manager };
 }

@@ -8,6 +8,7 @@ import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { loadTradeForJury } from './jury';
 import { commitmentOf, drawNumbers, lotDigits } from './lots';
+import { text } from '../../shared/i18n';
 
 export interface LotDrawRow {
   id: number;
@@ -44,7 +45,10 @@ export async function drawLots(ctx: Context, em: EntityManager, tradeGlobalId: s
   if (!DRAW_STAGES.includes(competition.status)) {
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      `Lots are drawn while registration is open or the contest runs, not when it is ${competition.status}.`,
+      text(
+        `抽签须在报名期间或比赛进行中进行，当前状态为 ${competition.status}。`,
+        `Lots are drawn while registration is open or the contest runs, not when it is ${competition.status}.`,
+      ),
       'input.tradeId',
     );
   }
@@ -52,7 +56,7 @@ export async function drawLots(ctx: Context, em: EntityManager, tradeGlobalId: s
   if (!draw) {
     throw new DomainError(
       ErrorCode.NOTHING_TO_DRAW,
-      'Every checked-in entrant already has a number.',
+      text('每位已检录的参赛选手都已有号码。', 'Every checked-in entrant already has a number.'),
       'input.tradeId',
     );
   }

@@ -3,6 +3,7 @@ import { isAdmin } from '../../shared/access/viewer';
 import { forbidden } from '../../shared/errors';
 import type { Context } from '../../shared/graphql/context';
 import { toGlobalId } from '../../shared/graphql/relay';
+import { text } from '../../shared/i18n';
 
 /** An entrant's marks as they stood at `asOf`, replayed from the audit log. */
 export async function marksAsOf(em: EntityManager, entrantId: number, asOf: Date) {
@@ -47,5 +48,5 @@ export async function assertMayAudit(ctx: Context, competitionId: number): Promi
     [ctx.access.accountId ?? 0, competitionId],
   );
   if (!row || !(row.chief || ctx.access.manages(row.path)))
-    throw forbidden('You may not read this audit trail.');
+    throw forbidden(text('您无权查看此审计记录。', 'You may not read this audit trail.'));
 }

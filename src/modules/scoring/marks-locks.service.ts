@@ -6,6 +6,7 @@ import { fromGlobalId } from '../../shared/graphql/relay';
 import { appendAudit } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { isChiefJudge } from './jury';
+import { text } from '../../shared/i18n';
 
 /** Chief judge of the target's trade (or an admin) locks or unlocks its marks, with an audit event. */
 export async function setMarksLock(
@@ -17,7 +18,11 @@ export async function setMarksLock(
 ) {
   const d = fromGlobalId(targetId);
   if (!d || (d.type !== 'Entrant' && d.type !== 'Trade')) {
-    throw new DomainError(ErrorCode.INVALID_ID, 'Not a valid entrant or trade ID.', 'input.targetId');
+    throw new DomainError(
+      ErrorCode.INVALID_ID,
+      text('不是有效的参赛选手或工种 ID。', 'Not a valid entrant or trade ID.'),
+      'input.targetId',
+    );
   }
   const [t] = await em.execute<{ trade_id: number; competition_id: number }[]>(
     d.type === 'Trade'
@@ -25,11 +30,22 @@ export async function setMarksLock(
       : 'select t.id as trade_id, t.competition_id from entrant e join trade t on t.id = e.trade_id where e.id = ?',
     [d.id],
   );
-  if (!t) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant or trade.', 'input.targetId');
+  if (!t)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参赛选手或工种。', 'No such entrant or trade.'),
+      'input.targetId',
+    );
   if (!isAdmin(ctx.viewer) && !(await isChiefJudge(em, t.trade_id, ctx.access.accountId)))
-    throw forbidden('Only the trade’s chief judge locks and unlocks marks.');
+    throw forbidden(
+      text('只有该工种的裁判长可以锁定和解锁评分。', 'Only the trade’s chief judge locks and unlocks marks.'),
+    );
   if (!lock && !reason?.trim())
-    throw new DomainError(ErrorCode.REQUIRED, 'Unlocking needs a reason.', 'input.reason');
+    throw new DomainError(
+      ErrorCode.REQUIRED,
+      text('解锁须说明原因。', 'Unlocking needs a reason.'),
+      'input.reason',
+    );
   const [stage] = await em.execute<{ status: CompetitionStatus }[]>(
     'select status from competition where id = ?',
     [t.competition_id],
@@ -37,7 +53,10 @@ export async function setMarksLock(
   if (!lock && [CompetitionStatus.FINAL, CompetitionStatus.ARCHIVED].includes(stage!.status)) {
     throw new DomainError(
       ErrorCode.RESULTS_FROZEN,
-      `The competition is ${stage!.status}: marks can no longer be reopened.`,
+      text(
+        `竞赛当前状态为 ${stage!.status}：评分不能再重新开放。`,
+        `The competition is ${stage!.status}: marks can no longer be reopened.`,
+      ),
       'input.targetId',
     );
   }

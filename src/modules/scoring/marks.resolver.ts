@@ -1,11 +1,10 @@
 import { Arg, Ctx, ID, Mutation, Query, Resolver, Root, Subscription } from 'type-graphql';
-import { GraphQLError } from 'graphql';
 import type { Context } from '../../shared/graphql/context';
 import { runMutation } from '../../shared/graphql/mutation';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { guardSubscribe } from '../../shared/access/policy';
 import { isJury } from './results.service';
-import { DomainError, ErrorCode, forbidden } from '../../shared/errors';
+import { DomainError, ErrorCode, forbidden, localizedError } from '../../shared/errors';
 import { verifyChain } from '../audit/audit.service';
 import * as marks from './marks.service';
 import * as audit from './marks-audit.service';
@@ -24,9 +23,10 @@ import {
   SubmitMarksPayload,
   ToleranceAlert,
 } from './marks.types';
+import { text } from '../../shared/i18n';
 
 const badId = (what: string) =>
-  new GraphQLError(`Not a valid ${what} ID.`, { extensions: { code: 'BAD_USER_INPUT' } });
+  localizedError('BAD_USER_INPUT', text(`不是有效的 ${what} ID。`, `Not a valid ${what} ID.`));
 
 @Resolver()
 export class MarksResolver {
@@ -96,9 +96,14 @@ export class MarksResolver {
     subscribe: guardSubscribe('toleranceBreached', async (args, ctx) => {
       const d = fromGlobalId(args.tradeId as string);
       const trade = d?.type === 'Trade' ? await ctx.loaders.tradeById.load(d.id) : null;
-      if (!trade) throw new GraphQLError('No such trade.', { extensions: { code: 'NOT_FOUND' } });
+      if (!trade) throw localizedError('NOT_FOUND', text('没有该工种。', 'No such trade.'));
       if (!(await isJury(ctx, trade)))
-        throw forbidden('Only the trade’s chief judge and the host’s organizers.');
+        throw forbidden(
+          text(
+            '只有该工种的裁判长和主办单位的组织者可以操作。',
+            'Only the trade’s chief judge and the host’s organizers.',
+          ),
+        );
       return ctx.pubsub.subscribe('TOLERANCE_BREACHED', trade.id);
     }),
   })
@@ -128,14 +133,18 @@ export class MarksResolver {
     @Ctx() ctx: Context,
   ): Promise<AuditVerdict> {
     if ((competitionId == null) === (registryId == null))
-      throw new GraphQLError('Give exactly one of competitionId and registryId.', {
-        extensions: { code: 'BAD_USER_INPUT' },
-      });
+      throw localizedError(
+        'BAD_USER_INPUT',
+        text(
+          'competitionId 与 registryId 须且只能给出其一。',
+          'Give exactly one of competitionId and registryId.',
+        ),
+      );
     if (registryId != null) {
       const r = fromGlobalId(registryId);
       const org = r?.type === 'Organization' ? await ctx.loaders.organizationById.load(r.id) : null;
       if (!org) throw badId('organization');
-      ctx.access.assertManages(org.path, 'this registry');
+      ctx.access.assertManages(org.path, text('此名录', 'this registry'));
       return verifyChain(ctx.em, { registryId: org.id });
     }
     const d = fromGlobalId(competitionId!);
@@ -158,7 +167,8 @@ export class MarksResolver {
       'select t.competition_id from entrant e join trade t on t.id = e.trade_id where e.id = ?',
       [d.id],
     );
-    if (!row) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'entrantId');
+    if (!row)
+      throw new DomainError(ErrorCode.NOT_FOUND, text('没有该参赛选手。', 'No such entrant.'), 'entrantId');
     await audit.assertMayAudit(ctx, row.competition_id);
     return audit.marksAsOf(ctx.em, d.id, asOf);
   }

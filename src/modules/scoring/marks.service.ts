@@ -22,6 +22,7 @@ import {
   type SubmitMarksInput,
 } from './marks.types';
 import { ENTRANT_LOCKED_SQL, ENTRANT_UNIT } from './entrant-sql';
+import { type Text, text } from '../../shared/i18n';
 
 // Shared SQL about entrants; re-exported for the module's other readers.
 export { ENTRANT_LOCKED_SQL, ENTRANT_UNIT } from './entrant-sql';
@@ -33,9 +34,9 @@ const KEY_LOCK_CLASS = 7_002;
 class Refused extends Error {
   constructor(
     readonly code: MarkRefusal,
-    message: string,
+    readonly text: Text,
   ) {
-    super(message);
+    super(text.en);
   }
 }
 
@@ -52,7 +53,7 @@ export interface ToleranceNotice {
   aspectCode: string;
   spread: number;
   tolerance: number;
-  message: string;
+  message: Text;
   marks: { judgeId: number; value: number }[];
   at: string;
 }
@@ -109,7 +110,10 @@ async function submitOne(
   events: EventUnit,
 ): Promise<MarkOutcome> {
   if (typeof m.idempotencyKey !== 'string' || m.idempotencyKey.length < 8 || m.idempotencyKey.length > 200) {
-    throw new Refused(MarkRefusal.INVALID_KEY, 'The idempotency key must be 8–200 characters.');
+    throw new Refused(
+      MarkRefusal.INVALID_KEY,
+      text('幂等键须为 8–200 个字符。', 'The idempotency key must be 8–200 characters.'),
+    );
   }
   const hash = requestHash(judgeId, m);
   await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [KEY_LOCK_CLASS, m.idempotencyKey]);
@@ -119,12 +123,15 @@ async function submitOne(
   );
   if (seen) {
     if (seen.judge_id === judgeId && seen.request_hash === hash) return seen.outcome;
-    throw new Refused(MarkRefusal.IDEMPOTENCY_KEY_REUSED, 'This key was already used for a different mark.');
+    throw new Refused(
+      MarkRefusal.IDEMPOTENCY_KEY_REUSED,
+      text('该键已用于另一条评分。', 'This key was already used for a different mark.'),
+    );
   }
 
   const entrantId = fromGlobalId(m.entrantId);
   if (!entrantId || entrantId.type !== 'Entrant')
-    throw new Refused(MarkRefusal.INVALID_ID, 'Not a valid entrant ID.');
+    throw new Refused(MarkRefusal.INVALID_ID, text('不是有效的参赛选手 ID。', 'Not a valid entrant ID.'));
   const [mc] = await em.execute<
     {
       trade_id: number;
@@ -150,7 +157,7 @@ async function submitOne(
       for no key update of e`,
     [entrantId.id],
   );
-  if (!mc) throw new Refused(MarkRefusal.INVALID_ID, 'No such entrant.');
+  if (!mc) throw new Refused(MarkRefusal.INVALID_ID, text('没有该参赛选手。', 'No such entrant.'));
   const c: MarkContext = {
     entrantId: entrantId.id,
     tradeId: mc.trade_id,
@@ -173,25 +180,45 @@ async function submitOne(
       where ja.trade_id = ? and ja.account_id = ?`,
     [c.tradeId, judgeId],
   );
-  if (!seat) throw new Refused(MarkRefusal.NOT_ON_PANEL, 'You are not on this trade’s panel.');
+  if (!seat)
+    throw new Refused(
+      MarkRefusal.NOT_ON_PANEL,
+      text('您不在该工种的裁判组中。', 'You are not on this trade’s panel.'),
+    );
   const correctable = m.correctsVersion != null && CORRECTION_STAGES.includes(c.competitionStatus);
   if (c.competitionStatus !== CompetitionStatus.RUNNING && !correctable) {
     throw new Refused(
       MarkRefusal.COMPETITION_NOT_RUNNING,
       CORRECTION_STAGES.includes(c.competitionStatus)
-        ? `The competition is ${c.competitionStatus}: only corrections of reopened marks are taken.`
-        : `The competition is ${c.competitionStatus}.`,
+        ? text(
+            `竞赛当前状态为 ${c.competitionStatus}：只受理对已重新开放评分的更正。`,
+            `The competition is ${c.competitionStatus}: only corrections of reopened marks are taken.`,
+          )
+        : text(`竞赛当前状态为 ${c.competitionStatus}。`, `The competition is ${c.competitionStatus}.`),
     );
   }
-  if (!c.scheme) throw new Refused(MarkRefusal.NO_MARKING_SCHEME, 'The trade has no marking scheme.');
+  if (!c.scheme)
+    throw new Refused(
+      MarkRefusal.NO_MARKING_SCHEME,
+      text('该工种没有评分标准。', 'The trade has no marking scheme.'),
+    );
   const aspect = findAspect(c.scheme, m.aspectCode);
   if (!aspect)
-    throw new Refused(MarkRefusal.UNKNOWN_ASPECT, `No aspect ${m.aspectCode} in the marking scheme.`);
+    throw new Refused(
+      MarkRefusal.UNKNOWN_ASPECT,
+      text(`评分标准中没有评分要素 ${m.aspectCode}。`, `No aspect ${m.aspectCode} in the marking scheme.`),
+    );
   if (seat.aspect_codes && !seat.aspect_codes.includes(aspect.code)) {
-    throw new Refused(MarkRefusal.ASPECT_NOT_ASSIGNED, `You are not assigned aspect ${aspect.code}.`);
+    throw new Refused(
+      MarkRefusal.ASPECT_NOT_ASSIGNED,
+      text(`您未被分配评分要素 ${aspect.code}。`, `You are not assigned aspect ${aspect.code}.`),
+    );
   }
   if (c.entrantStatus !== EntrantStatus.CHECKED_IN) {
-    throw new Refused(MarkRefusal.ENTRANT_NOT_CHECKED_IN, 'Only checked-in entrants are marked.');
+    throw new Refused(
+      MarkRefusal.ENTRANT_NOT_CHECKED_IN,
+      text('只能为已检录的参赛选手评分。', 'Only checked-in entrants are marked.'),
+    );
   }
   if (c.perEntrantPanels) {
     const [assigned] = await em.execute<{ n: string }[]>(
@@ -199,12 +226,18 @@ async function submitOne(
       [c.entrantId, judgeId],
     );
     if (assigned!.n === '0')
-      throw new Refused(MarkRefusal.NOT_ASSIGNED_TO_ENTRANT, 'This submission is not assigned to you.');
+      throw new Refused(
+        MarkRefusal.NOT_ASSIGNED_TO_ENTRANT,
+        text('该参评项目未分配给您。', 'This submission is not assigned to you.'),
+      );
   }
   if (!c.lotCode) {
     throw new Refused(
       MarkRefusal.NOT_DRAWN,
-      'The entrant has no anonymous number yet: lots must be drawn first.',
+      text(
+        '该参赛选手还没有抽签号：须先抽签。',
+        'The entrant has no anonymous number yet: lots must be drawn first.',
+      ),
     );
   }
   const range = aspect.kind === 'JUDGEMENT' && aspect.scale ? aspect.scale : { min: 0, max: aspect.maxMark };
@@ -218,9 +251,16 @@ async function submitOne(
     !twoDecimals ||
     !integerPoint
   ) {
-    throw new Refused(MarkRefusal.MARK_OUT_OF_RANGE, `The mark must be within ${range.min}–${range.max}.`);
+    throw new Refused(
+      MarkRefusal.MARK_OUT_OF_RANGE,
+      text(`评分须在 ${range.min}–${range.max} 之间。`, `The mark must be within ${range.min}–${range.max}.`),
+    );
   }
-  if (c.locked) throw new Refused(MarkRefusal.MARKS_LOCKED, 'These marks are locked by the chief judge.');
+  if (c.locked)
+    throw new Refused(
+      MarkRefusal.MARKS_LOCKED,
+      text('这些评分已被裁判长锁定。', 'These marks are locked by the chief judge.'),
+    );
   const conflict =
     (seat.employer_path && c.entrantPath && pathWithin(c.entrantPath, seat.employer_path)) ||
     (
@@ -237,7 +277,10 @@ async function submitOne(
   if (conflict)
     throw new Refused(
       MarkRefusal.CONFLICT_OF_INTEREST,
-      'You may not mark this entrant (conflict of interest).',
+      text(
+        '您不能为该参赛选手评分（存在利益冲突）。',
+        'You may not mark this entrant (conflict of interest).',
+      ),
     );
 
   const [current] = await em.execute<{ id: string; value: string; version: number }[]>(
@@ -250,7 +293,10 @@ async function submitOne(
     if (current)
       throw new Refused(
         MarkRefusal.MARK_EXISTS,
-        'You already marked this; send a correction with its version.',
+        text(
+          '您已评过此项；如需更正，请附上版本号提交更正。',
+          'You already marked this; send a correction with its version.',
+        ),
       );
     [stored] = (await em.execute(
       `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values (?, ?, ?, ?, ?, ?)
@@ -267,15 +313,26 @@ async function submitOne(
       after: { value: m.value, version: 1 },
     });
   } else {
-    if (!current) throw new Refused(MarkRefusal.NOTHING_TO_CORRECT, 'There is no mark to correct.');
+    if (!current)
+      throw new Refused(
+        MarkRefusal.NOTHING_TO_CORRECT,
+        text('没有可更正的评分。', 'There is no mark to correct.'),
+      );
     if (current.version !== m.correctsVersion) {
       throw new Refused(
         MarkRefusal.STALE_VERSION,
-        `The mark is at version ${current.version}, not ${m.correctsVersion}.`,
+        text(
+          `该评分的当前版本为 ${current.version}，不是 ${m.correctsVersion}。`,
+          `The mark is at version ${current.version}, not ${m.correctsVersion}.`,
+        ),
       );
     }
     const reason = (m.reason ?? '').trim();
-    if (!reason) throw new Refused(MarkRefusal.REASON_REQUIRED, 'A correction needs a reason.');
+    if (!reason)
+      throw new Refused(
+        MarkRefusal.REASON_REQUIRED,
+        text('更正须说明原因。', 'A correction needs a reason.'),
+      );
     [stored] = (await em.execute(
       `update mark set value = ?, version = version + 1, device_id = ?, updated_at = now() where id = ?
        returning id, value, version`,
@@ -374,12 +431,17 @@ export function markView(
 
 /** Each mark gets its own outcome; a refused mark writes nothing and does not hold back the others. */
 export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promise<MarkOutcome[]> {
-  if (ctx.viewer.kind !== 'account') throw forbidden('Marks come from judges’ accounts.');
+  if (ctx.viewer.kind !== 'account')
+    throw forbidden(text('评分须来自裁判账号。', 'Marks come from judges’ accounts.'));
   const judgeId = ctx.viewer.accountId;
   const p = new Problems();
   const deviceId = requiredText(p, 'input.deviceId', input.deviceId, 100);
   if (input.marks.length > MAX_MARKS_PER_BATCH) {
-    p.add(ErrorCode.OUT_OF_RANGE, `At most ${MAX_MARKS_PER_BATCH} marks per batch.`, 'input.marks');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text(`每批最多 ${MAX_MARKS_PER_BATCH} 条评分。`, `At most ${MAX_MARKS_PER_BATCH} marks per batch.`),
+      'input.marks',
+    );
   }
   p.throwIfAny();
   const outcomes: MarkOutcome[] = [];
@@ -397,7 +459,7 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
           idempotencyKey: m.idempotencyKey,
           status: MarkStatus.REFUSED,
           code: err.code,
-          message: err.message,
+          message: err.text,
           mark: null,
           toleranceBreached: false,
         });

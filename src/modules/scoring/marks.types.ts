@@ -1,6 +1,7 @@
 import { Field, Float, ID, InputType, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { UserError } from '../../shared/errors';
 import { Node } from '../../shared/graphql/relay';
+import type { Text } from '../../shared/i18n';
 
 export enum PanelRole {
   JUDGE = 'JUDGE',
@@ -136,8 +137,9 @@ export class MarkOutcome {
   @Field(() => MarkRefusal, { nullable: true, description: 'Why it was refused.' })
   code!: MarkRefusal | null;
 
+  /** Rendered in the caller's language (`MarkOutcomeResolver`). */
   @Field(() => String, { nullable: true, description: 'Explanation of a refusal.' })
-  message!: string | null;
+  message!: Text | null;
 
   @Field(() => Mark, { nullable: true, description: 'The mark as stored, when accepted.' })
   mark!: Mark | null;
@@ -306,8 +308,9 @@ export class ToleranceAlert {
   @Field(() => Float, { description: 'The aspect’s tolerance.' })
   tolerance!: number;
 
-  @Field({ description: 'Explanation, e.g. which judges are furthest apart.' })
-  message!: string;
+  /** Rendered in the caller's language (`ToleranceAlertResolver`). */
+  @Field(() => String, { description: 'Explanation, e.g. which judges are furthest apart.' })
+  message!: Text;
 
   @Field(() => [PanelMark], { description: 'The panel’s marks on the aspect now.' })
   marks!: PanelMark[];

@@ -17,6 +17,7 @@ import {
   type ResultsSignatory,
   type WithdrawJudgeInput,
 } from './panel.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Panel changes on the day (rule books: a judge who falls ill or turns out to be conflicted is
@@ -52,7 +53,10 @@ export async function assertPanelOpen(
   if (competition.status !== CompetitionStatus.RUNNING) {
     throw new DomainError(
       ErrorCode.COMPETITION_CLOSED,
-      `The competition is ${competition.status}: its panels change only until the contest ends (RUNNING).`,
+      text(
+        `竞赛当前状态为 ${competition.status}：裁判组只能在比赛结束（RUNNING）前调整。`,
+        `The competition is ${competition.status}: its panels change only until the contest ends (RUNNING).`,
+      ),
       field,
     );
   }
@@ -63,7 +67,10 @@ export async function assertPanelOpen(
   if (row?.locked) {
     throw new DomainError(
       ErrorCode.MARKS_LOCKED,
-      'The chief judge has locked this trade’s marks: its panel no longer changes.',
+      text(
+        '裁判长已锁定该工种的评分：裁判组不能再调整。',
+        'The chief judge has locked this trade’s marks: its panel no longer changes.',
+      ),
       field,
     );
   }
@@ -73,16 +80,20 @@ export async function assertPanelOpen(
 /** A judge or chief-judge account, fit for the seat. */
 async function assertPanelAccount(em: EntityManager, accountId: number, role: PanelRole, field: string) {
   const [account] = await em.execute<{ role: Role }[]>('select role from account where id = ?', [accountId]);
-  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', field);
+  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该账号。', 'No such account.'), field);
   if (account.role !== Role.JUDGE && account.role !== Role.CHIEF_JUDGE) {
     throw new DomainError(
       ErrorCode.KIND_MISMATCH,
-      'Only judge and chief-judge accounts sit on panels.',
+      text('只有裁判和裁判长账号可以进入裁判组。', 'Only judge and chief-judge accounts sit on panels.'),
       field,
     );
   }
   if (role === PanelRole.CHIEF_JUDGE && account.role !== Role.CHIEF_JUDGE) {
-    throw new DomainError(ErrorCode.KIND_MISMATCH, 'A chief judge seat needs a chief-judge account.', field);
+    throw new DomainError(
+      ErrorCode.KIND_MISMATCH,
+      text('裁判长席位须使用裁判长账号。', 'A chief judge seat needs a chief-judge account.'),
+      field,
+    );
   }
 }
 
@@ -189,15 +200,21 @@ export async function assertMayAddOnTheDay(
   reason: string | null | undefined,
 ): Promise<string> {
   const p = new Problems();
-  const text = requiredText(p, 'input.reason', reason, REASON_MAX);
+  const given = requiredText(p, 'input.reason', reason, REASON_MAX);
   if (p.any) {
-    p.list[0]!.message = 'A judge added while the contest runs needs a reason.';
+    p.list[0]!.message = text(
+      '比赛进行中增补裁判须说明原因。',
+      'A judge added while the contest runs needs a reason.',
+    );
     p.throwIfAny();
   }
   if (await seatOf(em, tradeId, accountId)) {
     throw new DomainError(
       ErrorCode.ALREADY_ON_PANEL,
-      'The judge already sits on this panel; to change a seat on the day, replace or withdraw the judge.',
+      text(
+        '该裁判已在此裁判组中；比赛当天调整席位请替换或撤出该裁判。',
+        'The judge already sits on this panel; to change a seat on the day, replace or withdraw the judge.',
+      ),
       'input.accountId',
     );
   }
@@ -209,12 +226,15 @@ export async function assertMayAddOnTheDay(
     if (chief!.n !== '0') {
       throw new DomainError(
         ErrorCode.DUPLICATE,
-        'The trade already has a chief judge: replace or withdraw the chief judge first.',
+        text(
+          '该工种已有裁判长：请先替换或撤出现任裁判长。',
+          'The trade already has a chief judge: replace or withdraw the chief judge first.',
+        ),
         'input.role',
       );
     }
   }
-  return text;
+  return given;
 }
 
 export interface PanelChangeResult {
@@ -234,7 +254,11 @@ export async function replaceJudge(
   const replacementId = decodeId(p, 'input.replacementId', input.replacementId, 'Account');
   const reason = requiredText(p, 'input.reason', input.reason, REASON_MAX);
   if (accountId && accountId === replacementId)
-    p.add(ErrorCode.DUPLICATE, 'A judge does not replace themselves.', 'input.replacementId');
+    p.add(
+      ErrorCode.DUPLICATE,
+      text('裁判不能替换自己。', 'A judge does not replace themselves.'),
+      'input.replacementId',
+    );
   p.throwIfAny();
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
   await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');
@@ -242,12 +266,16 @@ export async function replaceJudge(
   await assertPanelOpen(em, competition, tradeId, 'input.tradeId');
   const seat = await seatOf(em, tradeId, accountId);
   if (!seat)
-    throw new DomainError(ErrorCode.NOT_ON_PANEL, 'That judge is not on this panel.', 'input.accountId');
+    throw new DomainError(
+      ErrorCode.NOT_ON_PANEL,
+      text('该裁判不在此裁判组中。', 'That judge is not on this panel.'),
+      'input.accountId',
+    );
   await assertPanelAccount(em, replacementId, seat.role, 'input.replacementId');
   if (await seatOf(em, tradeId, replacementId)) {
     throw new DomainError(
       ErrorCode.ALREADY_ON_PANEL,
-      'The replacement already sits on this panel.',
+      text('替换人选已在此裁判组中。', 'The replacement already sits on this panel.'),
       'input.replacementId',
     );
   }
@@ -299,7 +327,11 @@ export async function withdrawJudge(
   await assertPanelOpen(em, competition, tradeId, 'input.tradeId');
   const seat = await seatOf(em, tradeId, accountId);
   if (!seat)
-    throw new DomainError(ErrorCode.NOT_ON_PANEL, 'That judge is not on this panel.', 'input.accountId');
+    throw new DomainError(
+      ErrorCode.NOT_ON_PANEL,
+      text('该裁判不在此裁判组中。', 'That judge is not on this panel.'),
+      'input.accountId',
+    );
   await em.execute('delete from judge_assignment where trade_id = ? and account_id = ?', [
     tradeId,
     accountId,

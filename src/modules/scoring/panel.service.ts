@@ -8,6 +8,7 @@ import { loadManagedTradeById } from '../competition/competition.service';
 import { assertMayAddOnTheDay, assertPanelOpen, recordPanelChange } from './panel-changes.service';
 import { PanelChangeKind } from './panel.types';
 import { type AssignJudgeInput, type DeclareConflictInput, type PanelSeat } from './marks.types';
+import { text } from '../../shared/i18n';
 
 /** Who judges a trade: seats on its panel, and conflicts of interest. */
 export async function assignJudge(
@@ -30,18 +31,19 @@ export async function assignJudge(
     `select a.role, o.path::text as path from account a left join organization o on o.id = a.organization_id where a.id = ?`,
     [accountId],
   );
-  if (!account) throw new DomainError(ErrorCode.NOT_FOUND, 'No such account.', 'input.accountId');
+  if (!account)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该账号。', 'No such account.'), 'input.accountId');
   if (account.role !== Role.JUDGE && account.role !== Role.CHIEF_JUDGE) {
     throw new DomainError(
       ErrorCode.KIND_MISMATCH,
-      'Only judge and chief-judge accounts sit on panels.',
+      text('只有裁判和裁判长账号可以进入裁判组。', 'Only judge and chief-judge accounts sit on panels.'),
       'input.accountId',
     );
   }
   if (input.role === 'CHIEF_JUDGE' && account.role !== Role.CHIEF_JUDGE) {
     throw new DomainError(
       ErrorCode.KIND_MISMATCH,
-      'A chief judge seat needs a chief-judge account.',
+      text('裁判长席位须使用裁判长账号。', 'A chief judge seat needs a chief-judge account.'),
       'input.role',
     );
   }
@@ -78,7 +80,12 @@ export async function declareConflict(
   const [entrant] = await em.execute<{ trade_id: number }[]>('select trade_id from entrant where id = ?', [
     entrantId,
   ]);
-  if (!entrant) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
+  if (!entrant)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参赛选手。', 'No such entrant.'),
+      'input.entrantId',
+    );
   if (!self) {
     await loadManagedTradeById(ctx, em, entrant.trade_id, 'input.entrantId');
     await checkReference(ctx.access, em, 'Account', 'input.accountId', accountId, 'manage');

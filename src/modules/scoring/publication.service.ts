@@ -11,6 +11,7 @@ import { recheckView } from './recheck.service';
 import { computeTradeResults } from './results.service';
 import type { MarkingScheme } from './scheme';
 import type { PublishResultsInput } from './review.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Publishes the results: every trade with checked-in entrants must have lots drawn for all of
@@ -28,11 +29,18 @@ export async function publishResults(
   const noticeEndsAt = new Date(input.noticeEndsAt);
   const appealDeadline = input.appealDeadline ? new Date(input.appealDeadline) : noticeEndsAt;
   if (!(noticeEndsAt.getTime() > now))
-    p.add(ErrorCode.OUT_OF_RANGE, 'The notice period must end in the future.', 'input.noticeEndsAt');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('公示期须在将来结束。', 'The notice period must end in the future.'),
+      'input.noticeEndsAt',
+    );
   if (!(appealDeadline.getTime() > now) || appealDeadline > noticeEndsAt)
     p.add(
       ErrorCode.OUT_OF_RANGE,
-      'The appeal deadline lies in the future, at the latest when the notice ends.',
+      text(
+        '申诉截止时间须在将来，且不晚于公示结束。',
+        'The appeal deadline lies in the future, at the latest when the notice ends.',
+      ),
       'input.appealDeadline',
     );
   p.throwIfAny();
@@ -40,7 +48,10 @@ export async function publishResults(
   if (c.status !== CompetitionStatus.SCORING_CLOSED)
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Results are published from SCORING_CLOSED, not ${c.status}.`,
+      text(
+        `成绩须在 SCORING_CLOSED 状态下公布，当前为 ${c.status}。`,
+        `Results are published from SCORING_CLOSED, not ${c.status}.`,
+      ),
       'input.competitionId',
     );
   const trades = await em.execute<
@@ -56,11 +67,29 @@ export async function publishResults(
   for (const t of trades) {
     const field = `trades.${toGlobalId('Trade', t.id)}`;
     if (t.undrawn !== '0')
-      p.add(ErrorCode.LOTS_NOT_DRAWN, `${t.name}: ${t.undrawn} entrants have no anonymous number.`, field);
+      p.add(
+        ErrorCode.LOTS_NOT_DRAWN,
+        text(
+          `${t.name}：${t.undrawn} 名参赛选手没有抽签号。`,
+          `${t.name}: ${t.undrawn} entrants have no anonymous number.`,
+        ),
+        field,
+      );
     if (!t.signed)
-      p.add(ErrorCode.TRADE_NOT_SIGNED_OFF, `${t.name}: the chief judge has not locked the marks.`, field);
+      p.add(
+        ErrorCode.TRADE_NOT_SIGNED_OFF,
+        text(`${t.name}：裁判长尚未锁定评分。`, `${t.name}: the chief judge has not locked the marks.`),
+        field,
+      );
     else if (t.reopened !== '0')
-      p.add(ErrorCode.MARKS_REOPENED, `${t.name}: ${t.reopened} entrants are reopened.`, field);
+      p.add(
+        ErrorCode.MARKS_REOPENED,
+        text(
+          `${t.name}：${t.reopened} 名参赛选手的评分已重新开放。`,
+          `${t.name}: ${t.reopened} entrants are reopened.`,
+        ),
+        field,
+      );
     // 复核 is a skills-contest rule (技术规程); campaign rounds are signed off without it.
     const recheck =
       c.kind === CompetitionKind.INNOVATION
@@ -69,11 +98,18 @@ export async function publishResults(
     if (recheck?.fullRecheckRequired && !recheck.complete)
       p.add(
         ErrorCode.FULL_RECHECK_REQUIRED,
-        `${t.name}: the sample’s error rate exceeded 5 %; finish the full re-check.`,
+        text(
+          `${t.name}：抽查差错率超过 5%，请完成全面复核。`,
+          `${t.name}: the sample’s error rate exceeded 5 %; finish the full re-check.`,
+        ),
         field,
       );
     else if (!recheck?.complete)
-      p.add(ErrorCode.RECHECK_INCOMPLETE, `${t.name}: the re-check is not complete.`, field);
+      p.add(
+        ErrorCode.RECHECK_INCOMPLETE,
+        text(`${t.name}：复核尚未完成。`, `${t.name}: the re-check is not complete.`),
+        field,
+      );
   }
   p.throwIfAny();
   await revealLots(em, c.id, ctx.access.accountId);
@@ -124,14 +160,20 @@ export async function finalizeResults(
   if (c.status !== CompetitionStatus.PUBLISHED)
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Results become final from PUBLISHED, not ${c.status}.`,
+      text(
+        `成绩须在 PUBLISHED 状态下确定为最终成绩，当前为 ${c.status}。`,
+        `Results become final from PUBLISHED, not ${c.status}.`,
+      ),
       'input.competitionId',
     );
   const p = new Problems();
   if (c.noticeEndsAt && c.noticeEndsAt.getTime() > Date.now())
     p.add(
       ErrorCode.NOTICE_PERIOD_OPEN,
-      `The notice period runs until ${c.noticeEndsAt.toISOString()}.`,
+      text(
+        `公示期至 ${c.noticeEndsAt.toISOString()} 结束。`,
+        `The notice period runs until ${c.noticeEndsAt.toISOString()}.`,
+      ),
       'input.competitionId',
     );
   const [state] = await em.execute<{ pending: string; reopened: string }[]>(
@@ -141,11 +183,18 @@ export async function finalizeResults(
     [c.id, c.id],
   );
   if (state!.pending !== '0')
-    p.add(ErrorCode.APPEALS_PENDING, `${state!.pending} appeals are not resolved.`, 'input.competitionId');
+    p.add(
+      ErrorCode.APPEALS_PENDING,
+      text(`还有 ${state!.pending} 项申诉未处理。`, `${state!.pending} appeals are not resolved.`),
+      'input.competitionId',
+    );
   if (state!.reopened !== '0')
     p.add(
       ErrorCode.MARKS_REOPENED,
-      `${state!.reopened} entrants’ marks are reopened: the chief judge locks them again.`,
+      text(
+        `${state!.reopened} 名参赛选手的评分已重新开放：须由裁判长重新锁定。`,
+        `${state!.reopened} entrants’ marks are reopened: the chief judge locks them again.`,
+      ),
       'input.competitionId',
     );
   p.throwIfAny();

@@ -7,6 +7,7 @@ import {
   type Mark,
 } from './aggregation';
 import type { AspectKind, MarkingScheme } from './scheme';
+import { text, type Text } from '../../shared/i18n';
 
 // ---------------------------------------------------------------------------------------------
 // One entrant's result
@@ -36,7 +37,7 @@ export interface ModuleExplanation {
   deductions: number;
   /** True when the deductions exceeded what was earned and the score was raised to 0. */
   floored: boolean;
-  formula: string;
+  formula: Text;
 }
 
 export interface EntrantExplanation {
@@ -111,6 +112,8 @@ export function entrantResult(
       ...aspects.filter((a) => a.kind === 'DEDUCTION' && a.score).map((a) => `− ${f(hundredths(a.score!))}`),
     ].join(' ');
     const floorNote = raw < 0n ? `${f(raw)}, floored at 0.00` : f(scoreH);
+    const floorNoteZh = raw < 0n ? `${f(raw)}，按 0.00 计` : f(scoreH);
+    const weighting = `${f(scoreH)} / ${f(maxH)} × ${m.weight} = ${f(weightedH)}`;
     modules.push({
       code: m.code,
       score: hundredthsToNumber(scoreH),
@@ -124,7 +127,10 @@ export function entrantResult(
       earned: hundredthsToNumber(earnedH),
       deductions: hundredthsToNumber(deductionsH),
       floored: raw < 0n,
-      formula: `${m.code}: ${terms} = ${floorNote} of ${f(maxH)}; ${f(scoreH)} / ${f(maxH)} × ${m.weight} = ${f(weightedH)}`,
+      formula: text(
+        `${m.code}：${terms} = ${floorNoteZh}（满分 ${f(maxH)}）；${weighting}`,
+        `${m.code}: ${terms} = ${floorNote} of ${f(maxH)}; ${weighting}`,
+      ),
     });
   }
   const unknownAspects = [...marksByAspect.keys()].filter((k) => !known.has(k)).sort();
@@ -239,17 +245,32 @@ export interface Awards {
  *   the tiers); equal totals always get the same tier.
  * Entries come back in the order given. Throws on a malformed rule.
  */
+/** A malformed award rule, with a message the organizer sees. */
+export class InvalidAwardRule extends RangeError {
+  constructor(readonly text: Text) {
+    super(text.en);
+  }
+}
+
 export function awardTiers(ranked: readonly RankedEntry[], rule: AwardRule): Awards {
   const order = rule.tiers.map((t) => AWARD_TIERS.indexOf(t.tier));
   if (order.some((o, i) => o < 0 || (i > 0 && o <= order[i - 1]!))) {
-    throw new RangeError(
-      'Award tiers must be listed once each, in the order FIRST, SECOND, THIRD, HONORABLE.',
+    throw new InvalidAwardRule(
+      text(
+        '奖项等级须按 FIRST、SECOND、THIRD、HONORABLE 的顺序各列一次。',
+        'Award tiers must be listed once each, in the order FIRST, SECOND, THIRD, HONORABLE.',
+      ),
     );
   }
   if (rule.by === 'THRESHOLD') {
     const mins = rule.tiers.map((t) => t.minTotal);
     if (mins.some((m, i) => !Number.isFinite(m) || (i > 0 && m > mins[i - 1]!))) {
-      throw new RangeError('Thresholds must be numbers that do not increase from one tier to the next.');
+      throw new InvalidAwardRule(
+        text(
+          '分数线须为数字，且逐级不得升高。',
+          'Thresholds must be numbers that do not increase from one tier to the next.',
+        ),
+      );
     }
     const tierOf = tierLookup(rule, ranked.length);
     const entries = ranked.map((e) => ({ ...e, tier: tierOf(e.rank, e.total) }));
@@ -288,14 +309,19 @@ function tierPlaces(
   if (rule.by === 'COUNT') {
     quotas = rule.tiers.map((t) => t.count);
     if (quotas.some((q) => !Number.isInteger(q) || q < 0))
-      throw new RangeError('Counts must be whole numbers ≥ 0.');
+      throw new InvalidAwardRule(text('名额须为 ≥ 0 的整数。', 'Counts must be whole numbers ≥ 0.'));
   } else {
     const hs = rule.tiers.map((t) => Math.round(t.percent * 100));
     if (
       rule.tiers.some((t, i) => hs[i]! / 100 !== t.percent || t.percent < 0) ||
       hs.reduce((a, b) => a + b, 0) > 10000
     ) {
-      throw new RangeError('Percentages must be ≥ 0 with at most 2 decimals, adding up to at most 100.');
+      throw new InvalidAwardRule(
+        text(
+          '百分比须 ≥ 0，最多 2 位小数，合计不超过 100。',
+          'Percentages must be ≥ 0 with at most 2 decimals, adding up to at most 100.',
+        ),
+      );
     }
     quotas = hs.map((h) => (h > 0 ? Math.max(1, Math.floor((h * n) / 10000)) : 0));
   }

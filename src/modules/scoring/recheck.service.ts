@@ -17,6 +17,7 @@ import {
   type RecheckType,
   type RecordRecheckInput,
 } from './review.types';
+import { text } from '../../shared/i18n';
 
 /** Above this share of re-checked sheets with errors, the whole trade is re-checked (技术规程). */
 export const FULL_RECHECK_ERROR_RATE = 0.05;
@@ -107,9 +108,20 @@ export async function drawRecheck(
   const p = new Problems();
   const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
   if (!Number.isInteger(input.topN) || input.topN < 0 || input.topN > 100)
-    p.add(ErrorCode.OUT_OF_RANGE, 'topN is a whole number from 0 to 100.', 'input.topN');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('topN 须为 0 到 100 之间的整数。', 'topN is a whole number from 0 to 100.'),
+      'input.topN',
+    );
   if (!Number.isFinite(input.percent) || input.percent < MIN_RECHECK_PERCENT || input.percent > 100)
-    p.add(ErrorCode.OUT_OF_RANGE, `percent is from ${MIN_RECHECK_PERCENT} to 100.`, 'input.percent');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text(
+        `percent 须在 ${MIN_RECHECK_PERCENT} 到 100 之间。`,
+        `percent is from ${MIN_RECHECK_PERCENT} to 100.`,
+      ),
+      'input.percent',
+    );
   const seed = optionalText(p, 'input.seed', input.seed, 100) ?? randomBytes(8).toString('hex');
   p.throwIfAny();
   const { trade, competition } = await loadTradeForJury(
@@ -123,7 +135,7 @@ export async function drawRecheck(
   if (competition.status !== CompetitionStatus.SCORING_CLOSED)
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'Re-checks are drawn once scoring is closed.',
+      text('复核须在评分结束后抽取。', 'Re-checks are drawn once scoring is closed.'),
       'input.tradeId',
     );
   const [state] = await em.execute<{ signed: boolean; drawn: boolean }[]>(
@@ -135,18 +147,22 @@ export async function drawRecheck(
   if (!state!.signed)
     throw new DomainError(
       ErrorCode.TRADE_NOT_SIGNED_OFF,
-      'The chief judge locks the trade’s marks first.',
+      text('请先由裁判长锁定该工种的评分。', 'The chief judge locks the trade’s marks first.'),
       'input.tradeId',
     );
   if (state!.drawn)
     throw new DomainError(
       ErrorCode.RECHECK_ALREADY_DRAWN,
-      'This trade’s re-check list is already drawn.',
+      text('该工种的复核名单已抽取。', 'This trade’s re-check list is already drawn.'),
       'input.tradeId',
     );
   const scheme = await schemeOf(em, tradeId);
   if (!scheme)
-    throw new DomainError(ErrorCode.VALIDATION, 'The trade has no marking scheme.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('该工种没有评分标准。', 'The trade has no marking scheme.'),
+      'input.tradeId',
+    );
   const ranked = (await computeTradeResults(em, trade.id, scheme)).entries.map((e) => String(e.entrant.id));
   const { top, sample } = recheckSample(ranked, input.topN, input.percent, seed);
   const [round] = await em.execute<{ id: number }[]>(
@@ -190,13 +206,22 @@ export async function recordRecheck(
   const p = new Problems();
   const entrantId = decodeId(p, 'input.entrantId', input.entrantId, 'Entrant');
   if (!Number.isInteger(input.errorsFound) || input.errorsFound < 0 || input.errorsFound > 10_000)
-    p.add(ErrorCode.OUT_OF_RANGE, 'errorsFound is a whole number ≥ 0.', 'input.errorsFound');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('errorsFound 须为 ≥ 0 的整数。', 'errorsFound is a whole number ≥ 0.'),
+      'input.errorsFound',
+    );
   const note = optionalText(p, 'input.note', input.note, 500);
   p.throwIfAny();
   const [e] = await em.execute<{ trade_id: number }[]>('select trade_id from entrant where id = ?', [
     entrantId,
   ]);
-  if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
+  if (!e)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参赛选手。', 'No such entrant.'),
+      'input.entrantId',
+    );
   const { competition } = await loadTradeForJury(
     ctx,
     em,
@@ -208,7 +233,7 @@ export async function recordRecheck(
   if (competition.status !== CompetitionStatus.SCORING_CLOSED)
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      'Re-checks are recorded while scoring is closed.',
+      text('复核结果须在评分结束期间记录。', 'Re-checks are recorded while scoring is closed.'),
       'input.entrantId',
     );
   const [item] = await em.execute<(ItemRow & { kind: RecheckKind })[]>(
@@ -219,7 +244,7 @@ export async function recordRecheck(
   if (!item)
     throw new DomainError(
       ErrorCode.NOT_IN_RECHECK,
-      'This entrant is not on the re-check list.',
+      text('该参赛选手不在复核名单中。', 'This entrant is not on the re-check list.'),
       'input.entrantId',
     );
   await em.execute(

@@ -23,6 +23,7 @@ import type {
   SetResultsRulesInput,
 } from './results-rules.types';
 import type { DroppedMarkReason, EntrantResultType } from './results.types';
+import { text } from '../../shared/i18n';
 
 /** The jury (host organizers, the trade's chief judge, admins) always; the public once results are published. */
 export async function maySeeResults(ctx: Context, trade: Trade): Promise<boolean> {
@@ -193,7 +194,7 @@ export async function setResultsRules(
   if (RESULTS_PUBLIC_STATUSES.includes(competition.status)) {
     throw new DomainError(
       ErrorCode.RESULTS_FROZEN,
-      'Results are published: their rules no longer change.',
+      text('成绩已公布：规则不能再更改。', 'Results are published: their rules no longer change.'),
       'input.tradeId',
     );
   }
@@ -231,7 +232,14 @@ export async function setResultsRules(
   if (quota && rules.awards?.by === 'COUNT') {
     const total = rules.awards.tiers.reduce((n, t) => n + ('count' in t ? t.count : 0), 0);
     if (total > quota.award_quota)
-      p.add(ErrorCode.OUT_OF_RANGE, `The category’s award quota is ${quota.award_quota}.`, 'input.awards');
+      p.add(
+        ErrorCode.OUT_OF_RANGE,
+        text(
+          `该类别的获奖名额为 ${quota.award_quota}。`,
+          `The category’s award quota is ${quota.award_quota}.`,
+        ),
+        'input.awards',
+      );
   }
   p.throwIfAny();
   const [before] = await em.execute<{ results_rules: ResultsRules | null }[]>(
@@ -269,7 +277,11 @@ export async function recordCompletionTime(
     input.seconds > 1e7 ||
     Math.abs(input.seconds * 100 - hundredths) > 1e-6
   )
-    p.add(ErrorCode.OUT_OF_RANGE, 'Seconds must be ≥ 0 with at most 2 decimals.', 'input.seconds');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('秒数须 ≥ 0，最多 2 位小数。', 'Seconds must be ≥ 0 with at most 2 decimals.'),
+      'input.seconds',
+    );
   p.throwIfAny();
   const [e] = await em.execute<
     { trade_id: number; status: EntrantStatus; locked: boolean; completion_seconds: string | null }[]
@@ -278,19 +290,32 @@ export async function recordCompletionTime(
        from entrant e join trade t on t.id = e.trade_id where e.id = ? for no key update of e`,
     [entrantId],
   );
-  if (!e) throw new DomainError(ErrorCode.NOT_FOUND, 'No such entrant.', 'input.entrantId');
+  if (!e)
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该参赛选手。', 'No such entrant.'),
+      'input.entrantId',
+    );
   const { competition } = await loadTradeForJury(ctx, em, e.trade_id, 'input.entrantId', { chief: true });
   const open = [CompetitionStatus.RUNNING, CompetitionStatus.SCORING_CLOSED, CompetitionStatus.PUBLISHED];
   if (!open.includes(competition.status))
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      `The competition is ${competition.status}.`,
+      text(`竞赛当前状态为 ${competition.status}。`, `The competition is ${competition.status}.`),
       'input.entrantId',
     );
   if (e.status !== EntrantStatus.CHECKED_IN)
-    throw new DomainError(ErrorCode.VALIDATION, 'Only checked-in entrants have times.', 'input.entrantId');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('只有已检录的参赛选手有用时记录。', 'Only checked-in entrants have times.'),
+      'input.entrantId',
+    );
   if (e.locked)
-    throw new DomainError(ErrorCode.MARKS_LOCKED, 'This entrant’s results are locked.', 'input.entrantId');
+    throw new DomainError(
+      ErrorCode.MARKS_LOCKED,
+      text('该参赛选手的成绩已锁定。', 'This entrant’s results are locked.'),
+      'input.entrantId',
+    );
   const seconds = hundredths / 100;
   await em.execute('update entrant set completion_seconds = ? where id = ?', [seconds, entrantId]);
   await ctx.events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: e.trade_id, entrantIds: [entrantId] });

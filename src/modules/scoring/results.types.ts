@@ -2,6 +2,7 @@ import { Field, Float, ID, Int, ObjectType, registerEnumType } from 'type-graphq
 import { Entrant } from '../competition/entrant.entity';
 import { AggregationMethodEnum } from './scheme.types';
 import { AwardTierEnum, TieBreakKind } from './results-rules.types';
+import type { Text } from '../../shared/i18n';
 
 export enum DroppedMarkReason {
   HIGHEST = 'HIGHEST',
@@ -146,14 +147,15 @@ export class AspectScore {
   @Field(() => [JudgeMarkLine], { description: 'Every mark, with the dropped ones flagged.' })
   marks!: JudgeMarkLine[];
 
-  @Field({ description: 'The computation, e.g. "(8 + 9 + 9) / 3 = 8.67".' })
-  formula!: string;
+  /** Rendered in the caller's language (`AspectScoreResolver`), as is `note`. */
+  @Field(() => String, { description: 'The computation, e.g. "(8 + 9 + 9) / 3 = 8.67".' })
+  formula!: Text;
 
   @Field(() => String, {
     nullable: true,
     description: 'Anything else a reader needs (e.g. too few judges to trim).',
   })
-  note!: string | null;
+  note!: Text | null;
 }
 
 @ObjectType({ description: 'A module’s score within an entrant’s result.' })
@@ -170,8 +172,9 @@ export class ModuleScore {
   @Field(() => Float, { description: 'Share of the total: score / maxScore × weight.' })
   weighted!: number;
 
-  @Field({ description: 'The computation.' })
-  formula!: string;
+  /** Rendered in the caller's language (`ModuleScoreResolver`). */
+  @Field(() => String, { description: 'The computation.' })
+  formula!: Text;
 
   @Field(() => [AspectScore], { description: 'Its aspects, each explained.' })
   aspects!: AspectScore[];

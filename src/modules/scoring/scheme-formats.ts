@@ -2,6 +2,7 @@ import { parse as parseCsv } from 'csv-parse/sync';
 import { unguardText, writeCsv } from '../../shared/spreadsheet';
 import type { MarkingScheme, SchemeErrorCode, SchemeValidation } from './scheme';
 import { canonicalScheme, validateScheme } from './scheme-validation';
+import { isText, text, type Text } from '../../shared/i18n';
 
 // ---------------------------------------------------------------------------------------------
 // JSON
@@ -11,14 +12,23 @@ export function schemeToJson(scheme: MarkingScheme): string {
   return `${JSON.stringify(canonicalScheme(scheme), null, 2)}\n`;
 }
 
-export function schemeFromJson(text: string): SchemeValidation {
+export function schemeFromJson(content: string): SchemeValidation {
   let data: unknown;
   try {
-    data = JSON.parse(text.replace(/^\uFEFF/, ''));
+    data = JSON.parse(content.replace(/^\uFEFF/, ''));
   } catch (e) {
     return {
       scheme: null,
-      errors: [{ path: '', code: 'INVALID_JSON', message: `Not valid JSON: ${(e as Error).message}` }],
+      errors: [
+        {
+          path: '',
+          code: 'INVALID_JSON',
+          message: text(
+            `不是有效的 JSON：${(e as Error).message}`,
+            `Not valid JSON: ${(e as Error).message}`,
+          ),
+        },
+      ],
     };
   }
   return validateScheme(data);
@@ -61,7 +71,7 @@ function encodeDescriptors(d: Record<string, string>): string {
     .join('|');
 }
 
-function decodeDescriptors(cell: string): Record<string, string> | string {
+function decodeDescriptors(cell: string): Record<string, string> | Text {
   const entries: string[] = [];
   let cur = '';
   for (let i = 0; i < cell.length; i++) {
@@ -76,9 +86,10 @@ function decodeDescriptors(cell: string): Record<string, string> | string {
   const out: Record<string, string> = {};
   for (const e of entries) {
     const eq = e.indexOf('=');
-    if (eq < 0) return `Descriptor "${e}" is not written point=text.`;
+    if (eq < 0)
+      return text(`描述“${e}”未按“分值=描述”的格式书写。`, `Descriptor "${e}" is not written point=text.`);
     const key = e.slice(0, eq).trim();
-    if (Object.hasOwn(out, key)) return `Point ${key} has two descriptors.`;
+    if (Object.hasOwn(out, key)) return text(`分值 ${key} 有两个描述。`, `Point ${key} has two descriptors.`);
     out[key] = e.slice(eq + 1);
   }
   return out;
@@ -126,7 +137,7 @@ function numberCell(cell: string): number | string {
   return NUMBER_TEXT.test(cell) ? Number(cell) : cell;
 }
 
-function csvError(path: string, code: SchemeErrorCode, message: string): SchemeValidation {
+function csvError(path: string, code: SchemeErrorCode, message: Text): SchemeValidation {
   return { scheme: null, errors: [{ path, code, message }] };
 }
 
@@ -135,26 +146,47 @@ function csvError(path: string, code: SchemeErrorCode, message: string): SchemeV
  * Excel saves it). Rows of one module (or criterion) need not be adjacent but must repeat the
  * same name and weight. Validation errors keep their object path and name the CSV line.
  */
-export function schemeFromCsv(text: string): SchemeValidation {
+export function schemeFromCsv(content: string): SchemeValidation {
   let parsed: { record: string[]; info: { lines: number } }[];
   try {
-    parsed = parseCsv(text, { bom: true, skip_empty_lines: true, info: true }) as unknown as typeof parsed;
+    parsed = parseCsv(content, { bom: true, skip_empty_lines: true, info: true }) as unknown as typeof parsed;
   } catch (e) {
-    return csvError('', 'CSV_FORMAT', `Not a readable CSV file: ${(e as Error).message}`);
+    return csvError(
+      '',
+      'CSV_FORMAT',
+      text(
+        `无法读取的 CSV 文件：${(e as Error).message}`,
+        `Not a readable CSV file: ${(e as Error).message}`,
+      ),
+    );
   }
-  if (parsed.length === 0) return csvError('', 'CSV_FORMAT', 'The file is empty.');
+  if (parsed.length === 0) return csvError('', 'CSV_FORMAT', text('文件为空。', 'The file is empty.'));
   const header = parsed[0]!.record.map((h) => h.trim().toLowerCase());
   const index = new Map<string, number>();
   for (const [i, h] of header.entries()) {
     if (h === '') continue; // a trailing empty column, as spreadsheets sometimes save
     if (!(SCHEME_CSV_COLUMNS as readonly string[]).includes(h)) {
-      return csvError('line 1', 'CSV_FORMAT', `Unknown column "${parsed[0]!.record[i]}".`);
+      return csvError(
+        'line 1',
+        'CSV_FORMAT',
+        text(`未知列“${parsed[0]!.record[i]}”。`, `Unknown column "${parsed[0]!.record[i]}".`),
+      );
     }
-    if (index.has(h)) return csvError('line 1', 'CSV_FORMAT', `The column "${h}" appears twice.`);
+    if (index.has(h))
+      return csvError(
+        'line 1',
+        'CSV_FORMAT',
+        text(`列“${h}”出现了两次。`, `The column "${h}" appears twice.`),
+      );
     index.set(h, i);
   }
   const missing = SCHEME_CSV_COLUMNS.filter((c) => !index.has(c) && !OPTIONAL_CSV_COLUMNS.includes(c));
-  if (missing.length) return csvError('line 1', 'CSV_FORMAT', `Missing column(s): ${missing.join(', ')}.`);
+  if (missing.length)
+    return csvError(
+      'line 1',
+      'CSV_FORMAT',
+      text(`缺少列：${missing.join('、')}。`, `Missing column(s): ${missing.join(', ')}.`),
+    );
 
   interface RawCriterion {
     code: string;
@@ -189,7 +221,10 @@ export function schemeFromCsv(text: string): SchemeValidation {
       return csvError(
         `line ${line}`,
         'CSV_INCONSISTENT',
-        `Module "${moduleCode}" has a different name or weight here than on line ${m.line}.`,
+        text(
+          `模块“${moduleCode}”在此处的名称或权重与第 ${m.line} 行不同。`,
+          `Module "${moduleCode}" has a different name or weight here than on line ${m.line}.`,
+        ),
       );
     }
     const criterionCode = cell('criterion_code').trim();
@@ -201,7 +236,10 @@ export function schemeFromCsv(text: string): SchemeValidation {
       return csvError(
         `line ${line}`,
         'CSV_INCONSISTENT',
-        `Criterion "${criterionCode}" has a different name here than on line ${c.line}.`,
+        text(
+          `评分项“${criterionCode}”在此处的名称与第 ${c.line} 行不同。`,
+          `Criterion "${criterionCode}" has a different name here than on line ${c.line}.`,
+        ),
       );
     }
     const method = cell('aggregation').trim();
@@ -225,7 +263,7 @@ export function schemeFromCsv(text: string): SchemeValidation {
     }
     if (cell('scale_min').trim() || cell('scale_max').trim() || cell('descriptors').trim()) {
       const descriptors = decodeDescriptors(cell('descriptors'));
-      if (typeof descriptors === 'string') return csvError(`line ${line}`, 'CSV_FORMAT', descriptors);
+      if (isText(descriptors)) return csvError(`line ${line}`, 'CSV_FORMAT', descriptors);
       aspect.scale = {
         min: cell('scale_min').trim() ? numberCell(cell('scale_min')) : undefined,
         max: cell('scale_max').trim() ? numberCell(cell('scale_max')) : undefined,
@@ -257,7 +295,8 @@ export function schemeFromCsv(text: string): SchemeValidation {
   for (const e of result.errors) {
     const prefix = /^modules\[\d+\](\.criteria\[\d+\](\.aspects\[\d+\])?)?/.exec(e.path)?.[0];
     const line = prefix ? lines.get(prefix) : undefined;
-    if (line !== undefined) e.message += ` (CSV line ${line})`;
+    if (line !== undefined)
+      e.message = text(`${e.message.zh}（CSV 第 ${line} 行）`, `${e.message.en} (CSV line ${line})`);
   }
   return result;
 }

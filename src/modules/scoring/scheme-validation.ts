@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Text, text } from '../../shared/i18n';
 import type {
   Aggregation,
   Aspect,
@@ -65,8 +66,8 @@ const scaleSchema = z
   .strict();
 
 /** A domain-rule issue; its stable code travels in `params`. */
-function fail(ctx: z.RefinementCtx, code: SchemeErrorCode, path: (string | number)[], message: string): void {
-  ctx.addIssue({ code: z.ZodIssueCode.custom, path, message, params: { code } });
+function fail(ctx: z.RefinementCtx, code: SchemeErrorCode, path: (string | number)[], message: Text): void {
+  ctx.addIssue({ code: z.ZodIssueCode.custom, path, message: message.en, params: { code, text: message } });
 }
 
 const aspectSchema = z
@@ -87,10 +88,23 @@ const aspectSchema = z
   .superRefine((a, ctx) => {
     const h = toHundredthsExact(a.maxMark);
     if (h === null || h <= 0) {
-      fail(ctx, 'INVALID_MAX_MARK', ['maxMark'], 'The maximum mark must be above 0 with at most 2 decimals.');
+      fail(
+        ctx,
+        'INVALID_MAX_MARK',
+        ['maxMark'],
+        text('最高分须大于 0，最多 2 位小数。', 'The maximum mark must be above 0 with at most 2 decimals.'),
+      );
     }
     if (a.tolerance !== null && !(Number.isFinite(a.tolerance) && a.tolerance >= 0)) {
-      fail(ctx, 'INVALID_TOLERANCE', ['tolerance'], 'The tolerance must be a number ≥ 0, or null for none.');
+      fail(
+        ctx,
+        'INVALID_TOLERANCE',
+        ['tolerance'],
+        text(
+          '允许误差须为 ≥ 0 的数字，不设误差时为 null。',
+          'The tolerance must be a number ≥ 0, or null for none.',
+        ),
+      );
     }
     const agg = a.aggregation;
     if (a.kind === 'JUDGEMENT' && agg.method !== 'JUDGEMENT_AVERAGE') {
@@ -99,7 +113,7 @@ const aspectSchema = z
         ctx,
         'INVALID_AGGREGATION',
         ['aggregation', 'method'],
-        'A JUDGEMENT aspect uses JUDGEMENT_AVERAGE.',
+        text('JUDGEMENT 评分要素须使用 JUDGEMENT_AVERAGE。', 'A JUDGEMENT aspect uses JUDGEMENT_AVERAGE.'),
       );
     }
     if (a.kind !== 'JUDGEMENT' && agg.method === 'JUDGEMENT_AVERAGE') {
@@ -107,7 +121,10 @@ const aspectSchema = z
         ctx,
         'INVALID_AGGREGATION',
         ['aggregation', 'method'],
-        'JUDGEMENT_AVERAGE needs a judgement scale: only JUDGEMENT aspects use it.',
+        text(
+          'JUDGEMENT_AVERAGE 需要评价量表：只有 JUDGEMENT 评分要素可以使用。',
+          'JUDGEMENT_AVERAGE needs a judgement scale: only JUDGEMENT aspects use it.',
+        ),
       );
     }
     if (agg.method === 'TRIMMED_MEAN') {
@@ -116,19 +133,31 @@ const aspectSchema = z
           ctx,
           'INVALID_TRIM',
           ['aggregation', 'trim'],
-          'trim (marks dropped at each end) must be a whole number ≥ 1.',
+          text(
+            'trim（两端各去掉的评分数）须为 ≥ 1 的整数。',
+            'trim (marks dropped at each end) must be a whole number ≥ 1.',
+          ),
         );
       } else if (!Number.isInteger(agg.minJudges) || agg.minJudges < 2 * agg.trim + 1) {
         fail(
           ctx,
           'INVALID_TRIM',
           ['aggregation', 'minJudges'],
-          `minJudges must be a whole number ≥ 2 × trim + 1 = ${2 * agg.trim + 1}, so a mark is left after trimming.`,
+          text(
+            `minJudges 须为 ≥ 2 × trim + 1 = ${2 * agg.trim + 1} 的整数，以便去掉最高、最低分后仍有评分。`,
+            `minJudges must be a whole number ≥ 2 × trim + 1 = ${2 * agg.trim + 1}, so a mark is left after trimming.`,
+          ),
         );
       }
     }
     if (a.kind !== 'JUDGEMENT') {
-      if (a.scale) fail(ctx, 'UNEXPECTED_SCALE', ['scale'], 'Only JUDGEMENT aspects have a scale.');
+      if (a.scale)
+        fail(
+          ctx,
+          'UNEXPECTED_SCALE',
+          ['scale'],
+          text('只有 JUDGEMENT 评分要素才有量表。', 'Only JUDGEMENT aspects have a scale.'),
+        );
       return;
     }
     if (!a.scale) {
@@ -136,22 +165,43 @@ const aspectSchema = z
         ctx,
         'MISSING_SCALE',
         ['scale'],
-        'A JUDGEMENT aspect needs a scale with a descriptor for each point.',
+        text(
+          'JUDGEMENT 评分要素需要量表，且每个分值都有描述。',
+          'A JUDGEMENT aspect needs a scale with a descriptor for each point.',
+        ),
       );
       return;
     }
     const { min, max, descriptors } = a.scale;
     if (!Number.isInteger(min) || !Number.isInteger(max) || min < 0 || min >= max) {
-      fail(ctx, 'INVALID_SCALE', ['scale'], 'The scale needs whole numbers 0 ≤ min < max.');
+      fail(
+        ctx,
+        'INVALID_SCALE',
+        ['scale'],
+        text('量表须为整数，且 0 ≤ min < max。', 'The scale needs whole numbers 0 ≤ min < max.'),
+      );
       return;
     }
     if (max - min + 1 > SCHEME_LIMITS.scalePoints) {
-      fail(ctx, 'INVALID_SCALE', ['scale'], `A scale has at most ${SCHEME_LIMITS.scalePoints} points.`);
+      fail(
+        ctx,
+        'INVALID_SCALE',
+        ['scale'],
+        text(
+          `量表最多 ${SCHEME_LIMITS.scalePoints} 个分值。`,
+          `A scale has at most ${SCHEME_LIMITS.scalePoints} points.`,
+        ),
+      );
       return;
     }
     for (let p = min; p <= max; p++) {
       if (!Object.hasOwn(descriptors, String(p))) {
-        fail(ctx, 'INVALID_SCALE', ['scale', 'descriptors'], `Point ${p} has no descriptor.`);
+        fail(
+          ctx,
+          'INVALID_SCALE',
+          ['scale', 'descriptors'],
+          text(`分值 ${p} 没有描述。`, `Point ${p} has no descriptor.`),
+        );
       }
     }
     for (const key of Object.keys(descriptors)) {
@@ -161,7 +211,10 @@ const aspectSchema = z
           ctx,
           'INVALID_SCALE',
           ['scale', 'descriptors', key],
-          `"${key}" is not a point of the ${min}–${max} scale.`,
+          text(
+            `“${key}”不是 ${min}–${max} 量表中的分值。`,
+            `"${key}" is not a point of the ${min}–${max} scale.`,
+          ),
         );
       }
     }
@@ -190,7 +243,10 @@ const moduleSchema = z
         ctx,
         'INVALID_WEIGHT',
         ['weight'],
-        'The weight is a percentage above 0 and at most 100, with at most 2 decimals.',
+        text(
+          '权重须为大于 0、不超过 100 的百分数，最多 2 位小数。',
+          'The weight is a percentage above 0 and at most 100, with at most 2 decimals.',
+        ),
       );
     }
     const marked = m.criteria.some((c) => c.aspects.some((a) => a.kind !== 'DEDUCTION'));
@@ -200,7 +256,10 @@ const moduleSchema = z
         ctx,
         'MODULE_WITHOUT_MARKS',
         ['criteria'],
-        'A module needs at least one aspect that is not a deduction.',
+        text(
+          '模块须至少有一个非扣分评分要素。',
+          'A module needs at least one aspect that is not a deduction.',
+        ),
       );
     }
   });
@@ -218,7 +277,10 @@ const schemeSchema = z
           ctx,
           'WEIGHTS_MUST_SUM_TO_100',
           ['modules'],
-          `The module weights add up to ${sum / 100}, not 100.`,
+          text(
+            `各模块权重合计为 ${sum / 100}，不是 100。`,
+            `The module weights add up to ${sum / 100}, not 100.`,
+          ),
         );
       }
     }
@@ -233,7 +295,16 @@ const schemeSchema = z
       const where = pathToString(path.slice(0, -1));
       const first = seen[level].get(code);
       if (first !== undefined) {
-        fail(ctx, 'DUPLICATE_CODE', path, `The ${level} code "${code}" is already used at ${first}.`);
+        const zh = { module: '模块', criterion: '评分项', aspect: '评分要素' }[level];
+        fail(
+          ctx,
+          'DUPLICATE_CODE',
+          path,
+          text(
+            `${zh}代码“${code}”已在 ${first} 使用。`,
+            `The ${level} code "${code}" is already used at ${first}.`,
+          ),
+        );
       } else {
         seen[level].set(code, where);
       }
@@ -304,6 +375,34 @@ export function canonicalScheme(s: MarkingScheme): MarkingScheme {
   };
 }
 
+/** An issue's message in both languages: ours carry it; zod's own are told by kind. */
+function issueText(i: z.core.$ZodIssue): Text {
+  const given = i.code === 'custom' ? (i.params?.text as Text | undefined) : undefined;
+  if (given) return given;
+  switch (i.code) {
+    case 'invalid_type':
+      return /received undefined$/.test(i.message)
+        ? text('必填。', i.message)
+        : text(`类型错误：应为 ${i.expected}。`, i.message);
+    case 'too_small':
+      return text('不能为空。', i.message);
+    case 'too_big':
+      return i.origin === 'string'
+        ? text(`最多 ${String(i.maximum)} 个字符。`, i.message)
+        : text(`最多 ${String(i.maximum)} 项。`, i.message);
+    case 'invalid_format':
+      return text('代码只能使用字母、数字和 . _ - /，并以字母或数字开头。', i.message);
+    case 'unrecognized_keys':
+      return text(`未知字段：${i.keys.join('、')}。`, i.message);
+    case 'custom':
+      return text('文本须为有效的 Unicode，且不含 NUL 字符。', i.message);
+    case 'invalid_value':
+      return text(`取值无效，应为 ${i.values.map(String).join('、')} 之一。`, i.message);
+    default:
+      return text('取值无效。', i.message);
+  }
+}
+
 /** The code of a structural problem (what the shape of the input gets wrong), by zod issue. */
 function structuralCode(i: z.core.$ZodIssue): SchemeErrorCode {
   switch (i.code) {
@@ -335,7 +434,7 @@ export function validateScheme(input: unknown): SchemeValidation {
   const errors = parsed.error.issues.map((i): SchemeError => ({
     path: pathToString(i.path as (string | number)[]),
     code: structuralCode(i),
-    message: i.message,
+    message: issueText(i),
   }));
   return { scheme: null, errors };
 }

@@ -2,6 +2,8 @@ import type ExcelJS from 'exceljs';
 import { unguardText } from '../../shared/spreadsheet';
 import type { SchemeErrorCode } from './scheme';
 import { EXTRAS_COLUMNS, EXTRAS_SHEET } from './scheme-worldskills';
+import type { Text } from '../../shared/i18n';
+import { text } from '../../shared/i18n';
 
 // Cell reading, the second sheet, and where each scheme rule points, for `scheme-worldskills-read.ts`.
 
@@ -136,7 +138,7 @@ export function applyExtras(
   sheet: ExcelJS.Worksheet,
   modules: Map<string, RawModule>,
   criteria: Map<string, RawCriterion>,
-  fail: (at: Place, code: SchemeErrorCode, message: string) => void,
+  fail: (at: Place, code: SchemeErrorCode, message: Text) => void,
 ): Map<string, number> {
   const places = new Map<string, number>();
   const at = (row: number, column: number): Place => ({ sheet: EXTRAS_SHEET, row, column });
@@ -149,7 +151,7 @@ export function applyExtras(
       typeof header.cells[c] !== 'string' ||
       normalize(header.cells[c] as string) !== normalize(name)
     ) {
-      fail(at(1, c), 'SHEET_FORMAT', `The heading should be "${name}".`);
+      fail(at(1, c), 'SHEET_FORMAT', text(`表头应为“${name}”。`, `The heading should be "${name}".`));
       ok = false;
     }
   });
@@ -160,7 +162,14 @@ export function applyExtras(
     const [ref, code, weight, kind, aggregation, trim, minJudges, tolerance] = cells;
     const key = ref === null ? '' : String(ref);
     if (places.has(key)) {
-      fail(at(row, 0), 'DUPLICATE_CODE', `${key} already has a row (row ${places.get(key)}).`);
+      fail(
+        at(row, 0),
+        'DUPLICATE_CODE',
+        text(
+          `${key} 已有一行（第 ${places.get(key)} 行）。`,
+          `${key} already has a row (row ${places.get(key)}).`,
+        ),
+      );
       continue;
     }
     places.set(key, row);
@@ -172,15 +181,22 @@ export function applyExtras(
       fail(
         at(row, 0),
         'SHEET_FORMAT',
-        `"${key}" is not a criterion, sub-criterion or aspect of the first sheet.`,
+        text(
+          `“${key}”不是第一个工作表中的模块、子模块或评分要素。`,
+          `"${key}" is not a criterion, sub-criterion or aspect of the first sheet.`,
+        ),
       );
       continue;
     }
-    if (code === null) fail(at(row, 1), 'REQUIRED', 'The code is required.');
+    if (code === null) fail(at(row, 1), 'REQUIRED', text('代码为必填项。', 'The code is required.'));
     else target.code = String(code);
     if (mod) {
       if (typeof weight !== 'number')
-        fail(at(row, 2), 'INVALID_WEIGHT', 'A criterion row gives its module weight.');
+        fail(
+          at(row, 2),
+          'INVALID_WEIGHT',
+          text('模块行须填写模块权重。', 'A criterion row gives its module weight.'),
+        );
       else mod.weight = weight;
     }
     if (!asp) continue;
@@ -189,15 +205,23 @@ export function applyExtras(
       fail(
         at(row, 3),
         'INVALID_VALUE',
-        `The kind is ${asp.kind} for this aspect type (or DEDUCTION for an M aspect).`,
+        text(
+          `该评分要素类型对应的种类为 ${asp.kind}（M 类评分要素也可为 DEDUCTION）。`,
+          `The kind is ${asp.kind} for this aspect type (or DEDUCTION for an M aspect).`,
+        ),
       );
     }
-    if (aggregation === null) fail(at(row, 4), 'REQUIRED', 'The aggregation is required.');
+    if (aggregation === null)
+      fail(at(row, 4), 'REQUIRED', text('汇总方式为必填项。', 'The aggregation is required.'));
     else asp.aggregation = { method: String(aggregation) };
     if (trim !== null) asp.aggregation.trim = trim;
     if (minJudges !== null) asp.aggregation.minJudges = minJudges;
     if (tolerance !== null && typeof tolerance !== 'number') {
-      fail(at(row, 7), 'INVALID_TOLERANCE', 'The tolerance is a number, or blank for none.');
+      fail(
+        at(row, 7),
+        'INVALID_TOLERANCE',
+        text('允许误差须为数字，不设误差时留空。', 'The tolerance is a number, or blank for none.'),
+      );
     } else asp.tolerance = tolerance;
   }
   return places;

@@ -10,6 +10,7 @@ import {
   WS_SHEET,
   worldSkillsIds,
 } from './scheme-worldskills';
+import { text } from '../../shared/i18n';
 
 /** The first sheet's rows (header included) for a scheme, in the layout the reader reads back. */
 export function worldSkillsRows(scheme: MarkingScheme): CellValue[][] {
@@ -75,7 +76,10 @@ export async function schemeToWorldSkillsXlsx(input: MarkingScheme): Promise<Buf
   if (input.modules.length > COLUMN_LETTERS.length) {
     throw new DomainError(
       ErrorCode.SHEET_FORMAT,
-      `The WorldSkills layout names criteria A–Z: a scheme of ${input.modules.length} modules does not fit.`,
+      text(
+        `WorldSkills 格式用 A–Z 命名评分项：${input.modules.length} 个模块的评分标准无法容纳。`,
+        `The WorldSkills layout names criteria A–Z: a scheme of ${input.modules.length} modules does not fit.`,
+      ),
       'format',
     );
   }

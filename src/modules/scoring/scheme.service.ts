@@ -7,6 +7,7 @@ import { type MarkingScheme, type SchemeError, moduleMaxMarks } from './scheme';
 import { schemeFromCsv, schemeFromJson } from './scheme-formats';
 import { schemeFromWorldSkillsXlsx } from './scheme-worldskills-read';
 import { type MarkingSchemeType, SchemeFormat, type SetMarkingSchemeInput } from './scheme.types';
+import { text } from '../../shared/i18n';
 
 const MAX_SCHEME_BYTES = 1024 * 1024;
 
@@ -32,7 +33,11 @@ export async function setMarkingScheme(ctx: Context, em: EntityManager, input: S
   const p = new Problems();
   const tradeId = decodeId(p, 'input.tradeId', input.tradeId, 'Trade');
   if (Buffer.byteLength(input.content, 'utf8') > MAX_SCHEME_BYTES) {
-    p.add(ErrorCode.IMPORT_INVALID, 'The file is larger than 1 MB.', 'input.content');
+    p.add(
+      ErrorCode.IMPORT_INVALID,
+      text('文件大于 1 MB。', 'The file is larger than 1 MB.'),
+      'input.content',
+    );
   }
   p.throwIfAny();
   const { trade, competition } = await loadManagedTradeById(ctx, em, tradeId, 'input.tradeId', true);
@@ -47,7 +52,13 @@ export async function setMarkingScheme(ctx: Context, em: EntityManager, input: S
     throw DomainError.many(
       parsed.errors.length
         ? parsed.errors.map(toUserError)
-        : [{ field: 'input.content', code: ErrorCode.IMPORT_INVALID, message: 'Not a marking scheme.' }],
+        : [
+            {
+              field: 'input.content',
+              code: ErrorCode.IMPORT_INVALID,
+              message: text('不是评分标准文件。', 'Not a marking scheme.'),
+            },
+          ],
     );
   }
   trade.markingScheme = parsed.scheme;

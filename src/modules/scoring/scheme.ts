@@ -1,3 +1,4 @@
+import type { Text } from '../../shared/i18n';
 /**
  * The marking scheme of a trade (工种/赛项): modules (e.g. theory 理论 and practical 实操), each
  * weighted in percent of the total, split into criteria, split into the aspects judges mark.
@@ -95,7 +96,7 @@ export interface SchemeError {
    */
   path: string;
   code: SchemeErrorCode;
-  message: string;
+  message: Text;
 }
 
 export interface SchemeValidation {

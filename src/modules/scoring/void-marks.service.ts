@@ -11,6 +11,7 @@ import { isChiefJudge } from './jury';
 import { seatOf } from './panel-changes.service';
 import { ENTRANT_LOCKED_SQL } from './entrant-sql';
 import { type VoidedMark, type VoidJudgeMarksInput } from './panel.types';
+import { text } from '../../shared/i18n';
 
 /**
  * Voiding the marks of a judge who left the panel (`voidJudgeMarks`, the chief judge, with a
@@ -73,23 +74,33 @@ export async function voidJudgeMarks(
        from trade t join competition c on c.id = t.competition_id where t.id = ?`,
     [tradeId],
   );
-  if (!t) throw new DomainError(ErrorCode.NOT_FOUND, 'No such trade.', 'input.tradeId');
+  if (!t) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该工种。', 'No such trade.'), 'input.tradeId');
   if (!isAdmin(ctx.viewer) && !(await isChiefJudge(em, tradeId, ctx.access.accountId)))
-    throw forbidden('Only the trade’s chief judge voids marks.');
+    throw forbidden(text('只有该工种的裁判长可以作废评分。', 'Only the trade’s chief judge voids marks.'));
   if (![CompetitionStatus.RUNNING, CompetitionStatus.SCORING_CLOSED].includes(t.status)) {
     throw new DomainError(
       ErrorCode.WRONG_STAGE,
-      `The competition is ${t.status}: marks are voided only while it runs or scoring is closed.`,
+      text(
+        `竞赛当前状态为 ${t.status}：只有在比赛进行中或评分结束期间才能作废评分。`,
+        `The competition is ${t.status}: marks are voided only while it runs or scoring is closed.`,
+      ),
       'input.tradeId',
     );
   }
   if (t.locked) {
-    throw new DomainError(ErrorCode.MARKS_LOCKED, 'The trade’s marks are locked.', 'input.tradeId');
+    throw new DomainError(
+      ErrorCode.MARKS_LOCKED,
+      text('该工种的评分已锁定。', 'The trade’s marks are locked.'),
+      'input.tradeId',
+    );
   }
   if (await seatOf(em, tradeId, judgeId)) {
     throw new DomainError(
       ErrorCode.JUDGE_STILL_ON_PANEL,
-      'The judge still sits on the panel: replace or withdraw the judge first.',
+      text(
+        '该裁判仍在裁判组中：请先替换或撤出该裁判。',
+        'The judge still sits on the panel: replace or withdraw the judge first.',
+      ),
       'input.judgeId',
     );
   }
@@ -110,11 +121,18 @@ export async function voidJudgeMarks(
     [tradeId, judgeId],
   );
   if (marks.length === 0)
-    throw new DomainError(ErrorCode.NOTHING_TO_VOID, 'The judge has no mark on this trade.', 'input.judgeId');
+    throw new DomainError(
+      ErrorCode.NOTHING_TO_VOID,
+      text('该裁判在此工种没有评分。', 'The judge has no mark on this trade.'),
+      'input.judgeId',
+    );
   if (marks.some((m) => m.locked)) {
     throw new DomainError(
       ErrorCode.MARKS_LOCKED,
-      'Some of these marks belong to entrants whose marks are locked: unlock them first.',
+      text(
+        '其中部分评分所属参赛选手的评分已锁定：请先解锁。',
+        'Some of these marks belong to entrants whose marks are locked: unlock them first.',
+      ),
       'input.judgeId',
     );
   }

@@ -4,6 +4,7 @@ import type { Context } from '../../shared/graphql/context';
 import { fromGlobalId } from '../../shared/graphql/relay';
 import { unionStatistics } from './statistics.service';
 import { UnionStatistics } from './statistics.types';
+import { text } from '../../shared/i18n';
 
 @Resolver()
 export class StatisticsResolver {
@@ -19,7 +20,8 @@ export class StatisticsResolver {
     const d = fromGlobalId(unionId);
     const union = d?.type === 'Organization' ? await ctx.loaders.organizationById.load(d.id) : null;
     if (!union) return null;
-    if (!ctx.access.manages(union.path)) throw forbidden('You do not manage that union.');
+    if (!ctx.access.manages(union.path))
+      throw forbidden(text('您不管理该工会。', 'You do not manage that union.'));
     return unionStatistics(ctx, union);
   }
 }

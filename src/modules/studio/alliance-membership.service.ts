@@ -14,6 +14,7 @@ import {
   type SetAllianceJoinApprovalInput,
 } from './studio-life.types';
 import { recordStudioEvent } from './studio-events';
+import { text } from '../../shared/i18n';
 
 export interface MembershipResult {
   alliance: Alliance;
@@ -53,7 +54,8 @@ async function loadAlliance(ctx: Context, em: EntityManager, globalId: string, p
   );
   const alliance = row ? await em.findOne(Alliance, { id }) : null;
   // An alliance is readable by whoever may see one of its studios; its lead studio is named (public).
-  if (!row || !alliance) throw new DomainError(ErrorCode.NOT_FOUND, 'No such alliance.', 'input.allianceId');
+  if (!row || !alliance)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该联盟。', 'No such alliance.'), 'input.allianceId');
   return { alliance, leadPath: row.lead_path, leads: ctx.access.manages(row.lead_path) };
 }
 
@@ -95,11 +97,15 @@ export async function joinAlliance(
   const { alliance, leads } = await loadAlliance(ctx, em, input.allianceId, p);
   const s = await studioRef(ctx, em, input.studioId, p);
   if (s.status !== StudioStatus.NAMED)
-    throw new DomainError(ErrorCode.STUDIO_NOT_NAMED, 'Only named studios join alliances.', 'input.studioId');
+    throw new DomainError(
+      ErrorCode.STUDIO_NOT_NAMED,
+      text('只有已命名的工作室可以加入联盟。', 'Only named studios join alliances.'),
+      'input.studioId',
+    );
   if (await isMember(em, alliance.id, s.id))
     throw new DomainError(
       ErrorCode.ALREADY_IN_ALLIANCE,
-      'The studio already belongs to the alliance.',
+      text('该工作室已是联盟成员。', 'The studio already belongs to the alliance.'),
       'input.studioId',
     );
   const pending = await em.execute(
@@ -109,7 +115,7 @@ export async function joinAlliance(
   if (pending.length)
     throw new DomainError(
       ErrorCode.JOIN_ALREADY_REQUESTED,
-      'A request to join is already pending.',
+      text('已有一项待审批的入盟申请。', 'A request to join is already pending.'),
       'input.studioId',
     );
   if (alliance.joinRequiresApproval && !leads) {
@@ -139,7 +145,7 @@ export async function decideAllianceJoin(
   const reason = optionalText(p, 'input.reason', input.reason, 500);
   p.throwIfAny();
   if (!input.approve && !reason)
-    throw new DomainError(ErrorCode.REQUIRED, 'Give the reason.', 'input.reason');
+    throw new DomainError(ErrorCode.REQUIRED, text('请说明原因。', 'Give the reason.'), 'input.reason');
   const [req] = await em.execute<(RequestRow & { lead_path: string; studio_path: string })[]>(
     `select r.*, lo.path::text as lead_path, so.path::text as studio_path
        from alliance_join_request r join alliance a on a.id = r.alliance_id
@@ -150,19 +156,27 @@ export async function decideAllianceJoin(
   );
   // A request is seen only by both sides' organizers: to anyone else it is missing.
   if (!req || !(ctx.access.manages(req.lead_path) || ctx.access.manages(req.studio_path)))
-    throw new DomainError(ErrorCode.NOT_FOUND, 'No such join request.', 'input.requestId');
-  ctx.access.assertManages(req.lead_path, 'the lead studio');
+    throw new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('没有该入盟申请。', 'No such join request.'),
+      'input.requestId',
+    );
+  ctx.access.assertManages(req.lead_path, text('牵头工作室', 'the lead studio'));
   if (req.status !== JoinRequestStatus.PENDING)
     throw new DomainError(
       ErrorCode.JOIN_REQUEST_DECIDED,
-      `The request is already ${req.status}.`,
+      text(`该申请已是 ${req.status} 状态。`, `The request is already ${req.status}.`),
       'input.requestId',
     );
   const alliance = (await em.findOne(Alliance, { id: req.alliance_id }))!;
   const s = (await em.findOne(Studio, { id: req.studio_id }, { populate: ['host'] }))!;
   const status = input.approve ? JoinRequestStatus.APPROVED : JoinRequestStatus.REJECTED;
   if (input.approve && s.status !== StudioStatus.NAMED)
-    throw new DomainError(ErrorCode.STUDIO_NOT_NAMED, 'The studio is no longer named.', 'input.requestId');
+    throw new DomainError(
+      ErrorCode.STUDIO_NOT_NAMED,
+      text('该工作室已不再是命名工作室。', 'The studio is no longer named.'),
+      'input.requestId',
+    );
   const [row] = await em.execute<RequestRow[]>(
     `update alliance_join_request set status = ?, decided_by = ?, decided_at = now(), reason = ? where id = ? returning *`,
     [status, ctx.access.accountId, reason, req.id],
@@ -197,17 +211,17 @@ export async function leaveAlliance(
     studioId,
     leads ? 'read' : 'manage',
   ))!;
-  if (!leads) ctx.access.assertManages(path, 'this studio');
+  if (!leads) ctx.access.assertManages(path, text('该工作室', 'this studio'));
   if (alliance.leadStudio.id === studioId)
     throw new DomainError(
       ErrorCode.LEAD_STUDIO_CANNOT_LEAVE,
-      'The lead studio does not leave its alliance.',
+      text('牵头工作室不能退出本联盟。', 'The lead studio does not leave its alliance.'),
       'input.studioId',
     );
   if (!(await isMember(em, alliance.id, studioId)))
     throw new DomainError(
       ErrorCode.NOT_IN_ALLIANCE,
-      'The studio does not belong to the alliance.',
+      text('该工作室不属于该联盟。', 'The studio does not belong to the alliance.'),
       'input.studioId',
     );
   const s = (await em.findOne(Studio, { id: studioId }))!;
@@ -231,7 +245,7 @@ export async function setAllianceJoinApproval(
 ): Promise<MembershipResult> {
   const p = new Problems();
   const { alliance, leadPath } = await loadAlliance(ctx, em, input.allianceId, p);
-  ctx.access.assertManages(leadPath, 'the lead studio');
+  ctx.access.assertManages(leadPath, text('牵头工作室', 'the lead studio'));
   alliance.joinRequiresApproval = input.joinRequiresApproval;
   await em.flush();
   const lead = (await em.findOne(Studio, { id: alliance.leadStudio.id }))!;

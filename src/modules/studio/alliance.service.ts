@@ -7,6 +7,7 @@ import { decodeId, isoDate, requiredText } from '../../shared/validation';
 import { Alliance, StudioStatus } from './studio.entity';
 import type { CreateAllianceInput } from './studio.types';
 import { recordStudioEvent } from './studio-events';
+import { text } from '../../shared/i18n';
 
 export async function createAlliance(
   ctx: Context,
@@ -17,7 +18,8 @@ export async function createAlliance(
   const name = requiredText(p, 'input.name', input.name, 200);
   const foundedOn = isoDate(p, 'input.foundedOn', input.foundedOn);
   const leadId = decodeId(p, 'input.leadStudioId', input.leadStudioId, 'Studio');
-  if (input.studioIds.length > 500) p.add(ErrorCode.OUT_OF_RANGE, 'At most 500 studios.', 'input.studioIds');
+  if (input.studioIds.length > 500)
+    p.add(ErrorCode.OUT_OF_RANGE, text('工作室最多 500 个。', 'At most 500 studios.'), 'input.studioIds');
   const ids = input.studioIds.map((g, i) => decodeId(p, `input.studioIds.${i}`, g, 'Studio'));
   p.throwIfAny();
   // The lead studio is the caller's; the others need only be readable (named studios are public).
@@ -39,16 +41,25 @@ export async function createAlliance(
   all.forEach((id, i) => {
     const r = byId.get(id);
     const field = i === 0 ? 'input.leadStudioId' : `input.studioIds.${ids.indexOf(id)}`;
-    if (!r) p.add(ErrorCode.NOT_FOUND, 'No such studio.', field);
+    if (!r) p.add(ErrorCode.NOT_FOUND, text('没有该工作室。', 'No such studio.'), field);
     else if (r.status !== StudioStatus.NAMED)
-      p.add(ErrorCode.VALIDATION, 'Only named studios join alliances.', field);
+      p.add(
+        ErrorCode.VALIDATION,
+        text('只有已命名的工作室可以加入联盟。', 'Only named studios join alliances.'),
+        field,
+      );
   });
   p.throwIfAny();
-  ctx.access.assertManages(byId.get(leadId)!.path, 'the lead studio');
+  ctx.access.assertManages(byId.get(leadId)!.path, text('牵头工作室', 'the lead studio'));
   const [dup] = await em.execute<{ n: string }[]>('select count(*) as n from alliance where name = ?', [
     name,
   ]);
-  if (dup!.n !== '0') throw new DomainError(ErrorCode.DUPLICATE, 'An alliance has that name.', 'input.name');
+  if (dup!.n !== '0')
+    throw new DomainError(
+      ErrorCode.DUPLICATE,
+      text('已有同名联盟。', 'An alliance has that name.'),
+      'input.name',
+    );
   const alliance = em.create(Alliance, {
     name,
     leadStudio: leadId as never,

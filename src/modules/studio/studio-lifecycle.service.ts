@@ -13,6 +13,7 @@ import type {
   StudioMemberInput,
   TransitionStudioInput,
 } from './studio.types';
+import { text } from '../../shared/i18n';
 
 /** The union rank that names a studio of each level (an enterprise studio: the host or any union above). */
 export const NAMING_LEVEL: Record<StudioLevel, OrganizationLevel | null> = {
@@ -35,7 +36,7 @@ export async function loadStudio(
   await checkReference(ctx.access, em, 'Studio', field, id, 'manage');
   await em.execute('select id from studio where id = ? for update', [id]);
   const s = await em.findOne(Studio, { id }, { populate: ['host'] });
-  if (!s) throw new DomainError(ErrorCode.NOT_FOUND, 'No such studio.', field);
+  if (!s) throw new DomainError(ErrorCode.NOT_FOUND, text('没有该工作室。', 'No such studio.'), field);
   return s;
 }
 
@@ -68,15 +69,20 @@ export async function applyStudio(ctx: Context, em: EntityManager, input: ApplyS
   const leaderId = decodeId(p, 'input.leaderId', input.leaderId, 'Person');
   p.throwIfAny();
   const host = await em.findOne(Organization, { id: hostId });
-  if (!host) throw new DomainError(ErrorCode.NOT_FOUND, 'No such organization.', 'input.hostId');
-  ctx.access.assertManages(host.path, 'this host');
+  if (!host)
+    throw new DomainError(ErrorCode.NOT_FOUND, text('没有该组织。', 'No such organization.'), 'input.hostId');
+  ctx.access.assertManages(host.path, text('该创建单位', 'this host'));
   if (host.level !== OrganizationLevel.ENTERPRISE)
-    throw new DomainError(ErrorCode.KIND_MISMATCH, 'A studio is hosted by an enterprise.', 'input.hostId');
+    throw new DomainError(
+      ErrorCode.KIND_MISMATCH,
+      text('工作室须由企业创建。', 'A studio is hosted by an enterprise.'),
+      'input.hostId',
+    );
   const leaderPath = (await checkReference(ctx.access, em, 'Person', 'input.leaderId', leaderId, 'manage'))!;
   if (!(leaderPath === host.path || leaderPath.startsWith(`${host.path}.`)))
     throw new DomainError(
       ErrorCode.VALIDATION,
-      'The leader works for the host enterprise.',
+      text('领办人须为创建企业的职工。', 'The leader works for the host enterprise.'),
       'input.leaderId',
     );
   const [dup] = await em.execute<{ n: string }[]>(
@@ -84,7 +90,11 @@ export async function applyStudio(ctx: Context, em: EntityManager, input: ApplyS
     [hostId, name],
   );
   if (dup!.n !== '0')
-    throw new DomainError(ErrorCode.DUPLICATE, 'The host already has a studio of that name.', 'input.name');
+    throw new DomainError(
+      ErrorCode.DUPLICATE,
+      text('该企业已有同名工作室。', 'The host already has a studio of that name.'),
+      'input.name',
+    );
   const studio = em.create(Studio, {
     name,
     field,
@@ -115,39 +125,62 @@ export async function transitionStudio(
   const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   const hostPath = s.host.getEntity().path;
   // Only unions at or above the host act on its studio (the naming union is one of them).
-  ctx.access.assertManages(hostPath, 'this studio');
+  ctx.access.assertManages(hostPath, text('该工作室', 'this studio'));
   const from = s.status;
   if (!STUDIO_TRANSITIONS[from].includes(input.to)) {
     throw new DomainError(
       ErrorCode.INVALID_TRANSITION,
-      `Cannot move from ${from} to ${input.to}; allowed: ${STUDIO_TRANSITIONS[from].join(', ') || 'none'}.`,
+      text(
+        `不能从 ${from} 变为 ${input.to}；允许的状态：${STUDIO_TRANSITIONS[from].join(', ') || '无'}。`,
+        `Cannot move from ${from} to ${input.to}; allowed: ${STUDIO_TRANSITIONS[from].join(', ') || 'none'}.`,
+      ),
       'input.to',
     );
   }
   const details: Record<string, unknown> = reason ? { reason } : {};
   if ((input.to === StudioStatus.REJECTED || input.to === StudioStatus.REVOKED) && !reason)
-    throw new DomainError(ErrorCode.REQUIRED, 'Give the reason.', 'input.reason');
+    throw new DomainError(ErrorCode.REQUIRED, text('请说明原因。', 'Give the reason.'), 'input.reason');
   if (input.to === StudioStatus.NAMED) {
-    if (!namedOn) p.add(ErrorCode.REQUIRED, 'The date named is required.', 'input.namedOn');
+    if (!namedOn)
+      p.add(ErrorCode.REQUIRED, text('命名日期为必填项。', 'The date named is required.'), 'input.namedOn');
     if (!documentNumber)
-      p.add(ErrorCode.REQUIRED, 'The document number is required.', 'input.documentNumber');
+      p.add(
+        ErrorCode.REQUIRED,
+        text('文号为必填项。', 'The document number is required.'),
+        'input.documentNumber',
+      );
     const unionId = input.namingUnionId
       ? decodeId(p, 'input.namingUnionId', input.namingUnionId, 'Organization')
       : 0;
     if (!input.namingUnionId)
-      p.add(ErrorCode.REQUIRED, 'The naming union is required.', 'input.namingUnionId');
+      p.add(
+        ErrorCode.REQUIRED,
+        text('命名工会为必填项。', 'The naming union is required.'),
+        'input.namingUnionId',
+      );
     p.throwIfAny();
     const union = await em.findOne(Organization, { id: unionId });
-    if (!union) throw new DomainError(ErrorCode.NOT_FOUND, 'No such union.', 'input.namingUnionId');
-    ctx.access.assertManages(union.path, 'the naming union');
+    if (!union)
+      throw new DomainError(
+        ErrorCode.NOT_FOUND,
+        text('没有该工会。', 'No such union.'),
+        'input.namingUnionId',
+      );
+    ctx.access.assertManages(union.path, text('命名工会', 'the naming union'));
     const above = hostPath === union.path || hostPath.startsWith(`${union.path}.`);
     const rank = NAMING_LEVEL[s.level];
     if (!above || (rank && union.level !== rank)) {
       throw new DomainError(
         ErrorCode.INVALID_HIERARCHY,
         rank
-          ? `A ${s.level} studio is named by a ${rank} union above its host.`
-          : 'An enterprise studio is named by its host or a union above it.',
+          ? text(
+              `${s.level} 级工作室须由其所在企业上级的 ${rank} 级工会命名。`,
+              `A ${s.level} studio is named by a ${rank} union above its host.`,
+            )
+          : text(
+              '企业级工作室须由所在企业或其上级工会命名。',
+              'An enterprise studio is named by its host or a union above it.',
+            ),
         'input.namingUnionId',
       );
     }
@@ -157,9 +190,9 @@ export async function transitionStudio(
     Object.assign(details, { namedOn, namingUnionId: unionId, documentNumber });
   } else if (input.to === StudioStatus.REVOKED) {
     const union = s.namingUnion ? await em.findOne(Organization, { id: s.namingUnion.id }) : null;
-    ctx.access.assertManages(union?.path ?? hostPath, 'the naming union');
+    ctx.access.assertManages(union?.path ?? hostPath, text('命名工会', 'the naming union'));
   } else {
-    ctx.access.assertManages(hostPath, 'this studio');
+    ctx.access.assertManages(hostPath, text('该工作室', 'this studio'));
   }
   s.status = input.to;
   await em.flush();
@@ -176,15 +209,23 @@ export async function assessStudio(
   const p = new Problems();
   const notes = optionalText(p, 'input.notes', input.notes, 1000);
   if (!Number.isInteger(input.year) || input.year < 1990 || input.year > 2100)
-    p.add(ErrorCode.OUT_OF_RANGE, 'The year is between 1990 and 2100.', 'input.year');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('年份须在 1990 到 2100 之间。', 'The year is between 1990 and 2100.'),
+      'input.year',
+    );
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
   const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
-  ctx.access.assertManages(s.host.getEntity().path, 'this studio');
+  ctx.access.assertManages(s.host.getEntity().path, text('该工作室', 'this studio'));
   const union = s.namingUnion ? await em.findOne(Organization, { id: s.namingUnion.id }) : null;
-  ctx.access.assertManages(union?.path ?? s.host.getEntity().path, 'the naming union');
+  ctx.access.assertManages(union?.path ?? s.host.getEntity().path, text('命名工会', 'the naming union'));
   if (s.status !== StudioStatus.NAMED)
-    throw new DomainError(ErrorCode.WRONG_STAGE, 'Only named studios are assessed.', 'input.studioId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text('只有已命名的工作室才能参加考核。', 'Only named studios are assessed.'),
+      'input.studioId',
+    );
   const [dup] = await em.execute<{ n: string }[]>(
     `select count(*) as n from studio_event where studio_id = ? and kind = 'ASSESSED' and (details->>'year')::int = ?`,
     [s.id, input.year],
@@ -192,7 +233,7 @@ export async function assessStudio(
   if (dup!.n !== '0')
     throw new DomainError(
       ErrorCode.DUPLICATE,
-      `The studio was already assessed for ${input.year}.`,
+      text(`该工作室已有 ${input.year} 年度的考核。`, `The studio was already assessed for ${input.year}.`),
       'input.year',
     );
   if (!s.lastAssessmentYear || input.year >= s.lastAssessmentYear) {
@@ -212,17 +253,29 @@ export async function addStudioMember(
   const p = new Problems();
   const personId = decodeId(p, 'input.personId', input.personId, 'Person');
   if (input.role === MemberRole.LEADER)
-    p.add(ErrorCode.VALIDATION, 'The leader is set when the studio applies.', 'input.role');
+    p.add(
+      ErrorCode.VALIDATION,
+      text('领办人在工作室申报时设定。', 'The leader is set when the studio applies.'),
+      'input.role',
+    );
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
   const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
-  ctx.access.assertManages(s.host.getEntity().path, 'this studio');
+  ctx.access.assertManages(s.host.getEntity().path, text('该工作室', 'this studio'));
   if ([StudioStatus.REJECTED, StudioStatus.REVOKED].includes(s.status))
-    throw new DomainError(ErrorCode.WRONG_STAGE, `The studio is ${s.status}.`, 'input.studioId');
+    throw new DomainError(
+      ErrorCode.WRONG_STAGE,
+      text(`该工作室当前状态为 ${s.status}。`, `The studio is ${s.status}.`),
+      'input.studioId',
+    );
   // Only people the caller manages join: a stranger's name would otherwise show on the public roster.
   await checkReference(ctx.access, em, 'Person', 'input.personId', personId, 'manage');
   if (personId === s.leader.id)
-    throw new DomainError(ErrorCode.VALIDATION, 'The leader’s role does not change here.', 'input.personId');
+    throw new DomainError(
+      ErrorCode.VALIDATION,
+      text('领办人的角色不在此处更改。', 'The leader’s role does not change here.'),
+      'input.personId',
+    );
   await em.execute(
     `insert into studio_member (studio_id, person_id, role) values (?, ?, ?)
      on conflict (studio_id, person_id) do update set role = excluded.role`,

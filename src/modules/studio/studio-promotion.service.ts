@@ -9,6 +9,7 @@ import { LEVEL_ORDER, ReviewOutcome } from './studio-life.enums';
 import type { PromoteStudioInput, ReviewStudioInput } from './studio-life.types';
 import { loadStudio, NAMING_LEVEL, recordLevelStep } from './studio-lifecycle.service';
 import { recordStudioEvent } from './studio-events';
+import { text } from '../../shared/i18n';
 
 const within = (path: string, root: string) => path === root || path.startsWith(`${root}.`);
 
@@ -16,7 +17,10 @@ function requireNamed(s: Studio): void {
   if (s.status !== StudioStatus.NAMED)
     throw new DomainError(
       ErrorCode.STUDIO_NOT_NAMED,
-      `Only a named studio takes this step; this one is ${s.status}.`,
+      text(
+        `只有已命名的工作室可以执行此操作；该工作室当前状态为 ${s.status}。`,
+        `Only a named studio takes this step; this one is ${s.status}.`,
+      ),
       'input.studioId',
     );
 }
@@ -34,8 +38,14 @@ export async function promoteStudio(
   const p = new Problems();
   const namedOn = isoDate(p, 'input.namedOn', input.namedOn);
   const documentNumber = optionalText(p, 'input.documentNumber', input.documentNumber, 100);
-  if (!documentNumber) p.add(ErrorCode.REQUIRED, 'The document number is required.', 'input.documentNumber');
-  if (!input.namedOn) p.add(ErrorCode.REQUIRED, 'The date named is required.', 'input.namedOn');
+  if (!documentNumber)
+    p.add(
+      ErrorCode.REQUIRED,
+      text('文号为必填项。', 'The document number is required.'),
+      'input.documentNumber',
+    );
+  if (!input.namedOn)
+    p.add(ErrorCode.REQUIRED, text('命名日期为必填项。', 'The date named is required.'), 'input.namedOn');
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   const unionId = decodeId(p, 'input.namingUnionId', input.namingUnionId, 'Organization');
   p.throwIfAny();
@@ -53,7 +63,10 @@ export async function promoteStudio(
   if (LEVEL_ORDER.indexOf(input.level) <= LEVEL_ORDER.indexOf(from))
     throw new DomainError(
       ErrorCode.NOT_A_PROMOTION,
-      `A promotion goes above ${from}; ${input.level} is not higher.`,
+      text(
+        `晋级须高于 ${from}；${input.level} 并不更高。`,
+        `A promotion goes above ${from}; ${input.level} is not higher.`,
+      ),
       'input.level',
     );
   const union = (await em.findOne(Organization, { id: unionId }))!;
@@ -61,13 +74,19 @@ export async function promoteStudio(
   if (!within(s.host.getEntity().path, unionPath) || (rank && union.level !== rank))
     throw new DomainError(
       ErrorCode.INVALID_HIERARCHY,
-      `A ${input.level} studio is named by a ${rank} union above its host.`,
+      text(
+        `${input.level} 级工作室须由其所在企业上级的 ${rank} 级工会命名。`,
+        `A ${input.level} studio is named by a ${rank} union above its host.`,
+      ),
       'input.namingUnionId',
     );
   if (s.namedOn && namedOn! < s.namedOn)
     throw new DomainError(
       ErrorCode.OUT_OF_RANGE,
-      `The promotion is dated on or after the current naming (${s.namedOn}).`,
+      text(
+        `晋级日期须不早于当前命名日期（${s.namedOn}）。`,
+        `The promotion is dated on or after the current naming (${s.namedOn}).`,
+      ),
       'input.namedOn',
     );
   const before = {
@@ -108,21 +127,28 @@ export async function reviewStudio(
   decodeId(p, 'input.studioId', input.studioId, 'Studio');
   p.throwIfAny();
   if (!reviewedOn)
-    throw new DomainError(ErrorCode.REQUIRED, 'The review date is required.', 'input.reviewedOn');
+    throw new DomainError(
+      ErrorCode.REQUIRED,
+      text('复核日期为必填项。', 'The review date is required.'),
+      'input.reviewedOn',
+    );
   if (input.outcome !== ReviewOutcome.PASS && !notes)
     throw new DomainError(
       ErrorCode.REQUIRED,
-      'Say what to put right, or why the name is revoked.',
+      text('请说明需整改的内容，或撤销命名的原因。', 'Say what to put right, or why the name is revoked.'),
       'input.notes',
     );
   const s = await loadStudio(ctx, em, input.studioId, 'input.studioId');
   const union = s.namingUnion ? await em.findOne(Organization, { id: s.namingUnion.id }) : null;
-  ctx.access.assertManages(union?.path ?? s.host.getEntity().path, 'the naming union');
+  ctx.access.assertManages(union?.path ?? s.host.getEntity().path, text('命名工会', 'the naming union'));
   requireNamed(s);
   if (s.namedOn && reviewedOn < s.namedOn)
     throw new DomainError(
       ErrorCode.OUT_OF_RANGE,
-      `A review is dated on or after the naming (${s.namedOn}).`,
+      text(
+        `复核日期须不早于命名日期（${s.namedOn}）。`,
+        `A review is dated on or after the naming (${s.namedOn}).`,
+      ),
       'input.reviewedOn',
     );
   const [dup] = await em.execute<{ n: string }[]>(
@@ -132,7 +158,7 @@ export async function reviewStudio(
   if (dup!.n !== '0')
     throw new DomainError(
       ErrorCode.REVIEW_ALREADY_RECORDED,
-      `The studio already has a review on ${reviewedOn}.`,
+      text(`该工作室在 ${reviewedOn} 已有复核记录。`, `The studio already has a review on ${reviewedOn}.`),
       'input.reviewedOn',
     );
   await em.execute(

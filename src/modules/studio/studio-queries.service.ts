@@ -5,6 +5,7 @@ import { fromGlobalId, type Page, type PageRequest } from '../../shared/graphql/
 import { Organization } from '../organization/organization.entity';
 import { AchievementKind, Studio, StudioLevel, StudioStatus } from './studio.entity';
 import type { StudioFilter, StudioStatistics } from './studio.types';
+import { text } from '../../shared/i18n';
 
 /** The registry is public for named (and revoked) studios; applications are for the host's organizers. */
 export const PUBLIC_STUDIO_STATUSES = [StudioStatus.NAMED, StudioStatus.REVOKED];
@@ -66,7 +67,8 @@ export async function listStudios(
 
 /** Rollups over a union's subtree: one statement each (studios, alliances, achievements). */
 export async function studioStatistics(ctx: Context, union: Organization): Promise<StudioStatistics> {
-  if (!ctx.access.manages(union.path)) throw forbidden('You do not manage that union.');
+  if (!ctx.access.manages(union.path))
+    throw forbidden(text('您不管理该工会。', 'You do not manage that union.'));
   const hosted = `select s.id from studio s join organization o on o.id = s.host_id where o.path <@ ?::ltree`;
   const conn = ctx.em.getConnection();
   const [studios, alliances, achievements] = await Promise.all([

@@ -1,6 +1,7 @@
 import { lookup, type LookupAddress, type LookupAllOptions } from 'node:dns';
 import { promises as dns } from 'node:dns';
 import { BlockList, isIP } from 'node:net';
+import { LocalizedError, text } from '../../shared/i18n';
 
 /**
  * Where a webhook may not point (SSRF): private, loopback, link-local, unique-local, shared,
@@ -43,7 +44,7 @@ export function isPrivateAddress(address: string): boolean {
 }
 
 /** A refusal: why the URL may not be used. */
-export class RefusedUrl extends Error {}
+export class RefusedUrl extends LocalizedError {}
 
 /** Parses a receiver URL and resolves its host; refuses a private one unless allowed. */
 export async function checkReceiverUrl(raw: string, allowPrivate: boolean): Promise<URL> {
@@ -51,11 +52,12 @@ export async function checkReceiverUrl(raw: string, allowPrivate: boolean): Prom
   try {
     url = new URL(raw);
   } catch {
-    throw new RefusedUrl('Not a URL.');
+    throw new RefusedUrl(text('不是有效的网址。', 'Not a URL.'));
   }
   if (url.protocol !== 'https:' && url.protocol !== 'http:')
-    throw new RefusedUrl('Use an http or https URL.');
-  if (url.username || url.password) throw new RefusedUrl('Credentials in the URL are not allowed.');
+    throw new RefusedUrl(text('请使用 http 或 https 网址。', 'Use an http or https URL.'));
+  if (url.username || url.password)
+    throw new RefusedUrl(text('网址中不得包含用户名或密码。', 'Credentials in the URL are not allowed.'));
   if (allowPrivate) return url;
   const host = url.hostname.replace(/^\[|\]$/g, '');
   let addresses: string[];
@@ -64,12 +66,17 @@ export async function checkReceiverUrl(raw: string, allowPrivate: boolean): Prom
     try {
       addresses = (await dns.lookup(host, { all: true })).map((a) => a.address);
     } catch {
-      throw new RefusedUrl(`The host ${host} does not resolve.`);
+      throw new RefusedUrl(text(`无法解析主机 ${host}。`, `The host ${host} does not resolve.`));
     }
   }
   const inside = addresses.find(isPrivateAddress);
   if (inside)
-    throw new RefusedUrl(`The host resolves to ${inside}, a private, loopback or link-local address.`);
+    throw new RefusedUrl(
+      text(
+        `该主机解析到 ${inside}，属于私有、回环或链路本地地址。`,
+        `The host resolves to ${inside}, a private, loopback or link-local address.`,
+      ),
+    );
   return url;
 }
 

@@ -16,6 +16,7 @@ import {
   WebhookEndpoint,
 } from './webhook.types';
 import type { WebhookEventType } from './event-types';
+import { text } from '../../shared/i18n';
 
 const ENDPOINT_COLUMNS = `e.id, e.organization_id, e.url, e.description, e.event_types, e.enabled, e.disabled_reason,
   e.previous_secret_expires_at, e.created_at`;
@@ -187,14 +188,20 @@ export async function createEndpoint(ctx: Context, em: EntityManager, input: Cre
   const orgId = decodeId(p, 'input.organizationId', input.organizationId, 'Organization');
   const description = optionalText(p, 'input.description', input.description, 200) ?? '';
   const eventTypes = [...new Set(input.eventTypes)];
-  if (!eventTypes.length) p.add(ErrorCode.REQUIRED, 'Choose at least one event type.', 'input.eventTypes');
-  if (input.url.length > 2000) p.add(ErrorCode.TOO_LONG, 'At most 2000 characters.', 'input.url');
+  if (!eventTypes.length)
+    p.add(
+      ErrorCode.REQUIRED,
+      text('请至少选择一种事件类型。', 'Choose at least one event type.'),
+      'input.eventTypes',
+    );
+  if (input.url.length > 2000)
+    p.add(ErrorCode.TOO_LONG, text('最多 2000 个字符。', 'At most 2000 characters.'), 'input.url');
   p.throwIfAny();
   await checkReference(ctx.access, em, 'Organization', 'input.organizationId', orgId, 'manage');
   try {
     await checkReceiverUrl(input.url, ctx.webhooks.settings.allowPrivate);
   } catch (e) {
-    if (e instanceof RefusedUrl) throw new DomainError(ErrorCode.WEBHOOK_URL_REFUSED, e.message, 'input.url');
+    if (e instanceof RefusedUrl) throw new DomainError(ErrorCode.WEBHOOK_URL_REFUSED, e.text, 'input.url');
     throw e;
   }
   const secret = newSecret();
@@ -219,7 +226,11 @@ export async function rotateSecret(ctx: Context, em: EntityManager, input: Rotat
   const p = new Problems();
   const hours = input.previousSecretValidHours ?? 24;
   if (!Number.isInteger(hours) || hours < 0 || hours > 168)
-    p.add(ErrorCode.OUT_OF_RANGE, 'Between 0 and 168 hours.', 'input.previousSecretValidHours');
+    p.add(
+      ErrorCode.OUT_OF_RANGE,
+      text('须在 0 到 168 小时之间。', 'Between 0 and 168 hours.'),
+      'input.previousSecretValidHours',
+    );
   const id = decodeId(p, 'input.id', input.id, 'WebhookEndpoint');
   p.throwIfAny();
   await checkReference(ctx.access, em, 'WebhookEndpoint', 'input.id', id, 'manage');
@@ -267,7 +278,7 @@ export async function resendDelivery(
   if (!row)
     throw new DomainError(
       ErrorCode.WEBHOOK_ENDPOINT_DISABLED,
-      'The delivery’s endpoint is disabled; enable it first.',
+      text('该投递的端点已停用：请先启用。', 'The delivery’s endpoint is disabled; enable it first.'),
       'id',
     );
   return toDelivery(row);

@@ -1,4 +1,5 @@
 import { forbidden } from '../errors';
+import { text, type Text } from '../i18n';
 import { managedPath, pathWithin, type Viewer } from './viewer';
 
 /** Object-level checks: does the viewer manage the union at `path`? */
@@ -16,8 +17,14 @@ export class Access {
     return m !== null && pathWithin(path, m);
   }
 
-  assertManages(path: string, what = 'this'): void {
-    if (!this.manages(path)) throw forbidden(`You do not manage ${what}: it lies outside your union.`);
+  assertManages(path: string, what: Text = text('此项', 'this')): void {
+    if (!this.manages(path))
+      throw forbidden(
+        text(
+          `您不管理${what.zh}：它不在您所属工会的范围内。`,
+          `You do not manage ${what.en}: it lies outside your union.`,
+        ),
+      );
   }
 
   get accountId(): number | null {

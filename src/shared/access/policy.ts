@@ -1,8 +1,9 @@
-import { defaultFieldResolver, GraphQLError, type GraphQLSchema } from 'graphql';
+import { defaultFieldResolver, type GraphQLSchema } from 'graphql';
 import { Role } from './role';
 import { forbidden, unauthenticated } from '../errors';
 import type { Context } from '../graphql/context';
 import { type ApiScope, type Viewer } from './viewer';
+import { text } from '../i18n';
 
 /**
  * Who may call each root operation. This table is the single gate every query,
@@ -121,20 +122,25 @@ export const POLICY: Record<'Query' | 'Mutation' | 'Subscription', Record<string
 
 export function checkRule(viewer: Viewer, rule: Rule | undefined, operation: string): void {
   if (!rule) {
-    throw new GraphQLError(`No access rule is declared for ${operation}.`, {
-      extensions: { code: 'FORBIDDEN' },
-    });
+    throw forbidden(text(`未声明 ${operation} 的访问规则。`, `No access rule is declared for ${operation}.`));
   }
   if (viewer.kind === 'apiKey') {
     if (rule.scope && viewer.scopes.includes(rule.scope)) return;
     if (rule.public && !rule.scope) return;
-    throw forbidden(`This API key lacks the scope ${rule.scope ?? '(none grants it)'} for ${operation}.`);
+    throw forbidden(
+      text(
+        `该 API 密钥缺少调用 ${operation} 所需的权限范围 ${rule.scope ?? '（无任何范围授予）'}。`,
+        `This API key lacks the scope ${rule.scope ?? '(none grants it)'} for ${operation}.`,
+      ),
+    );
   }
   if (rule.public) return;
   if (viewer.kind === 'anonymous') throw unauthenticated();
   if (viewer.role === Role.PLATFORM_ADMIN) return;
   if (rule.roles?.includes(viewer.role)) return;
-  throw forbidden(`Role ${viewer.role} may not call ${operation}.`);
+  throw forbidden(
+    text(`角色 ${viewer.role} 无权调用 ${operation}。`, `Role ${viewer.role} may not call ${operation}.`),
+  );
 }
 
 /**

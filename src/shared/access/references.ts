@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { pgArray } from '../db/paging';
 import { ErrorCode, forbidden, Problems } from '../errors';
+import { text, type Text } from '../i18n';
 import type { Access } from './access';
 
 /**
@@ -69,28 +70,28 @@ const LOOKUP: Record<ReferenceKind, string> = {
 };
 
 /** The message of a missing object, used for unreadable ones too. */
-export const MISSING: Record<ReferenceKind, string> = {
-  Person: 'No such person.',
-  Honor: 'No such honor.',
-  Account: 'No such account.',
-  ApiKey: 'No such API key.',
-  Team: 'No such team.',
-  Studio: 'No such studio.',
-  Organization: 'No such organization.',
-  WebhookEndpoint: 'No such webhook endpoint.',
-  WebhookDelivery: 'No such webhook delivery.',
+export const MISSING: Record<ReferenceKind, Text> = {
+  Person: text('查无此人。', 'No such person.'),
+  Honor: text('没有该荣誉。', 'No such honor.'),
+  Account: text('没有该账号。', 'No such account.'),
+  ApiKey: text('没有该 API 密钥。', 'No such API key.'),
+  Team: text('没有该团队。', 'No such team.'),
+  Studio: text('没有该工作室。', 'No such studio.'),
+  Organization: text('没有该组织。', 'No such organization.'),
+  WebhookEndpoint: text('没有该 Webhook 端点。', 'No such webhook endpoint.'),
+  WebhookDelivery: text('没有该 Webhook 投递记录。', 'No such webhook delivery.'),
 };
 
-const WHAT: Record<ReferenceKind, string> = {
-  Person: 'this person',
-  Honor: 'this honor',
-  Account: 'this account',
-  ApiKey: 'this API key',
-  Team: 'this team',
-  Studio: 'this studio',
-  Organization: 'that union',
-  WebhookEndpoint: 'this webhook endpoint',
-  WebhookDelivery: 'this webhook delivery',
+const WHAT: Record<ReferenceKind, Text> = {
+  Person: text('此人', 'this person'),
+  Honor: text('该荣誉', 'this honor'),
+  Account: text('该账号', 'this account'),
+  ApiKey: text('该 API 密钥', 'this API key'),
+  Team: text('该团队', 'this team'),
+  Studio: text('该工作室', 'this studio'),
+  Organization: text('该工会', 'that union'),
+  WebhookEndpoint: text('该 Webhook 端点', 'this webhook endpoint'),
+  WebhookDelivery: text('该 Webhook 投递记录', 'this webhook delivery'),
 };
 
 function manages(access: Access, path: string | null): boolean {
@@ -122,7 +123,12 @@ export async function checkReferences(
   if (need === 'manage') {
     for (const r of refs) {
       if (!manages(access, byId.get(r.id)!.path))
-        throw forbidden(`You do not manage ${WHAT[kind]}: it lies outside your union.`);
+        throw forbidden(
+          text(
+            `您不管理${WHAT[kind].zh}：它不在您所属工会的范围内。`,
+            `You do not manage ${WHAT[kind].en}: it lies outside your union.`,
+          ),
+        );
     }
   }
   return new Map(rows.map((r) => [r.id, r.path]));

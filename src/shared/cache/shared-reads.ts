@@ -30,7 +30,8 @@ export function sharedAnonymousReads(answers: Recent<Answer>): ApolloServerPlugi
       return {
         async responseForOperation({ operation, operationName, queryHash, request }) {
           if (operation.operation !== 'query' || !queryHash) return null;
-          const candidate = `${queryHash}\u0000${operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
+          // Explanations in results are rendered in the caller's language: answers are shared per language.
+          const candidate = `${contextValue.language}\u0000${queryHash}\u0000${operationName ?? ''}\u0000${JSON.stringify(request.variables ?? {})}`;
           const hit = answers.get(candidate);
           if (hit) return shared(hit);
           const pending = computing.get(`${answers.generation}\u0000${candidate}`);

@@ -1,5 +1,6 @@
 import { GraphQLError } from 'graphql';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { text, type Text } from '../i18n';
 
 /**
  * Stable codes for expected failures, returned in mutation payloads.
@@ -226,8 +227,9 @@ export class UserError {
   })
   field!: string | null;
 
-  @Field({ description: 'Human-readable explanation.' })
-  message!: string;
+  /** Rendered in the caller's language (`UserErrorResolver`). */
+  @Field(() => String, { description: 'Human-readable explanation, in the caller’s language.' })
+  message!: Text;
 
   @Field(() => ErrorCode, { description: 'Stable code to switch on.' })
   code!: ErrorCode;
@@ -236,8 +238,8 @@ export class UserError {
 /** Thrown by services for an expected failure; turned into payload `errors` by the mutation wrapper. */
 export class DomainError extends Error {
   readonly errors: UserError[];
-  constructor(code: ErrorCode, message: string, field: string | null = null) {
-    super(message);
+  constructor(code: ErrorCode, message: Text, field: string | null = null) {
+    super(message.en);
     this.errors = [{ code, message, field }];
   }
   static many(errors: UserError[]): DomainError {
@@ -264,18 +266,42 @@ export const TopLevelCode = {
   INTERNAL_SERVER_ERROR: 'INTERNAL_SERVER_ERROR',
 } as const;
 
-export function forbidden(message = 'You may not do this.'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: TopLevelCode.FORBIDDEN } });
+const TEXT = Symbol('text');
+
+/**
+ * A top-level GraphQL error whose message is a localized text: its `message` is the English,
+ * and the error policy sends the caller's language (`textOf`).
+ */
+export function localizedError(
+  code: string,
+  message: Text,
+  extra: Record<string, unknown> = {},
+): GraphQLError {
+  const error = new GraphQLError(message.en, { extensions: { code, ...extra } });
+  Object.defineProperty(error, TEXT, { value: message, enumerable: false });
+  return error;
 }
 
-export function unauthenticated(message = 'Sign in first.'): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: TopLevelCode.UNAUTHENTICATED } });
+/** The localized text of an error made by `localizedError` (or wrapping one), if any. */
+export function textOf(error: unknown, depth = 0): Text | null {
+  if (!error || typeof error !== 'object' || depth > 5) return null;
+  const own = (error as { [TEXT]?: Text })[TEXT];
+  if (own) return own;
+  return textOf((error as { originalError?: unknown }).originalError, depth + 1);
+}
+
+export function forbidden(message: Text = text('无权执行此操作。', 'You may not do this.')): GraphQLError {
+  return localizedError(TopLevelCode.FORBIDDEN, message);
+}
+
+export function unauthenticated(message: Text = text('请先登录。', 'Sign in first.')): GraphQLError {
+  return localizedError(TopLevelCode.UNAUTHENTICATED, message);
 }
 
 /** Collects field errors so a service can report all of them at once. */
 export class Problems {
   readonly list: UserError[] = [];
-  add(code: ErrorCode, message: string, field: string | null = null): this {
+  add(code: ErrorCode, message: Text, field: string | null = null): this {
     this.list.push({ code, message, field });
     return this;
   }

@@ -3,6 +3,7 @@ import { Access } from '../access/access';
 import type { Viewer } from '../access/viewer';
 import type { DomainEventBus, EventUnit } from '../events/domain-events';
 import { DEFAULT_RATE_LIMITS, RateLimits } from '../security/rate-limits';
+import { DEFAULT_LANGUAGE, type Language } from '../i18n';
 import type { PubSub } from './pubsub';
 import type { Recent, RecentEntities, RecentReads } from '../cache/recent';
 
@@ -35,6 +36,8 @@ export interface Context extends ContextServices {
   ip: string;
   /** The events of the transaction running now; dispatched once it commits (`inTransaction`). */
   events: EventUnit;
+  /** The caller's language for messages (`Accept-Language`, or the WebSocket `connection_init`). */
+  language: Language;
 }
 
 export interface Services {
@@ -64,6 +67,7 @@ export function createContext(
   viewer: Viewer,
   ip = 'local',
   recentReads = false,
+  language: Language = DEFAULT_LANGUAGE,
 ): Context {
   const { orm, pubsub } = services;
   const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
@@ -81,5 +85,6 @@ export function createContext(
     rateLimits,
     ip,
     events: services.events.unit(),
+    language,
   };
 }

@@ -7,6 +7,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { Field, ObjectType, type ClassType } from 'type-graphql';
 import { DomainError, ErrorCode, UserError } from '../errors';
 import type { Context } from './context';
+import { text } from '../i18n';
 
 export interface PayloadShape<T> {
   errors: UserError[];
@@ -90,13 +91,19 @@ export function asPayload<P extends object, T>(cls: ClassType<P>, shape: Payload
 export function asDomainError(err: unknown): DomainError | null {
   if (err instanceof DomainError) return err;
   if (err instanceof UniqueConstraintViolationException) {
-    return new DomainError(ErrorCode.DUPLICATE, 'This already exists.');
+    return new DomainError(ErrorCode.DUPLICATE, text('该记录已存在。', 'This already exists.'));
   }
   if (err instanceof CheckConstraintViolationException) {
-    return new DomainError(ErrorCode.VALIDATION, 'A value breaks a rule of the record.');
+    return new DomainError(
+      ErrorCode.VALIDATION,
+      text('某个值违反了记录的规则。', 'A value breaks a rule of the record.'),
+    );
   }
   if (err instanceof ForeignKeyConstraintViolationException) {
-    return new DomainError(ErrorCode.NOT_FOUND, 'A referenced record does not exist.');
+    return new DomainError(
+      ErrorCode.NOT_FOUND,
+      text('引用的记录不存在。', 'A referenced record does not exist.'),
+    );
   }
   return null;
 }

@@ -1,5 +1,7 @@
 import { ArgsType, Field, InputType, Int, registerEnumType, type ClassType } from 'type-graphql';
-import { GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
+import { localizedError } from '../errors';
+import { text, type Text } from '../i18n';
 
 /**
  * The one connection machinery every list shares: one cursor encoding, keyset paging on
@@ -130,8 +132,8 @@ export function decodeCursor(cursor: string, order: SortOrder<never> | string): 
   return { value, id };
 }
 
-function badInput(message: string, argumentName: string): GraphQLError {
-  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', argumentName } });
+function badInput(message: Text, argumentName: string): GraphQLError {
+  return localizedError('BAD_USER_INPUT', message, { argumentName });
 }
 
 /** Validates `first`/`after`/`last`/`before` against an order. */
@@ -139,17 +141,28 @@ export function pageRequest<T>(
   args: ConnectionArgs,
   order: SortOrder<T> = ID_ORDER as SortOrder<T>,
 ): PageRequest<T> {
-  if (args.first != null && args.last != null) throw badInput('Give `first` or `last`, not both.', 'last');
+  if (args.first != null && args.last != null)
+    throw badInput(text('`first` 与 `last` 只能给出其一。', 'Give `first` or `last`, not both.'), 'last');
   const backward = args.last != null;
   const size = backward ? args.last! : (args.first ?? DEFAULT_PAGE_SIZE);
   const name = backward ? 'last' : 'first';
   if (!Number.isInteger(size) || size < 0 || size > MAX_PAGE_SIZE)
-    throw badInput(`\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}.`, name);
+    throw badInput(
+      text(
+        `\`${name}\` 须在 0 到 ${MAX_PAGE_SIZE} 之间。`,
+        `\`${name}\` must be between 0 and ${MAX_PAGE_SIZE}.`,
+      ),
+      name,
+    );
   const cursor = (arg: 'after' | 'before'): CursorKey | null => {
     const c = args[arg];
     if (c == null) return null;
     const key = decodeCursor(c, order as SortOrder<never>);
-    if (!key) throw badInput(`\`${arg}\` is not a valid cursor for this order.`, arg);
+    if (!key)
+      throw badInput(
+        text(`\`${arg}\` 不是此排序下的有效游标。`, `\`${arg}\` is not a valid cursor for this order.`),
+        arg,
+      );
     return key;
   };
   return { size, backward, after: cursor('after'), before: cursor('before'), order };

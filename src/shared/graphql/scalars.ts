@@ -1,14 +1,21 @@
-import { GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { type GraphQLError, GraphQLScalarType, Kind, type ValueNode } from 'graphql';
+import { localizedError } from '../errors';
+import { text, type Text } from '../i18n';
 
 /**
  * Scalars that say what a value holds. Both travel as strings, so a client never meets a float:
  * `Decimal` is an exact amount of yuan with two decimals, `Date` a calendar day.
  */
 
+const DECIMAL_AS_STRING = text(
+  '金额请以字符串给出，例如 "1250000.50"（数字会损失精度）。',
+  'give the amount as a string, e.g. "1250000.50" (numbers lose exactness).',
+);
+
 const DECIMAL = /^(-?)(\d{1,14})(?:\.(\d{1,2}))?$/;
 
-function invalid(scalar: string, message: string): GraphQLError {
-  return new GraphQLError(`${scalar}: ${message}`, { extensions: { code: 'BAD_USER_INPUT' } });
+function invalid(scalar: string, message: Text): GraphQLError {
+  return localizedError('BAD_USER_INPUT', text(`${scalar}：${message.zh}`, `${scalar}: ${message.en}`));
 }
 
 /** Normalises a decimal string to two decimals without passing through a float. */
@@ -22,10 +29,13 @@ export function toDecimalString(value: string): string | null {
 }
 
 function parseDecimal(value: unknown): string {
-  if (typeof value !== 'string')
-    throw invalid('Decimal', 'give the amount as a string, e.g. "1250000.50" (numbers lose exactness).');
+  if (typeof value !== 'string') throw invalid('Decimal', DECIMAL_AS_STRING);
   const d = toDecimalString(value);
-  if (d === null) throw invalid('Decimal', `"${value}" is not an amount with at most 2 decimals.`);
+  if (d === null)
+    throw invalid(
+      'Decimal',
+      text(`“${value}”不是最多 2 位小数的金额。`, `"${value}" is not an amount with at most 2 decimals.`),
+    );
   return d;
 }
 
@@ -43,8 +53,7 @@ export const DecimalScalar = new GraphQLScalarType({
   },
   parseValue: parseDecimal,
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING)
-      throw invalid('Decimal', 'give the amount as a string, e.g. "1250000.50" (numbers lose exactness).');
+    if (ast.kind !== Kind.STRING) throw invalid('Decimal', DECIMAL_AS_STRING);
     return parseDecimal(ast.value);
   },
 });
@@ -61,7 +70,13 @@ export function isCalendarDate(value: string): boolean {
 
 function parseDate(value: unknown): string {
   if (typeof value !== 'string' || !isCalendarDate(value))
-    throw invalid('Date', `${JSON.stringify(value)} is not a calendar day written YYYY-MM-DD.`);
+    throw invalid(
+      'Date',
+      text(
+        `${JSON.stringify(value)} 不是 YYYY-MM-DD 格式的日历日期。`,
+        `${JSON.stringify(value)} is not a calendar day written YYYY-MM-DD.`,
+      ),
+    );
   return value;
 }
 
@@ -75,7 +90,11 @@ export const DateScalar = new GraphQLScalarType({
   },
   parseValue: parseDate,
   parseLiteral(ast: ValueNode) {
-    if (ast.kind !== Kind.STRING) throw invalid('Date', 'give the day as a string, YYYY-MM-DD.');
+    if (ast.kind !== Kind.STRING)
+      throw invalid(
+        'Date',
+        text('日期请以字符串 YYYY-MM-DD 给出。', 'give the day as a string, YYYY-MM-DD.'),
+      );
     return parseDate(ast.value);
   },
 });

@@ -4,10 +4,12 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { context } from '@opentelemetry/api';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { GraphQLError } from 'graphql';
+import { languageFromAcceptLanguage, text } from '../i18n';
 import { newErrorId, type Logger } from './logger';
 import { metrics } from './metrics';
 import { currentScope, endSpan, startHttpSpan, startOperationSpan, withScope, type Tracing } from './tracing';
 
+const INTERNAL_ERROR = text('服务器内部错误。', 'Internal server error.');
 const REQUEST_ID = /^[\w.:-]{1,100}$/;
 
 /**
@@ -33,7 +35,8 @@ export function requestScope(tracing: Tracing): RequestHandler {
       res.once('finish', end);
       res.once('close', end);
     }
-    const ctx = withScope({ requestId, tracer: tracing.tracer, span }, span);
+    const language = languageFromAcceptLanguage(req.headers['accept-language']);
+    const ctx = withScope({ requestId, tracer: tracing.tracer, span, language }, span);
     // The body arrives on the request's own events: bind them, or body parsing loses the scope.
     context.bind(ctx, req);
     context.with(ctx, next);
@@ -113,7 +116,12 @@ export function unexpectedErrors(logger: Logger): ErrorRequestHandler {
     logger.error({ err, errorId, requestId: currentScope()?.requestId }, 'unexpected error');
     if (res.headersSent) return next(err);
     res.status(500).json({
-      errors: [{ message: 'Internal server error.', extensions: { code: 'INTERNAL_SERVER_ERROR', errorId } }],
+      errors: [
+        {
+          message: INTERNAL_ERROR[currentScope()?.language ?? 'zh'],
+          extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+        },
+      ],
     });
   };
 }

@@ -22,6 +22,8 @@ export interface RequestScope {
   tracer: Tracer | null;
   /** The HTTP request's span, then the GraphQL operation's once it starts (SQL spans go under it). */
   span: Span | null;
+  /** The caller's language for messages (from `Accept-Language`). */
+  language?: 'zh' | 'en';
 }
 
 const SCOPE = createContextKey('jingsai.request-scope');

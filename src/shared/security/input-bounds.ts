@@ -18,6 +18,8 @@ import {
   visitWithTypeInfo,
 } from 'graphql';
 import { getArgumentValues } from 'graphql/execution/values';
+import { localizedError } from '../errors';
+import { text, type Text } from '../i18n';
 
 /**
  * The most characters and items any argument or input field takes. These sit at or above the
@@ -103,13 +105,13 @@ function boundOf(def: { extensions?: unknown }): Bound {
 }
 
 /** The first value beyond its bound, as a path and a message; null when all fit. */
-function checkValue(value: unknown, type: GraphQLInputType, bound: Bound, path: string): string | null {
+function checkValue(value: unknown, type: GraphQLInputType, bound: Bound, path: string): Text | null {
   if (value == null) return null;
   const inner = getNullableType(type);
   if (isListType(inner)) {
     if (!Array.isArray(value)) return checkValue(value, inner.ofType as GraphQLInputType, bound, path);
     if (bound.maxItems !== undefined && value.length > bound.maxItems)
-      return `${path} takes at most ${bound.maxItems} items.`;
+      return text(`${path} 最多 ${bound.maxItems} 项。`, `${path} takes at most ${bound.maxItems} items.`);
     for (let i = 0; i < value.length; i++) {
       const r = checkValue(value[i], inner.ofType as GraphQLInputType, bound, `${path}[${i}]`);
       if (r) return r;
@@ -128,7 +130,10 @@ function checkValue(value: unknown, type: GraphQLInputType, bound: Bound, path: 
     return null;
   }
   if (typeof value === 'string' && bound.maxLength !== undefined && value.length > bound.maxLength)
-    return `${path} takes at most ${bound.maxLength} characters.`;
+    return text(
+      `${path} 最多 ${bound.maxLength} 个字符。`,
+      `${path} takes at most ${bound.maxLength} characters.`,
+    );
   return null;
 }
 
@@ -156,7 +161,7 @@ export function checkInputBounds(
     document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
   );
   const typeInfo = new TypeInfo(schema);
-  let problem: string | null = null;
+  let problem: Text | null = null;
   visit(
     { ...document, definitions: [operation, ...fragments.values()] },
     visitWithTypeInfo(typeInfo, {
@@ -181,8 +186,10 @@ export function checkInputBounds(
     }),
   );
   return problem
-    ? new GraphQLError(`Input too long: ${problem as string}`, {
-        extensions: { code: 'BAD_USER_INPUT', reason: 'TOO_LONG' },
-      })
+    ? localizedError(
+        'BAD_USER_INPUT',
+        text(`输入过长：${(problem as Text).zh}`, `Input too long: ${(problem as Text).en}`),
+        { reason: 'TOO_LONG' },
+      )
     : null;
 }

@@ -19,6 +19,8 @@ import {
 import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, simpleEstimator, type ComplexityEstimator } from 'graphql-query-complexity';
 import { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } from '../graphql/relay';
+import { localizedError, textOf } from '../errors';
+import { text, type Text } from '../i18n';
 
 /**
  * Limits every operation must fit before anything runs: checked the same way
@@ -62,7 +64,15 @@ export const LimitCode = {
   VALIDATION: 'GRAPHQL_VALIDATION_FAILED',
 } as const;
 
-function refused(code: string, message: string, extra: Record<string, unknown> = {}): GraphQLError {
+/** graphql-js's message, with our own explanation in Chinese when one of our scalars refused the value. */
+function ownText(e: GraphQLError): Text | string {
+  const own = textOf(e);
+  return own ? text(`输入值无效：${own.zh}`, e.message) : e.message;
+}
+
+/** Ours in both languages; graphql-js's own messages (syntax, validation, variables) as they are. */
+function refused(code: string, message: Text | string, extra: Record<string, unknown> = {}): GraphQLError {
+  if (typeof message !== 'string') return localizedError(code, message, extra);
   return new GraphQLError(message, { extensions: { code, ...extra } });
 }
 
@@ -152,15 +162,25 @@ export function checkOperation(
   transport: 'http' | 'ws' = 'http',
 ): CheckedOperation {
   if (typeof source !== 'string' || source.length === 0) {
-    return { document: null, errors: [refused(LimitCode.PARSE, 'The request has no query document.')] };
+    return {
+      document: null,
+      errors: [refused(LimitCode.PARSE, text('请求中没有查询文档。', 'The request has no query document.'))],
+    };
   }
   if (source.length > limits.maxCharacters) {
     return {
       document: null,
       errors: [
-        refused(LimitCode.SIZE, `The document exceeds ${limits.maxCharacters} characters.`, {
-          limit: limits.maxCharacters,
-        }),
+        refused(
+          LimitCode.SIZE,
+          text(
+            `文档超过 ${limits.maxCharacters} 个字符。`,
+            `The document exceeds ${limits.maxCharacters} characters.`,
+          ),
+          {
+            limit: limits.maxCharacters,
+          },
+        ),
       ],
     };
   }
@@ -180,8 +200,11 @@ export function checkOperation(
         refused(
           LimitCode.OPERATION,
           operationName
-            ? `No operation is named "${operationName}".`
-            : 'Name the operation to run: the document has several.',
+            ? text(`没有名为“${operationName}”的操作。`, `No operation is named "${operationName}".`)
+            : text(
+                '文档中有多个操作，请指定要执行的操作名称。',
+                'Name the operation to run: the document has several.',
+              ),
         ),
       ],
     };
@@ -192,7 +215,10 @@ export function checkOperation(
       errors: [
         refused(
           LimitCode.SUBSCRIPTION_OVER_HTTP,
-          'Subscriptions run over WebSocket (graphql-ws) at the same path.',
+          text(
+            '订阅须通过同一路径的 WebSocket（graphql-ws）进行。',
+            'Subscriptions run over WebSocket (graphql-ws) at the same path.',
+          ),
         ),
       ],
     };
@@ -204,7 +230,7 @@ export function checkOperation(
     maxErrors: 10,
   });
   if (coerced.errors) {
-    return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, e.message)) };
+    return { document: null, errors: coerced.errors.map((e) => refused(LimitCode.BAD_INPUT, ownText(e))) };
   }
   try {
     const cost = operationCost(schema, entry, variables, operationName);
@@ -214,7 +240,10 @@ export function checkOperation(
         errors: [
           refused(
             LimitCode.COST,
-            `The operation's estimated cost ${cost} exceeds ${limits.maxCost}; ask for smaller pages.`,
+            text(
+              `该操作的估算开销 ${cost} 超过上限 ${limits.maxCost}，请减小分页大小。`,
+              `The operation's estimated cost ${cost} exceeds ${limits.maxCost}; ask for smaller pages.`,
+            ),
             {
               cost,
               limit: limits.maxCost,
@@ -295,16 +324,26 @@ function unstorableText(value: unknown, depth = 0): boolean {
   return Object.values(value as Record<string, unknown>).some((v) => unstorableText(v, depth + 1));
 }
 
-const UNSTORABLE = 'Text must be valid Unicode without NUL characters.';
+const UNSTORABLE = text(
+  '文本须为有效的 Unicode，且不含 NUL 字符。',
+  'Text must be valid Unicode without NUL characters.',
+);
 
 function parseAndValidate(schema: GraphQLSchema, source: string, limits: OperationLimits): CheckedOperation {
   if (tooManyTokens(source, limits.maxTokens)) {
     return {
       document: null,
       errors: [
-        refused(LimitCode.TOKENS, `The document exceeds ${limits.maxTokens} tokens.`, {
-          limit: limits.maxTokens,
-        }),
+        refused(
+          LimitCode.TOKENS,
+          text(
+            `文档超过 ${limits.maxTokens} 个词法单元。`,
+            `The document exceeds ${limits.maxTokens} tokens.`,
+          ),
+          {
+            limit: limits.maxTokens,
+          },
+        ),
       ],
     };
   }
@@ -321,9 +360,16 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
       return {
         document: null,
         errors: [
-          refused(LimitCode.DEPTH, `The operation is ${c.depth} levels deep; at most ${limits.maxDepth}.`, {
-            limit: limits.maxDepth,
-          }),
+          refused(
+            LimitCode.DEPTH,
+            text(
+              `该操作嵌套 ${c.depth} 层，最多允许 ${limits.maxDepth} 层。`,
+              `The operation is ${c.depth} levels deep; at most ${limits.maxDepth}.`,
+            ),
+            {
+              limit: limits.maxDepth,
+            },
+          ),
         ],
       };
     }
@@ -333,7 +379,10 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
         errors: [
           refused(
             LimitCode.ALIASES,
-            `The operation uses ${c.aliases} aliases; at most ${limits.maxAliases}.`,
+            text(
+              `该操作使用了 ${c.aliases} 个别名，最多允许 ${limits.maxAliases} 个。`,
+              `The operation uses ${c.aliases} aliases; at most ${limits.maxAliases}.`,
+            ),
             { limit: limits.maxAliases },
           ),
         ],
@@ -345,7 +394,10 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
         errors: [
           refused(
             LimitCode.DIRECTIVES,
-            `The operation uses ${c.directives} directives; at most ${limits.maxDirectives}.`,
+            text(
+              `该操作使用了 ${c.directives} 个指令，最多允许 ${limits.maxDirectives} 个。`,
+              `The operation uses ${c.directives} directives; at most ${limits.maxDirectives}.`,
+            ),
             { limit: limits.maxDirectives },
           ),
         ],
@@ -361,7 +413,7 @@ function parseAndValidate(schema: GraphQLSchema, source: string, limits: Operati
   if (nulLiteral) return { document: null, errors: [refused(LimitCode.BAD_INPUT, UNSTORABLE)] };
   const rules = limits.introspection ? specifiedRules : [...specifiedRules, NoSchemaIntrospectionCustomRule];
   const errors = validate(schema, document, rules, { maxErrors: 10 }).map((e) =>
-    refused(LimitCode.VALIDATION, e.message),
+    refused(LimitCode.VALIDATION, ownText(e)),
   );
   return { document: errors.length ? null : document, errors };
 }
