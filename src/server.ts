@@ -77,6 +77,8 @@ export interface App {
   shutdown(): Promise<void>;
   /** Drops the anonymous reads shared for a moment (after a write made behind the API's back). */
   forgetRecentReads(): void;
+  /** Resolves when the events committed so far have been handed on and marked delivered. */
+  eventsSettled(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -364,6 +366,7 @@ export async function createApp(options: AppOptions): Promise<App> {
     metricsUrl: metricsServer?.url ?? null,
     logger,
     forgetRecentReads: () => recent.forget(),
+    eventsSettled: () => outbox.settled(),
     close,
     shutdown: async () => {
       if (health.draining) return;

@@ -224,6 +224,7 @@ describe('people and honors', () => {
 describe('statistics', () => {
   test('subtree rollups match direct counts', async () => {
     await createCompetition(t, w.tokens.xian, w.orgs.lianhu, { name: '莲湖区技能赛' });
+    await t.app.eventsSettled(); // the commit's outbox mark is not part of the count
     const statementsBefore = sqlStatements.count;
     const r = await t.gql(UnionStatisticsDocument, { unionId: orgId(w.orgs.xian) }, { token: w.tokens.xian });
     // One statement per rollup, plus the union itself; authentication reads the account.

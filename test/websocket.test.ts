@@ -483,6 +483,8 @@ test('operation limits hold on the WebSocket path: refused with their code, befo
         (_, i) => `a${i}: to`,
       ).join(' ')} } }`;
 
+    // The fixture's commits are marked in the outbox just after their answers: let that finish.
+    await t.app.eventsSettled();
     const statements = sqlStatements.count;
     s.subscribeRaw('deep', deep, { id }, 'WatchCompetitionStatus');
     s.subscribeRaw('aliases', aliased(4), { id });

@@ -72,6 +72,7 @@ export class DomainEventBus {
   private readonly reactions = new Map<DomainEventName, Reaction<never>[]>();
   private readonly commits: (() => void)[] = [];
   private readonly delivered = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
   private afterDelivery: (ids: string[]) => void = () => {};
   constructor(private readonly log: (line: string) => void = () => {}) {}
 
@@ -102,6 +103,11 @@ export class DomainEventBus {
   /** @internal */
   projectionsOf(name: DomainEventName): readonly Projection<never>[] {
     return this.projections.get(name) ?? [];
+  }
+
+  /** Resolves when no reaction of this instance is still working (tests count statements after it). */
+  async idle(): Promise<void> {
+    while (this.inFlight.size) await Promise.all([...this.inFlight]);
   }
 
   /** `listener` hears the ids of the events this instance has handed to their reactions (the outbox marks them). */
@@ -136,6 +142,10 @@ export class DomainEventBus {
         });
     }
     const settled = pending.length ? Promise.all(pending).then(() => {}) : Promise.resolve();
+    if (pending.length) {
+      this.inFlight.add(settled);
+      void settled.finally(() => this.inFlight.delete(settled));
+    }
     if (announce && ids.length)
       void settled.then(() => this.guard('marking events delivered', () => this.afterDelivery(ids)));
     return settled;

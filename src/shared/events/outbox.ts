@@ -119,6 +119,24 @@ export class Outbox {
     this.marking.add(done);
   }
 
+  /**
+   * Resolves when this instance's committed events have been handed on and marked: no reaction
+   * working, no mark waiting or in flight. A test that counts statements waits for it first.
+   */
+  async settled(): Promise<void> {
+    for (;;) {
+      await this.bus.idle();
+      // The mark is queued in the callback that follows a reaction's settling.
+      await new Promise((resolve) => setImmediate(resolve));
+      if (this.flushTimer) {
+        clearTimeout(this.flushTimer);
+        this.flushMarks();
+      }
+      if (this.marking.size) await Promise.all([...this.marking]);
+      else if (!this.unmarked.length) return;
+    }
+  }
+
   /** Stops the dispatcher and waits for the marks in flight. */
   async close(): Promise<void> {
     this.closed = true;
