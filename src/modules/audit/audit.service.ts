@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { transactionSql } from '../../shared/db/transaction-sql';
 
 /**
  * The audit log: append-only (the database refuses updates and deletes) and
@@ -79,9 +80,10 @@ export interface AuditRow {
 
 export const GENESIS_HASH = '0'.repeat(64);
 // Advisory lock namespace for "append to this competition's chain".
-const AUDIT_LOCK_CLASS = 7_001;
-// Advisory lock namespace for "append to this host's registry chain".
-const REGISTRY_LOCK_CLASS = 7_002;
+export const AUDIT_LOCK_CLASS = 7_001;
+// Advisory lock namespace for "append to this host's registry chain" (7_002 is the marks'
+// idempotency keys: sharing it made a registry step and a mark wait for each other by chance).
+const REGISTRY_LOCK_CLASS = 7_003;
 
 function chainOf(input: AuditChain | AuditInput): { column: 'competition_id' | 'registry_id'; id: number } {
   const c = input as { competitionId?: number; registryId?: number };
@@ -106,12 +108,13 @@ export function canonical(value: unknown): string {
   return JSON.stringify(value);
 }
 
-export function hashEvent(e: Omit<AuditRow, 'id' | 'hash'>): string {
-  const body = canonical({
+/** The hashed body of an event, as its canonical JSON split around the value of `seq`. */
+function bodyAroundSeq(e: Omit<AuditRow, 'id' | 'hash' | 'seq' | 'prev_hash'>): [string, string] {
+  const body: Record<string, unknown> = {
     competitionId: e.competition_id,
     // Absent on competition rows, so their hashes are those computed before registry chains existed.
     registryId: e.registry_id ?? undefined,
-    seq: e.seq,
+    seq: 0,
     kind: e.kind,
     actorId: e.actor_id,
     deviceId: e.device_id,
@@ -120,8 +123,21 @@ export function hashEvent(e: Omit<AuditRow, 'id' | 'hash'>): string {
     before: e.before,
     after: e.after,
     createdAt: new Date(e.created_at).toISOString(),
-  });
-  return createHash('sha256').update(`${e.prev_hash}\n${body}`).digest('hex');
+  };
+  // canonical(body), built entry by entry so it can be cut at the top-level seq's value.
+  const keys = Object.keys(body)
+    .filter((k) => body[k] !== undefined)
+    .sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+  const at = keys.indexOf('seq');
+  const entries = (ks: string[]) => ks.map((k) => `${JSON.stringify(k)}:${canonical(body[k])}`).join(',');
+  const head = entries(keys.slice(0, at));
+  const tail = entries(keys.slice(at + 1));
+  return [`{${head}${head ? ',' : ''}"seq":`, `${tail ? ',' : ''}${tail}}`];
+}
+
+export function hashEvent(e: Omit<AuditRow, 'id' | 'hash'>): string {
+  const [before, after] = bodyAroundSeq(e);
+  return createHash('sha256').update(`${e.prev_hash}\n${before}${e.seq}${after}`).digest('hex');
 }
 
 export async function appendAudit(
@@ -130,15 +146,11 @@ export async function appendAudit(
 ): Promise<{ seq: number; hash: string }> {
   const chain = chainOf(input);
   const lockClass = chain.column === 'registry_id' ? REGISTRY_LOCK_CLASS : AUDIT_LOCK_CLASS;
-  await em.execute('select pg_advisory_xact_lock(?, ?)', [lockClass, chain.id]);
-  const [last] = await em.execute<{ seq: number; hash: string }[]>(
-    `select seq, hash from audit_event where ${chain.column} = ? order by seq desc limit 1`,
-    [chain.id],
-  );
-  const row: Omit<AuditRow, 'id' | 'hash'> = {
+  const sql = await transactionSql(em);
+  await sql('select pg_advisory_xact_lock($1, $2)', [lockClass, chain.id]);
+  const row: Omit<AuditRow, 'id' | 'hash' | 'seq' | 'prev_hash'> = {
     competition_id: chain.column === 'competition_id' ? chain.id : null,
     registry_id: chain.column === 'registry_id' ? chain.id : null,
-    seq: (last?.seq ?? 0) + 1,
     kind: input.kind,
     actor_id: input.actorId,
     device_id: input.deviceId ?? null,
@@ -148,16 +160,24 @@ export async function appendAudit(
     after: input.after ?? null,
     // Millisecond precision, so the stored timestamp hashes the same when read back.
     created_at: new Date(Math.floor(Date.now())),
-    prev_hash: last?.hash ?? GENESIS_HASH,
   };
-  const hash = hashEvent(row);
-  await em.execute(
-    `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key, subject, before, after, created_at, prev_hash, hash)
-     values (?, ?, ?, ?, ?, ?, ?, ?::jsonb, ?::jsonb, ?::jsonb, ?, ?, ?)`,
+  const [bodyBefore, bodyAfter] = bodyAroundSeq(row);
+  // One statement reads the chain's last event and appends the next, hashing it in PostgreSQL
+  // (sha256 of the previous hash, a newline and the canonical body, as hashEvent does): the
+  // chain's lock is then held for this statement and the commit only.
+  const [stored] = await sql<{ seq: number; prev_hash: string; hash: string }>(
+    `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key,
+                              subject, before, after, created_at, prev_hash, hash)
+     select $1, $2, n.seq, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, n.prev,
+            encode(sha256(convert_to(n.prev || E'\\n' || $11 || n.seq::text || $12, 'UTF8')), 'hex')
+       from (select coalesce(last.seq, 0) + 1 as seq, coalesce(last.hash, $13) as prev
+               from (select 1) one
+               left join lateral (select seq, hash from audit_event where ${chain.column} = $14
+                                   order by seq desc limit 1) last on true) n
+     returning seq, prev_hash, hash`,
     [
       row.competition_id,
       row.registry_id,
-      row.seq,
       row.kind,
       row.actor_id,
       row.device_id,
@@ -166,11 +186,17 @@ export async function appendAudit(
       row.before === null ? null : JSON.stringify(row.before),
       row.after === null ? null : JSON.stringify(row.after),
       row.created_at,
-      row.prev_hash,
-      hash,
+      bodyBefore,
+      bodyAfter,
+      GENESIS_HASH,
+      chain.id,
     ],
   );
-  return { seq: row.seq, hash };
+  // The database's hash must be the one verifyChain recomputes; a difference is a bug, never a log.
+  const expected = hashEvent({ ...row, seq: stored!.seq, prev_hash: stored!.prev_hash });
+  if (stored!.hash !== expected)
+    throw new Error('audit hash computed by the database differs from hashEvent');
+  return { seq: stored!.seq, hash: stored!.hash };
 }
 
 export interface ChainVerdict {

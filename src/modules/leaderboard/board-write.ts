@@ -5,6 +5,7 @@ import { normalizeMarks } from '../scoring/normalization';
 import { defaultRules, type ResultsRules, tieBreakValues } from '../scoring/results-rules';
 import type { MarkingScheme } from '../scoring/scheme';
 import { pgArray } from '../../shared/db/paging';
+import { transactionSql } from '../../shared/db/transaction-sql';
 import type { Context } from '../../shared/graphql/context';
 
 /** What a board change tells the instances that hold the board (the rows themselves are in the database). */
@@ -32,26 +33,36 @@ export async function refreshBoard(
   tradeId: number,
   entrantIds: number[] | null,
 ): Promise<BoardChange | null> {
-  const [trade] = await em.execute<
-    { marking_scheme: MarkingScheme | null; results_rules: ResultsRules | null; board_seq: string }[]
-  >('select marking_scheme, results_rules, board_seq from trade where id = ? for no key update', [tradeId]);
+  const sql = await transactionSql(em);
+  const [trade] = await sql<{
+    marking_scheme: MarkingScheme | null;
+    results_rules: ResultsRules | null;
+    board_seq: string;
+  }>('select marking_scheme, results_rules, board_seq from trade where id = $1 for no key update', [tradeId]);
   if (!trade?.marking_scheme) return null;
   const scheme = trade.marking_scheme;
   const rules = trade.results_rules ?? defaultRules(scheme);
   // With normalisation one mark moves a judge's statistics, hence every entrant's score.
   const ids = rules.normalization === 'ZSCORE' ? null : entrantIds;
-  const only = ids ? 'and e.id = any(?::int[])' : '';
-  const params = ids ? [tradeId, pgArray(ids)] : [tradeId];
-  const entrants = await em.execute<{ id: number; status: string; completion_seconds: string | null }[]>(
-    `select e.id, e.status, e.completion_seconds from entrant e where e.trade_id = ? ${only}`,
-    params,
+  // Two statement texts, not an `is null or` test, so each keeps a plan of its own.
+  const only = ids ? 'and e.id = any($2::int[])' : '';
+  // The entrants and their marks in one statement, after the trade's lock (a statement that took
+  // the lock itself would read with a snapshot from before it waited).
+  const [read] = await sql<{
+    entrants: { id: number; status: string; completion_seconds: string | null }[];
+    marks: StoredMark[];
+  }>(
+    `select (select coalesce(json_agg(json_build_object('id', e.id, 'status', e.status,
+                                      'completion_seconds', e.completion_seconds::text) order by e.id), '[]')
+               from entrant e where e.trade_id = $1 ${only}) as entrants,
+            (select coalesce(json_agg(json_build_object('entrant_id', m.entrant_id, 'aspect_code', m.aspect_code,
+                                      'judge_id', m.judge_id, 'value', m.value::text)), '[]')
+               from mark m join entrant e on e.id = m.entrant_id
+              where m.trade_id = $1 ${only}) as marks`,
+    ids ? [tradeId, pgArray(ids)] : [tradeId],
   );
+  const { entrants, marks } = read!;
   if (entrants.length === 0) return null;
-  const marks = await em.execute<StoredMark[]>(
-    `select m.entrant_id, m.aspect_code, m.judge_id, m.value from mark m join entrant e on e.id = m.entrant_id
-      where m.trade_id = ? ${only}`,
-    params,
-  );
   const byEntrant = groupMarks(marks);
   const marksOf = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
   const seq = Number(trade.board_seq) + 1;
@@ -72,46 +83,38 @@ export async function refreshBoard(
     modules.push(JSON.stringify(result.modules.map((m) => ({ code: m.code, weighted: m.weighted }))));
   }
   // A frozen board keeps what the public saw at the freeze: no new rows, no changed values, and
-  // no public seq advance (the public stream must not betray that hidden marks arrived).
-  const [f] = await em.execute<{ frozen: boolean }[]>(
-    `update trade set board_seq = ?, public_seq = public_seq + case when frozen then 0 else 1 end
-       from (select board_freeze_at is not null and board_freeze_at <= now() as frozen from trade where id = ?) f
-      where id = ? returning f.frozen`,
-    [seq, tradeId, tradeId],
-  );
-  const frozen = f!.frozen;
-  await em.execute(
-    `insert into board_entry (entrant_id, trade_id, total, tie_break, modules, active, seq,
+  // no public seq advance (the public stream must not betray that hidden marks arrived). The
+  // trade's seqs and the rows in one statement.
+  await sql(
+    `with f as (
+       update trade set board_seq = $2, public_seq = public_seq + case when frozen then 0 else 1 end
+         from (select board_freeze_at is not null and board_freeze_at <= now() as frozen from trade where id = $1) fz
+        where id = $1 returning fz.frozen
+     )
+     insert into board_entry (entrant_id, trade_id, total, tie_break, modules, active, seq,
                               public_total, public_tie_break, public_modules, public_active)
-     select v.id, ?, v.total, v.tb::float8[], v.modules::jsonb, v.active, ?,
-            case when ? then null else v.total end,
-            case when ? then null else v.tb::float8[] end,
-            case when ? then null else v.modules::jsonb end,
-            case when ? then false else v.active end
-       from unnest(?::int[], ?::numeric[], ?::text[], ?::text[], ?::boolean[]) as v(id, total, tb, modules, active)
+     select v.id, $1, v.total, v.tb::float8[], v.modules::jsonb, v.active, $2,
+            case when f.frozen then null else v.total end,
+            case when f.frozen then null else v.tb::float8[] end,
+            case when f.frozen then null else v.modules::jsonb end,
+            case when f.frozen then false else v.active end
+       from unnest($3::int[], $4::numeric[], $5::text[], $6::text[], $7::boolean[]) as v(id, total, tb, modules, active),
+            f
      on conflict (entrant_id) do update set
        total = excluded.total, tie_break = excluded.tie_break, modules = excluded.modules,
        active = excluded.active, seq = excluded.seq, updated_at = now(),
-       public_total = case when ? then board_entry.public_total else excluded.total end,
-       public_tie_break = case when ? then board_entry.public_tie_break else excluded.tie_break end,
-       public_modules = case when ? then board_entry.public_modules else excluded.modules end,
-       public_active = case when ? then board_entry.public_active else excluded.active end`,
+       public_total = case when (select frozen from f) then board_entry.public_total else excluded.total end,
+       public_tie_break = case when (select frozen from f) then board_entry.public_tie_break else excluded.tie_break end,
+       public_modules = case when (select frozen from f) then board_entry.public_modules else excluded.modules end,
+       public_active = case when (select frozen from f) then board_entry.public_active else excluded.active end`,
     [
       tradeId,
       seq,
-      frozen,
-      frozen,
-      frozen,
-      frozen,
       pgArray(rowIds),
       pgArray(totals),
       pgArray(tieBreaks),
       pgArray(modules),
       pgArray(active.map(String)),
-      frozen,
-      frozen,
-      frozen,
-      frozen,
     ],
   );
   return { tradeId, seq };

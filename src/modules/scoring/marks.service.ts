@@ -8,7 +8,8 @@ import { asDomainError, inTransaction } from '../../shared/graphql/mutation';
 import { metrics } from '../../shared/observability';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { requiredText } from '../../shared/validation';
-import { appendAudit } from '../audit/audit.service';
+import { transactionSql } from '../../shared/db/transaction-sql';
+import { appendAudit, type AuditInput } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { EntrantStatus } from '../competition/entrant.entity';
 import { toleranceBreach } from './aggregation';
@@ -116,9 +117,10 @@ async function submitOne(
     );
   }
   const hash = requestHash(judgeId, m);
-  await em.execute('select pg_advisory_xact_lock(?, hashtext(?))', [KEY_LOCK_CLASS, m.idempotencyKey]);
-  const [seen] = await em.execute<{ judge_id: number; request_hash: string; outcome: MarkOutcome }[]>(
-    'select judge_id, request_hash, outcome from mark_submission where idempotency_key = ?',
+  const sql = await transactionSql(em);
+  await sql('select pg_advisory_xact_lock($1, hashtext($2))', [KEY_LOCK_CLASS, m.idempotencyKey]);
+  const [seen] = await sql<{ judge_id: number; request_hash: string; outcome: MarkOutcome }>(
+    'select judge_id, request_hash, outcome from mark_submission where idempotency_key = $1',
     [m.idempotencyKey],
   );
   if (seen) {
@@ -132,30 +134,44 @@ async function submitOne(
   const entrantId = fromGlobalId(m.entrantId);
   if (!entrantId || entrantId.type !== 'Entrant')
     throw new Refused(MarkRefusal.INVALID_ID, text('不是有效的参赛选手 ID。', 'Not a valid entrant ID.'));
-  const [mc] = await em.execute<
-    {
-      trade_id: number;
-      competition_id: number;
-      competition_status: CompetitionStatus;
-      entrant_status: EntrantStatus;
-      locked: boolean;
-      scheme: MarkingScheme | null;
-      entrant_path: string | null;
-      lot_code: string | null;
-      per_entrant_panels: boolean;
-    }[]
-  >(
+  // The entrant, its trade and competition, the judge's seat and declared conflicts: one statement.
+  const [mc] = await sql<{
+    trade_id: number;
+    competition_id: number;
+    competition_status: CompetitionStatus;
+    entrant_status: EntrantStatus;
+    locked: boolean;
+    scheme: MarkingScheme | null;
+    entrant_path: string | null;
+    lot_code: string | null;
+    per_entrant_panels: boolean;
+    seated: boolean;
+    aspect_codes: string[] | null;
+    judge_employer_path: string | null;
+    declared_conflicts: string;
+  }>(
     `select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
             ${ENTRANT_LOCKED_SQL} as locked, e.lot_code, t.per_entrant_panels,
             t.marking_scheme as scheme,
-            ${ENTRANT_UNIT.path} as entrant_path
+            ${ENTRANT_UNIT.path} as entrant_path,
+            ja.account_id is not null as seated, ja.aspect_codes, ja_o.path::text as judge_employer_path,
+            -- Declared, or the judge belongs to the studio that submitted the entry.
+            (select count(*) from conflict_declaration where account_id = $2 and entrant_id = e.id)
+              + (select count(*) from submission s
+                   join studio_member sm on sm.studio_id = s.studio_id
+                   join account sa on sa.person_id = sm.person_id
+                  where s.id = e.submission_id and sa.id = $2) as declared_conflicts
        from entrant e
        join trade t on t.id = e.trade_id
        join competition c on c.id = t.competition_id
        ${ENTRANT_UNIT.joins}
-      where e.id = ?
+       left join judge_assignment ja on ja.trade_id = t.id and ja.account_id = $2
+       left join account ja_a on ja_a.id = ja.account_id
+       left join person ja_p on ja_p.id = ja_a.person_id
+       left join organization ja_o on ja_o.id = ja_p.employer_id
+      where e.id = $1
       for no key update of e`,
-    [entrantId.id],
+    [entrantId.id, judgeId],
   );
   if (!mc) throw new Refused(MarkRefusal.INVALID_ID, text('没有该参赛选手。', 'No such entrant.'));
   const c: MarkContext = {
@@ -171,15 +187,7 @@ async function submitOne(
     perEntrantPanels: mc.per_entrant_panels,
   };
 
-  const [seat] = await em.execute<{ aspect_codes: string[] | null; employer_path: string | null }[]>(
-    `select ja.aspect_codes, o.path::text as employer_path
-       from judge_assignment ja
-       join account a on a.id = ja.account_id
-       left join person p on p.id = a.person_id
-       left join organization o on o.id = p.employer_id
-      where ja.trade_id = ? and ja.account_id = ?`,
-    [c.tradeId, judgeId],
-  );
+  const seat = mc.seated ? { aspect_codes: mc.aspect_codes, employer_path: mc.judge_employer_path } : null;
   if (!seat)
     throw new Refused(
       MarkRefusal.NOT_ON_PANEL,
@@ -221,8 +229,8 @@ async function submitOne(
     );
   }
   if (c.perEntrantPanels) {
-    const [assigned] = await em.execute<{ n: string }[]>(
-      'select count(*) as n from review_assignment where entrant_id = ? and judge_id = ?',
+    const [assigned] = await sql<{ n: string }>(
+      'select count(*) as n from review_assignment where entrant_id = $1 and judge_id = $2',
       [c.entrantId, judgeId],
     );
     if (assigned!.n === '0')
@@ -263,17 +271,7 @@ async function submitOne(
     );
   const conflict =
     (seat.employer_path && c.entrantPath && pathWithin(c.entrantPath, seat.employer_path)) ||
-    (
-      await em.execute<{ n: string }[]>(
-        // Declared, or the judge belongs to the studio that submitted the entry.
-        `select (select count(*) from conflict_declaration where account_id = ? and entrant_id = ?)
-              + (select count(*) from entrant e join submission s on s.id = e.submission_id
-                   join studio_member sm on sm.studio_id = s.studio_id
-                   join account a on a.person_id = sm.person_id
-                  where e.id = ? and a.id = ?) as n`,
-        [judgeId, c.entrantId, c.entrantId, judgeId],
-      )
-    )[0]!.n !== '0';
+    mc.declared_conflicts !== '0';
   if (conflict)
     throw new Refused(
       MarkRefusal.CONFLICT_OF_INTEREST,
@@ -283,14 +281,18 @@ async function submitOne(
       ),
     );
 
-  const [current] = await em.execute<{ id: string; value: string; version: number }[]>(
-    'select id, value, version from mark where entrant_id = ? and aspect_code = ? and judge_id = ? for update',
-    [c.entrantId, aspect.code, judgeId],
-  );
-  let stored: { id: string; value: string; version: number };
+  let stored: { id: string; value: string; version: number } | undefined;
+  let audit: AuditInput;
   const subject = { entrantId: c.entrantId, tradeId: c.tradeId, aspectCode: aspect.code, judgeId };
   if (m.correctsVersion == null) {
-    if (current)
+    // The unique key answers "already marked" in the same statement as the write.
+    [stored] = await sql<{ id: string; value: string; version: number }>(
+      `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values ($1, $2, $3, $4, $5, $6)
+       on conflict (entrant_id, aspect_code, judge_id) do nothing
+       returning id, value, version`,
+      [c.tradeId, c.entrantId, aspect.code, judgeId, m.value, deviceId],
+    );
+    if (!stored)
       throw new Refused(
         MarkRefusal.MARK_EXISTS,
         text(
@@ -298,12 +300,7 @@ async function submitOne(
           'You already marked this; send a correction with its version.',
         ),
       );
-    [stored] = (await em.execute(
-      `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values (?, ?, ?, ?, ?, ?)
-       returning id, value, version`,
-      [c.tradeId, c.entrantId, aspect.code, judgeId, m.value, deviceId],
-    )) as [{ id: string; value: string; version: number }];
-    await appendAudit(em, {
+    audit = {
       competitionId: c.competitionId,
       kind: 'MARK_CREATED',
       actorId: judgeId,
@@ -311,8 +308,12 @@ async function submitOne(
       idempotencyKey: m.idempotencyKey,
       subject,
       after: { value: m.value, version: 1 },
-    });
+    };
   } else {
+    const [current] = await sql<{ id: string; value: string; version: number }>(
+      'select id, value, version from mark where entrant_id = $1 and aspect_code = $2 and judge_id = $3 for update',
+      [c.entrantId, aspect.code, judgeId],
+    );
     if (!current)
       throw new Refused(
         MarkRefusal.NOTHING_TO_CORRECT,
@@ -333,12 +334,12 @@ async function submitOne(
         MarkRefusal.REASON_REQUIRED,
         text('更正须说明原因。', 'A correction needs a reason.'),
       );
-    [stored] = (await em.execute(
-      `update mark set value = ?, version = version + 1, device_id = ?, updated_at = now() where id = ?
+    [stored] = (await sql<{ id: string; value: string; version: number }>(
+      `update mark set value = $1, version = version + 1, device_id = $2, updated_at = now() where id = $3
        returning id, value, version`,
       [m.value, deviceId, current.id],
     )) as [{ id: string; value: string; version: number }];
-    await appendAudit(em, {
+    audit = {
       competitionId: c.competitionId,
       kind: 'MARK_CORRECTED',
       actorId: judgeId,
@@ -347,7 +348,7 @@ async function submitOne(
       subject: { ...subject, reason },
       before: { value: Number(current.value), version: current.version },
       after: { value: m.value, version: stored.version },
-    });
+    };
   }
 
   await events.record(em, 'MARK_ACCEPTED', {
@@ -359,23 +360,31 @@ async function submitOne(
   });
   await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
 
-  const panel = await em.execute<{ judge_id: number; value: string }[]>(
-    'select judge_id, value from mark where entrant_id = ? and aspect_code = ?',
-    [c.entrantId, aspect.code],
-  );
-  const breach = toleranceBreach(
-    aspect,
-    panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
-  );
+  // Without a tolerance there is nothing to compare: the panel's marks are not read.
+  const panel =
+    aspect.tolerance == null
+      ? []
+      : await sql<{ judge_id: number; value: string }>(
+          'select judge_id, value from mark where entrant_id = $1 and aspect_code = $2',
+          [c.entrantId, aspect.code],
+        );
+  const breach =
+    aspect.tolerance == null
+      ? { breached: false }
+      : toleranceBreach(
+          aspect,
+          panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
+        );
   if (breach.breached) {
+    const b = breach as ReturnType<typeof toleranceBreach>;
     await events.record(em, 'TOLERANCE_BREACHED', {
       tradeId: c.tradeId,
       entrantId: c.entrantId,
       anonymousNumber: c.lotCode,
       aspectCode: aspect.code,
-      spread: breach.spread,
+      spread: b.spread,
       tolerance: aspect.tolerance!,
-      message: breach.message,
+      message: b.message,
       marks: panel.map((r) => ({ judgeId: r.judge_id, value: Number(r.value) })),
       at: new Date().toISOString(),
     });
@@ -395,10 +404,14 @@ async function submitOne(
     ),
     toleranceBreached: breach.breached,
   };
-  await em.execute(
-    'insert into mark_submission (idempotency_key, judge_id, request_hash, outcome) values (?, ?, ?, ?::jsonb)',
+  await sql(
+    'insert into mark_submission (idempotency_key, judge_id, request_hash, outcome) values ($1, $2, $3, $4::jsonb)',
     [m.idempotencyKey, judgeId, hash, JSON.stringify(outcome)],
   );
+  // The competition's audit chain last, after the outbox rows: its lock serialises every mark of
+  // the competition, so it is held only for the append and the commit.
+  await events.persist(em);
+  await appendAudit(em, audit);
   written.add(outcome);
   return outcome;
 }

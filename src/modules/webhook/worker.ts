@@ -56,18 +56,22 @@ interface Target {
   readable: boolean;
 }
 
-/** The union path an event's subject belongs to (its competition's host). */
+/** The union path an event's subject belongs to (its competition's host), as a subquery on `?`. */
 const SUBJECT_PATH = {
-  trade: `select o.path::text as path from trade t join competition c on c.id = t.competition_id
+  trade: `select o.path from trade t join competition c on c.id = t.competition_id
             join organization o on o.id = c.host_id where t.id = ?`,
-  competition: `select o.path::text as path from competition c join organization o on o.id = c.host_id where c.id = ?`,
+  competition: `select o.path from competition c join organization o on o.id = c.host_id where c.id = ?`,
 };
 
+function subjectPathSql(s: EventSubject): { sql: string; id: number } {
+  return 'tradeId' in s
+    ? { sql: SUBJECT_PATH.trade, id: s.tradeId }
+    : { sql: SUBJECT_PATH.competition, id: s.competitionId };
+}
+
 async function subjectPath(em: EntityManager, s: EventSubject): Promise<string | null> {
-  const [row] = await em.execute<{ path: string }[]>(
-    'tradeId' in s ? SUBJECT_PATH.trade : SUBJECT_PATH.competition,
-    ['tradeId' in s ? s.tradeId : s.competitionId],
-  );
+  const q = subjectPathSql(s);
+  const [row] = await em.execute<{ path: string | null }[]>(`select (${q.sql})::text as path`, [q.id]);
   return row?.path ?? null;
 }
 
@@ -109,15 +113,17 @@ export class WebhookWorker {
   /** One delivery row per enabled endpoint that wants the type and whose union holds the subject. */
   async fanOut(type: WebhookEventType, eventId: string, payload: unknown): Promise<void> {
     const em = this.fork();
-    const path = await subjectPath(em, subjectOf(type, payload as Record<string, unknown>));
-    if (!path) return;
+    const subject = subjectPathSql(subjectOf(type, payload as Record<string, unknown>));
     const now = this.settings.clock();
+    // The subject's union and the matching endpoints in one statement (an event's fan-out runs for
+    // every mark, endpoints or not).
     const rows = await em.execute<unknown[]>(
       `insert into webhook_delivery (endpoint_id, event_id, event_type, event, occurred_at, next_attempt_at)
        select e.id, ?::uuid, ?, ?::jsonb, ?, ? from webhook_endpoint e join organization o on o.id = e.organization_id
-        where e.enabled and ? = any(e.event_types) and ?::ltree <@ o.path
+        where e.enabled and ? = any(e.event_types)
+          and (${subject.sql}) <@ o.path
        on conflict (endpoint_id, event_id) do nothing returning id`,
-      [eventId, type, JSON.stringify(payload), now, now, type, path],
+      [eventId, type, JSON.stringify(payload), now, now, type, subject.id],
     );
     if (rows.length) this.poke();
   }
