@@ -1,11 +1,10 @@
 import 'reflect-metadata';
 import { randomUUID } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import { print } from 'graphql';
 import { toGlobalId } from '../src/shared/graphql/relay';
-import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
 import {
   BenchBoardPageDocument,
   OrganizationTreeDocument,
@@ -13,6 +12,7 @@ import {
 } from '../test/generated/graphql';
 import { arg, benchDatabase, connect, findBenchTrade } from './support/bench-data';
 import { percentile } from './support/http-load';
+import { post, trustedMutation } from './support/http-post';
 import { type Child, forkServer } from './support/processes';
 
 /**
@@ -31,49 +31,6 @@ const PACE_MS = arg('pace', 100);
 const FLOOD = arg('flood', 48);
 const ADDRESSES = arg('addresses', 2000);
 const PASSWORD = process.env.BENCH_PASSWORD ?? 'bench-password';
-
-interface Answer {
-  status: number;
-  codes: string[];
-  body: unknown;
-}
-
-function post(agent: Agent, url: URL, body: string, headers: Record<string, string> = {}): Promise<Answer> {
-  return new Promise((resolve) => {
-    const req = request(
-      {
-        host: url.hostname,
-        port: url.port,
-        path: url.pathname,
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(body),
-          ...headers,
-        },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let parsed: { errors?: { extensions?: { code?: string } }[] } = {};
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            // An answer that is not JSON is classed by its status alone.
-          }
-          const codes = (parsed.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
-          resolve({ status: res.statusCode ?? 0, codes, body: parsed });
-        });
-      },
-    );
-    req.on('error', (e) =>
-      resolve({ status: 0, codes: [`SOCKET_${(e as { code?: string }).code}`], body: null }),
-    );
-    req.end(body);
-  });
-}
 
 /** The anonymous flood, in a worker thread of its own so it does not share the judges' event loop. */
 async function flood(): Promise<void> {
@@ -127,14 +84,6 @@ async function flood(): Promise<void> {
   parentPort!.postMessage('ready');
 }
 
-function trusted(operationName: string): string {
-  const text = Object.values(loadManifest()).find((d) =>
-    new RegExp(`^mutation ${operationName}\\b`, 'm').test(d),
-  );
-  if (!text) throw new Error(`no trusted document ${operationName}`);
-  return documentId(text);
-}
-
 async function main(): Promise<void> {
   const db = await benchDatabase();
   const client = await connect(db.url);
@@ -150,7 +99,7 @@ async function main(): Promise<void> {
     });
     const url = new URL(server.url);
     const agent = new Agent({ keepAlive: true, maxSockets: JUDGES * 2 });
-    const submitId = trusted('TabletSubmitMarks');
+    const submitId = trustedMutation('TabletSubmitMarks');
 
     // Each judge corrects its own T1 marks on the trade's entrants, in turn.
     const judges = await Promise.all(
