@@ -15,6 +15,7 @@ import { Migration20261205201500_certificate_templates } from './Migration202612
 import { Migration20261205203700_registry_lifecycle } from './Migration20261205203700_registry_lifecycle';
 import { Migration20261205212500_person_keys } from './Migration20261205212500_person_keys';
 import { Migration20261205213000_webhooks } from './Migration20261205213000_webhooks';
+import { Migration20261206090000_write_path_functions } from './Migration20261206090000_write_path_functions';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -47,4 +48,8 @@ export const migrationsList: MigrationObject[] = [
   { name: 'Migration20261205203700_registry_lifecycle', class: Migration20261205203700_registry_lifecycle },
   { name: 'Migration20261205212500_person_keys', class: Migration20261205212500_person_keys },
   { name: 'Migration20261205213000_webhooks', class: Migration20261205213000_webhooks },
+  {
+    name: 'Migration20261206090000_write_path_functions',
+    class: Migration20261206090000_write_path_functions,
+  },
 ];

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { deferToLast } from '../../shared/db/last-steps';
 import { transactionSql } from '../../shared/db/transaction-sql';
 
 /**
@@ -140,14 +141,23 @@ export function hashEvent(e: Omit<AuditRow, 'id' | 'hash'>): string {
   return createHash('sha256').update(`${e.prev_hash}\n${before}${e.seq}${after}`).digest('hex');
 }
 
-export async function appendAudit(
+/**
+ * Appends an event to its chain. Inside a mutation (`inTransaction`) the append is the
+ * transaction's last step before its commit: the chain's lock is then taken after every other lock
+ * the transaction needs, and held for the shortest time (every mark of a competition queues for it).
+ */
+export async function appendAudit(em: EntityManager, input: AuditInput): Promise<void> {
+  const chain = chainOf(input); // a wrong chain fails here, where it was asked for
+  if (!deferToLast(em, () => append(em, input, chain))) await append(em, input, chain);
+}
+
+async function append(
   em: EntityManager,
   input: AuditInput,
-): Promise<{ seq: number; hash: string }> {
-  const chain = chainOf(input);
+  chain: { column: 'competition_id' | 'registry_id'; id: number },
+): Promise<void> {
   const lockClass = chain.column === 'registry_id' ? REGISTRY_LOCK_CLASS : AUDIT_LOCK_CLASS;
   const sql = await transactionSql(em);
-  await sql('select pg_advisory_xact_lock($1, $2)', [lockClass, chain.id]);
   const row: Omit<AuditRow, 'id' | 'hash' | 'seq' | 'prev_hash'> = {
     competition_id: chain.column === 'competition_id' ? chain.id : null,
     registry_id: chain.column === 'registry_id' ? chain.id : null,
@@ -161,23 +171,16 @@ export async function appendAudit(
     // Millisecond precision, so the stored timestamp hashes the same when read back.
     created_at: new Date(Math.floor(Date.now())),
   };
-  const [bodyBefore, bodyAfter] = bodyAroundSeq(row);
-  // One statement reads the chain's last event and appends the next, hashing it in PostgreSQL
-  // (sha256 of the previous hash, a newline and the canonical body, as hashEvent does): the
-  // chain's lock is then held for this statement and the commit only.
+  const [bodyHead, bodyTail] = bodyAroundSeq(row);
+  // The chain's lock, its last event and the append in one call (migration audit_append): the lock
+  // serialises every mark of a competition, so it is held for this call and the commit only.
   const [stored] = await sql<{ seq: number; prev_hash: string; hash: string }>(
-    `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key,
-                              subject, before, after, created_at, prev_hash, hash)
-     select $1, $2, n.seq, $3, $4, $5, $6, $7::jsonb, $8::jsonb, $9::jsonb, $10, n.prev,
-            encode(sha256(convert_to(n.prev || E'\\n' || $11 || n.seq::text || $12, 'UTF8')), 'hex')
-       from (select coalesce(last.seq, 0) + 1 as seq, coalesce(last.hash, $13) as prev
-               from (select 1) one
-               left join lateral (select seq, hash from audit_event where ${chain.column} = $14
-                                   order by seq desc limit 1) last on true) n
-     returning seq, prev_hash, hash`,
+    `select o_seq as seq, o_prev_hash as prev_hash, o_hash as hash
+       from audit_append($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
     [
       row.competition_id,
       row.registry_id,
+      lockClass,
       row.kind,
       row.actor_id,
       row.device_id,
@@ -186,17 +189,14 @@ export async function appendAudit(
       row.before === null ? null : JSON.stringify(row.before),
       row.after === null ? null : JSON.stringify(row.after),
       row.created_at,
-      bodyBefore,
-      bodyAfter,
-      GENESIS_HASH,
-      chain.id,
+      bodyHead,
+      bodyTail,
     ],
   );
   // The database's hash must be the one verifyChain recomputes; a difference is a bug, never a log.
   const expected = hashEvent({ ...row, seq: stored!.seq, prev_hash: stored!.prev_hash });
   if (stored!.hash !== expected)
     throw new Error('audit hash computed by the database differs from hashEvent');
-  return { seq: stored!.seq, hash: stored!.hash };
 }
 
 export interface ChainVerdict {

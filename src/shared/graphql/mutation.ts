@@ -1,3 +1,4 @@
+import { withLastSteps } from '../db/last-steps';
 import {
   CheckConstraintViolationException,
   ForeignKeyConstraintViolationException,
@@ -21,11 +22,14 @@ export interface PayloadShape<T> {
  */
 export async function inTransaction<T>(ctx: Context, work: (em: EntityManager) => Promise<T>): Promise<T> {
   try {
-    const value = await ctx.em.transactional(async (em) => {
-      const done = await work(em as EntityManager);
-      await ctx.events.persist(em as EntityManager);
-      return done;
-    });
+    const value = await ctx.em.transactional((em) =>
+      // The work, its outbox rows, then the steps it deferred to the end (audit appends).
+      withLastSteps(em as EntityManager, async () => {
+        const done = await work(em as EntityManager);
+        await ctx.events.persist(em as EntityManager);
+        return done;
+      }),
+    );
     ctx.events.committed();
     return value;
   } catch (err) {
