@@ -118,10 +118,10 @@ async function submitOne(
   }
   const hash = requestHash(judgeId, m);
   const sql = await transactionSql(em);
-  await sql('select pg_advisory_xact_lock($1, hashtext($2))', [KEY_LOCK_CLASS, m.idempotencyKey]);
+  // The key's lock, then what was stored under it (migration mark_key_claim): one round trip.
   const [seen] = await sql<{ judge_id: number; request_hash: string; outcome: MarkOutcome }>(
-    'select judge_id, request_hash, outcome from mark_submission where idempotency_key = $1',
-    [m.idempotencyKey],
+    'select judge_id, request_hash, outcome from mark_key_claim($1, $2)',
+    [KEY_LOCK_CLASS, m.idempotencyKey],
   );
   if (seen) {
     if (seen.judge_id === judgeId && seen.request_hash === hash) return seen.outcome;
@@ -408,9 +408,7 @@ async function submitOne(
     'insert into mark_submission (idempotency_key, judge_id, request_hash, outcome) values ($1, $2, $3, $4::jsonb)',
     [m.idempotencyKey, judgeId, hash, JSON.stringify(outcome)],
   );
-  // The competition's audit chain last, after the outbox rows: its lock serialises every mark of
-  // the competition, so it is held only for the append and the commit.
-  await events.persist(em);
+  // Appended as the transaction's last step (see appendAudit).
   await appendAudit(em, audit);
   written.add(outcome);
   return outcome;
