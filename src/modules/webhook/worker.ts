@@ -9,6 +9,7 @@ import {
   type EventSubject,
   type WebhookEventType,
 } from './event-types';
+import { pgArray } from '../../shared/db/paging';
 import { signatureHeaders } from './signing';
 import { checkReceiverUrl, guardedLookup, RefusedUrl } from './ssrf';
 
@@ -110,22 +111,64 @@ export class WebhookWorker {
     return done;
   }
 
-  /** One delivery row per enabled endpoint that wants the type and whose union holds the subject. */
-  async fanOut(type: WebhookEventType, eventId: string, payload: unknown): Promise<void> {
-    const em = this.fork();
-    const subject = subjectPathSql(subjectOf(type, payload as Record<string, unknown>));
-    const now = this.settings.clock();
-    // The subject's union and the matching endpoints in one statement (an event's fan-out runs for
-    // every mark, endpoints or not).
-    const rows = await em.execute<unknown[]>(
-      `insert into webhook_delivery (endpoint_id, event_id, event_type, event, occurred_at, next_attempt_at)
-       select e.id, ?::uuid, ?, ?::jsonb, ?, ? from webhook_endpoint e join organization o on o.id = e.organization_id
-        where e.enabled and ? = any(e.event_types)
-          and (${subject.sql}) <@ o.path
-       on conflict (endpoint_id, event_id) do nothing returning id`,
-      [eventId, type, JSON.stringify(payload), now, now, type, subject.id],
-    );
-    if (rows.length) this.poke();
+  private queued: {
+    type: WebhookEventType;
+    eventId: string;
+    payload: unknown;
+    settle: (error?: unknown) => void;
+  }[] = [];
+
+  /**
+   * One delivery row per enabled endpoint that wants the type and whose union holds the subject.
+   * The events handed over in one turn of the event loop (a mark's commit brings two) are fanned
+   * out by one statement; the promise settles when that statement has.
+   */
+  fanOut(type: WebhookEventType, eventId: string, payload: unknown): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.queued.push({ type, eventId, payload, settle: (e) => (e ? reject(e) : resolve()) });
+      if (this.queued.length === 1) setImmediate(() => void this.fanOutQueued());
+    });
+  }
+
+  private async fanOutQueued(): Promise<void> {
+    const batch: (WebhookWorker['queued'][number] & { subject: EventSubject })[] = [];
+    for (const b of this.queued.splice(0)) {
+      try {
+        batch.push({ ...b, subject: subjectOf(b.type, b.payload as Record<string, unknown>) });
+      } catch (e) {
+        b.settle(e);
+      }
+    }
+    if (!batch.length) return;
+    const subjects = batch.map((b) => b.subject);
+    try {
+      const now = this.settings.clock();
+      const rows = await this.fork().execute<unknown[]>(
+        `insert into webhook_delivery (endpoint_id, event_id, event_type, event, occurred_at, next_attempt_at)
+         select e.id, v.event_id, v.event_type, v.event::jsonb, ?, ?
+           from unnest(?::uuid[], ?::text[], ?::text[], ?::int[], ?::int[])
+                  as v(event_id, event_type, event, trade_id, competition_id)
+           join lateral (select coalesce((${SUBJECT_PATH.trade.replace('?', 'v.trade_id')}),
+                                         (${SUBJECT_PATH.competition.replace('?', 'v.competition_id')})) as path) s
+             on s.path is not null
+           join webhook_endpoint e on e.enabled and v.event_type = any(e.event_types)
+           join organization o on o.id = e.organization_id and s.path <@ o.path
+         on conflict (endpoint_id, event_id) do nothing returning id`,
+        [
+          now,
+          now,
+          pgArray(batch.map((b) => b.eventId)),
+          pgArray(batch.map((b) => b.type)),
+          pgArray(batch.map((b) => JSON.stringify(b.payload))),
+          pgArray(subjects.map((s) => ('tradeId' in s ? s.tradeId : null))),
+          pgArray(subjects.map((s) => ('competitionId' in s ? s.competitionId : null))),
+        ],
+      );
+      if (rows.length) this.poke();
+      for (const b of batch) b.settle();
+    } catch (e) {
+      for (const b of batch) b.settle(e);
+    }
   }
 
   /** Starts polling: a turn now, then one every `pollMs`; resolves when the first turn is done. */
