@@ -259,7 +259,8 @@ async function main(): Promise<void> {
     const chains: string[] = [];
     for (let round = 1; round <= ROUNDS; round++) {
       for (const batch of BATCHES) {
-        for (const who of ['API', 'floor'] as const) {
+        // --api-only: the API phases alone (to profile the API or measure its processes' CPU).
+        for (const who of flag('api-only') ? (['API'] as const) : (['API', 'floor'] as const)) {
           const phase = await setUp(client, root!.id, secret, `${round}-${batch}-${who}`);
           if (who === 'API') await profile.start();
           const sql0 = who === 'API' ? await server.sqlCount() : 0;
@@ -300,6 +301,7 @@ async function main(): Promise<void> {
       };
     };
     for (const batch of BATCHES) {
+      if (flag('api-only')) break;
       const a = merged(`API, batches of ${batch}`);
       const f = merged(`floor, batches of ${batch}`);
       console.log(`  ${line(`API, batches of ${batch}`, a)}`);
