@@ -1,5 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
+import { postText } from './http-post';
 
 /**
  * A small closed-loop HTTP load generator: `concurrency` workers on keep-alive connections, each
@@ -51,40 +52,10 @@ export class HttpTarget {
   }
 
   /** One POST of a JSON body; resolves to the parsed answer. Throws on a non-200 status. */
-  post(body: string, headers: Record<string, string> = {}): Promise<unknown> {
-    return new Promise((resolve, reject) => {
-      const req = request(
-        {
-          host: this.url.hostname,
-          port: this.url.port,
-          path: this.url.pathname,
-          method: 'POST',
-          agent: this.agent,
-          headers: {
-            'content-type': 'application/json',
-            'content-length': Buffer.byteLength(body),
-            ...headers,
-          },
-        },
-        (res) => {
-          const chunks: Buffer[] = [];
-          res.on('data', (c: Buffer) => chunks.push(c));
-          res.on('end', () => {
-            const text = Buffer.concat(chunks).toString('utf8');
-            if (res.statusCode !== 200)
-              return reject(new Error(`HTTP ${res.statusCode}: ${text.slice(0, 500)}`));
-            try {
-              resolve(JSON.parse(text));
-            } catch (e) {
-              reject(e);
-            }
-          });
-          res.on('error', reject);
-        },
-      );
-      req.on('error', reject);
-      req.end(body);
-    });
+  async post(body: string, headers: Record<string, string> = {}): Promise<unknown> {
+    const { status, text } = await postText(this.agent, this.url, body, headers);
+    if (status !== 200) throw new Error(`HTTP ${status}: ${text.slice(0, 500)}`);
+    return JSON.parse(text);
   }
 
   /**

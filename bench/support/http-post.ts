@@ -8,14 +8,14 @@ export interface Answer {
   body: unknown;
 }
 
-/** POSTs a JSON body; never rejects (a socket error is an answer with status 0 and its code). */
-export function post(
+/** POSTs a JSON body and gives the status and the text of the answer; rejects on a socket error. */
+export function postText(
   agent: Agent,
   url: URL,
   body: string,
   headers: Record<string, string> = {},
-): Promise<Answer> {
-  return new Promise((resolve) => {
+): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
     const req = request(
       {
         host: url.hostname,
@@ -32,23 +32,38 @@ export function post(
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          let parsed: { errors?: { extensions?: { code?: string } }[] } = {};
-          try {
-            parsed = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-          } catch {
-            // An answer that is not JSON is classed by its status alone.
-          }
-          const codes = (parsed.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
-          resolve({ status: res.statusCode ?? 0, codes, body: parsed });
-        });
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, text: Buffer.concat(chunks).toString('utf8') }),
+        );
+        res.on('error', reject);
       },
     );
-    req.on('error', (e) =>
-      resolve({ status: 0, codes: [`SOCKET_${(e as { code?: string }).code}`], body: null }),
-    );
+    req.on('error', reject);
     req.end(body);
   });
+}
+
+/** POSTs a JSON body; never rejects (a socket error is an answer with status 0 and its code). */
+export async function post(
+  agent: Agent,
+  url: URL,
+  body: string,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  let answer: { status: number; text: string };
+  try {
+    answer = await postText(agent, url, body, headers);
+  } catch (e) {
+    return { status: 0, codes: [`SOCKET_${(e as { code?: string }).code}`], body: null };
+  }
+  let parsed: { errors?: { extensions?: { code?: string } }[] } = {};
+  try {
+    parsed = JSON.parse(answer.text);
+  } catch {
+    // An answer that is not JSON is classed by its status alone.
+  }
+  const codes = (parsed.errors ?? []).map((e) => e.extensions?.code ?? 'NO_CODE');
+  return { status: answer.status, codes, body: parsed };
 }
 
 /** The trusted-document id of a first-party mutation, by operation name. */
