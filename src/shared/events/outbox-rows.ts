@@ -1,4 +1,6 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { pgArray } from '../db/paging';
+import { transactionSql } from '../db/transaction-sql';
 
 /** An outbox row as written and read back: the event's id, name and JSON payload. */
 export interface OutboxRow {
@@ -7,12 +9,16 @@ export interface OutboxRow {
   payload: unknown;
 }
 
-/** Writes events as outbox rows in the transaction `em` belongs to (one statement for all). */
+/** Writes events as outbox rows in the transaction `em` belongs to (one prepared statement for all). */
 export async function writeOutbox(em: EntityManager, events: readonly OutboxRow[]): Promise<void> {
   if (!events.length) return;
-  const values = events.map(() => '(?::uuid, ?, ?::jsonb)').join(', ');
-  await em.execute(
-    `insert into outbox_event (id, name, payload) values ${values}`,
-    events.flatMap((e) => [e.id, e.name, JSON.stringify(e.payload)]),
+  const sql = await transactionSql(em);
+  await sql(
+    'insert into outbox_event (id, name, payload) select * from unnest($1::uuid[], $2::text[], $3::jsonb[])',
+    [
+      pgArray(events.map((e) => e.id)),
+      pgArray(events.map((e) => e.name)),
+      pgArray(events.map((e) => JSON.stringify(e.payload))),
+    ],
   );
 }
