@@ -217,7 +217,7 @@ async function main(): Promise<void> {
     const url = new URL(server.url);
     const agent = new Agent({ keepAlive: true, maxSockets: TRADES * JUDGES });
     const submitId = trustedMutation('TabletSubmitMarks');
-    const api = (batch: number) => async (tablet: Tablet, marks: Tablet['marks']) => {
+    const api = async (tablet: Tablet, marks: Tablet['marks']) => {
       const a = await post(
         agent,
         url,
@@ -241,11 +241,7 @@ async function main(): Promise<void> {
         (a.body as { data?: { submitMarks: { outcomes: { status: string; code: string | null }[] } } })?.data
           ?.submitMarks.outcomes ?? [];
       const refused = outcomes.filter((o) => o.status !== 'ACCEPTED');
-      if (
-        a.status !== 200 ||
-        a.codes.length ||
-        (outcomes.length !== batch && outcomes.length !== marks.length)
-      )
+      if (a.status !== 200 || a.codes.length || outcomes.length !== marks.length)
         return `${a.status} ${a.codes.join('+')}`;
       return refused.length ? `refused ${refused.map((o) => o.code).join('+')}` : null;
     };
@@ -266,7 +262,7 @@ async function main(): Promise<void> {
           const sql0 = who === 'API' ? await server.sqlCount() : 0;
           const r =
             who === 'API'
-              ? await runTablets(phase, batch, api(batch))
+              ? await runTablets(phase, batch, api)
               : await runTablets(phase, batch, async (tablet, marks) => {
                   for (const m of marks) await floorMark(pool, phase.competitionId, tablet.judgeId, m);
                   return null;

@@ -140,7 +140,6 @@ export class WebhookWorker {
       }
     }
     if (!batch.length) return;
-    const subjects = batch.map((b) => b.subject);
     try {
       const now = this.settings.clock();
       const rows = await this.fork().execute<unknown[]>(
@@ -160,8 +159,8 @@ export class WebhookWorker {
           pgArray(batch.map((b) => b.eventId)),
           pgArray(batch.map((b) => b.type)),
           pgArray(batch.map((b) => JSON.stringify(b.payload))),
-          pgArray(subjects.map((s) => ('tradeId' in s ? s.tradeId : null))),
-          pgArray(subjects.map((s) => ('competitionId' in s ? s.competitionId : null))),
+          pgArray(batch.map(({ subject: s }) => ('tradeId' in s ? s.tradeId : null))),
+          pgArray(batch.map(({ subject: s }) => ('competitionId' in s ? s.competitionId : null))),
         ],
       );
       if (rows.length) this.poke();
