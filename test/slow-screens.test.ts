@@ -19,19 +19,24 @@ type LogLine = Record<string, unknown>;
 const BOUND = 64 * 1024;
 const READERS = 100;
 const ENTRANTS = 80;
-// The kernel takes a few MB of a socket's data before Node buffers any (loopback: ~4 MB here),
-// so the stalled screen watches the board many times over, as a wall of screens on one socket
-// would: each frame is written once per subscription.
-const STALLED_SUBSCRIPTIONS = 200;
+// The kernel takes a few MB of a socket's data before Node buffers any (loopback: the sender's
+// tcp_wmem, 4 MB), so the stalled screen watches the board many times over, as a wall of screens
+// on one socket would: each frame is written once per subscription. Deltas coalesce to a few small
+// frames in a run, so the snapshots carry most of the bytes.
+const STALLED_SUBSCRIPTIONS = 1000;
 
 let t: TestApp;
 const logLines: LogLine[] = [];
 
 /** Polls `check` until it returns something truthy; fails with `what` after `ms`. */
-async function until<T>(what: string, check: () => T | undefined | false, ms = 30_000): Promise<T> {
+async function until<T>(
+  what: string,
+  check: () => T | undefined | false | Promise<T | undefined | false>,
+  ms = 30_000,
+): Promise<T> {
   const deadline = Date.now() + ms;
   for (;;) {
-    const v = check();
+    const v = await check();
     if (v) return v;
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
@@ -103,15 +108,22 @@ test(`a screen that stops reading is cut at the bound while ${READERS} others ke
   for (const p of readers) p.subscribe('board', BoardResumeDocument, variables);
   await Promise.all(readers.map((p) => p.next('board', () => true, 20_000)));
 
-  // The stalled screen reads its snapshots, then stops reading its socket altogether.
+  // The stalled screen subscribes, then stops reading its socket at once, before its snapshots
+  // arrive: the kernel grows the receive buffer of a socket that reads (up to tcp_rmem's maximum,
+  // 32 MB on some machines), so one that had read its snapshots could take more than the whole
+  // run sends before the server holds anything; one that never read keeps its first ~128 KB.
   const stalled = new Peer(t.url);
   await stalled.init();
   for (let i = 0; i < STALLED_SUBSCRIPTIONS; i++) stalled.subscribe(`s${i}`, BoardResumeDocument, variables);
+  const socket = (stalled.ws as unknown as { _socket: Socket })._socket;
+  socket.pause();
+  // ws resumes its socket when its own parser drains: this screen must not read again until told.
+  const resume = socket.resume.bind(socket);
+  socket.resume = () => socket;
   await until(
-    'the stalled screen’s snapshots',
-    () => stalled.messages.filter((m) => m.type === 'next').length === STALLED_SUBSCRIPTIONS,
+    'the stalled screen’s subscriptions',
+    () => logLines.filter((l) => l.msg === 'subscription started').length >= READERS + STALLED_SUBSCRIPTIONS,
   );
-  (stalled.ws as unknown as { _socket: Socket })._socket.pause();
 
   // Every mark moves an entrant past all the others: every frame carries nearly the whole board.
   for (const [i, e] of entrants.entries()) await mark(e, 10 + i);
@@ -146,7 +158,8 @@ test(`a screen that stops reading is cut at the bound while ${READERS} others ke
 
   // The stalled screen, reading again, finds its connection dropped (no close frame gets through a
   // full buffer); a new connection gets the whole board.
-  (stalled.ws as unknown as { _socket: Socket })._socket.resume();
+  socket.resume = resume;
+  socket.resume();
   expect((await stalled.closedWithin(20_000)).code).toBe(1006);
   const again = new Peer(t.url);
   await again.init();
