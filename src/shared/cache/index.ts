@@ -1,7 +1,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import type { Context } from '../graphql/context';
 import { RecentReads } from './recent';
-import { sharedAnonymousReads } from './shared-reads';
+import { SharedAnswers, sharedAnonymousReads } from './shared-reads';
 
 /**
  * The performance machinery behind one seam: reads shared among anonymous callers for a moment
@@ -10,11 +10,15 @@ import { sharedAnonymousReads } from './shared-reads';
  * it: the composition root wires `forget` to every commit and every change heard.
  */
 export class ReadCaches extends RecentReads {
-  /** Apollo's side: whole answers to anonymous queries, shared. */
+  /** Whole answers to anonymous queries, shared by both HTTP paths. */
+  readonly shared = new SharedAnswers(this.answers);
+
+  /** Apollo's side of the shared answers. */
   plugin(): ApolloServerPlugin<Context> {
-    return sharedAnonymousReads(this.answers);
+    return sharedAnonymousReads(this.shared);
   }
 }
 
 export { fanoutStats, sharedSubscribe, withDirectDelivery, type DirectDelivery } from './fanout';
 export type { Recent, RecentEntities } from './recent';
+export { SharedAnswers, type Claim, type Lookup } from './shared-reads';

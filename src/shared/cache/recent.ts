@@ -84,14 +84,14 @@ export class RecentReads {
    */
   readonly answers: Recent<FormattedExecutionResult>;
 
-  constructor(ttlMs: number, trusts?: (readAt: number) => boolean) {
+  constructor(answersTtlMs: number, rowsTtlMs: number, trusts?: (readAt: number) => boolean) {
     this.rows = new Recent<RecentEntities | null>(
-      ttlMs,
+      rowsTtlMs,
       2_000,
       trusts ? { trusts, ttlMs: TRUSTED_ROWS_MS } : null,
     );
     // Public pages ask a handful of distinct questions, each many times.
-    this.answers = new Recent<FormattedExecutionResult>(ttlMs, 1_000);
+    this.answers = new Recent<FormattedExecutionResult>(answersTtlMs, 1_000);
   }
 
   /** After a write or a change: no request reads what was there before it. */

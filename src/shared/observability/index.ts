@@ -5,6 +5,14 @@
 export { createLogger, LOG_LEVELS, newErrorId, unwrapError, type Logger, type LogLevel } from './logger';
 export { addSources, metrics, registry, type Sources } from './metrics';
 export { currentScope, recordSqlSpan, Tracing, type RequestScope } from './tracing';
-export { operationPlugin, requestScope, unexpectedErrors } from './requests';
+export {
+  beginOperation,
+  finishOperation,
+  nameOperation,
+  operationPlugin,
+  requestScope,
+  unexpectedErrors,
+  type OperationRecord,
+} from './requests';
 export { healthRouter, startMetricsServer } from './health';
 export { SLOW_CONSUMER_CLOSE_CODE, SocketLog } from './sockets';

@@ -56,6 +56,57 @@ function operationLabel(name: string | null | undefined): string {
   return name;
 }
 
+/** An operation over HTTP being timed: what `finishOperation` needs to log it. */
+export interface OperationRecord {
+  started: number;
+  scope: ReturnType<typeof currentScope>;
+  name: string | null;
+  type: string;
+  span: ReturnType<typeof startOperationSpan>;
+}
+
+/** Starts timing an operation; `named` once it is known which operation runs (opens its span). */
+export function beginOperation(): OperationRecord {
+  return { started: performance.now(), scope: currentScope(), name: null, type: 'unknown', span: null };
+}
+
+export function nameOperation(record: OperationRecord, name: string | null, type: string): void {
+  record.name = name;
+  record.type = type;
+  record.span = startOperationSpan(record.scope, name ?? 'anonymous');
+}
+
+/** The operation's log line, duration sample and span end, with the error codes returned. */
+export function finishOperation(
+  logger: Logger,
+  record: OperationRecord,
+  caller: string,
+  errors: readonly { extensions?: Record<string, unknown> | undefined }[],
+  path: 'apollo' | 'compiled',
+): void {
+  const seconds = (performance.now() - record.started) / 1000;
+  const outcome = errors.length ? 'error' : 'ok';
+  metrics.operationDuration.observe(
+    { operation: operationLabel(record.name), type: record.type, outcome },
+    seconds,
+  );
+  const codes = errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
+  logger.info(
+    {
+      requestId: record.scope?.requestId,
+      operation: record.name,
+      type: record.type,
+      caller,
+      durationMs: Math.round(seconds * 10_000) / 10,
+      outcome,
+      path,
+      ...(codes.length ? { errorCodes: codes } : {}),
+    },
+    'graphql operation',
+  );
+  endSpan(record.span, outcome === 'error');
+}
+
 /**
  * One log line, one duration sample and one span per GraphQL operation over HTTP: request id,
  * operation name and type, caller kind, duration, outcome and the error codes returned.
@@ -66,39 +117,17 @@ export function operationPlugin<C>(
 ): ApolloServerPlugin<C & object> {
   return {
     async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      const scope = currentScope();
-      let name: string | null = null;
-      let type = 'unknown';
-      let span: ReturnType<typeof startOperationSpan> = null;
+      const record = beginOperation();
       let errors: readonly GraphQLError[] = [];
       return {
         async didResolveOperation(rc) {
-          name = rc.operationName ?? null;
-          type = rc.operation?.operation ?? type;
-          span = startOperationSpan(scope, name ?? 'anonymous');
+          nameOperation(record, rc.operationName ?? null, rc.operation?.operation ?? record.type);
         },
         async didEncounterErrors(rc) {
           errors = rc.errors;
         },
         async willSendResponse() {
-          const seconds = (performance.now() - started) / 1000;
-          const outcome = errors.length ? 'error' : 'ok';
-          metrics.operationDuration.observe({ operation: operationLabel(name), type, outcome }, seconds);
-          const codes = errors.map((e) => String(e.extensions?.code ?? 'INTERNAL_SERVER_ERROR'));
-          logger.info(
-            {
-              requestId: scope?.requestId,
-              operation: name,
-              type,
-              caller: callerOf(contextValue),
-              durationMs: Math.round(seconds * 10_000) / 10,
-              outcome,
-              ...(codes.length ? { errorCodes: codes } : {}),
-            },
-            'graphql operation',
-          );
-          endSpan(span, outcome === 'error');
+          finishOperation(logger, record, callerOf(contextValue), errors, 'apollo');
         },
       };
     },
