@@ -93,6 +93,13 @@ const schema = z.object({
   PUBLIC_QUEUE_WAIT_MS: z.coerce.number().int().positive().default(1_000),
   /** How long anonymous HTTP queries share an answer (src/shared/cache/shared-reads.ts); 0 turns it off. */
   SHARED_READS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+  /**
+   * How long anonymous HTTP readers share the trade and competition rows they read when no change
+   * notice can be heard (while notices are heard, until one comes, 60 s at most); 0 turns it off.
+   */
+  SHARED_ROWS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
+  /** Anonymous HTTP queries run as compiled functions, past Apollo's pipeline (src/transport/compiled.ts). */
+  COMPILED_QUERIES: bool('true'),
   // The outbox dispatcher: how often it looks for undelivered events, and how old they must be.
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),

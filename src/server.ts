@@ -48,6 +48,7 @@ import { loadManifest, type Manifest } from './shared/security/trusted-documents
 import { admission } from './transport/admission';
 import { DATABASE_UNAVAILABLE_TEXT, formatError, topLevel } from './transport/errors';
 import { languageFromAcceptLanguage } from './shared/i18n';
+import { compiledQueries } from './transport/compiled';
 import { httpGate } from './transport/http';
 import { trustedOperations } from './transport/http-cache';
 import { Lane } from './transport/lanes';
@@ -146,7 +147,7 @@ export async function createApp(options: AppOptions): Promise<App> {
   );
   const trusts = (readAt: number) => changes.trusts(readAt);
   // Anonymous reads shared for a moment; a board change this instance hears of ends them at once.
-  const recent = new ReadCaches(config.SHARED_READS_MS, trusts);
+  const recent = new ReadCaches(config.SHARED_READS_MS, config.SHARED_ROWS_MS, trusts);
   const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget(), trusts);
   await changes.start();
   const events = createDomainEvents(pubsub, log);
@@ -296,19 +297,23 @@ export async function createApp(options: AppOptions): Promise<App> {
   const graphqlApp = express();
   graphqlApp.disable('x-powered-by');
   graphqlApp.set('etag', false);
+  const httpContext = (req: express.Request, res: express.Response) =>
+    createContext(
+      services,
+      res.locals.viewer as Viewer,
+      res.locals.ip as string,
+      true,
+      languageFromAcceptLanguage(req.headers['accept-language']),
+    );
   graphqlApp.use(
     httpGate({ config, rateLimits, admit, operations: trustedOperations(trusted), lane, format, viewerFor }),
-    expressMiddleware(apollo, {
-      context: async ({ req, res }) =>
-        createContext(
-          services,
-          res.locals.viewer as Viewer,
-          res.locals.ip as string,
-          true,
-          languageFromAcceptLanguage(req.headers['accept-language']),
-        ),
-    }),
   );
+  // Anonymous queries run compiled, past Apollo; everything else, and any request it leaves, goes on.
+  if (config.COMPILED_QUERIES)
+    graphqlApp.use(
+      compiledQueries({ schema, format, logger, production, shared: recent.shared, contextFor: httpContext }),
+    );
+  graphqlApp.use(expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }));
   app.use(GRAPHQL_PATH, graphqlApp);
 
   app.use(unexpectedErrors(logger));

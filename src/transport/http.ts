@@ -12,6 +12,7 @@ import type { Admit, OperationRequest } from './admission';
 import { text } from '../shared/i18n';
 import { type FormatError, topLevel } from './errors';
 import { httpCache, type TrustedOperations } from './http-cache';
+import type { AdmittedOperation } from './compiled';
 import { type Lane, publicLane } from './lanes';
 
 export interface HttpGateOptions {
@@ -139,13 +140,16 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       ]);
     }
     let request: OperationRequest;
+    let badVariables = false;
     if (req.method === 'GET') {
       const q = req.query as Record<string, string | undefined>;
       let variables: unknown = {};
       try {
         variables = q.variables ? JSON.parse(q.variables) : {};
       } catch {
+        // Apollo answers this request itself (400): the compiled path does not take it.
         variables = {};
+        badVariables = true;
       }
       request = { query: q.query, variables, operationName: q.operationName, documentId: q.documentId };
     } else {
@@ -180,6 +184,15 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       // A document sent by id runs as the trusted text.
       req.body.query = query;
     }
+    if (document && !badVariables && wellFormed(request)) {
+      const operation: AdmittedOperation = {
+        document,
+        query,
+        operationName: typeof request.operationName === 'string' ? request.operationName : null,
+        variables: (request.variables ?? {}) as Record<string, unknown>,
+      };
+      res.locals.operation = operation;
+    }
     next();
   };
 
@@ -201,4 +214,20 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     badBody as unknown as RequestHandler,
     gate,
   ];
+}
+
+/**
+ * Whether Apollo would take the request's fields as they are (it refuses `variables` that is not
+ * an object and an `operationName` that is not a string); only such a request may skip it.
+ */
+function wellFormed(request: OperationRequest): boolean {
+  const { variables, operationName } = request;
+  const objectOrNothing =
+    variables === undefined ||
+    variables === null ||
+    (typeof variables === 'object' && !Array.isArray(variables));
+  return (
+    objectOrNothing &&
+    (operationName === undefined || operationName === null || typeof operationName === 'string')
+  );
 }

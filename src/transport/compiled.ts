@@ -1,0 +1,187 @@
+import { createHash } from 'node:crypto';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import {
+  type DocumentNode,
+  type ExecutionResult,
+  type FormattedExecutionResult,
+  getOperationAST,
+  GraphQLError,
+  type GraphQLFormattedError,
+  type GraphQLSchema,
+} from 'graphql';
+import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
+import type { Viewer } from '../shared/access/viewer';
+import { SharedAnswers } from '../shared/cache';
+import { languageFromAcceptLanguage } from '../shared/i18n';
+import type { Context } from '../shared/graphql/context';
+import {
+  beginOperation,
+  finishOperation,
+  type Logger,
+  nameOperation,
+  type OperationRecord,
+} from '../shared/observability';
+import type { FormatError } from './errors';
+
+/** What the gate (./http.ts) found a request to ask, once it passed every check. */
+export interface AdmittedOperation {
+  document: DocumentNode;
+  operationName: string | null;
+  variables: Record<string, unknown>;
+  /** The text that runs (a trusted document's, when sent by id). */
+  query: string;
+}
+
+export interface CompiledQueriesOptions {
+  schema: GraphQLSchema;
+  format: FormatError;
+  logger: Logger;
+  production: boolean;
+  shared: SharedAnswers;
+  contextFor: (req: Request, res: Response) => Context;
+}
+
+/** A document's compiled operations, and its hash (the shared answers' key, as Apollo's `queryHash`). */
+interface Compiled {
+  hash: string;
+  byOperation: Map<string, CompiledQuery | null>;
+}
+
+const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+
+/**
+ * The light path of the hottest public reads: an anonymous query over HTTP, admitted by the gate,
+ * runs as a function compiled once per document (graphql-jit) and its answer is written here,
+ * without Apollo's request pipeline (its plugins, its second look at the document, its response
+ * machinery). Everything the gate does (limits, lanes, trusted documents, input bounds, cache
+ * headers) has already happened; what Apollo would do after it is done the same way: the shared
+ * anonymous answers, the operation's log line, duration sample and span, the error policy and
+ * Apollo's own shape of the answer (`application/json`, status 200, errors with a code).
+ *
+ * Requests it does not take go on to Apollo unchanged: callers with an identity, mutations,
+ * anything that asks for another media type, GETs without the CSRF preflight Apollo requires,
+ * and documents graphql-jit cannot compile.
+ */
+export function compiledQueries(o: CompiledQueriesOptions): RequestHandler {
+  const compiled = new WeakMap<DocumentNode, Compiled>();
+
+  const compiledFor = (op: AdmittedOperation): { hash: string; query: CompiledQuery | null } => {
+    let entry = compiled.get(op.document);
+    if (!entry) {
+      entry = { hash: createHash('sha256').update(op.query).digest('hex'), byOperation: new Map() };
+      compiled.set(op.document, entry);
+    }
+    const name = op.operationName ?? '';
+    let query = entry.byOperation.get(name);
+    if (query === undefined) {
+      const result = compileQuery(o.schema, op.document, op.operationName ?? undefined);
+      query = isCompiledQuery(result) ? result : null;
+      if (!query)
+        o.logger.warn({ operation: op.operationName, errors: result }, 'query not compiled: Apollo runs it');
+      entry.byOperation.set(name, query);
+    }
+    return { hash: entry.hash, query };
+  };
+
+  /**
+   * Apollo's error shape (a code on every error, a stack outside production), then our policy.
+   * graphql-jit's errors carry the resolver's error as `originalError` and its extensions, as
+   * graphql-js's do, but no extensions at all when it had none.
+   */
+  const formatted = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
+    errors.map((e) => {
+      const extensions: Record<string, unknown> = {
+        ...e.extensions,
+        code: e.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+      };
+      if (!o.production) extensions.stacktrace = e.stack?.split('\n');
+      const shape: GraphQLFormattedError = {
+        message: e.message,
+        ...(e.locations?.length ? { locations: e.locations } : {}),
+        ...(e.path ? { path: e.path } : {}),
+        extensions,
+      };
+      return o.format(shape, e);
+    });
+
+  const answer = (res: Response, record: OperationRecord, result: FormattedExecutionResult) => {
+    finishOperation(o.logger, record, 'anonymous', result.errors ?? [], 'compiled');
+    res.status(200);
+    res.setHeader('Content-Type', 'application/json; charset=utf-8');
+    res.send(`${JSON.stringify(result)}\n`);
+  };
+
+  const run = async (
+    req: Request,
+    res: Response,
+    op: AdmittedOperation,
+    query: CompiledQuery,
+  ): Promise<FormattedExecutionResult> => {
+    const result: ExecutionResult = await query.query(undefined, o.contextFor(req, res), op.variables);
+    return result.errors?.length
+      ? { ...(result.data !== undefined ? { data: result.data } : {}), errors: formatted(result.errors) }
+      : { data: result.data };
+  };
+
+  return (req: Request, res: Response, next: NextFunction) => {
+    const op = res.locals.operation as AdmittedOperation | undefined;
+    if (!op || (res.locals.viewer as Viewer | undefined)?.kind !== 'anonymous') return next();
+    if (!takes(req)) return next();
+    const operation = getOperationAST(op.document, op.operationName ?? undefined);
+    if (operation?.operation !== 'query') return next();
+    const { hash, query } = compiledFor(op);
+    if (!query) return next();
+
+    const record = beginOperation();
+    nameOperation(record, op.operationName ?? operation.name?.value ?? null, 'query');
+    const compute = () => run(req, res, op, query);
+    const reply = (result: FormattedExecutionResult) => answer(res, record, result);
+    const failed = (err: unknown) => {
+      // What graphql-jit throws rather than returns is unexpected: the error policy logs it with an id.
+      const error =
+        err instanceof GraphQLError
+          ? err
+          : new GraphQLError('Unexpected error', { originalError: err as Error });
+      reply({ errors: formatted([error]) });
+    };
+
+    if (!o.shared.enabled) return void compute().then(reply, failed);
+    const language = languageFromAcceptLanguage(req.headers['accept-language']);
+    const found = o.shared.lookup(SharedAnswers.key(language, hash, op.operationName, op.variables));
+    const settle = (lookup: Awaited<typeof found>) => {
+      if (lookup.answer) return reply(lookup.answer);
+      const claim = lookup.claim;
+      return compute().then(
+        (result) => {
+          claim?.settle(result.errors?.length ? null : result);
+          reply(result);
+        },
+        (err: unknown) => {
+          claim?.settle(null);
+          failed(err);
+        },
+      );
+    };
+    if (found instanceof Promise) void found.then(settle);
+    else void settle(found);
+  };
+}
+
+/**
+ * Whether Apollo would answer this request with a single JSON result and no refusal of its own:
+ * `application/json` is what the client prefers (or it names nothing), and a GET carries the CSRF
+ * preflight header Apollo asks of it (the gate adds it to a GET of a trusted query by id).
+ */
+function takes(req: Request): boolean {
+  const accept = req.headers.accept;
+  if (accept && req.accepts(['application/json', 'application/graphql-response+json']) !== 'application/json')
+    return false;
+  if (req.method === 'POST') return req.is('application/json') === 'application/json';
+  if (req.method !== 'GET') return false;
+  const contentType = req.headers['content-type'];
+  if (contentType !== undefined && !/^application\/json\s*(;|$)/i.test(contentType)) return false;
+  return PREFLIGHT_HEADERS.some((h) => {
+    const v = req.headers[h];
+    return typeof v === 'string' && v.length > 0;
+  });
+}
