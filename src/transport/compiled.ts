@@ -145,7 +145,9 @@ export function compiledQueries(o: CompiledQueriesOptions): RequestHandler {
       reply({ errors: formatted([error]) });
     };
 
-    if (!o.shared.enabled) return void compute().then(reply, failed);
+    // Whatever fails in writing the answer goes to the app's last error handler (logged, with an id).
+    const unexpected = (err: unknown) => next(err);
+    if (!o.shared.enabled) return void compute().then(reply, failed).catch(unexpected);
     const language = languageFromAcceptLanguage(req.headers['accept-language']);
     const found = o.shared.lookup(SharedAnswers.key(language, hash, op.operationName, op.variables));
     const settle = (lookup: Awaited<typeof found>) => {
@@ -162,8 +164,7 @@ export function compiledQueries(o: CompiledQueriesOptions): RequestHandler {
         },
       );
     };
-    if (found instanceof Promise) void found.then(settle);
-    else void settle(found);
+    void Promise.resolve(found).then(settle).catch(unexpected);
   };
 }
 
