@@ -71,14 +71,25 @@ export function createContext(
 ): Context {
   const { orm, pubsub } = services;
   const rateLimits = services.rateLimits ?? (localLimits ??= new RateLimits(DEFAULT_RATE_LIMITS, null));
-  const em = orm.em.fork({ clear: true, useContext: false }) as EntityManager;
+  const rows = recentReads && viewer.kind === 'anonymous' ? (services.recent?.rows ?? null) : null;
+  // Forked on first use: an answer from the in-memory boards or the shared rows needs neither, and
+  // a fork costs more than the rest of such a request's context (it writes process.env twice).
+  let em: EntityManager | undefined;
+  let loaders: Loaders | undefined;
   return {
     ...services.modules,
-    em,
-    loaders: services.loaders(
-      em,
-      recentReads && viewer.kind === 'anonymous' ? (services.recent?.rows ?? null) : null,
-    ),
+    get em(): EntityManager {
+      return (em ??= orm.em.fork({ clear: true, useContext: false }) as EntityManager);
+    },
+    set em(value: EntityManager) {
+      em = value;
+    },
+    get loaders(): Loaders {
+      return (loaders ??= services.loaders(this.em, rows));
+    },
+    set loaders(value: Loaders) {
+      loaders = value;
+    },
     viewer,
     access: new Access(viewer),
     pubsub,

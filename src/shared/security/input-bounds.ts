@@ -13,6 +13,7 @@ import {
   isObjectType,
   isInterfaceType,
   Kind,
+  type OperationDefinitionNode,
   TypeInfo,
   visit,
   visitWithTypeInfo,
@@ -137,6 +138,39 @@ function checkValue(value: unknown, type: GraphQLInputType, bound: Bound, path: 
   return null;
 }
 
+type FieldWithArguments = { def: GraphQLField<unknown, unknown>; field: FieldNode };
+const walked = new WeakMap<DocumentNode, Map<OperationDefinitionNode, FieldWithArguments[]>>();
+
+/**
+ * The fields of an operation (and the fragments it may spread) that take arguments, in document
+ * order, with their definitions: found once per parsed document, not on every request.
+ */
+function fieldsWithArguments(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+): FieldWithArguments[] {
+  let byOperation = walked.get(document);
+  if (!byOperation) walked.set(document, (byOperation = new Map()));
+  let found = byOperation.get(operation);
+  if (found) return found;
+  found = [];
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  const typeInfo = new TypeInfo(schema);
+  const list = found;
+  visit(
+    { ...document, definitions: [operation, ...fragments] },
+    visitWithTypeInfo(typeInfo, {
+      Field(field: FieldNode) {
+        const def = typeInfo.getFieldDef() as GraphQLField<unknown, unknown> | null;
+        if (def && field.arguments?.length) list.push({ def, field });
+      },
+    }),
+  );
+  byOperation.set(operation, found);
+  return found;
+}
+
 /**
  * Refuses an operation whose arguments (inline or through variables) exceed their bounds, with
  * `BAD_USER_INPUT` and the argument's path, before any resolver runs. Only the selected
@@ -157,34 +191,20 @@ export function checkInputBounds(
     if (name in variables) coerced[name] = variables[name];
   }
   // Variable values are checked where they are used, against the argument's bound.
-  const fragments = new Map(
-    document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
-  const typeInfo = new TypeInfo(schema);
   let problem: Text | null = null;
-  visit(
-    { ...document, definitions: [operation, ...fragments.values()] },
-    visitWithTypeInfo(typeInfo, {
-      Field(field: FieldNode) {
-        if (problem) return false;
-        const def = typeInfo.getFieldDef() as GraphQLField<unknown, unknown> | null;
-        if (!def || !field.arguments?.length) return;
-        let values: Record<string, unknown>;
-        try {
-          values = getArgumentValues(def, field, coerced);
-        } catch {
-          return;
-        }
-        for (const arg of def.args) {
-          const r = checkValue(values[arg.name], arg.type, boundOf(arg), `${def.name}(${arg.name})`);
-          if (r) {
-            problem = r;
-            return false;
-          }
-        }
-      },
-    }),
-  );
+  for (const { def, field } of fieldsWithArguments(schema, document, operation)) {
+    let values: Record<string, unknown>;
+    try {
+      values = getArgumentValues(def, field, coerced);
+    } catch {
+      continue;
+    }
+    for (const arg of def.args) {
+      problem = checkValue(values[arg.name], arg.type, boundOf(arg), `${def.name}(${arg.name})`);
+      if (problem) break;
+    }
+    if (problem) break;
+  }
   return problem
     ? localizedError(
         'BAD_USER_INPUT',
