@@ -100,6 +100,8 @@ const schema = z.object({
   SHARED_ROWS_MS: z.coerce.number().int().min(0).max(1_000).default(50),
   /** Anonymous HTTP queries run as compiled functions, past Apollo's pipeline (src/transport/compiled.ts). */
   COMPILED_QUERIES: bool('true'),
+  /** With COMPILED_QUERIES, anonymous POSTs of queries compiled already skip Express (src/transport/direct.ts). */
+  DIRECT_QUERIES: bool('true'),
   // The outbox dispatcher: how often it looks for undelivered events, and how old they must be.
   OUTBOX_POLL_MS: z.coerce.number().int().min(10).max(3_600_000).default(1_000),
   OUTBOX_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(5_000),

@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
@@ -17,7 +17,7 @@ import { BoardHub } from './modules/leaderboard/board.service';
 import { screenRouter, venueScreens } from './modules/leaderboard/screen/screen.route';
 import { devPagesRouter } from './shared/http/dev-pages';
 import { createSchema } from './schema';
-import type { Viewer } from './shared/access/viewer';
+import { ANONYMOUS, type Viewer } from './shared/access/viewer';
 import { isDatabaseUnavailable } from './shared/db/availability';
 import { DatabaseChanges } from './shared/db/changes';
 import { pendingMigrations } from './shared/db/orm';
@@ -48,7 +48,8 @@ import { loadManifest, type Manifest } from './shared/security/trusted-documents
 import { admission } from './transport/admission';
 import { DATABASE_UNAVAILABLE_TEXT, formatError, topLevel } from './transport/errors';
 import { languageFromAcceptLanguage } from './shared/i18n';
-import { compiledQueries } from './transport/compiled';
+import { CompiledQueries } from './transport/compiled';
+import { directQueries } from './transport/direct';
 import { httpGate } from './transport/http';
 import { trustedOperations } from './transport/http-cache';
 import { Lane } from './transport/lanes';
@@ -220,7 +221,9 @@ export async function createApp(options: AppOptions): Promise<App> {
     next();
   });
   app.use(requestScope(tracing));
-  const httpServer = createServer(app);
+  // The direct listener (set below) answers the hottest public reads before Express sees them.
+  let handle: (req: IncomingMessage, res: ServerResponse) => void = app;
+  const httpServer = createServer((req, res) => handle(req, res));
 
   const ws = attachWebSocket({
     httpServer,
@@ -309,14 +312,30 @@ export async function createApp(options: AppOptions): Promise<App> {
     httpGate({ config, rateLimits, admit, operations: trustedOperations(trusted), lane, format, viewerFor }),
   );
   // Anonymous queries run compiled, past Apollo; everything else, and any request it leaves, goes on.
-  if (config.COMPILED_QUERIES)
-    graphqlApp.use(
-      compiledQueries({ schema, format, logger, production, shared: recent.shared, contextFor: httpContext }),
-    );
+  const compiled = new CompiledQueries({ schema, format, logger, production, shared: recent.shared });
+  if (config.COMPILED_QUERIES) graphqlApp.use(compiled.middleware(httpContext));
   graphqlApp.use(expressMiddleware(apollo, { context: async ({ req, res }) => httpContext(req, res) }));
   app.use(GRAPHQL_PATH, graphqlApp);
 
   app.use(unexpectedErrors(logger));
+  // Anonymous POSTs of queries already compiled skip Express altogether (src/transport/direct.ts).
+  if (config.COMPILED_QUERIES && config.DIRECT_QUERIES)
+    handle = directQueries(
+      {
+        config,
+        path: GRAPHQL_PATH,
+        tracing,
+        logger,
+        rateLimits,
+        admit,
+        lane,
+        format,
+        trusted,
+        compiled,
+        contextFor: (ip, language) => createContext(services, ANONYMOUS, ip, true, language),
+      },
+      app,
+    );
 
   await new Promise<void>((resolve, reject) => {
     httpServer.once('error', reject);

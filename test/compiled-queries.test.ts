@@ -14,7 +14,10 @@ import {
   OrganizationCountDocument,
   TradeBoardDocument,
 } from './generated/graphql';
+import { Client } from 'pg';
+import { withDatabase } from '../src/shared/db/database';
 import { gid, startTestApp, type TestApp } from './support/app';
+import { adminUrl } from './support/db';
 import { buildWorld, runningTrade, tablet, trustedDoc, type World } from './support/world';
 
 /**
@@ -32,6 +35,7 @@ let apollo: TestApp;
 let w: World;
 let trade: { tradeId: string; competitionId: string; entrants: string[]; judge: string };
 const logLines: Record<string, unknown>[] = [];
+const tightLines: Record<string, unknown>[] = [];
 
 beforeAll(async () => {
   // Shared answers off on both: every request below is executed, not served from a moment ago.
@@ -60,6 +64,8 @@ afterAll(async () => {
 
 interface Answer {
   status: number;
+  /** Every header but those that differ by nature (date, request id, connection). */
+  headers: Record<string, string>;
   contentType: string | null;
   cacheControl: string | null;
   etag: string | null;
@@ -92,14 +98,30 @@ async function send(
     ...(init.body === undefined ? {} : { body: JSON.stringify(init.body) }),
   });
   const text = await res.text();
+  const headers: Record<string, string> = {};
+  res.headers.forEach((value, name) => {
+    // The length follows the body (stack traces outside production name the path that ran).
+    if (!['date', 'x-request-id', 'connection', 'keep-alive', 'content-length'].includes(name))
+      headers[name] = value;
+  });
   return {
     status: res.status,
+    headers,
     contentType: res.headers.get('content-type'),
     cacheControl: res.headers.get('cache-control'),
     etag: res.headers.get('etag'),
     requestId,
     body: text ? comparable(JSON.parse(text)) : null,
   };
+}
+
+/** Waits for a condition (a busy machine takes its time), failing with what it waited for. */
+async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The path the compiled instance logged for a request. */
@@ -139,7 +161,10 @@ test('anonymous queries answer exactly as through Apollo, in both languages', as
     for (const body of requests) {
       const a = await bothAnswer({ body, headers: { 'accept-language': language } });
       expect(a.status).toBe(200);
-      expect(pathOf(a.requestId)).toBe('compiled');
+      // A text's first run compiles it (through Express; the setup ran some already); from then on
+      // it is answered directly.
+      if (language === 'en') expect(pathOf(a.requestId)).toBe('direct');
+      else expect(['compiled', 'direct']).toContain(pathOf(a.requestId));
     }
   }
   const board = await send(compiled, { body: requests[0] });
@@ -214,7 +239,7 @@ test('an unexpected error on the compiled path reaches the client as an error id
   try {
     const r = await send(compiled, { body: { query: print(OrganizationCountDocument) } });
     expect(r.status).toBe(200);
-    expect(pathOf(r.requestId)).toBe('compiled');
+    expect(pathOf(r.requestId)).toBe('direct');
     const raw = await fetch(compiled.url, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -227,5 +252,118 @@ test('an unexpected error on the compiled path reaches the client as an error id
     expect((logged!.err as { stack: string }).stack).toMatch(/organization/);
   } finally {
     await compiled.sql('alter table organization_gone rename to organization');
+  }
+});
+
+test('the direct path answers with every header Express would send, and hands on what it read but does not take', async () => {
+  const body = { query: print(TradeBoardDocument), variables: { tradeId: trade.tradeId, first: 2 } };
+  await send(compiled, { body });
+  const direct = await bothAnswer({ body });
+  expect(pathOf(direct.requestId)).toBe('direct');
+  expect(direct.headers).toMatchObject({
+    'cache-control': 'no-store',
+    vary: 'Accept, Authorization, X-Api-Key, Origin',
+    'x-content-type-options': 'nosniff',
+    'access-control-allow-credentials': 'true',
+  });
+
+  // Read by the direct listener, then left to Express with the body: not JSON, a batch, a JSON
+  // value that is not an object, a mutation, an unknown trusted id, an operation name not compiled.
+  const raw = async (t: TestApp, payload: string) => {
+    const res = await fetch(t.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: payload,
+    });
+    return { status: res.status, body: comparable(await res.json()) };
+  };
+  for (const payload of ['{"query": ', '[{"query":"{ __typename }"}]', '"{ __typename }"', 'null']) {
+    const a = await raw(compiled, payload);
+    expect(a).toEqual(await raw(apollo, payload));
+    expect(a.status).toBe(400);
+  }
+  const handedOn = [
+    { query: print(CompiledMutationTypenameDocument) },
+    { documentId: 'sha256:0000', variables: {} },
+    { query: print(TradeBoardDocument), operationName: 'Nope', variables: {} },
+  ];
+  for (const b of handedOn) {
+    const a = await bothAnswer({ body: b });
+    expect(pathOf(a.requestId)).not.toBe('direct');
+  }
+
+  // Refused by admission on the direct path as by the gate: variables that do not coerce, and
+  // variables that are not an object.
+  const badVariables = await bothAnswer({
+    body: { ...body, variables: { ...body.variables, first: 'many' } },
+  });
+  expect(badVariables.status).toBe(400);
+  const notObject = await bothAnswer({ body: { ...body, variables: 'x' } });
+  expect(notObject.status).toBe(400);
+});
+
+test('the direct path keeps the rate limit and the public lane', async () => {
+  const tight = await startTestApp(
+    {
+      LOG_LEVEL: 'info',
+      SHARED_READS_MS: '0',
+      RATE_LIMIT_IP_PER_MINUTE: '6',
+      PUBLIC_CONCURRENCY: '1',
+      PUBLIC_QUEUE_MAX: '0',
+    },
+    {
+      database: compiled.database,
+      logDestination: { write: (line: string) => void tightLines.push(JSON.parse(line)) },
+    },
+  );
+  const pathIn = (requestId: string) =>
+    tightLines.find((l) => l.requestId === requestId && l.msg === 'graphql operation')?.path;
+  try {
+    const body = { query: print(OrganizationCountDocument) };
+    const first = await send(tight, { body }); // 1: compiles the text through Express
+    expect(first.status).toBe(200);
+    const second = await send(tight, { body }); // 2
+    expect(pathIn(second.requestId)).toBe('direct');
+
+    // One anonymous operation holds the lane (it waits on a lock); the next is shed at once.
+    const locker = new Client({ connectionString: withDatabase(adminUrl(), compiled.database) });
+    await locker.connect();
+    let held: Promise<Answer>;
+    try {
+      await locker.query('begin');
+      await locker.query('lock table organization in access exclusive mode');
+      held = send(tight, { body }); // 3
+      await until(async () => {
+        const [row] = (
+          await locker.query<{ n: string }>('select count(*) as n from pg_locks where not granted')
+        ).rows;
+        return Number(row!.n) > 0;
+      }, 'the held operation waiting on the lock');
+      const shed = await send(tight, { body }); // 4
+      expect(shed.status).toBe(503);
+      expect(shed.headers['retry-after']).toBe('1');
+      expect(shed.body).toMatchObject({ errors: [{ extensions: { code: 'SERVER_BUSY', retryable: true } }] });
+    } finally {
+      await locker.query('rollback').catch(() => {});
+      await locker.end();
+    }
+    const released = await held;
+    expect(released.status).toBe(200);
+    expect(pathIn(released.requestId)).toBe('direct');
+
+    // Six a minute: the fifth and sixth pass, the seventh is refused here as Express refuses the eighth.
+    for (let i = 5; i <= 6; i++) expect((await send(tight, { body })).status).toBe(200);
+    const limited = await send(tight, { body });
+    const viaExpress = await send(tight, { body, headers: { accept: 'application/json, text/plain, */*' } });
+    for (const a of [limited, viaExpress]) {
+      expect(a.status).toBe(429);
+      expect(Number(a.headers['retry-after'])).toBeGreaterThan(0);
+      expect(a.body).toMatchObject({ errors: [{ extensions: { code: 'RATE_LIMITED' } }] });
+    }
+    const { 'retry-after': _a, ...limitedHeaders } = limited.headers;
+    const { 'retry-after': _b, ...expressHeaders } = viaExpress.headers;
+    expect(limitedHeaders).toEqual(expressHeaders);
+  } finally {
+    await tight.close();
   }
 });

@@ -12,15 +12,9 @@ import {
 import { compileQuery, type CompiledQuery, isCompiledQuery } from 'graphql-jit';
 import type { Viewer } from '../shared/access/viewer';
 import { SharedAnswers } from '../shared/cache';
-import { languageFromAcceptLanguage } from '../shared/i18n';
+import { type Language, languageFromAcceptLanguage } from '../shared/i18n';
 import type { Context } from '../shared/graphql/context';
-import {
-  beginOperation,
-  finishOperation,
-  type Logger,
-  nameOperation,
-  type OperationRecord,
-} from '../shared/observability';
+import { beginOperation, finishOperation, type Logger, nameOperation } from '../shared/observability';
 import type { FormatError } from './errors';
 
 /** What the gate (./http.ts) found a request to ask, once it passed every check. */
@@ -38,7 +32,6 @@ export interface CompiledQueriesOptions {
   logger: Logger;
   production: boolean;
   shared: SharedAnswers;
-  contextFor: (req: Request, res: Response) => Context;
 }
 
 /** A document's compiled operations, and its hash (the shared answers' key, as Apollo's `queryHash`). */
@@ -47,7 +40,15 @@ interface Compiled {
   byOperation: Map<string, CompiledQuery | null>;
 }
 
+/** A compiled operation ready to run. */
+export interface Runnable {
+  hash: string;
+  query: CompiledQuery;
+}
+
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
+/** Texts kept compiled, as many as the parse cache keeps parsed (src/shared/security/operation-limits.ts). */
+const COMPILED_TEXTS = 500;
 
 /**
  * The light path of the hottest public reads: an anonymous query over HTTP, admitted by the gate,
@@ -60,96 +61,84 @@ const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'
  *
  * Requests it does not take go on to Apollo unchanged: callers with an identity, mutations,
  * anything that asks for another media type, GETs without the CSRF preflight Apollo requires,
- * and documents graphql-jit cannot compile.
+ * and documents graphql-jit cannot compile. The direct listener (./direct.ts) runs the texts
+ * compiled here without Express.
  */
-export function compiledQueries(o: CompiledQueriesOptions): RequestHandler {
-  const compiled = new WeakMap<DocumentNode, Compiled>();
+export class CompiledQueries {
+  private readonly byText = new Map<string, Compiled>();
 
-  const compiledFor = (op: AdmittedOperation): { hash: string; query: CompiledQuery | null } => {
-    let entry = compiled.get(op.document);
+  constructor(private readonly o: CompiledQueriesOptions) {}
+
+  /** The compiled form of an admitted query, compiled on first sight; null when graphql-jit cannot. */
+  compiledFor(op: AdmittedOperation): Runnable | null {
+    let entry = this.byText.get(op.query);
     if (!entry) {
       entry = { hash: createHash('sha256').update(op.query).digest('hex'), byOperation: new Map() };
-      compiled.set(op.document, entry);
+      if (this.byText.size >= COMPILED_TEXTS) this.byText.delete(this.byText.keys().next().value!);
+      this.byText.set(op.query, entry);
     }
     const name = op.operationName ?? '';
     let query = entry.byOperation.get(name);
     if (query === undefined) {
-      const result = compileQuery(o.schema, op.document, op.operationName ?? undefined);
+      const result = compileQuery(this.o.schema, op.document, op.operationName ?? undefined);
       query = isCompiledQuery(result) ? result : null;
       if (!query)
-        o.logger.warn({ operation: op.operationName, errors: result }, 'query not compiled: Apollo runs it');
+        this.o.logger.warn(
+          { operation: op.operationName, errors: result },
+          'query not compiled: Apollo runs it',
+        );
       entry.byOperation.set(name, query);
     }
-    return { hash: entry.hash, query };
-  };
+    return query ? { hash: entry.hash, query } : null;
+  }
+
+  /** Whether this text's operation has run compiled already: only such requests skip Express. */
+  knows(text: string, operationName: string | null): boolean {
+    return Boolean(this.byText.get(text)?.byOperation.get(operationName ?? ''));
+  }
 
   /**
-   * Apollo's error shape (a code on every error, a stack outside production), then our policy.
-   * graphql-jit's errors carry the resolver's error as `originalError` and its extensions, as
-   * graphql-js's do, but no extensions at all when it had none.
+   * Runs an admitted anonymous query (or takes its answer shared from a moment ago) and hands the
+   * body to `write`; the operation is logged, timed and traced as `path`. What fails in writing
+   * goes to `unexpected`.
    */
-  const formatted = (errors: readonly GraphQLError[]): GraphQLFormattedError[] =>
-    errors.map((e) => {
-      const extensions: Record<string, unknown> = {
-        ...e.extensions,
-        code: e.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
-      };
-      if (!o.production) extensions.stacktrace = e.stack?.split('\n');
-      const shape: GraphQLFormattedError = {
-        message: e.message,
-        ...(e.locations?.length ? { locations: e.locations } : {}),
-        ...(e.path ? { path: e.path } : {}),
-        extensions,
-      };
-      return o.format(shape, e);
-    });
-
-  const answer = (res: Response, record: OperationRecord, result: FormattedExecutionResult) => {
-    finishOperation(o.logger, record, 'anonymous', result.errors ?? [], 'compiled');
-    res.status(200);
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.send(`${JSON.stringify(result)}\n`);
-  };
-
-  const run = async (
-    req: Request,
-    res: Response,
+  respond(
     op: AdmittedOperation,
-    query: CompiledQuery,
-  ): Promise<FormattedExecutionResult> => {
-    const result: ExecutionResult = await query.query(undefined, o.contextFor(req, res), op.variables);
-    return result.errors?.length
-      ? { ...(result.data !== undefined ? { data: result.data } : {}), errors: formatted(result.errors) }
-      : { data: result.data };
-  };
-
-  return (req: Request, res: Response, next: NextFunction) => {
-    const op = res.locals.operation as AdmittedOperation | undefined;
-    if (!op || (res.locals.viewer as Viewer | undefined)?.kind !== 'anonymous') return next();
-    if (!takes(req)) return next();
-    const operation = getOperationAST(op.document, op.operationName ?? undefined);
-    if (operation?.operation !== 'query') return next();
-    const { hash, query } = compiledFor(op);
-    if (!query) return next();
-
+    runnable: Runnable,
+    name: string | null,
+    language: Language,
+    contextFor: () => Context,
+    path: 'compiled' | 'direct',
+    write: (body: string) => void,
+    unexpected: (err: unknown) => void,
+  ): void {
     const record = beginOperation();
-    nameOperation(record, op.operationName ?? operation.name?.value ?? null, 'query');
-    const compute = () => run(req, res, op, query);
-    const reply = (result: FormattedExecutionResult) => answer(res, record, result);
+    nameOperation(record, name, 'query');
+    const reply = (result: FormattedExecutionResult) => {
+      finishOperation(this.o.logger, record, 'anonymous', result.errors ?? [], path);
+      write(`${JSON.stringify(result)}\n`);
+    };
+    const compute = async (): Promise<FormattedExecutionResult> => {
+      const result: ExecutionResult = await runnable.query.query(undefined, contextFor(), op.variables);
+      return result.errors?.length
+        ? {
+            ...(result.data !== undefined ? { data: result.data } : {}),
+            errors: this.formatted(result.errors),
+          }
+        : { data: result.data };
+    };
     const failed = (err: unknown) => {
       // What graphql-jit throws rather than returns is unexpected: the error policy logs it with an id.
       const error =
         err instanceof GraphQLError
           ? err
           : new GraphQLError('Unexpected error', { originalError: err as Error });
-      reply({ errors: formatted([error]) });
+      reply({ errors: this.formatted([error]) });
     };
 
-    // Whatever fails in writing the answer goes to the app's last error handler (logged, with an id).
-    const unexpected = (err: unknown) => next(err);
-    if (!o.shared.enabled) return void compute().then(reply, failed).catch(unexpected);
-    const language = languageFromAcceptLanguage(req.headers['accept-language']);
-    const found = o.shared.lookup(SharedAnswers.key(language, hash, op.operationName, op.variables));
+    const shared = this.o.shared;
+    if (!shared.enabled) return void compute().then(reply, failed).catch(unexpected);
+    const found = shared.lookup(SharedAnswers.key(language, runnable.hash, op.operationName, op.variables));
     const settle = (lookup: Awaited<typeof found>) => {
       if (lookup.answer) return reply(lookup.answer);
       const claim = lookup.claim;
@@ -165,8 +154,60 @@ export function compiledQueries(o: CompiledQueriesOptions): RequestHandler {
       );
     };
     void Promise.resolve(found).then(settle).catch(unexpected);
-  };
+  }
+
+  /**
+   * Apollo's error shape (a code on every error, a stack outside production), then our policy.
+   * graphql-jit's errors carry the resolver's error as `originalError` and its extensions, as
+   * graphql-js's do, but no extensions at all when it had none.
+   */
+  private formatted(errors: readonly GraphQLError[]): GraphQLFormattedError[] {
+    return errors.map((e) => {
+      const extensions: Record<string, unknown> = {
+        ...e.extensions,
+        code: e.extensions?.code ?? 'INTERNAL_SERVER_ERROR',
+      };
+      if (!this.o.production) extensions.stacktrace = e.stack?.split('\n');
+      const shape: GraphQLFormattedError = {
+        message: e.message,
+        ...(e.locations?.length ? { locations: e.locations } : {}),
+        ...(e.path ? { path: e.path } : {}),
+        extensions,
+      };
+      return this.o.format(shape, e);
+    });
+  }
+
+  /** The Express step after the gate (src/transport/http.ts): takes what it can, passes the rest on. */
+  middleware(contextFor: (req: Request, res: Response) => Context): RequestHandler {
+    return (req: Request, res: Response, next: NextFunction) => {
+      const op = res.locals.operation as AdmittedOperation | undefined;
+      if (!op || (res.locals.viewer as Viewer | undefined)?.kind !== 'anonymous') return next();
+      if (!takes(req)) return next();
+      const operation = getOperationAST(op.document, op.operationName ?? undefined);
+      if (operation?.operation !== 'query') return next();
+      const runnable = this.compiledFor(op);
+      if (!runnable) return next();
+      this.respond(
+        op,
+        runnable,
+        op.operationName ?? operation.name?.value ?? null,
+        languageFromAcceptLanguage(req.headers['accept-language']),
+        () => contextFor(req, res),
+        'compiled',
+        (body) => {
+          res.status(200);
+          res.setHeader('Content-Type', JSON_UTF8);
+          res.send(body);
+        },
+        // Whatever fails in writing the answer goes to the app's last error handler (logged, with an id).
+        (err) => next(err),
+      );
+    };
+  }
 }
+
+export const JSON_UTF8 = 'application/json; charset=utf-8';
 
 /**
  * Whether Apollo would answer this request with a single JSON result and no refusal of its own:

@@ -45,32 +45,13 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
 
   const tooMany = (res: Response, retryAfterSeconds: number, per: string | undefined) => {
     res.setHeader('Retry-After', String(retryAfterSeconds));
-    refuse(res, 429, [
-      topLevel(
-        TopLevelCode.RATE_LIMITED,
-        text(
-          `请求过于频繁，请 ${retryAfterSeconds} 秒后重试。`,
-          `Too many requests per ${per}; retry in ${retryAfterSeconds} s.`,
-        ),
-        {
-          retryAfterSeconds,
-        },
-      ),
-    ]);
+    refuse(res, 429, [rateLimited(retryAfterSeconds, per)]);
   };
 
   const deadline = (_req: Request, res: Response, next: NextFunction) => {
     const timer = setTimeout(() => {
       if (res.headersSent) return;
-      refuse(res, 503, [
-        topLevel(
-          TopLevelCode.REQUEST_TIMEOUT,
-          text('请求耗时过长，请稍后重试。', 'The request took too long; retry shortly.'),
-          {
-            retryable: true,
-          },
-        ),
-      ]);
+      refuse(res, 503, [timedOut()]);
       // The late GraphQL response must not try to write to the finished one.
       res.setHeader = (() => res) as never;
       res.status = (() => res) as never;
@@ -87,14 +68,7 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const badBody = (err: unknown, _req: Request, res: Response, next: NextFunction) => {
     if (!err) return next();
     const status = (err as { status?: number }).status ?? 400;
-    refuse(res, status, [
-      topLevel(
-        status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
-        status === 413
-          ? text('请求体过大。', 'The request body is too large.')
-          : text('请求体不是有效的 JSON。', 'The request body is not valid JSON.'),
-      ),
-    ]);
+    refuse(res, status, [badBodyError(status)]);
   };
 
   const authenticateRequest = async (req: Request, res: Response, next: NextFunction) => {
@@ -196,6 +170,16 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     next();
   };
 
+  // A body the direct listener (./direct.ts) read before handing the request on is not read again.
+  const json = express.json({ limit: '8mb' });
+  const jsonBody = (req: Request, res: Response, next: NextFunction) => {
+    const early = (req as { [EARLY_BODY]?: EarlyBody })[EARLY_BODY];
+    if (!early) return json(req, res, next);
+    if ('error' in early) return next(early.error);
+    req.body = early.value;
+    next();
+  };
+
   return [
     httpCache(o.operations),
     cors((req, done) =>
@@ -210,17 +194,52 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     rateLimit,
     // Anonymous requests wait for the public lane before their bodies are even read and parsed.
     publicLane(o.lane, refuse),
-    express.json({ limit: '8mb' }),
+    jsonBody,
     badBody as unknown as RequestHandler,
     gate,
   ];
 }
 
+/** The refusal of a caller past its rate limit (429, with `Retry-After`). */
+export function rateLimited(retryAfterSeconds: number, per: string | undefined): GraphQLError {
+  return topLevel(
+    TopLevelCode.RATE_LIMITED,
+    text(
+      `请求过于频繁，请 ${retryAfterSeconds} 秒后重试。`,
+      `Too many requests per ${per}; retry in ${retryAfterSeconds} s.`,
+    ),
+    { retryAfterSeconds },
+  );
+}
+
+/** The answer to a request still running at REQUEST_TIMEOUT_MS (503). */
+export function timedOut(): GraphQLError {
+  return topLevel(
+    TopLevelCode.REQUEST_TIMEOUT,
+    text('请求耗时过长，请稍后重试。', 'The request took too long; retry shortly.'),
+    { retryable: true },
+  );
+}
+
+/** The refusal of a body that is too large (413) or not JSON (400), in GraphQL's shape. */
+export function badBodyError(status: number): GraphQLError {
+  return topLevel(
+    status === 413 ? 'PAYLOAD_TOO_LARGE' : 'BAD_REQUEST',
+    status === 413
+      ? text('请求体过大。', 'The request body is too large.')
+      : text('请求体不是有效的 JSON。', 'The request body is not valid JSON.'),
+  );
+}
+
+/** A request body the direct listener read (and parsed, or failed to) before Express saw it. */
+export const EARLY_BODY = Symbol('early body');
+export type EarlyBody = { value: unknown } | { error: Error & { status: number } };
+
 /**
  * Whether Apollo would take the request's fields as they are (it refuses `variables` that is not
  * an object and an `operationName` that is not a string); only such a request may skip it.
  */
-function wellFormed(request: OperationRequest): boolean {
+export function wellFormed(request: OperationRequest): boolean {
   const { variables, operationName } = request;
   const objectOrNothing =
     variables === undefined ||

@@ -144,7 +144,8 @@ export function publicLane(
   };
 }
 
-const busy = (retryAfterSeconds: number) =>
+/** The refusal of an anonymous operation when the public lane is full (503, with `Retry-After`). */
+export const busy = (retryAfterSeconds: number) =>
   topLevel(
     TopLevelCode.SERVER_BUSY,
     text('公共服务繁忙，请稍后重试。', 'The public service is busy; retry shortly.'),

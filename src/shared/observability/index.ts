@@ -10,7 +10,9 @@ export {
   finishOperation,
   nameOperation,
   operationPlugin,
+  openRequestScope,
   requestScope,
+  unexpectedAnswer,
   unexpectedErrors,
   type OperationRecord,
 } from './requests';

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
 import type { ApolloServerPlugin } from '@apollo/server';
-import { context } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { type Context as OtelContext, context } from '@opentelemetry/api';
 import type { ErrorRequestHandler, NextFunction, Request, RequestHandler, Response } from 'express';
 import type { GraphQLError } from 'graphql';
 import { languageFromAcceptLanguage, text } from '../i18n';
@@ -19,28 +20,38 @@ const REQUEST_ID = /^[\w.:-]{1,100}$/;
  */
 export function requestScope(tracing: Tracing): RequestHandler {
   return (req: Request, res: Response, next: NextFunction) => {
-    const incoming = req.headers['x-request-id'];
-    const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
-    req.headers['x-request-id'] = requestId;
-    res.setHeader('X-Request-Id', requestId);
-    const span = startHttpSpan(tracing.tracer, req.method, req.path);
-    if (span) {
-      let ended = false;
-      const end = () => {
-        if (ended) return;
-        ended = true;
-        span.setAttribute('http.response.status_code', res.statusCode);
-        endSpan(span, res.statusCode >= 500);
-      };
-      res.once('finish', end);
-      res.once('close', end);
-    }
-    const language = languageFromAcceptLanguage(req.headers['accept-language']);
-    const ctx = withScope({ requestId, tracer: tracing.tracer, span, language }, span);
+    const ctx = openRequestScope(tracing, req, res, req.path);
     // The body arrives on the request's own events: bind them, or body parsing loses the scope.
     context.bind(ctx, req);
     context.with(ctx, next);
   };
+}
+
+/** The scope `requestScope` opens, for a listener that answers without Express (`path`: the URL's). */
+export function openRequestScope(
+  tracing: Tracing,
+  req: IncomingMessage,
+  res: ServerResponse,
+  path: string,
+): OtelContext {
+  const incoming = req.headers['x-request-id'];
+  const requestId = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
+  req.headers['x-request-id'] = requestId;
+  res.setHeader('X-Request-Id', requestId);
+  const span = startHttpSpan(tracing.tracer, req.method ?? 'GET', path);
+  if (span) {
+    let ended = false;
+    const end = () => {
+      if (ended) return;
+      ended = true;
+      span.setAttribute('http.response.status_code', res.statusCode);
+      endSpan(span, res.statusCode >= 500);
+    };
+    res.once('finish', end);
+    res.once('close', end);
+  }
+  const language = languageFromAcceptLanguage(req.headers['accept-language']);
+  return withScope({ requestId, tracer: tracing.tracer, span, language }, span);
 }
 
 // Operation names are the client's choice: a bounded set of well-formed ones become label values.
@@ -82,7 +93,7 @@ export function finishOperation(
   record: OperationRecord,
   caller: string,
   errors: readonly { extensions?: Record<string, unknown> | undefined }[],
-  path: 'apollo' | 'compiled',
+  path: 'apollo' | 'compiled' | 'direct',
 ): void {
   const seconds = (performance.now() - record.started) / 1000;
   const outcome = errors.length ? 'error' : 'ok';
@@ -140,17 +151,34 @@ export function operationPlugin<C>(
  */
 export function unexpectedErrors(logger: Logger): ErrorRequestHandler {
   return (err: unknown, _req, res, next) => {
-    const errorId = newErrorId();
-    metrics.unexpectedErrors.inc();
-    logger.error({ err, errorId, requestId: currentScope()?.requestId }, 'unexpected error');
-    if (res.headersSent) return next(err);
-    res.status(500).json({
-      errors: [
-        {
-          message: INTERNAL_ERROR[currentScope()?.language ?? 'zh'],
-          extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
-        },
-      ],
-    });
+    if (res.headersSent) {
+      logUnexpected(logger, err);
+      return next(err);
+    }
+    res.status(500).json(unexpectedAnswer(logger, err));
+  };
+}
+
+/** Logs an unexpected error with a new error id and its stack. */
+function logUnexpected(logger: Logger, err: unknown): string {
+  const errorId = newErrorId();
+  metrics.unexpectedErrors.inc();
+  logger.error({ err, errorId, requestId: currentScope()?.requestId }, 'unexpected error');
+  return errorId;
+}
+
+/** What `unexpectedErrors` answers (status 500), for a listener that answers without Express. */
+export function unexpectedAnswer(
+  logger: Logger,
+  err: unknown,
+): { errors: { message: string; extensions: { code: string; errorId: string } }[] } {
+  const errorId = logUnexpected(logger, err);
+  return {
+    errors: [
+      {
+        message: INTERNAL_ERROR[currentScope()?.language ?? 'zh'],
+        extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+      },
+    ],
   };
 }
