@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import { withDatabase } from '../src/shared/db/database';
 import { adminUrl } from './support/db';
+import { metrics } from '../src/shared/observability';
 import { Role } from '../src/modules/account/account.entity';
 import { OrganizationLevel } from '../src/modules/organization/organization.entity';
 import { documentId, loadManifest } from '../src/shared/security/trusted-documents';
@@ -371,4 +372,121 @@ test('only judges’ accounts submit marks, and organizers read the audit trail 
     { token: w.tokens.xianyang },
   );
   expect(neighbour.json.errors![0]!.extensions!.code).toBe('FORBIDDEN');
+});
+
+/** A running trade of its own (the shared one's marks belong to the tests above), with two judges. */
+async function freshTrade(name: string, entrantCount: number) {
+  const compId = await createCompetition(t, w.tokens.xian, w.orgs.xian, { name: `${name}大赛` });
+  const trade = await createTrade(t, w.tokens.xian, compId, { name, capacity: 100 });
+  await t.gql(
+    SetMarkingSchemeDocument,
+    { input: { tradeId: trade, format: 'JSON', content: JSON.stringify(SCHEME) } },
+    { token: w.tokens.xian },
+  );
+  const firm = await t.org(`${name}公司`, OrganizationLevel.ENTERPRISE, w.orgs.lianhu);
+  const ids: string[] = [];
+  for (let i = 0; i < entrantCount; i++) {
+    const person = await createPerson(t, w.tokens.xian, firm, `${name}选手${i}`);
+    ids.push(await registerEntrant(t, w.tokens.xian, trade, person, { checkIn: true }));
+  }
+  const tokens: string[] = [];
+  for (const who of ['甲', '乙']) {
+    const acc = await t.account(Role.JUDGE, w.orgs.xian, `judge.${name}.${who}`);
+    await t.gql(
+      AssignJudgeDocument,
+      { input: { tradeId: trade, accountId: gid('Account', acc.account.id), role: 'JUDGE' } },
+      { token: w.tokens.xian },
+    );
+    tokens.push(acc.token);
+  }
+  await moveTo(t, w.tokens.xian, compId, 'REGISTRATION_OPEN', 'RUNNING');
+  await drawLots(t, w.tokens.xian, trade);
+  return { tradeId: trade, competitionId: compId, entrants: ids, judges: tokens };
+}
+
+const boardSeq = async (trade: string) =>
+  Number(
+    (await t.sql<{ board_seq: string }>('select board_seq from trade where id = ?', [dbId(trade)]))[0]!
+      .board_seq,
+  );
+const split = async () => (await metrics.markBatchesSplit.get()).values[0]?.value ?? 0;
+
+test('a batch commits as one: outcomes in the order sent, refused marks write nothing, one board step', async () => {
+  const f = await freshTrade('批量', 3);
+  const [j] = f.judges;
+  const before = await counts();
+  const seq = await boardSeq(f.tradeId);
+  const splitBefore = await split();
+  const first = { idempotencyKey: randomUUID(), entrantId: f.entrants[2], aspectCode: 'B', value: 7 };
+  const third = { idempotencyKey: randomUUID(), entrantId: f.entrants[0], aspectCode: 'B', value: 6 };
+  const outcomes = await submit(j!, [
+    first,
+    { idempotencyKey: randomUUID(), entrantId: f.entrants[0], aspectCode: 'A', value: 10.5 },
+    third,
+    first, // a tablet's queue holding the same mark twice: the same answer
+    { idempotencyKey: randomUUID(), entrantId: gid('Trade', 1), aspectCode: 'B', value: 6 },
+    { idempotencyKey: randomUUID(), entrantId: f.entrants[0], aspectCode: 'B', value: 9 },
+  ]);
+  expect(outcomes.map((o) => [o.status, o.code])).toEqual([
+    ['ACCEPTED', null],
+    ['REFUSED', 'MARK_OUT_OF_RANGE'],
+    ['ACCEPTED', null],
+    ['ACCEPTED', null],
+    ['REFUSED', 'INVALID_ID'],
+    ['REFUSED', 'MARK_EXISTS'],
+  ]);
+  expect(outcomes[3]).toEqual(outcomes[0]);
+  expect(outcomes[2]!.mark).toMatchObject({ value: 6, version: 1 });
+  // Two marks, two audit events; one projection of the trade's board for the batch.
+  expect(await counts()).toEqual({ marks: before.marks + 2, events: before.events + 2 });
+  expect(await boardSeq(f.tradeId)).toBe(seq + 1);
+  const rows = await t.sql<{ entrant_id: number; total: string; seq: string }>(
+    'select entrant_id, total, seq from board_entry where trade_id = ? and active order by entrant_id',
+    [dbId(f.tradeId)],
+  );
+  expect(rows.map((r) => [r.entrant_id, Number(r.seq)])).toEqual([
+    [dbId(f.entrants[0]!), seq + 1],
+    [dbId(f.entrants[2]!), seq + 1],
+  ]);
+  expect(await split()).toBe(splitBefore);
+
+  // Sent again whole (the tablet never saw the answer): the same outcomes, nothing new written.
+  const again = await submit(j!, [first, third]);
+  expect(again).toEqual([outcomes[0], outcomes[2]]);
+  expect(await counts()).toEqual({ marks: before.marks + 2, events: before.events + 2 });
+});
+
+test('batches of two tablets over the same entrants in opposite orders, and one over a part, commit without a deadlock', async () => {
+  const f = await freshTrade('交叉', 10);
+  const [j1, j2] = f.judges;
+  const before = await counts();
+  const splitBefore = await split();
+  const batch = (aspectCode: string, entrants: string[], value: number) =>
+    entrants.map((entrantId) => ({ idempotencyKey: randomUUID(), entrantId, aspectCode, value }));
+  const reversed = [...f.entrants].reverse();
+  // Whole board against whole board reversed; then whole board against its last half only.
+  const [a, b] = await Promise.all([
+    submit(j1!, batch('A', f.entrants, 8), 'tablet-1'),
+    submit(j2!, batch('A', reversed, 7), 'tablet-2'),
+  ]);
+  const [c, d] = await Promise.all([
+    submit(j1!, batch('B', f.entrants, 6), 'tablet-1'),
+    submit(j2!, batch('B', reversed.slice(0, 5), 5), 'tablet-2'),
+  ]);
+  for (const outcomes of [a, b, c, d]) expect(outcomes.every((o) => o.status === 'ACCEPTED')).toBe(true);
+  expect(await counts()).toEqual({ marks: before.marks + 35, events: before.events + 35 });
+  // Each batch committed as one: none fell back to one transaction per mark.
+  expect(await split()).toBe(splitBefore);
+  const [created] = await t.sql<{ n: string }>(
+    `select count(*) n from audit_event where competition_id = ? and kind = 'MARK_CREATED'`,
+    [dbId(f.competitionId)],
+  );
+  expect(Number(created!.n)).toBe(35);
+  const verified = (
+    await t.raw(
+      { documentId: VERIFY, variables: { competitionId: f.competitionId } },
+      { token: w.tokens.xian },
+    )
+  ).json.data as { verifyAuditChain: { ok: boolean } };
+  expect(verified.verifyAuditChain.ok).toBe(true);
 });

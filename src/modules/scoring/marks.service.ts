@@ -100,8 +100,9 @@ function requestHash(judgeId: number, m: MarkInput): string {
 }
 
 /**
- * One mark, in its own transaction: replay check, then every rule at the
- * moment the mark arrives, then the write and its audit event together.
+ * One mark, in its own transaction or its batch's: replay check, then every rule at the moment the
+ * mark arrives, then the write and its audit event together. Every refusal is thrown before the
+ * mark's first write, so a batch can go on past it (`submitTogether`).
  */
 async function submitOne(
   em: EntityManager,
@@ -109,6 +110,8 @@ async function submitOne(
   deviceId: string,
   m: MarkInput,
   events: EventUnit,
+  /** In a batch: the entrants whose board rows change, by trade, projected once at the batch's end. */
+  changed: Map<number, Set<number>> | null = null,
 ): Promise<MarkOutcome> {
   if (typeof m.idempotencyKey !== 'string' || m.idempotencyKey.length < 8 || m.idempotencyKey.length > 200) {
     throw new Refused(
@@ -358,7 +361,10 @@ async function submitOne(
     aspectCode: aspect.code,
     version: stored.version,
   });
-  await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
+  if (changed) {
+    const entrants = changed.get(c.tradeId) ?? new Set<number>();
+    changed.set(c.tradeId, entrants.add(c.entrantId));
+  } else await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
 
   // Without a tolerance there is nothing to compare: the panel's marks are not read.
   const panel =
@@ -440,6 +446,65 @@ export function markView(
   });
 }
 
+function refusedOutcome(m: MarkInput, err: Refused): MarkOutcome {
+  return {
+    idempotencyKey: m.idempotencyKey,
+    status: MarkStatus.REFUSED,
+    code: err.code,
+    message: err.text,
+    mark: null,
+    toleranceBreached: false,
+  };
+}
+
+/**
+ * A batch's marks in one transaction: one BEGIN, one COMMIT, one outbox write and one board
+ * projection per trade for the batch, where each mark alone pays all of them. Each mark still gets
+ * its own outcome, and a refused mark writes nothing (every refusal comes before the mark's first
+ * write). Locks are taken in the order every mark transaction takes them, so batches cannot
+ * deadlock with each other or with single marks: the marks' entrants in ascending id order, then
+ * the trades' board rows (ascending), then the competition's audit chain (last steps). Null when
+ * the transaction failed for any other reason (a race lost at a unique key, a deadlock with some
+ * other writer): nothing of it was committed, and the caller submits the marks one by one.
+ */
+async function submitTogether(
+  ctx: Context,
+  judgeId: number,
+  deviceId: string,
+  marks: MarkInput[],
+): Promise<MarkOutcome[] | null> {
+  const entrantOf = (m: MarkInput) => {
+    const d = typeof m.entrantId === 'string' ? fromGlobalId(m.entrantId) : null;
+    return d?.type === 'Entrant' ? d.id : 0;
+  };
+  // Stable: two marks of one entrant keep their order (the first written wins a duplicate).
+  const order = marks.map((m, i) => ({ i, entrant: entrantOf(m) })).sort((a, b) => a.entrant - b.entrant);
+  try {
+    const outcomes = await inTransaction(ctx, async (em) => {
+      const out: MarkOutcome[] = new Array<MarkOutcome>(marks.length);
+      const changed = new Map<number, Set<number>>();
+      for (const { i } of order) {
+        const m = marks[i]!;
+        try {
+          out[i] = await submitOne(em, judgeId, deviceId, m, ctx.events, changed);
+        } catch (err) {
+          if (err instanceof Refused) out[i] = refusedOutcome(m, err);
+          else throw err;
+        }
+      }
+      for (const tradeId of [...changed.keys()].sort((a, b) => a - b)) {
+        const entrantIds = [...changed.get(tradeId)!].sort((a, b) => a - b);
+        await ctx.events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId, entrantIds });
+      }
+      return out;
+    });
+    return outcomes.map(accepted);
+  } catch {
+    metrics.markBatchesSplit.inc();
+    return null;
+  }
+}
+
 /** Each mark gets its own outcome; a refused mark writes nothing and does not hold back the others. */
 export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promise<MarkOutcome[]> {
   if (ctx.viewer.kind !== 'account')
@@ -455,8 +520,12 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
     );
   }
   p.throwIfAny();
+  if (input.marks.length > 1) {
+    const together = await submitTogether(ctx, judgeId, deviceId, input.marks);
+    if (together) return together;
+  }
   const outcomes: MarkOutcome[] = [];
-  // One transaction per mark (a refused mark must not hold back the others), each through the one
+  // A single mark, or a batch whose one transaction failed: one transaction per mark, each through the one
   // commit path: its events (board change, tolerance alert) go out after it commits, and only from
   // the submission that wrote the mark (a replay records nothing).
   for (const m of input.marks) {
@@ -466,14 +535,7 @@ export async function submitMarks(ctx: Context, input: SubmitMarksInput): Promis
       );
     } catch (err) {
       if (err instanceof Refused) {
-        outcomes.push({
-          idempotencyKey: m.idempotencyKey,
-          status: MarkStatus.REFUSED,
-          code: err.code,
-          message: err.text,
-          mark: null,
-          toleranceBreached: false,
-        });
+        outcomes.push(refusedOutcome(m, err));
       } else if (asDomainError(err)) {
         // A concurrent duplicate lost a race at the unique index: the replay path answers it.
         outcomes.push(

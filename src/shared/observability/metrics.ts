@@ -87,6 +87,11 @@ export const metrics = {
     help: 'Judges’ marks written (replays of an accepted mark are not counted again).',
     registers: [registry],
   }),
+  markBatchesSplit: new Counter({
+    name: 'jingsai_mark_batches_split_total',
+    help: 'Batches of marks whose one transaction failed (a race, a deadlock) and that were submitted mark by mark.',
+    registers: [registry],
+  }),
   unexpectedErrors: new Counter({
     name: 'jingsai_unexpected_errors_total',
     help: 'Unexpected errors (each logged with its error id).',
