@@ -22,7 +22,8 @@ import { Profile } from './support/profile';
  * holding the mark row (its unique key) and the audit row appended under the same
  * per-competition advisory lock, hash-chained, default durability (synchronous commit). Each
  * phase gets a fresh competition, so every phase starts from the same empty state; the phases of
- * a round run one after the other (API 1, floor 1, API 20, floor 20) and `--rounds` repeats them.
+ * a round run one after the other (API 1, floor 1, API 20, floor 20, floor 20 committing each
+ * batch whole, as the API does) and `--rounds` repeats them.
  */
 const TRADES = arg('trades', 5);
 const JUDGES = arg('judges', 10);
@@ -133,55 +134,66 @@ async function runTablets(
   return { marks: phase.tablets.reduce((n, t) => n + t.marks.length, 0), seconds, acks, errors };
 }
 
-/** The floor: per mark, the mark row and the chained audit row in one transaction under the competition's lock. */
-async function floorMark(pool: Pool, competitionId: number, judgeId: number, m: Tablet['marks'][number]) {
+/**
+ * The floor: the marks' rows and their chained audit rows in one transaction under the
+ * competition's lock (called with one mark per transaction, or with a whole batch).
+ */
+async function floorMarks(pool: Pool, competitionId: number, judgeId: number, marks: Tablet['marks']) {
   const db = await pool.connect();
   try {
     await db.query('begin');
-    const key = randomUUID();
-    const { rows } = await db.query<{ id: string; version: number }>(
-      `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values ($1, $2, $3, $4, $5, $6)
-       returning id, version`,
-      [m.tradeId, m.entrantId, m.aspectCode, judgeId, m.value, 'floor'],
-    );
+    const written: { m: Tablet['marks'][number]; version: number }[] = [];
+    for (const m of marks) {
+      const { rows } = await db.query<{ id: string; version: number }>(
+        `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values ($1, $2, $3, $4, $5, $6)
+         returning id, version`,
+        [m.tradeId, m.entrantId, m.aspectCode, judgeId, m.value, 'floor'],
+      );
+      written.push({ m, version: rows[0]!.version });
+    }
     await db.query('select pg_advisory_xact_lock($1, $2)', [AUDIT_LOCK_CLASS, competitionId]);
     const last = await db.query<{ seq: number; hash: string }>(
       'select seq, hash from audit_event where competition_id = $1 order by seq desc limit 1',
       [competitionId],
     );
-    const row = {
-      competition_id: competitionId,
-      registry_id: null,
-      seq: (last.rows[0]?.seq ?? 0) + 1,
-      kind: 'MARK_CREATED',
-      actor_id: judgeId,
-      device_id: 'floor',
-      idempotency_key: key,
-      subject: { entrantId: m.entrantId, tradeId: m.tradeId, aspectCode: m.aspectCode, judgeId },
-      before: null,
-      after: { value: m.value, version: rows[0]!.version },
-      created_at: new Date(),
-      prev_hash: last.rows[0]?.hash ?? GENESIS_HASH,
-    };
-    await db.query(
-      `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key, subject, before, after, created_at, prev_hash, hash)
-       values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
-      [
-        row.competition_id,
-        row.registry_id,
-        row.seq,
-        row.kind,
-        row.actor_id,
-        row.device_id,
-        row.idempotency_key,
-        JSON.stringify(row.subject),
-        null,
-        JSON.stringify(row.after),
-        row.created_at,
-        row.prev_hash,
-        hashEvent(row as Parameters<typeof hashEvent>[0]),
-      ],
-    );
+    let seq = last.rows[0]?.seq ?? 0;
+    let prev = last.rows[0]?.hash ?? GENESIS_HASH;
+    for (const { m, version } of written) {
+      const row = {
+        competition_id: competitionId,
+        registry_id: null,
+        seq: (seq += 1),
+        kind: 'MARK_CREATED',
+        actor_id: judgeId,
+        device_id: 'floor',
+        idempotency_key: randomUUID(),
+        subject: { entrantId: m.entrantId, tradeId: m.tradeId, aspectCode: m.aspectCode, judgeId },
+        before: null,
+        after: { value: m.value, version },
+        created_at: new Date(),
+        prev_hash: prev,
+      };
+      prev = hashEvent(row as Parameters<typeof hashEvent>[0]);
+      await db.query(
+        `insert into audit_event (competition_id, registry_id, seq, kind, actor_id, device_id, idempotency_key, subject, before, after, created_at, prev_hash, hash)
+         values ($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
+        [
+          row.competition_id,
+          row.registry_id,
+          row.seq,
+          row.kind,
+          row.actor_id,
+          row.device_id,
+          row.idempotency_key,
+          JSON.stringify(row.subject),
+          null,
+          JSON.stringify(row.after),
+          row.created_at,
+          row.prev_hash,
+          prev,
+        ],
+      );
+    }
     await db.query('commit');
   } catch (err) {
     await db.query('rollback');
@@ -256,7 +268,10 @@ async function main(): Promise<void> {
     for (let round = 1; round <= ROUNDS; round++) {
       for (const batch of BATCHES) {
         // --api-only: the API phases alone (to profile the API or measure its processes' CPU).
-        for (const who of flag('api-only') ? (['API'] as const) : (['API', 'floor'] as const)) {
+        // A batch also meets the floor that commits it whole, as the API does.
+        const peers =
+          batch > 1 ? (['API', 'floor', 'floor, one commit'] as const) : (['API', 'floor'] as const);
+        for (const who of flag('api-only') ? (['API'] as const) : peers) {
           const phase = await setUp(client, root!.id, secret, `${round}-${batch}-${who}`);
           if (who === 'API') await profile.start();
           const sql0 = who === 'API' ? await server.sqlCount() : 0;
@@ -264,7 +279,10 @@ async function main(): Promise<void> {
             who === 'API'
               ? await runTablets(phase, batch, api)
               : await runTablets(phase, batch, async (tablet, marks) => {
-                  for (const m of marks) await floorMark(pool, phase.competitionId, tablet.judgeId, m);
+                  if (who === 'floor, one commit')
+                    await floorMarks(pool, phase.competitionId, tablet.judgeId, marks);
+                  else
+                    for (const m of marks) await floorMarks(pool, phase.competitionId, tablet.judgeId, [m]);
                   return null;
                 });
           if (who === 'API') await profile.stop();
@@ -307,6 +325,14 @@ async function main(): Promise<void> {
         `  API / floor, batches of ${batch}: throughput ×${(a.marks / a.seconds / (f.marks / f.seconds)).toFixed(2)} ` +
           `(goal ≥ ×${goal}), ack p99 ${percentile(a.acks, 99).toFixed(1)} vs ${percentile(f.acks, 99).toFixed(1)} ms`,
       );
+      if (batch > 1) {
+        const o = merged(`floor, one commit, batches of ${batch}`);
+        console.log(`  ${line(`floor, one commit, batches of ${batch}`, o)}`);
+        console.log(
+          `  API / floor committing each batch whole: throughput ×${(a.marks / a.seconds / (o.marks / o.seconds)).toFixed(2)}, ` +
+            `ack p99 ${percentile(a.acks, 99).toFixed(1)} vs ${percentile(o.acks, 99).toFixed(1)} ms`,
+        );
+      }
     }
     for (const c of chains) console.log(`  ${c}`);
     profile.print();
