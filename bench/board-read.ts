@@ -10,9 +10,9 @@ import { BenchBoardPageDocument, BenchFloorDocument } from '../test/generated/gr
 /**
  * Board read: the top 50 of a trade with 100,000 scored entrants, anonymously (the public board),
  * over HTTP — side by side with PostGraphile 5 (amber preset) serving the same database with the
- * equivalent query, in the same run. Ours runs four times: as shipped (anonymous answers shared
+ * equivalent query, in the same run. Ours runs five times: as shipped (anonymous answers shared
  * for up to 50 ms, SHARED_READS_MS); with answer sharing off (every answer computed); the same
- * through Apollo's pipeline (COMPILED_QUERIES=false); and with the trade's rows read again by
+ * through Express (DIRECT_QUERIES=false); through Apollo's pipeline (COMPILED_QUERIES=false); and with the trade's rows read again by
  * every request as well (SHARED_ROWS_MS=0). The servers run in
  * child processes with the same pool size; the load generator alternates rounds (A B B A …) so
  * machine noise hits all of them.
@@ -70,6 +70,9 @@ async function main() {
     // The same API with shared anonymous answers off: what every answer costs when computed.
     const computed = await forkServer(db.url, { SHARED_READS_MS: '0' });
     children.push(computed);
+    // The same compiled, but through Express (the direct listener off): what that listener is worth.
+    const express = await forkServer(db.url, { SHARED_READS_MS: '0', DIRECT_QUERIES: 'false' });
+    children.push(express);
     // And the same through Apollo's pipeline, the compiled path off: what that path is worth.
     const apollo = await forkServer(db.url, { SHARED_READS_MS: '0', COMPILED_QUERIES: 'false' });
     children.push(apollo);
@@ -87,6 +90,7 @@ async function main() {
     const oursHttp = new HttpTarget(ours.url, CONCURRENCY);
     const computedHttp = new HttpTarget(computed.url, CONCURRENCY);
     const apolloHttp = new HttpTarget(apollo.url, CONCURRENCY);
+    const expressHttp = new HttpTarget(express.url, CONCURRENCY);
     const unsharedHttp = new HttpTarget(unshared.url, CONCURRENCY);
     const peerHttp = new HttpTarget(peer.url, CONCURRENCY);
     const oursBody = JSON.stringify({ query: OURS, variables: { id: trade.tradeGid, first: FIRST } });
@@ -108,6 +112,7 @@ async function main() {
     const a = oursRows(await oursHttp.post(oursBody));
     expect(oursRows(await computedHttp.post(oursBody)), a);
     expect(oursRows(await apolloHttp.post(oursBody)), a);
+    expect(oursRows(await expressHttp.post(oursBody)), a);
     expect(oursRows(await unsharedHttp.post(oursBody)), a);
     const b = peerRows(await peerHttp.post(peerBody));
     const key = (r: Row) => `${r.rank}|${r.anonymousNumber}|${Number(r.total).toFixed(2)}`;
@@ -135,6 +140,7 @@ async function main() {
     const targets = {
       ours: () => oursHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       computed: () => computedHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
+      express: () => expressHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       apollo: () => apolloHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       unshared: () => unsharedHttp.run(REQUESTS, CONCURRENCY, () => oursBody, oursRows),
       peer: () => peerHttp.run(REQUESTS, CONCURRENCY, () => peerBody, peerRows),
@@ -144,6 +150,7 @@ async function main() {
     // Warm-up (JIT, pools, plans), then alternate A B B A … so drift and noise hit both.
     await targets.ours();
     await targets.computed();
+    await targets.express();
     await targets.apollo();
     await targets.unshared();
     await targets.peer();
@@ -154,6 +161,7 @@ async function main() {
     const results: Record<Target, RunResult[]> = {
       ours: [],
       computed: [],
+      express: [],
       apollo: [],
       unshared: [],
       peer: [],
@@ -169,6 +177,7 @@ async function main() {
     oursHttp.close();
     computedHttp.close();
     apolloHttp.close();
+    expressHttp.close();
     unsharedHttp.close();
     peerHttp.close();
     const o = summarize(results.ours);
@@ -176,6 +185,7 @@ async function main() {
     const p = summarize(results.peer);
     const f = summarize(results.floor);
     const ap = summarize(results.apollo);
+    const ex = summarize(results.express);
     const af = summarize(results.apolloFloor);
     const un = summarize(results.unshared);
     console.log(
@@ -184,6 +194,7 @@ async function main() {
     );
     console.log(`Jingsai (as shipped):          ${fmt(o)}`);
     console.log(`Jingsai, shared answers off:   ${fmt(c)}  (SHARED_READS_MS=0: every answer computed)`);
+    console.log(`  …compiled, through Express:  ${fmt(ex)}  (DIRECT_QUERIES=false as well)`);
     console.log(`  …and through Apollo:         ${fmt(ap)}  (COMPILED_QUERIES=false as well)`);
     console.log(
       `  …rows read every time:       ${fmt(un)}  (SHARED_ROWS_MS=0 as well: one statement a request)`,
@@ -194,6 +205,9 @@ async function main() {
     console.log(`ratio (ours / peer throughput): ${(o.rps / p.rps).toFixed(2)}`);
     console.log(
       `ratio (ours, shared answers off / peer throughput): ${(c.rps / p.rps).toFixed(2)}  (goal ≥ 1.5)`,
+    );
+    console.log(
+      `ratio (ours through Express, shared answers off / peer throughput): ${(ex.rps / p.rps).toFixed(2)}`,
     );
     console.log(
       `ratio (ours through Apollo, shared answers off / peer throughput): ${(ap.rps / p.rps).toFixed(2)}`,
