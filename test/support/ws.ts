@@ -73,7 +73,9 @@ export class Peer {
         resolve(this.closedWith);
       });
     });
-    this.ws.on('message', (data) => {
+    this.ws.on('message', (data, isBinary) => {
+      // graphql-ws speaks text: a browser hands a binary frame over as a Blob, not a message.
+      if (isBinary) throw new Error(`a binary frame on a graphql-ws socket: ${String(data).slice(0, 200)}`);
       this.messages.push(JSON.parse(String(data)) as Message);
       this.notify();
     });
