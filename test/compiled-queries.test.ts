@@ -36,15 +36,17 @@ let w: World;
 let trade: { tradeId: string; competitionId: string; entrants: string[]; judge: string };
 const logLines: Record<string, unknown>[] = [];
 const tightLines: Record<string, unknown>[] = [];
+/** A union app's origin, allowed on both instances. */
+const ALLOWED_ORIGIN = 'https://app.union.example';
 
 beforeAll(async () => {
   // Shared answers off on both: every request below is executed, not served from a moment ago.
   compiled = await startTestApp(
-    { LOG_LEVEL: 'info', SHARED_READS_MS: '0' },
+    { LOG_LEVEL: 'info', SHARED_READS_MS: '0', CORS_ORIGINS: ALLOWED_ORIGIN },
     { logDestination: { write: (line: string) => void logLines.push(JSON.parse(line)) } },
   );
   apollo = await startTestApp(
-    { SHARED_READS_MS: '0', COMPILED_QUERIES: 'false' },
+    { SHARED_READS_MS: '0', COMPILED_QUERIES: 'false', CORS_ORIGINS: ALLOWED_ORIGIN },
     { database: compiled.database },
   );
   w = await buildWorld(compiled);
@@ -266,6 +268,15 @@ test('the direct path answers with every header Express would send, and hands on
     'x-content-type-options': 'nosniff',
     'access-control-allow-credentials': 'true',
   });
+
+  // A browser's request (after its preflight) carries its origin: named back when allowed, not
+  // otherwise, exactly as the Express chain's CORS step does.
+  const allowed = await bothAnswer({ body, headers: { origin: ALLOWED_ORIGIN } });
+  expect(pathOf(allowed.requestId)).toBe('direct');
+  expect(allowed.headers['access-control-allow-origin']).toBe(ALLOWED_ORIGIN);
+  const other = await bothAnswer({ body, headers: { origin: 'https://elsewhere.example' } });
+  expect(pathOf(other.requestId)).toBe('direct');
+  expect(other.headers['access-control-allow-origin']).toBeUndefined();
 
   // Read by the direct listener, then left to Express with the body: not JSON, a batch, a JSON
   // value that is not an object, a mutation, an unknown trusted id, an operation name not compiled.

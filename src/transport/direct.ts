@@ -12,7 +12,7 @@ import {
   type Tracing,
   unexpectedAnswer,
 } from '../shared/observability';
-import { clientIp } from '../shared/security/origins';
+import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Manifest } from '../shared/security/trusted-documents';
 import type { Admit, OperationRequest } from './admission';
@@ -43,19 +43,19 @@ const MAX_DIRECT_BODY = 16 * 1024;
 const JSON_TYPE = /^application\/json\s*(;\s*charset="?utf-8"?\s*)?$/i;
 /** The `Accept` values fetch, curl and the union apps send, for which Apollo answers `application/json`. */
 const JSON_ACCEPTS = new Set(['*/*', 'application/json', 'application/json, */*']);
-/** What the CORS step adds to an answer for a request without `Origin` (credentials are allowed). */
-const VARY_HEADER = [...VARY, 'Origin'].join(', ');
+/** `Vary` as the Express chain leaves it: the cache step's fields, then CORS's `Origin`. */
+const VARY_HEADER = VARY.join(', ');
+const VARY_WITH_ORIGIN = [...VARY, 'Origin'].join(', ');
 
 /**
  * The hottest public reads without Express: an anonymous POST of a query that has already run
  * compiled (./compiled.ts) is answered by this listener in front of the Express app, doing what
  * the Express chain does for it (./http.ts), in the same order where it matters: the request's
- * scope and id, the headers (`nosniff`, `no-store`, `Vary`, CORS's for a request without
- * `Origin`), the deadline, the rate limit, the public lane, admission (limits, trusted documents,
+ * scope and id, the headers (`nosniff`, `no-store`, `Vary`, CORS's), the deadline, the rate limit, the public lane, admission (limits, trusted documents,
  * input bounds), then the compiled run with the shared answers, log line, metric and span.
  *
- * Everything else goes to Express untouched: other methods and paths, callers with credentials
- * or an `Origin`, other media types, bodies that are large, chunked or compressed. A body this
+ * Everything else goes to Express untouched: other methods and paths (a CORS preflight is an
+ * OPTIONS), callers with credentials, other media types, bodies that are large, chunked or compressed. A body this
  * listener read and then leaves (not JSON, a mutation, a text not compiled yet) goes to Express
  * with the body attached, so it is not read twice; Express then does every step itself.
  */
@@ -69,8 +69,15 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
   const serve = (req: IncomingMessage, res: ServerResponse, request: OperationRequest) => {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Cache-Control', NO_STORE);
-    res.setHeader('Vary', VARY_HEADER);
-    res.setHeader('Access-Control-Allow-Credentials', 'true');
+    // CORS as the Express chain's step (the `cors` package) answers a request after its preflight:
+    // an allowed origin is named back, with credentials allowed and `Vary: Origin`; for a request
+    // from an origin not allowed it adds nothing (the browser then withholds the answer).
+    const origin = req.headers.origin;
+    if (originAllowed(origin, o.config.CORS_ORIGINS, req)) {
+      if (origin) res.setHeader('Access-Control-Allow-Origin', origin);
+      res.setHeader('Vary', VARY_WITH_ORIGIN);
+      res.setHeader('Access-Control-Allow-Credentials', 'true');
+    } else res.setHeader('Vary', VARY_HEADER);
     const timer = setTimeout(() => refuse(res, 503, [timedOut()]), o.config.REQUEST_TIMEOUT_MS);
     const clear = () => clearTimeout(timer);
     res.once('finish', clear);
@@ -172,7 +179,7 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
 function takes(req: IncomingMessage, path: string): boolean {
   const h = req.headers;
   if (req.method !== 'POST' || req.url !== path) return false;
-  if (h.authorization || h['x-api-key'] || h.origin || h.expect) return false;
+  if (h.authorization || h['x-api-key'] || h.expect) return false;
   if (h['content-encoding'] || h['transfer-encoding']) return false;
   if (!h['content-type'] || !JSON_TYPE.test(h['content-type'])) return false;
   if (h.accept !== undefined && !JSON_ACCEPTS.has(h.accept)) return false;
