@@ -18,6 +18,7 @@ import { Client } from 'pg';
 import { withDatabase } from '../src/shared/db/database';
 import { gid, startTestApp, type TestApp } from './support/app';
 import { adminUrl } from './support/db';
+import { until } from './support/until';
 import { buildWorld, runningTrade, tablet, trustedDoc, type World } from './support/world';
 
 /**
@@ -115,15 +116,6 @@ async function send(
     requestId,
     body: text ? comparable(JSON.parse(text)) : null,
   };
-}
-
-/** Waits for a condition (a busy machine takes its time), failing with what it waited for. */
-async function until(check: () => Promise<boolean>, what: string, timeoutMs = 20_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
 }
 
 /** The path the compiled instance logged for a request. */
@@ -344,12 +336,16 @@ test('the direct path keeps the rate limit and the public lane', async () => {
       await locker.query('begin');
       await locker.query('lock table organization in access exclusive mode');
       held = send(tight, { body }); // 3
-      await until(async () => {
-        const [row] = (
-          await locker.query<{ n: string }>('select count(*) as n from pg_locks where not granted')
-        ).rows;
-        return Number(row!.n) > 0;
-      }, 'the held operation waiting on the lock');
+      await until(
+        'the held operation waiting on the lock',
+        async () => {
+          const [row] = (
+            await locker.query<{ n: string }>('select count(*) as n from pg_locks where not granted')
+          ).rows;
+          return Number(row!.n) > 0;
+        },
+        20_000,
+      );
       const shed = await send(tight, { body }); // 4
       expect(shed.status).toBe(503);
       expect(shed.headers['retry-after']).toBe('1');

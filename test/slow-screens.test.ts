@@ -5,6 +5,7 @@ import { BoardResumeDocument, type BoardResumeSubscription, TradeBoardDocument }
 import { startTestApp, type TestApp } from './support/app';
 import { buildWorld, runningTrade, tablet } from './support/world';
 import { Peer } from './support/ws';
+import { until } from './support/until';
 
 /**
  * Slow screens are bounded (WS_MAX_BUFFERED_BYTES): a screen that stops reading its socket is cut
@@ -27,21 +28,6 @@ const STALLED_SUBSCRIPTIONS = 1000;
 
 let t: TestApp;
 const logLines: LogLine[] = [];
-
-/** Polls `check` until it returns something truthy; fails with `what` after `ms`. */
-async function until<T>(
-  what: string,
-  check: () => T | undefined | false | Promise<T | undefined | false>,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await check();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 /** A screen's board as it would draw it: entrant → rank and total, from its snapshot and deltas. */
 function shown(peer: Peer, id: string): { seq: number; rows: Map<string, string> } {

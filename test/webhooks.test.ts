@@ -35,6 +35,7 @@ import {
   trustedDoc,
   type World,
 } from './support/world';
+import { until } from './support/until';
 
 /**
  * Webhooks through the real API, real PostgreSQL and real HTTP receivers on port 0: a mark reaches
@@ -78,21 +79,6 @@ async function receiver(behave: Behaviour = () => 200) {
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };
-}
-
-/** Waits for a condition (never a fixed sleep); fails with `what` after the patience runs out. */
-async function until<T>(
-  what: string,
-  probe: () => Promise<T | undefined | null | false> | T | undefined | null | false,
-  ms = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const v = await probe();
-    if (v) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
 }
 
 const SCHEME = {

@@ -22,14 +22,19 @@ export type Admit = (
   transport: 'http' | 'ws',
 ) => { query: string; document: DocumentNode | null; errors: GraphQLError[] };
 
+/** The trusted document's id a request names (top level or in `extensions`, as Apollo takes it). */
+export function documentIdOf(request: OperationRequest): unknown {
+  const ext = (request.extensions ?? {}) as { documentId?: unknown };
+  return request.documentId ?? ext.documentId;
+}
+
 /**
  * The gate every operation passes on either transport, before any resolver
  * or SQL: trusted documents for first-party clients, then the limits and the input bounds.
  */
 export function admission(schema: GraphQLSchema, trusted: Manifest, limits: OperationLimits): Admit {
   return (request, viewer, transport) => {
-    const ext = (request.extensions ?? {}) as { documentId?: unknown };
-    const id = request.documentId ?? ext.documentId;
+    const id = documentIdOf(request);
     let query = typeof request.query === 'string' ? request.query : '';
     if (typeof id === 'string' && id) {
       const doc = trusted[id];

@@ -15,6 +15,7 @@ import { SharedAnswers } from '../shared/cache';
 import { type Language, languageFromAcceptLanguage } from '../shared/i18n';
 import type { Context } from '../shared/graphql/context';
 import { beginOperation, finishOperation, type Logger, nameOperation } from '../shared/observability';
+import type { OperationRequest } from './admission';
 import type { FormatError } from './errors';
 
 /** What the gate (./http.ts) found a request to ask, once it passed every check. */
@@ -44,6 +45,22 @@ interface Compiled {
 export interface Runnable {
   hash: string;
   query: CompiledQuery;
+  /** The operation's name, for the log line (the request's, or the document's own). */
+  name: string | null;
+}
+
+/** What admission found a request to ask, as both HTTP paths hand it on. */
+export function admittedOperation(
+  request: OperationRequest,
+  query: string,
+  document: DocumentNode,
+): AdmittedOperation {
+  return {
+    document,
+    query,
+    operationName: typeof request.operationName === 'string' ? request.operationName : null,
+    variables: (request.variables ?? {}) as Record<string, unknown>,
+  };
 }
 
 const PREFLIGHT_HEADERS = ['x-apollo-operation-name', 'apollo-require-preflight'];
@@ -69,8 +86,13 @@ export class CompiledQueries {
 
   constructor(private readonly o: CompiledQueriesOptions) {}
 
-  /** The compiled form of an admitted query, compiled on first sight; null when graphql-jit cannot. */
+  /**
+   * The compiled form of an admitted query, compiled on first sight; null for a mutation or when
+   * graphql-jit cannot compile it.
+   */
   compiledFor(op: AdmittedOperation): Runnable | null {
+    const operation = getOperationAST(op.document, op.operationName ?? undefined);
+    if (operation?.operation !== 'query') return null;
     let entry = this.byText.get(op.query);
     if (!entry) {
       entry = { hash: createHash('sha256').update(op.query).digest('hex'), byOperation: new Map() };
@@ -89,7 +111,9 @@ export class CompiledQueries {
         );
       entry.byOperation.set(name, query);
     }
-    return query ? { hash: entry.hash, query } : null;
+    return query
+      ? { hash: entry.hash, query, name: op.operationName ?? operation.name?.value ?? null }
+      : null;
   }
 
   /** Whether this text's operation has run compiled already: only such requests skip Express. */
@@ -105,7 +129,6 @@ export class CompiledQueries {
   respond(
     op: AdmittedOperation,
     runnable: Runnable,
-    name: string | null,
     language: Language,
     contextFor: () => Context,
     path: 'compiled' | 'direct',
@@ -113,7 +136,7 @@ export class CompiledQueries {
     unexpected: (err: unknown) => void,
   ): void {
     const record = beginOperation();
-    nameOperation(record, name, 'query');
+    nameOperation(record, runnable.name, 'query');
     const reply = (result: FormattedExecutionResult) => {
       finishOperation(this.o.logger, record, 'anonymous', result.errors ?? [], path);
       write(`${JSON.stringify(result)}\n`);
@@ -184,14 +207,11 @@ export class CompiledQueries {
       const op = res.locals.operation as AdmittedOperation | undefined;
       if (!op || (res.locals.viewer as Viewer | undefined)?.kind !== 'anonymous') return next();
       if (!takes(req)) return next();
-      const operation = getOperationAST(op.document, op.operationName ?? undefined);
-      if (operation?.operation !== 'query') return next();
       const runnable = this.compiledFor(op);
       if (!runnable) return next();
       this.respond(
         op,
         runnable,
-        op.operationName ?? operation.name?.value ?? null,
         languageFromAcceptLanguage(req.headers['accept-language']),
         () => contextFor(req, res),
         'compiled',

@@ -1,13 +1,13 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { context } from '@opentelemetry/api';
-import { getOperationAST, type GraphQLError } from 'graphql';
+import type { GraphQLError } from 'graphql';
 import type { Config } from '../config';
 import { ANONYMOUS } from '../shared/access/viewer';
 import type { Context } from '../shared/graphql/context';
 import { type Language, languageFromAcceptLanguage } from '../shared/i18n';
 import {
   type Logger,
-  metrics,
+  logUnexpected,
   openRequestScope,
   type Tracing,
   unexpectedAnswer,
@@ -15,11 +15,11 @@ import {
 import { clientIp, originAllowed } from '../shared/security/origins';
 import type { RateLimits } from '../shared/security/rate-limits';
 import type { Manifest } from '../shared/security/trusted-documents';
-import type { Admit, OperationRequest } from './admission';
-import { type AdmittedOperation, type CompiledQueries, JSON_UTF8 } from './compiled';
+import { type Admit, documentIdOf, type OperationRequest } from './admission';
+import { admittedOperation, type CompiledQueries, JSON_UTF8 } from './compiled';
 import type { FormatError } from './errors';
 import { NO_STORE, VARY } from './http-cache';
-import { EARLY_BODY, type EarlyBody, rateLimited, timedOut, wellFormed } from './http';
+import { EARLY_BODY, type EarlyBody, rateLimited, refusal, timedOut, wellFormed } from './http';
 import { busy, type Lane } from './lanes';
 
 export interface DirectQueriesOptions {
@@ -51,19 +51,24 @@ const VARY_WITH_ORIGIN = [...VARY, 'Origin'].join(', ');
  * The hottest public reads without Express: an anonymous POST of a query that has already run
  * compiled (./compiled.ts) is answered by this listener in front of the Express app, doing what
  * the Express chain does for it (./http.ts), in the same order where it matters: the request's
- * scope and id, the headers (`nosniff`, `no-store`, `Vary`, CORS's), the deadline, the rate limit, the public lane, admission (limits, trusted documents,
- * input bounds), then the compiled run with the shared answers, log line, metric and span.
+ * scope and id, the headers (`nosniff`, `no-store`, `Vary`, CORS's), the deadline, the rate
+ * limit, the public lane, admission (limits, trusted documents, input bounds), then the compiled
+ * run with the shared answers, log line, metric and span.
  *
  * Everything else goes to Express untouched: other methods and paths (a CORS preflight is an
- * OPTIONS), callers with credentials, other media types, bodies that are large, chunked or compressed. A body this
- * listener read and then leaves (not JSON, a mutation, a text not compiled yet) goes to Express
- * with the body attached, so it is not read twice; Express then does every step itself.
+ * OPTIONS), callers with credentials, other media types, bodies that are large, chunked or
+ * compressed. A body this listener read and then leaves (not JSON, a mutation, a text not compiled
+ * yet) goes to Express with the body attached, so it is not read twice; Express then does every
+ * step itself.
  */
 export function directQueries(o: DirectQueriesOptions, express: Handler): Handler {
   const refuse = (res: ServerResponse, status: number, errors: GraphQLError[]) => {
-    if (res.headersSent) return;
-    for (const e of errors) metrics.refusals.inc({ reason: String(e.extensions.code), transport: 'http' });
-    send(res, status, JSON.stringify({ errors: errors.map((e) => o.format(e.toJSON(), e)) }));
+    if (!res.headersSent) send(res, status, refusal(o.format, errors));
+  };
+  /** Logged with an error id, which the client gets too (unless the answer has begun). */
+  const unexpected = (res: ServerResponse, err: unknown) => {
+    if (res.headersSent) logUnexpected(o.logger, err);
+    else send(res, 500, JSON.stringify(unexpectedAnswer(o.logger, err)));
   };
 
   const serve = (req: IncomingMessage, res: ServerResponse, request: OperationRequest) => {
@@ -82,10 +87,6 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
     const clear = () => clearTimeout(timer);
     res.once('finish', clear);
     res.once('close', clear);
-    const unexpected = (err: unknown) => {
-      if (!res.headersSent) send(res, 500, JSON.stringify(unexpectedAnswer(o.logger, err)));
-      else unexpectedAnswer(o.logger, err);
-    };
     const ip = clientIp(req, o.config.TRUST_PROXY);
     const language = languageFromAcceptLanguage(req.headers['accept-language']);
 
@@ -95,25 +96,18 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
       if (res.writableEnded || res.destroyed) leave();
       const { query, document, errors } = o.admit(request, ANONYMOUS, 'http');
       if (errors.length || !document) return refuse(res, 400, errors);
-      const op: AdmittedOperation = {
-        document,
-        query,
-        operationName: typeof request.operationName === 'string' ? request.operationName : null,
-        variables: (request.variables ?? {}) as Record<string, unknown>,
-      };
-      const operation = getOperationAST(document, op.operationName ?? undefined);
-      const runnable = operation?.operation === 'query' ? o.compiled.compiledFor(op) : null;
+      const op = admittedOperation(request, query, document);
+      const runnable = o.compiled.compiledFor(op);
       // Known texts compile to queries; anything else here would be a fault of this listener.
-      if (!runnable) return unexpected(new Error('direct listener took an operation it cannot run'));
+      if (!runnable) return unexpected(res, new Error('direct listener took an operation it cannot run'));
       o.compiled.respond(
         op,
         runnable,
-        op.operationName ?? operation?.name?.value ?? null,
         language,
         () => o.contextFor(ip, language),
         'direct',
         (body) => send(res, 200, body),
-        unexpected,
+        (err) => unexpected(res, err),
       );
     };
 
@@ -131,7 +125,7 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
         }
         run(entered);
       })
-      .catch(unexpected);
+      .catch((err: unknown) => unexpected(res, err));
   };
 
   /** Called with the whole body: answers the request here, or hands it to Express with the body. */
@@ -167,7 +161,7 @@ export function directQueries(o: DirectQueriesOptions, express: Handler): Handle
         received(req, res, Buffer.concat(chunks).toString('utf8'));
       } catch (err) {
         // Nothing above throws by design; if it does, the client still gets an answer with an id.
-        if (!res.headersSent) send(res, 500, JSON.stringify(unexpectedAnswer(o.logger, err)));
+        unexpected(res, err);
       }
     });
     // A client that goes away mid-body has nobody to answer.
@@ -202,8 +196,7 @@ function parseStrict(raw: string): unknown {
 
 /** The text that would run, as admission picks it (a trusted document's, when sent by id). */
 function textOf(request: OperationRequest, trusted: Manifest): string | null {
-  const ext = (request.extensions ?? {}) as { documentId?: unknown };
-  const id = request.documentId ?? ext.documentId;
+  const id = documentIdOf(request);
   if (typeof id === 'string' && id) return trusted[id] ?? null;
   return typeof request.query === 'string' ? request.query : null;
 }

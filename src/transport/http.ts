@@ -12,7 +12,7 @@ import type { Admit, OperationRequest } from './admission';
 import { text } from '../shared/i18n';
 import { type FormatError, topLevel } from './errors';
 import { httpCache, type TrustedOperations } from './http-cache';
-import type { AdmittedOperation } from './compiled';
+import { admittedOperation } from './compiled';
 import { type Lane, publicLane } from './lanes';
 
 export interface HttpGateOptions {
@@ -39,8 +39,7 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
   const { config, format } = o;
   const refuse = (res: Response, status: number, errors: GraphQLError[]) => {
     if (res.headersSent) return;
-    for (const e of errors) metrics.refusals.inc({ reason: String(e.extensions.code), transport: 'http' });
-    res.status(status).json({ errors: errors.map((e) => format(e.toJSON(), e)) });
+    res.status(status).type('json').send(refusal(format, errors));
   };
 
   const tooMany = (res: Response, retryAfterSeconds: number, per: string | undefined) => {
@@ -158,15 +157,8 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
       // A document sent by id runs as the trusted text.
       req.body.query = query;
     }
-    if (document && !badVariables && wellFormed(request)) {
-      const operation: AdmittedOperation = {
-        document,
-        query,
-        operationName: typeof request.operationName === 'string' ? request.operationName : null,
-        variables: (request.variables ?? {}) as Record<string, unknown>,
-      };
-      res.locals.operation = operation;
-    }
+    if (document && !badVariables && wellFormed(request))
+      res.locals.operation = admittedOperation(request, query, document);
     next();
   };
 
@@ -198,6 +190,12 @@ export function httpGate(o: HttpGateOptions): RequestHandler[] {
     badBody as unknown as RequestHandler,
     gate,
   ];
+}
+
+/** The body of a refusal before execution, in GraphQL's shape; each error is counted by its code. */
+export function refusal(format: FormatError, errors: GraphQLError[]): string {
+  for (const e of errors) metrics.refusals.inc({ reason: String(e.extensions.code), transport: 'http' });
+  return JSON.stringify({ errors: errors.map((e) => format(e.toJSON(), e)) });
 }
 
 /** The refusal of a caller past its rate limit (429, with `Retry-After`). */

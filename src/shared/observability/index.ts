@@ -8,6 +8,7 @@ export { currentScope, recordSqlSpan, Tracing, type RequestScope } from './traci
 export {
   beginOperation,
   finishOperation,
+  logUnexpected,
   nameOperation,
   operationPlugin,
   openRequestScope,

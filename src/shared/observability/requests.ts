@@ -76,7 +76,7 @@ export interface OperationRecord {
   span: ReturnType<typeof startOperationSpan>;
 }
 
-/** Starts timing an operation; `named` once it is known which operation runs (opens its span). */
+/** Starts timing an operation; `nameOperation` once it is known which operation runs (opens its span). */
 export function beginOperation(): OperationRecord {
   return { started: performance.now(), scope: currentScope(), name: null, type: 'unknown', span: null };
 }
@@ -159,8 +159,8 @@ export function unexpectedErrors(logger: Logger): ErrorRequestHandler {
   };
 }
 
-/** Logs an unexpected error with a new error id and its stack. */
-function logUnexpected(logger: Logger, err: unknown): string {
+/** Logs an unexpected error with a new error id and its stack; returns the id. */
+export function logUnexpected(logger: Logger, err: unknown): string {
   const errorId = newErrorId();
   metrics.unexpectedErrors.inc();
   logger.error({ err, errorId, requestId: currentScope()?.requestId }, 'unexpected error');
