@@ -55,6 +55,9 @@ export class BoardHub {
   /** Per trade: a push at its freeze moment, so screens show the freeze without waiting for a mark. */
   private readonly freezeTimers = new Map<number, { at: number; timer: NodeJS.Timeout }>();
   private readonly lastFlush = new Map<number, number>();
+  /** Boards being flushed now, and those that changed meanwhile (each gets one more flush). */
+  private readonly flushing = new Set<number>();
+  private readonly again = new Set<number>();
   private readonly listening = new Map<number, AsyncIterator<unknown>>();
   private readonly competitions = new Map<number, AsyncIterator<unknown>>();
   private closed = false;
@@ -252,7 +255,12 @@ export class BoardHub {
 
   /** At most one flush per board per interval; a change during a flush schedules the next. */
   schedule(tradeId: number): void {
-    if (this.timers.has(tradeId) || this.closed) return;
+    if (this.closed) return;
+    if (this.timers.has(tradeId)) {
+      // A flush already running may have read the board before this change: one more follows it.
+      if (this.flushing.has(tradeId)) this.again.add(tradeId);
+      return;
+    }
     // Leading edge: the first change after a quiet interval is pushed at once; later ones in
     // the same interval wait for its end, so a burst still makes one push per interval.
     const since = Date.now() - (this.lastFlush.get(tradeId) ?? 0);
@@ -261,11 +269,19 @@ export class BoardHub {
       setTimeout(
         () => {
           this.lastFlush.set(tradeId, Date.now());
+          this.flushing.add(tradeId);
+          const finished = () => {
+            this.flushing.delete(tradeId);
+            this.timers.delete(tradeId);
+            return this.again.delete(tradeId);
+          };
           this.flush(tradeId).then(
-            () => this.timers.delete(tradeId),
+            () => {
+              if (finished()) this.schedule(tradeId);
+            },
             (err: unknown) => {
               // The database may be away: try again, so the last state still reaches the screens.
-              this.timers.delete(tradeId);
+              finished();
               this.log(`board ${tradeId}: push failed (${(err as Error).message}); retrying`);
               setTimeout(() => this.schedule(tradeId), this.flushMs * 5).unref();
             },
