@@ -16,6 +16,7 @@ import { Migration20261205203700_registry_lifecycle } from './Migration202612052
 import { Migration20261205212500_person_keys } from './Migration20261205212500_person_keys';
 import { Migration20261205213000_webhooks } from './Migration20261205213000_webhooks';
 import { Migration20261206090000_write_path_functions } from './Migration20261206090000_write_path_functions';
+import { Migration20261206100000_board_inputs } from './Migration20261206100000_board_inputs';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -52,4 +53,5 @@ export const migrationsList: MigrationObject[] = [
     name: 'Migration20261206090000_write_path_functions',
     class: Migration20261206090000_write_path_functions,
   },
+  { name: 'Migration20261206100000_board_inputs', class: Migration20261206100000_board_inputs },
 ];

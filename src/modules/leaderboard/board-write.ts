@@ -34,38 +34,26 @@ export async function refreshBoard(
   entrantIds: number[] | null,
 ): Promise<BoardChange | null> {
   const sql = await transactionSql(em);
+  // The trade's lock, then its entrants and marks read after the lock is granted, in one round trip
+  // (migration board_inputs). With normalisation it reads every entrant whatever was asked.
   const [trade] = await sql<{
-    marking_scheme: MarkingScheme | null;
-    results_rules: ResultsRules | null;
-    board_seq: string;
-  }>('select marking_scheme, results_rules, board_seq from trade where id = $1 for no key update', [tradeId]);
-  if (!trade?.marking_scheme) return null;
-  const scheme = trade.marking_scheme;
-  const rules = trade.results_rules ?? defaultRules(scheme);
-  // With normalisation one mark moves a judge's statistics, hence every entrant's score.
-  const ids = rules.normalization === 'ZSCORE' ? null : entrantIds;
-  // Two statement texts, not an `is null or` test, so each keeps a plan of its own.
-  const only = ids ? 'and e.id = any($2::int[])' : '';
-  // The entrants and their marks in one statement, after the trade's lock (a statement that took
-  // the lock itself would read with a snapshot from before it waited).
-  const [read] = await sql<{
-    entrants: { id: number; status: string; completion_seconds: string | null }[];
-    marks: StoredMark[];
-  }>(
-    `select (select coalesce(json_agg(json_build_object('id', e.id, 'status', e.status,
-                                      'completion_seconds', e.completion_seconds::text) order by e.id), '[]')
-               from entrant e where e.trade_id = $1 ${only}) as entrants,
-            (select coalesce(json_agg(json_build_object('entrant_id', m.entrant_id, 'aspect_code', m.aspect_code,
-                                      'judge_id', m.judge_id, 'value', m.value::text)), '[]')
-               from mark m join entrant e on e.id = m.entrant_id
-              where m.trade_id = $1 ${only}) as marks`,
-    ids ? [tradeId, pgArray(ids)] : [tradeId],
-  );
-  const { entrants, marks } = read!;
+    o_scheme: MarkingScheme;
+    o_rules: ResultsRules | null;
+    o_board_seq: string;
+    o_entrants: { id: number; status: string; completion_seconds: string | null }[];
+    o_marks: StoredMark[];
+  }>('select o_scheme, o_rules, o_board_seq, o_entrants, o_marks from board_inputs($1, $2)', [
+    tradeId,
+    entrantIds ? pgArray(entrantIds) : null,
+  ]);
+  if (!trade) return null;
+  const scheme = trade.o_scheme;
+  const rules = trade.o_rules ?? defaultRules(scheme);
+  const { o_entrants: entrants, o_marks: marks } = trade;
   if (entrants.length === 0) return null;
   const byEntrant = groupMarks(marks);
   const marksOf = rules.normalization === 'ZSCORE' ? normalizeMarks(scheme, byEntrant) : byEntrant;
-  const seq = Number(trade.board_seq) + 1;
+  const seq = Number(trade.o_board_seq) + 1;
   const rowIds: number[] = [];
   const active: boolean[] = [];
   const totals: number[] = [];
