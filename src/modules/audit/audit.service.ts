@@ -173,8 +173,9 @@ async function append(
   };
   const [bodyHead, bodyTail] = bodyAroundSeq(row);
   // The chain's lock, its last event and the append in one call (migration audit_append): the lock
-  // serialises every mark of a competition, so it is held for this call and the commit only.
-  const [stored] = await sql<{ seq: number; prev_hash: string; hash: string }>(
+  // serialises every mark of a competition, so it is held for this call and the commit only. It
+  // reads only the audit chain, so the transaction's waiting writes (outbox rows) ride with it.
+  const [stored] = await sql.carrying<{ seq: number; prev_hash: string; hash: string }>(
     `select o_seq as seq, o_prev_hash as prev_hash, o_hash as hash
        from audit_append($1, $2, $3, $4, $5, $6, $7, $8::jsonb, $9::jsonb, $10::jsonb, $11, $12, $13)`,
     [

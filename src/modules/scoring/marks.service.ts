@@ -8,7 +8,7 @@ import { asDomainError, inTransaction } from '../../shared/graphql/mutation';
 import { metrics } from '../../shared/observability';
 import { fromGlobalId, toGlobalId } from '../../shared/graphql/relay';
 import { requiredText } from '../../shared/validation';
-import { transactionSql } from '../../shared/db/transaction-sql';
+import { transactionSql, writeAlong } from '../../shared/db/transaction-sql';
 import { appendAudit, type AuditInput } from '../audit/audit.service';
 import { CompetitionStatus } from '../competition/competition.entity';
 import { EntrantStatus } from '../competition/entrant.entity';
@@ -121,25 +121,14 @@ async function submitOne(
   }
   const hash = requestHash(judgeId, m);
   const sql = await transactionSql(em);
-  // The key's lock, then what was stored under it (migration mark_key_claim): one round trip.
-  const [seen] = await sql<{ judge_id: number; request_hash: string; outcome: MarkOutcome }>(
-    'select judge_id, request_hash, outcome from mark_key_claim($1, $2)',
-    [KEY_LOCK_CLASS, m.idempotencyKey],
-  );
-  if (seen) {
-    if (seen.judge_id === judgeId && seen.request_hash === hash) return seen.outcome;
-    throw new Refused(
-      MarkRefusal.IDEMPOTENCY_KEY_REUSED,
-      text('该键已用于另一条评分。', 'This key was already used for a different mark.'),
-    );
-  }
-
   const entrantId = fromGlobalId(m.entrantId);
-  if (!entrantId || entrantId.type !== 'Entrant')
-    throw new Refused(MarkRefusal.INVALID_ID, text('不是有效的参赛选手 ID。', 'Not a valid entrant ID.'));
-  // The entrant, its trade and competition, the judge's seat and declared conflicts: one statement.
-  const [mc] = await sql<{
-    trade_id: number;
+  const entrant = entrantId?.type === 'Entrant' ? entrantId.id : null;
+  // One round trip: the key's lock and what was stored under it (migration mark_key_claim), then,
+  // unless the key was seen, the entrant (locked), its trade and competition, the judge's seat and
+  // declared conflicts. The context depends on the claim, so it is read after the lock is held.
+  const [row] = await sql<{
+    seen: { judge_id: number; request_hash: string; outcome: MarkOutcome } | null;
+    trade_id: number | null;
     competition_id: number;
     competition_status: CompetitionStatus;
     entrant_status: EntrantStatus;
@@ -153,33 +142,47 @@ async function submitOne(
     judge_employer_path: string | null;
     declared_conflicts: string;
   }>(
-    `select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
-            ${ENTRANT_LOCKED_SQL} as locked, e.lot_code, t.per_entrant_panels,
-            t.marking_scheme as scheme,
-            ${ENTRANT_UNIT.path} as entrant_path,
-            ja.account_id is not null as seated, ja.aspect_codes, ja_o.path::text as judge_employer_path,
-            -- Declared, or the judge belongs to the studio that submitted the entry.
-            (select count(*) from conflict_declaration where account_id = $2 and entrant_id = e.id)
-              + (select count(*) from submission s
-                   join studio_member sm on sm.studio_id = s.studio_id
-                   join account sa on sa.person_id = sm.person_id
-                  where s.id = e.submission_id and sa.id = $2) as declared_conflicts
-       from entrant e
-       join trade t on t.id = e.trade_id
-       join competition c on c.id = t.competition_id
-       ${ENTRANT_UNIT.joins}
-       left join judge_assignment ja on ja.trade_id = t.id and ja.account_id = $2
-       left join account ja_a on ja_a.id = ja.account_id
-       left join person ja_p on ja_p.id = ja_a.person_id
-       left join organization ja_o on ja_o.id = ja_p.employer_id
-      where e.id = $1
-      for no key update of e`,
-    [entrantId.id, judgeId],
+    `with k as materialized (select judge_id, request_hash, outcome from mark_key_claim($1, $2))
+     select (select to_json(k) from k) as seen, x.*
+       from (select 1) one left join (
+       select t.id as trade_id, c.id as competition_id, c.status as competition_status, e.status as entrant_status,
+                ${ENTRANT_LOCKED_SQL} as locked, e.lot_code, t.per_entrant_panels,
+                t.marking_scheme as scheme,
+                ${ENTRANT_UNIT.path} as entrant_path,
+                ja.account_id is not null as seated, ja.aspect_codes, ja_o.path::text as judge_employer_path,
+                -- Declared, or the judge belongs to the studio that submitted the entry.
+                (select count(*) from conflict_declaration where account_id = $4 and entrant_id = e.id)
+                  + (select count(*) from submission s
+                       join studio_member sm on sm.studio_id = s.studio_id
+                       join account sa on sa.person_id = sm.person_id
+                      where s.id = e.submission_id and sa.id = $4) as declared_conflicts
+           from entrant e
+           join trade t on t.id = e.trade_id
+           join competition c on c.id = t.competition_id
+           ${ENTRANT_UNIT.joins}
+           left join judge_assignment ja on ja.trade_id = t.id and ja.account_id = $4
+           left join account ja_a on ja_a.id = ja.account_id
+           left join person ja_p on ja_p.id = ja_a.person_id
+           left join organization ja_o on ja_o.id = ja_p.employer_id
+          where e.id = $3 and not exists (select 1 from k)
+        for no key update of e) x on true`,
+    [KEY_LOCK_CLASS, m.idempotencyKey, entrant, judgeId],
   );
+  const seen = row!.seen;
+  if (seen) {
+    if (seen.judge_id === judgeId && seen.request_hash === hash) return seen.outcome;
+    throw new Refused(
+      MarkRefusal.IDEMPOTENCY_KEY_REUSED,
+      text('该键已用于另一条评分。', 'This key was already used for a different mark.'),
+    );
+  }
+  if (entrant === null)
+    throw new Refused(MarkRefusal.INVALID_ID, text('不是有效的参赛选手 ID。', 'Not a valid entrant ID.'));
+  const mc = row!.trade_id === null ? null : row!;
   if (!mc) throw new Refused(MarkRefusal.INVALID_ID, text('没有该参赛选手。', 'No such entrant.'));
   const c: MarkContext = {
-    entrantId: entrantId.id,
-    tradeId: mc.trade_id,
+    entrantId: entrant,
+    tradeId: mc.trade_id!,
     competitionId: mc.competition_id,
     competitionStatus: mc.competition_status,
     entrantStatus: mc.entrant_status,
@@ -286,15 +289,29 @@ async function submitOne(
 
   let stored: { id: string; value: string; version: number } | undefined;
   let audit: AuditInput;
+  // The other judges' marks of this aspect, when a tolerance compares them (null: not read).
+  let panel: { judge_id: number; value: string }[] | null = null;
   const subject = { entrantId: c.entrantId, tradeId: c.tradeId, aspectCode: aspect.code, judgeId };
   if (m.correctsVersion == null) {
-    // The unique key answers "already marked" in the same statement as the write.
-    [stored] = await sql<{ id: string; value: string; version: number }>(
-      `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values ($1, $2, $3, $4, $5, $6)
+    // The unique key answers "already marked" in the same statement as the write; with a tolerance,
+    // the panel's other marks come back with it (the new row is not visible to its own statement).
+    const insert = `insert into mark (trade_id, entrant_id, aspect_code, judge_id, value, device_id) values ($1, $2, $3, $4, $5, $6)
        on conflict (entrant_id, aspect_code, judge_id) do nothing
-       returning id, value, version`,
-      [c.tradeId, c.entrantId, aspect.code, judgeId, m.value, deviceId],
-    );
+       returning id, value, version`;
+    const values = [c.tradeId, c.entrantId, aspect.code, judgeId, m.value, deviceId];
+    if (aspect.tolerance == null)
+      [stored] = await sql<{ id: string; value: string; version: number }>(insert, values);
+    else {
+      const [row] = await sql<{ id: string; value: string; version: number; others: typeof panel }>(
+        `with added as (${insert})
+         select added.*, (select coalesce(json_agg(json_build_object('judge_id', judge_id, 'value', value::text)), '[]')
+                            from mark where entrant_id = $2 and aspect_code = $3) as others
+           from added`,
+        values,
+      );
+      stored = row;
+      panel = row ? [...row.others!, { judge_id: judgeId, value: row.value }] : null;
+    }
     if (!stored)
       throw new Refused(
         MarkRefusal.MARK_EXISTS,
@@ -342,6 +359,11 @@ async function submitOne(
        returning id, value, version`,
       [m.value, deviceId, current.id],
     )) as [{ id: string; value: string; version: number }];
+    if (aspect.tolerance != null)
+      panel = await sql<{ judge_id: number; value: string }>(
+        'select judge_id, value from mark where entrant_id = $1 and aspect_code = $2',
+        [c.entrantId, aspect.code],
+      );
     audit = {
       competitionId: c.competitionId,
       kind: 'MARK_CORRECTED',
@@ -367,21 +389,14 @@ async function submitOne(
   } else await events.record(em, 'RESULT_INPUTS_CHANGED', { tradeId: c.tradeId, entrantIds: [c.entrantId] });
 
   // Without a tolerance there is nothing to compare: the panel's marks are not read.
-  const panel =
-    aspect.tolerance == null
-      ? []
-      : await sql<{ judge_id: number; value: string }>(
-          'select judge_id, value from mark where entrant_id = $1 and aspect_code = $2',
-          [c.entrantId, aspect.code],
-        );
   const breach =
-    aspect.tolerance == null
+    panel === null
       ? { breached: false }
       : toleranceBreach(
           aspect,
           panel.map((r) => ({ judgeId: String(r.judge_id), value: Number(r.value) })),
         );
-  if (breach.breached) {
+  if (panel && breach.breached) {
     const b = breach as ReturnType<typeof toleranceBreach>;
     await events.record(em, 'TOLERANCE_BREACHED', {
       tradeId: c.tradeId,
@@ -410,7 +425,9 @@ async function submitOne(
     ),
     toleranceBreached: breach.breached,
   };
-  await sql(
+  // Rides with the next statement: the audit append of a single mark, the next mark's key claim in a batch.
+  await writeAlong(
+    em,
     'insert into mark_submission (idempotency_key, judge_id, request_hash, outcome) values ($1, $2, $3, $4::jsonb)',
     [m.idempotencyKey, judgeId, hash, JSON.stringify(outcome)],
   );

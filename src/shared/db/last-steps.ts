@@ -1,4 +1,5 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
+import { holdWrites, writeWaiting } from './transaction-sql';
 
 type Step = () => Promise<void>;
 
@@ -7,16 +8,19 @@ const lastSteps = new WeakMap<object, Step[]>();
 
 /**
  * Runs `work` in the transaction `em` belongs to, then the steps it deferred with `deferToLast`, in
- * the order they were deferred, before the commit.
+ * the order they were deferred, before the commit. Writes sent with `writeAlong` meanwhile ride
+ * with a later statement; what is left of them is sent last.
  */
 export async function withLastSteps<T>(em: EntityManager, work: () => Promise<T>): Promise<T> {
   const trx = em.getTransactionContext<object>();
   if (!trx) throw new Error('withLastSteps needs a transaction');
   const steps: Step[] = [];
   lastSteps.set(trx, steps);
+  holdWrites(em);
   try {
     const value = await work();
     for (let i = 0; i < steps.length; i++) await steps[i]!();
+    await writeWaiting(em);
     return value;
   } finally {
     lastSteps.delete(trx);
