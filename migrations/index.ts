@@ -17,6 +17,7 @@ import { Migration20261205212500_person_keys } from './Migration20261205212500_p
 import { Migration20261205213000_webhooks } from './Migration20261205213000_webhooks';
 import { Migration20261206090000_write_path_functions } from './Migration20261206090000_write_path_functions';
 import { Migration20261206100000_board_inputs } from './Migration20261206100000_board_inputs';
+import { Migration20261206100500_account_change_notices } from './Migration20261206100500_account_change_notices';
 
 /**
  * Every migration, in order. Listed explicitly (not globbed) so the same list
@@ -54,4 +55,8 @@ export const migrationsList: MigrationObject[] = [
     class: Migration20261206090000_write_path_functions,
   },
   { name: 'Migration20261206100000_board_inputs', class: Migration20261206100000_board_inputs },
+  {
+    name: 'Migration20261206100500_account_change_notices',
+    class: Migration20261206100500_account_change_notices,
+  },
 ];

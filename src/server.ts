@@ -13,6 +13,7 @@ import type { Config } from './config';
 import { createDomainEvents } from './events';
 import { createLoaders } from './loaders';
 import { authenticate, type Credentials, type TokenSettings } from './modules/account/auth.service';
+import { SignedInAccounts } from './modules/account/signed-in';
 import { BoardHub } from './modules/leaderboard/board.service';
 import { screenRouter, venueScreens } from './modules/leaderboard/screen/screen.route';
 import { devPagesRouter } from './shared/http/dev-pages';
@@ -141,8 +142,15 @@ export async function createApp(options: AppOptions): Promise<App> {
     orm.config.get('clientUrl')!,
     {
       // The board hub forgets the shared reads itself when it hears of a trade.
-      onChange: (c) => (c.table === 'trade' ? boards.heard(c.id) : recent.forget()),
-      onGap: () => boards.checkAll(),
+      onChange: (c) => {
+        if (c.table === 'trade') boards.heard(c.id);
+        else if (c.table === 'competition') recent.forget();
+        else accounts.forget();
+      },
+      onGap: () => {
+        boards.checkAll();
+        accounts.forget();
+      },
     },
     log,
   );
@@ -150,10 +158,14 @@ export async function createApp(options: AppOptions): Promise<App> {
   // Anonymous reads shared for a moment; a board change this instance hears of ends them at once.
   const recent = new ReadCaches(config.SHARED_READS_MS, config.SHARED_ROWS_MS, trusts);
   const boards = new BoardHub(orm, pubsub, 200, log, () => recent.forget(), trusts);
+  const accounts = new SignedInAccounts(trusts);
   await changes.start();
   const events = createDomainEvents(pubsub, log);
   // Every commit through this instance ends the anonymous reads shared until then.
   events.onCommit(() => recent.forget());
+  // A change to accounts made through this instance is seen by its next request, notice or not.
+  events.on('VIEWER_REVOKED', () => accounts.forget());
+  events.on('ORGANIZATION_MOVED', () => accounts.forget());
   const documentLinks = new DocumentLinks(config.JWT_SECRET, config.DOCUMENT_LINK_TTL_SECONDS);
   const outbox = new Outbox(
     () => orm.em.fork() as EntityManager,
@@ -194,7 +206,7 @@ export async function createApp(options: AppOptions): Promise<App> {
 
   async function viewerFor(creds: Credentials): Promise<Viewer> {
     try {
-      return await authenticate(() => orm.em.fork() as never, tokens, creds);
+      return await authenticate(() => orm.em.fork() as never, tokens, creds, accounts);
     } catch (err) {
       if (isDatabaseUnavailable(err)) {
         throw topLevel(TopLevelCode.DATABASE_UNAVAILABLE, DATABASE_UNAVAILABLE_TEXT, {

@@ -1,8 +1,10 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Client } from 'pg';
 import { sqlStatements } from '../src/shared/db/orm';
-import { NodeByIdDocument } from './generated/graphql';
-import { startTestApp, type TestApp } from './support/app';
+import { print } from 'graphql';
+import { Role } from '../src/modules/account/account.entity';
+import { NodeByIdDocument, SetAccountActiveDocument, ViewerDocument } from './generated/graphql';
+import { gid, startTestApp, type TestApp } from './support/app';
 import { buildWorld, dbId, runningTrade, tablet, type World } from './support/world';
 import { watchBoard } from './support/ws';
 
@@ -123,4 +125,45 @@ test('when the notices’ connection drops, each instance reconnects and trusts 
   await behindTheApisBack('update trade set name = $1 where id = $2', ['通知再改', dbId(tradeId)]);
   await until(async () => (await tradeName(b)) === '通知再改');
   expect(await trustedAfterAWhile(b)).toBe(true);
+});
+
+/** The answer to `viewer` with this token: OK, or the top-level error's code. */
+async function viewerCode(app: TestApp, token: string): Promise<string> {
+  const r = await app.raw({ query: print(ViewerDocument) }, { token });
+  return (r.json.errors?.[0]?.extensions?.code as string | undefined) ?? 'OK';
+}
+
+/** How many times one request with this token read its account. */
+async function accountReads(app: TestApp, token: string): Promise<number> {
+  sqlStatements.log = [];
+  sqlStatements.keepLog = true;
+  try {
+    expect(await viewerCode(app, token)).toBe('OK');
+  } finally {
+    sqlStatements.keepLog = false;
+  }
+  return sqlStatements.log.filter((s) => s.includes('from account a left join organization o')).length;
+}
+
+test('accounts behind checked tokens are kept while notices are heard; a change to one is seen on every instance', async () => {
+  const { account, token } = await a.account(Role.ORGANIZER, w.orgs.xian, 'notice.organizer');
+  // Kept: once read, the next request reads no account (a few tries: a late notice may empty it).
+  await until(async () => (await accountReads(b, token)) === 0 && (await accountReads(a, token)) === 0);
+
+  // Deactivated behind the API's back: both instances refuse the token once the notice arrives.
+  await behindTheApisBack('update account set active = false where id = $1', [account.id]);
+  await until(async () => (await viewerCode(a, token)) === 'UNAUTHENTICATED');
+  await until(async () => (await viewerCode(b, token)) === 'UNAUTHENTICATED');
+  await behindTheApisBack('update account set active = true where id = $1', [account.id]);
+  await until(async () => (await viewerCode(a, token)) === 'OK' && (await viewerCode(b, token)) === 'OK');
+
+  // Through instance A: its next request refuses the token without waiting for the notice; B follows.
+  const off = await a.gql(
+    SetAccountActiveDocument,
+    { input: { id: gid('Account', account.id), active: false } },
+    { token: w.tokens.xian },
+  );
+  expect(off.data!.setAccountActive.account).toMatchObject({ active: false });
+  expect(await viewerCode(a, token)).toBe('UNAUTHENTICATED');
+  await until(async () => (await viewerCode(b, token)) === 'UNAUTHENTICATED');
 });

@@ -3,7 +3,7 @@ import type { EntityManager } from '@mikro-orm/postgresql';
 import { jwtVerify, SignJWT } from 'jose';
 import { ANONYMOUS, API_SCOPES, type Viewer } from '../../shared/access/viewer';
 import { unauthenticated } from '../../shared/errors';
-import { Role } from './account.entity';
+import type { AccountRow, SignedInAccounts } from './signed-in';
 import { text } from '../../shared/i18n';
 
 export interface TokenSettings {
@@ -52,8 +52,9 @@ export interface Credentials {
 }
 
 /**
- * Turns presented credentials into a Viewer. Every request re-reads the account,
- * so deactivating it or changing its role takes effect at once. Bad credentials
+ * Turns presented credentials into a Viewer. The account is read again unless `accounts` keeps it
+ * (only while every change to it is announced), so deactivating it takes effect at once on the
+ * instance that made the change and within a notice's delay on the others. Bad credentials
  * are an error (not silently anonymous) so a client learns its token expired.
  */
 export async function authenticate(
@@ -61,6 +62,8 @@ export async function authenticate(
   db: () => EntityManager,
   settings: TokenSettings,
   creds: Credentials,
+  /** Accounts kept while change notices are heard; without it every request reads its account. */
+  accounts?: SignedInAccounts,
 ): Promise<Viewer> {
   if (creds.apiKey) {
     const m = /^jsk_([0-9a-f]{12})_([A-Za-z0-9_-]{32})$/.exec(creds.apiKey.trim());
@@ -112,14 +115,16 @@ export async function authenticate(
   } catch {
     throw unauthenticated(text('令牌无效或已过期。', 'Invalid or expired token.'));
   }
-  const [acc] = await db().execute<
-    { id: number; role: Role; active: boolean; organization_id: number | null; path: string | null }[]
-  >(
-    `select a.id, a.role, a.active, a.organization_id, o.path::text as path
-       from account a left join organization o on o.id = a.organization_id
-      where a.id = ?`,
-    [accountId],
-  );
+  const read = async () =>
+    (
+      await db().execute<AccountRow[]>(
+        `select a.id, a.role, a.active, a.organization_id, o.path::text as path
+           from account a left join organization o on o.id = a.organization_id
+          where a.id = ?`,
+        [accountId],
+      )
+    )[0];
+  const acc = accounts ? await accounts.read(accountId, read) : await read();
   if (!acc || !acc.active) throw unauthenticated(text('该账号未启用。', 'This account is not active.'));
   return {
     kind: 'account',

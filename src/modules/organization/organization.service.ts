@@ -6,6 +6,7 @@ import { pageOf, escapeLike, pgArray } from '../../shared/db/paging';
 import { type Page, type PageRequest, fromGlobalId } from '../../shared/graphql/relay';
 import { decodeId, optionalText, requiredText } from '../../shared/validation';
 import { canNest, Organization } from './organization.entity';
+import './organization.events';
 import type {
   CreateOrganizationInput,
   MoveOrganizationInput,
@@ -113,6 +114,8 @@ export async function moveOrganization(
     [newParent.path, org.path, org.path],
   );
   await em.execute(`update organization set parent_id = ? where id = ?`, [newParent.id, org.id]);
+  // The accounts of the subtree now have other paths: instances forget what they kept of them.
+  await ctx.events.record(em, 'ORGANIZATION_MOVED', { organizationId: org.id });
   await em.refresh(org);
   return org;
 }

@@ -49,7 +49,8 @@ export class Recent<V> {
    * a change has emptied the cache since.
    */
   set(key: string, value: V, generation: number, readAt = Date.now()): void {
-    if (generation !== this.generation || this.ttlMs <= 0) return;
+    // With `ttlMs` 0, only values read while notices are heard are kept.
+    if (generation !== this.generation || (this.ttlMs <= 0 && !this.trusted)) return;
     if (this.entries.size >= this.max && !this.entries.has(key))
       this.entries.delete(this.entries.keys().next().value!);
     this.entries.set(key, { at: readAt, value, renewing: false });

@@ -4,12 +4,12 @@ import { Client } from 'pg';
 export const CHANGES_CHANNEL = 'jingsai_changes';
 
 export interface RowChange {
-  table: 'trade' | 'competition';
+  table: 'trade' | 'competition' | 'account' | 'organization';
   id: number;
 }
 
 export interface ChangeListener {
-  /** A trade or competition row changed (committed), on any instance or by any tool. */
+  /** A trade, competition, account or organization row changed (committed), on any instance or by any tool. */
   onChange(change: RowChange): void;
   /**
    * The connection was lost or has just been made: notices may have been missed, so nothing read
@@ -21,7 +21,7 @@ export interface ChangeListener {
 const MAX_RETRY_MS = 5_000;
 
 /**
- * Changes to trades and competitions as PostgreSQL announces them (NOTIFY from triggers, at
+ * Changes to trades, competitions, accounts and organizations as PostgreSQL announces them (NOTIFY from triggers, at
  * commit), heard by every instance on the database whatever made them. While this connection is
  * up, what was read of those rows after it came up can be trusted until a notice says otherwise;
  * while it is down, readers fall back to checking the database every few tens of milliseconds.
@@ -63,7 +63,8 @@ export class DatabaseChanges {
     client.on('notification', (n) => {
       if (n.channel !== CHANGES_CHANNEL || !n.payload) return;
       const [table, id] = n.payload.split(':');
-      if (table === 'trade' || table === 'competition') this.listener.onChange({ table, id: Number(id) });
+      if (table === 'trade' || table === 'competition' || table === 'account' || table === 'organization')
+        this.listener.onChange({ table, id: Number(id) });
     });
     this.client = client;
     await client.connect();
