@@ -1,6 +1,7 @@
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { withLastSteps } from '../src/shared/db/last-steps';
 import { sqlStatements } from '../src/shared/db/orm';
+import { pgArray } from '../src/shared/db/paging';
 import { transactionSql, writeAlong } from '../src/shared/db/transaction-sql';
 import { startTestApp, type TestApp } from './support/app';
 
@@ -36,8 +37,8 @@ test('waiting writes ride with a carrying statement, their parameters renumbered
   const answer = await inTransaction(async (em) => {
     await writeAlong(em, 'insert into ride_test (n, label) values ($1, $2)', [1, 'one']);
     await writeAlong(em, 'insert into ride_test (n, label) select * from unnest($1::int[], $2::text[])', [
-      '{2,3}',
-      '{two,three}',
+      pgArray([2, 3]),
+      pgArray(['two', 'three']),
     ]);
     const sql = await transactionSql(em);
     return sql.carrying<{ sum: number; word: string }>('select $1::int + $2::int as sum, $3::text as word', [
