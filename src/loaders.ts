@@ -13,11 +13,12 @@ import { byIdLoader, childCountLoader, childPageLoader } from './shared/graphql/
 import type { Recent, RecentEntities } from './shared/cache';
 
 /**
- * The request's DataLoader set: created with its forked EntityManager, dropped with it.
+ * The request's DataLoader set, dropped with it. `em` gives the request's forked EntityManager,
+ * called only when a batch reads the database (a shared read forks nothing).
  * `recent`: for an anonymous caller (who writes nothing), trades read in the last few tens of
  * milliseconds (see `RecentReads`).
  */
-export function createLoaders(em: EntityManager, recent: Recent<RecentEntities | null> | null = null) {
+export function createLoaders(em: () => EntityManager, recent: Recent<RecentEntities | null> | null = null) {
   const competitionById = byIdLoader(em, Competition);
   return {
     organizationById: byIdLoader(em, Organization),
@@ -52,7 +53,7 @@ export function createLoaders(em: EntityManager, recent: Recent<RecentEntities |
     }),
     entrantCountByTrade: childCountLoader(em, 'entrant', 'trade_id', 'status'),
     honorsByPerson: new DataLoader<number, Honor[]>(async (personIds) => {
-      const honors = await em.find(
+      const honors = await em().find(
         Honor,
         { person: { $in: personIds as number[] } },
         { orderBy: { year: 'desc', id: 'asc' } },
@@ -61,7 +62,7 @@ export function createLoaders(em: EntityManager, recent: Recent<RecentEntities |
       return personIds.map((id) => byPerson.get(id) ?? []);
     }),
     markingSchemeByTrade: new DataLoader<number, MarkingScheme | null>(async (tradeIds) => {
-      const rows = await em.execute<{ id: number; marking_scheme: MarkingScheme | null }[]>(
+      const rows = await em().execute<{ id: number; marking_scheme: MarkingScheme | null }[]>(
         'select id, marking_scheme from trade where id = any(?::int[])',
         [pgArray(tradeIds as number[])],
       );
@@ -69,7 +70,7 @@ export function createLoaders(em: EntityManager, recent: Recent<RecentEntities |
       return tradeIds.map((id) => byId.get(id) ?? null);
     }),
     teamMembers: new DataLoader<number, number[]>(async (teamIds) => {
-      const rows = await em.execute<{ team_id: number; person_id: number }[]>(
+      const rows = await em().execute<{ team_id: number; person_id: number }[]>(
         'select team_id, person_id from team_member where team_id = any(?::int[]) order by person_id',
         [pgArray(teamIds as number[])],
       );

@@ -78,7 +78,8 @@ export class BoardHub {
   }
 
   /** The board, caught up with the database. */
-  async board(tradeId: number, em: EntityManager = this.em()): Promise<Board> {
+  /** `em` is called only when the board must read the database (a trusted board does not). */
+  async board(tradeId: number, em: () => EntityManager = () => this.em()): Promise<Board> {
     let b = this.boards.get(tradeId);
     if (!b) {
       this.boards.set(tradeId, (b = new Board(tradeId, this.trusts)));
@@ -131,7 +132,7 @@ export class BoardHub {
       if (!creating) {
         creating = (async () => {
           const board = await this.board(tradeId);
-          const window = await board.rows(this.em(), lens, 0, first);
+          const window = await board.rows(() => this.em(), lens, 0, first);
           const g: Group = {
             key,
             lensKey,
@@ -299,9 +300,9 @@ export class BoardHub {
     this.heardAt.delete(tradeId);
     if (groups.length === 0) return;
     const em = this.em();
-    const board = await this.board(tradeId, em);
+    const board = await this.board(tradeId, () => em);
     for (const g of groups) {
-      const window = await board.rows(em, g.lens, 0, g.first);
+      const window = await board.rows(() => em, g.lens, 0, g.first);
       const before = new Map(g.window.map((r) => [r.entrantId, rowKey(r)]));
       const now = new Set(window.map((r) => r.entrantId));
       const changed = window.filter((r) => before.get(r.entrantId) !== rowKey(r));

@@ -83,9 +83,9 @@ export class BoardResolver {
     const lens = await lensFor(ctx, trade);
     if (!lens) return null;
     const req = pageRequest(args, RANK_ORDER);
-    const board = await ctx.boards.board(trade.id, ctx.em);
+    const board = await ctx.boards.board(trade.id, () => ctx.em);
     const { from, count } = positionWindow(req, board.index(lens.view).size);
-    const rows = await board.rows(ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS));
+    const rows = await board.rows(() => ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS));
     return connection(
       lens,
       board.frozenFor(lens.view),
@@ -151,12 +151,12 @@ export class BoardResolver {
     const d = fromGlobalId(entrantId);
     const lens = await lensFor(ctx, trade);
     if (!lens || !d || d.type !== 'Entrant') return null;
-    const board = await ctx.boards.board(trade.id, ctx.em);
+    const board = await ctx.boards.board(trade.id, () => ctx.em);
     const at = board.index(lens.view).positionOf(d.id);
     if (at < 0) return null;
     const from = Math.max(0, at - before);
     const count = at - from + 1 + after;
-    return (await board.rows(ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS))) as BoardRow[];
+    return (await board.rows(() => ctx.em, lens, from, count, selectsAny(info, DETAIL_FIELDS))) as BoardRow[];
   }
 
   @Subscription(() => BoardFrame, {
@@ -300,7 +300,7 @@ export class CompetitionBoardResolver {
     let frozen = false;
     let seq = 0;
     for (const id of tradeIds) {
-      const b = await ctx.boards.board(id, ctx.em);
+      const b = await ctx.boards.board(id, () => ctx.em);
       frozen ||= b.frozenFor(lens.view);
       seq += b.seqFor(lens.view);
       const index = b.index(lens.view);

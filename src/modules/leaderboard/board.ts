@@ -101,16 +101,16 @@ export class Board {
    * change is then announced). Past half that age a read still answers from memory at once and a
    * check starts behind it, so under steady reads no read waits for the database (refresh-ahead).
    */
-  catchUp(em: EntityManager): Promise<void> {
+  catchUp(em: () => EntityManager): Promise<void> {
     const age = Date.now() - this.checkedAt;
     const freshFor = this.trusts(this.checkedAt) ? TRUSTED_MS : FRESH_MS;
     if (this.seenChanges === this.changes && age < freshFor) {
-      if (age >= freshFor / 2 && !this.running) void this.check(em).catch(() => {});
+      if (age >= freshFor / 2 && !this.running) void this.check(em()).catch(() => {});
       return Promise.resolve();
     }
     // Joins a check that began after the last change; otherwise starts one after it.
     if (this.running && this.running.changes === this.changes) return this.running.done;
-    return this.check(em);
+    return this.check(em());
   }
 
   private check(em: EntityManager): Promise<void> {
@@ -216,7 +216,8 @@ export class Board {
    * caller reads only ranks and totals).
    */
   async rows(
-    em: EntityManager,
+    /** Called only when details must be read. */
+    em: () => EntityManager,
     lens: BoardLens,
     from: number,
     count: number,
@@ -248,7 +249,7 @@ export class Board {
       page.set(entry.id, d);
     }
     if (missing.length) {
-      for (const d of await fetchDetails(em, missing)) {
+      for (const d of await fetchDetails(em(), missing)) {
         this.details.set(d.id, d);
         page.set(d.id, d);
       }

@@ -48,7 +48,7 @@ export interface Services {
   /** The modules' services, copied into every context. */
   modules: ContextServices;
   /** Builds a request's loaders; `recent` is given for anonymous HTTP requests only. */
-  loaders: (em: EntityManager, recent: Recent<RecentEntities | null> | null) => Loaders;
+  loaders: (em: () => EntityManager, recent: Recent<RecentEntities | null> | null) => Loaders;
   /** Omitted by local tools (CLI): they get a process-local limiter. */
   rateLimits?: RateLimits;
   /** Omitted by local tools (CLI): they share no reads. */
@@ -85,7 +85,7 @@ export function createContext(
       em = value;
     },
     get loaders(): Loaders {
-      return (loaders ??= services.loaders(this.em, rows));
+      return (loaders ??= services.loaders(() => this.em, rows));
     },
     set loaders(value: Loaders) {
       loaders = value;

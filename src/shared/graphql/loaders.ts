@@ -48,6 +48,24 @@ export interface JoinedParent<P extends { id: number }> {
   loader: DataLoader<number, P | null>;
 }
 
+/** The by-id statement of an entity (and its joined parent), built once per process. */
+function buildByIdSql(
+  em: EntityManager,
+  sqlKey: string,
+  entity: EntityClass<unknown>,
+  parent: JoinedParent<{ id: number }> | null | undefined,
+): string {
+  const meta = em.getMetadata();
+  const table = meta.find(entity.name)!.tableName;
+  const sql = parent
+    ? `select ${eagerColumns(em, entity, 'x')}, ${eagerColumns(em, parent.entity, 'p', PREFIX)}
+         from ${table} x join ${meta.find(parent.entity.name)!.tableName} p on p.id = x.${parent.column}
+        where x.id = any(?::int[])`
+    : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
+  byIdSql.set(sqlKey, sql);
+  return sql;
+}
+
 /**
  * Batches lookups by primary key into one `where id = any(...)` per tick. Raw SQL mapped with
  * `em.map` rather than `em.find`: the same entities in the same identity map, without building
@@ -56,24 +74,15 @@ export interface JoinedParent<P extends { id: number }> {
  * always followed by the question whether its competition may be seen).
  */
 export function byIdLoader<T extends { id: number }, P extends { id: number } = never>(
-  em: EntityManager,
+  /** The request's EntityManager, forked when a batch first needs it (a shared hit does not). */
+  em: () => EntityManager,
   entity: EntityClass<T>,
   parent?: JoinedParent<P> | null,
   recent?: Recent<RecentEntities | null> | null,
 ) {
   const sqlKey = `${entity.name} ${parent?.entity.name ?? ''}`;
-  let sql = byIdSql.get(sqlKey);
-  if (sql === undefined) {
-    const meta = em.getMetadata();
-    const table = meta.find(entity.name)!.tableName;
-    sql = parent
-      ? `select ${eagerColumns(em, entity, 'x')}, ${eagerColumns(em, parent.entity, 'p', PREFIX)}
-           from ${table} x join ${meta.find(parent.entity.name)!.tableName} p on p.id = x.${parent.column}
-          where x.id = any(?::int[])`
-      : `select ${eagerColumns(em, entity, 'x')} from ${table} x where x.id = any(?::int[])`;
-    byIdSql.set(sqlKey, sql);
-  }
-  const read = (ids: number[]) => em.execute<Record<string, unknown>[]>(sql!, [pgArray(ids)]);
+  const statement = () => byIdSql.get(sqlKey) ?? buildByIdSql(em(), sqlKey, entity, parent);
+  const read = (ids: number[]) => em().execute<Record<string, unknown>[]>(statement(), [pgArray(ids)]);
   /** A row (and its parent's columns) as entities of `target`. */
   const toEntities = (target: EntityManager, r: Record<string, unknown>): RecentEntities => {
     let mappedParent: { id: number } | null = null;
@@ -95,7 +104,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
    * of a cached read's cost.
    */
   const share = (rows: Record<string, unknown>[], ids: number[], generation: number, readAt: number) => {
-    const shared = em.fork({ clear: true, useContext: false }) as EntityManager;
+    const shared = em().fork({ clear: true, useContext: false }) as EntityManager;
     const found = new Map(rows.map((r) => [Number(r.id), toEntities(shared, r)]));
     for (const id of ids) recent!.set(`${sqlKey}:${id}`, found.get(id) ?? null, generation, readAt);
     return found;
@@ -126,7 +135,7 @@ export function byIdLoader<T extends { id: number }, P extends { id: number } = 
       const readAt = Date.now();
       const fetched = await read(missing);
       if (recent) loaded.push(...share(fetched, missing, generation, readAt).values());
-      else for (const r of fetched) loaded.push(toEntities(em, r));
+      else for (const r of fetched) loaded.push(toEntities(em(), r));
     }
     const byId = new Map<number, T>();
     for (const { entity: e, parent: p } of loaded) {
@@ -155,10 +164,10 @@ export interface ChildPageSpec<T> {
  * request: a window function cuts each parent's first N+1 rows, so a nested
  * list costs one query per level whatever the page size.
  */
-export function childPageLoader<T extends { id: number }>(em: EntityManager, spec: ChildPageSpec<T>) {
-  const columns = eagerColumns(em, spec.entity, 'c');
+export function childPageLoader<T extends { id: number }>(em: () => EntityManager, spec: ChildPageSpec<T>) {
   return new DataLoader<ChildPageKey, T[], string>(
     async (keys) => {
+      const columns = eagerColumns(em(), spec.entity, 'c');
       const groups = new Map<string, ChildPageKey[]>();
       for (const k of keys) {
         const g = JSON.stringify([
@@ -185,7 +194,7 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
           filterSql = ` and c.${spec.filterColumn} = any(?::text[])`;
         }
         params.push(keyset.limit);
-        const rows = await em.execute<Record<string, unknown>[]>(
+        const rows = await em().execute<Record<string, unknown>[]>(
           `select * from (
              select ${columns}, row_number() over (partition by c.${spec.parentColumn} order by ${keyset.orderBy}) as page_rn
              from ${spec.table} c
@@ -197,7 +206,7 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
         for (const row of rows) {
           const parentId = Number(row[spec.parentColumn]);
           delete row.page_rn;
-          const entity = em.map(spec.entity, row as never);
+          const entity = em().map(spec.entity, row as never);
           byParent.set(parentId, [...(byParent.get(parentId) ?? []), entity]);
         }
         for (const k of group) result.set(cacheKey(k), byParent.get(k.parentId) ?? []);
@@ -210,7 +219,7 @@ export function childPageLoader<T extends { id: number }>(em: EntityManager, spe
 
 /** Counts children per parent in one grouped statement. */
 export function childCountLoader(
-  em: EntityManager,
+  em: () => EntityManager,
   table: string,
   parentColumn: string,
   filterColumn?: string,
@@ -231,7 +240,7 @@ export function childCountLoader(
           params.push(pgArray(filter));
           filterSql = ` and ${filterColumn} = any(?::text[])`;
         }
-        const rows = await em.execute<{ parent: number; n: string }[]>(
+        const rows = await em().execute<{ parent: number; n: string }[]>(
           `select ${parentColumn} as parent, count(*) as n from ${table} where ${parentColumn} = any(?::int[])${filterSql} group by ${parentColumn}`,
           params,
         );
