@@ -178,11 +178,12 @@ async function submitOne(
   }
   if (entrant === null)
     throw new Refused(MarkRefusal.INVALID_ID, text('不是有效的参赛选手 ID。', 'Not a valid entrant ID.'));
-  const mc = row!.trade_id === null ? null : row!;
-  if (!mc) throw new Refused(MarkRefusal.INVALID_ID, text('没有该参赛选手。', 'No such entrant.'));
+  const mc = row!;
+  if (mc.trade_id === null)
+    throw new Refused(MarkRefusal.INVALID_ID, text('没有该参赛选手。', 'No such entrant.'));
   const c: MarkContext = {
     entrantId: entrant,
-    tradeId: mc.trade_id!,
+    tradeId: mc.trade_id,
     competitionId: mc.competition_id,
     competitionStatus: mc.competition_status,
     entrantStatus: mc.entrant_status,

@@ -3,8 +3,11 @@ import { Client } from 'pg';
 /** The channel the triggers of migration `change_notices` announce on. */
 export const CHANGES_CHANNEL = 'jingsai_changes';
 
+/** The tables whose triggers announce their changes (migrations change_notices, account_change_notices). */
+const ANNOUNCED = ['trade', 'competition', 'account', 'organization'] as const;
+
 export interface RowChange {
-  table: 'trade' | 'competition' | 'account' | 'organization';
+  table: (typeof ANNOUNCED)[number];
   id: number;
 }
 
@@ -63,8 +66,8 @@ export class DatabaseChanges {
     client.on('notification', (n) => {
       if (n.channel !== CHANGES_CHANNEL || !n.payload) return;
       const [table, id] = n.payload.split(':');
-      if (table === 'trade' || table === 'competition' || table === 'account' || table === 'organization')
-        this.listener.onChange({ table, id: Number(id) });
+      if ((ANNOUNCED as readonly string[]).includes(table!))
+        this.listener.onChange({ table: table as RowChange['table'], id: Number(id) });
     });
     this.client = client;
     await client.connect();

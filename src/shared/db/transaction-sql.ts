@@ -116,12 +116,12 @@ export async function transactionSql(em: EntityManager): Promise<TransactionSql>
       if (sqlStatements.keepLog) sqlStatements.log.push(text);
     }
   };
+  const carrying = <R extends QueryResultRow>(text: string, values: unknown[] = []) =>
+    waiting?.length ? run<R>(...withWaiting(waiting.splice(0), text, values)) : run<R>(text, values);
   const sql = async <R extends QueryResultRow>(text: string, values: unknown[] = []) => {
-    // What waits is written first, so this statement sees it.
-    if (waiting?.length) await run(...withWaiting(waiting.splice(0), 'select 1', []));
+    // What waits is written first, in a statement of its own, so this statement sees it.
+    if (waiting?.length) await carrying('select 1');
     return run<R>(text, values);
   };
-  sql.carrying = <R extends QueryResultRow>(text: string, values: unknown[] = []) =>
-    waiting?.length ? run<R>(...withWaiting(waiting.splice(0), text, values)) : run<R>(text, values);
-  return sql;
+  return Object.assign(sql, { carrying });
 }
